@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: BSL-1.0
+# Runs the compiler on SOURCE in syntax-only mode.
+#   MODE=ok   : must compile as written.
+#   MODE=fail : with -DCTGRAD_EXPECT_FAIL must fail, and the first line that says "error"
+#               must match the regex on SOURCE's "// expect: <regex>" line, so the user's
+#               first sight of the problem is a sentence, not a template backtrace.
+set(cmd ${CXX} -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic)
+foreach(dir IN LISTS INCLUDES)
+  list(APPEND cmd -I${dir})
+endforeach()
+if(MODE STREQUAL "fail")
+  list(APPEND cmd -DCTGRAD_EXPECT_FAIL)
+endif()
+list(APPEND cmd ${SOURCE})
+execute_process(COMMAND ${cmd} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+set(all "${out}${err}")
+
+if(MODE STREQUAL "ok")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${SOURCE} must compile without CTGRAD_EXPECT_FAIL:\n${all}")
+  endif()
+  return()
+endif()
+
+file(STRINGS ${SOURCE} expect_lines REGEX "^// expect: ")
+list(GET expect_lines 0 expect)
+string(REGEX REPLACE "^// expect: " "" expect "${expect}")
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled with CTGRAD_EXPECT_FAIL; it must not")
+endif()
+string(REPLACE "\n" ";" lines "${all}")
+set(first "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "error")
+    set(first "${line}")
+    break()
+  endif()
+endforeach()
+list(LENGTH lines n)
+if(NOT first MATCHES "${expect}")
+  message(FATAL_ERROR "first error line does not match '${expect}':\n${first}\n--- full output (${n} lines):\n${all}")
+endif()
+message(STATUS "first error line (of ${n} lines of output): ${first}")

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BSL-1.0
+// The expression DAG, read off the node types:
+//   topological_order_t<Roots...>  every distinct node once, children before parents;
+//   depends_on_v<N, Wrt>           does N reach any of the variables in Wrt?
+// Both are class templates, so the compiler memoises them per node type: a shared
+// subexpression is visited once, not once per path (constexpr function recursion would
+// revisit it and go exponential on deep derivative types).
+#pragma once
+
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/detail/type_list.hpp>
+
+#include <boost/hana/tuple.hpp>
+
+namespace ctgrad {
+
+template <class N> using children_t = typename N::children;
+
+namespace detail {
+
+// visit<Seen, N>: Seen followed by N's not-yet-seen descendants and N, in post-order.
+template <class Seen, class N, bool = contains_v<Seen, N>> struct visit;
+template <class Seen, class Children> struct visit_children;
+
+template <class Seen> struct visit_children<Seen, type_list<>> {
+  using type = Seen;
+};
+template <class Seen, class C, class... Cs> struct visit_children<Seen, type_list<C, Cs...>> {
+  using type = typename visit_children<typename visit<Seen, C>::type, type_list<Cs...>>::type;
+};
+
+template <class Seen, class N> struct visit<Seen, N, true> {
+  using type = Seen;
+};
+template <class Seen, class N> struct visit<Seen, N, false> {
+  using type = push_back_t<typename visit_children<Seen, children_t<N>>::type, N>;
+};
+
+}  // namespace detail
+
+/// All distinct nodes reachable from Roots, each once, every child before its parents.
+template <class... Roots>
+using topological_order_t =
+    typename detail::visit_children<detail::type_list<>, detail::type_list<Roots...>>::type;
+
+namespace detail {
+// The expressions an output stands for: itself, or the leaves of a (nested) hana::tuple.
+template <class Out> struct outputs {
+  using type = type_list<Out>;
+};
+template <class... Ts> struct outputs<boost::hana::tuple<Ts...>> {
+  using type = typename concat<typename outputs<Ts>::type...>::type;
+};
+
+template <class N, class Wrt, class Children = children_t<N>> struct depends_on;
+template <class N, class Wrt, class... Cs> struct depends_on<N, Wrt, type_list<Cs...>> {
+  static constexpr bool value = contains_v<Wrt, N> || (depends_on<Cs, Wrt>::value || ...);
+};
+}  // namespace detail
+
+/// True when N reaches one of the nodes in the type_list Wrt.
+template <class N, class Wrt>
+inline constexpr bool depends_on_v = detail::depends_on<N, Wrt>::value;
+
+}  // namespace ctgrad

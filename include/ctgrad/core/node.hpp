@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: BSL-1.0
+// Nodes are types. An expression object is empty: its type is the whole computation, so
+// equal subexpressions are the same type, the compiler memoises work on them, and the
+// evaluator can give each distinct node one slot. Values live in the evaluator's workspace.
+#pragma once
+
+#include <ctgrad/detail/type_list.hpp>
+
+#include <concepts>
+#include <string_view>
+#include <type_traits>
+
+namespace ctgrad {
+
+struct expression_tag {};
+
+/// Anything built from ctgrad variables, constants and primitives.
+template <class T>
+concept Expression = std::derived_from<T, expression_tag> && std::is_empty_v<T> &&
+                     std::default_initializable<T>;
+
+/// How a node prints: as a call name(args), an infix operator, a prefix operator, or its own way.
+/// A child is parenthesised when its precedence is below the minimum on its side.
+struct print_style {
+  enum kind_t { leaf, call, infix, prefix, custom } kind = call;
+  std::string_view symbol{};
+  int precedence = 50;  // 10: + -, 15: unary minus, 20: * /, 40: ^, 50: atoms and calls
+  int left_min = 0;
+  int right_min = 0;
+};
+
+/// Base of every node: records the children, in order, for the graph algorithms.
+template <class... Children> struct node : expression_tag {
+  using children = detail::type_list<Children...>;
+};
+
+/// The adjoints a binary VJP rule returns, one per input, in order.
+template <class... Adjoints> struct adjoints {};
+template <Expression... Adjoints> constexpr adjoints<Adjoints...> make_adjoints(Adjoints...) {
+  return {};
+}
+
+/// Returned (with a static_assert) by a call whose arguments are wrong, so that one clear
+/// error is reported instead of a cascade.
+struct invalid_expression {};
+
+namespace detail {
+template <class> inline constexpr bool always_false = false;
+}  // namespace detail
+
+}  // namespace ctgrad

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: BSL-1.0
+// A run-time number cannot become part of an expression's type. Without these overloads
+// `x * 2` would fail with "no match for operator*" and a list of candidates; with them the
+// first error line says what to write instead.
+#pragma once
+
+#include <ctgrad/core/node.hpp>
+
+#include <type_traits>
+
+namespace ctgrad {
+
+namespace detail {
+template <class T> inline constexpr bool is_number_v = std::is_arithmetic_v<T>;
+
+template <class T> constexpr invalid_expression reject_number() {
+  static_assert(!is_number_v<T>,
+                "ctgrad: a run-time number cannot be part of an expression; write a "
+                "compile-time constant such as 2_c, 0.5_c or ctgrad::constant<1, 3>");
+  return {};
+}
+}  // namespace detail
+
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator+(E, T) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator+(T, E) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator-(E, T) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator-(T, E) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator*(E, T) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator*(T, E) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator/(E, T) { return detail::reject_number<T>(); }
+template <Expression E, class T> requires detail::is_number_v<T>
+constexpr auto operator/(T, E) { return detail::reject_number<T>(); }
+
+}  // namespace ctgrad

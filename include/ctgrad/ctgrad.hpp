@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: BSL-1.0
+// ctgrad: gradients derived at compile time. The umbrella header.
+#pragma once
+
+#include <ctgrad/fwd.hpp>
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/derive.hpp>
+#include <ctgrad/core/evaluate.hpp>
+#include <ctgrad/core/graph.hpp>
+#include <ctgrad/core/leaf.hpp>
+#include <ctgrad/core/named.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/number_guard.hpp>
+#include <ctgrad/core/print.hpp>
+#include <ctgrad/core/simplify.hpp>
+
+#include <ctgrad/math/elementary.hpp>
+
+#include <ctgrad/ops/abs.hpp>
+#include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/cos.hpp>
+#include <ctgrad/ops/div.hpp>
+#include <ctgrad/ops/exp.hpp>
+#include <ctgrad/ops/log.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/pow.hpp>
+#include <ctgrad/ops/relu.hpp>
+#include <ctgrad/ops/sigmoid.hpp>
+#include <ctgrad/ops/sign.hpp>
+#include <ctgrad/ops/sin.hpp>
+#include <ctgrad/ops/sqrt.hpp>
+#include <ctgrad/ops/step.hpp>
+#include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/tanh.hpp>

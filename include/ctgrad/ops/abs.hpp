@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: BSL-1.0
+// abs:         a = |z|
+// chain rule:  dz = da * sign(z)
+// convention:  the derivative at z = 0 is sign(0) = 0 (as in PyTorch).
+// rules:       abs(c) folds for a constant c
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/sign.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct abs_node : node<Z> {
+  static constexpr print_style style{print_style::call, "abs"};
+  static constexpr auto forward(auto z) { return math::fabs(z); }
+  static constexpr auto vjp(Z z, abs_node, auto da) { return da * sign(z); }
+};
+
+/// |z|; its derivative at 0 is taken as 0.
+template <Expression Z> constexpr auto abs(Z z) {
+  if constexpr (is_constant_v<Z>) {
+    if constexpr (Z::num < 0) {
+      return detail::fold_negate<Z>();
+    } else {
+      return z;
+    }
+  } else {
+    return abs_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: BSL-1.0
+// add:         c = a + b
+// chain rule:  da = dc,  db = dc
+// rules:       constants fold; 0 + a = a; a + (-b) = a - b; a + (-c)*t = a - c*t;
+//              c1*t + c2*t = (c1 + c2)*t
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/sub.hpp>
+
+namespace ctgrad {
+
+template <class A, class B> struct add_node : node<A, B> {
+  static constexpr print_style style{print_style::infix, " + ", 10, 10, 16};
+  static constexpr auto forward(auto a, auto b) { return a + b; }
+  static constexpr auto vjp(A, B, add_node, auto dc) { return make_adjoints(dc, dc); }
+};
+
+/// a + b, simplified.
+template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
+  using namespace detail;
+  using ta = split_term<A>;
+  using tb = split_term<B>;
+  if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_add<A, B>();
+  } else if constexpr (is_zero_v<A>) {
+    return b;
+  } else if constexpr (is_zero_v<B>) {
+    return a;
+  } else if constexpr (is_neg_v<B>) {
+    return a - (-b);
+  } else if constexpr (is_neg_v<A>) {
+    return b - (-a);
+  } else if constexpr (is_negative_constant_v<B> ||
+                       is_negative_constant_v<typename tb::coefficient>) {
+    return a - (-b);
+  } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
+    return (typename ta::coefficient{} + typename tb::coefficient{}) * typename ta::term{};
+  } else {
+    return add_node<A, B>{};
+  }
+}
+
+}  // namespace ctgrad

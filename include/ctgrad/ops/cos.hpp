@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: BSL-1.0
+// cos:         a = cos z
+// chain rule:  dz = -da * sin z
+// rules:       cos(0) = 1
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/sin.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct cos_node : node<Z> {
+  static constexpr print_style style{print_style::call, "cos"};
+  static constexpr auto forward(auto z) { return math::cos(z); }
+  static constexpr auto vjp(Z z, cos_node, auto da) { return -(da * sin(z)); }
+};
+
+/// cos z.
+template <Expression Z> constexpr auto cos(Z) {
+  if constexpr (detail::is_zero_v<Z>) {
+    return one_t{};
+  } else {
+    return cos_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: BSL-1.0
+// div:         c = a / b
+// chain rule:  da = dc / b,  db = -dc * c / b       (reuses the output c = a/b)
+// rules:       constants fold; 0/b = 0; a/1 = a; a/a = 1; a/c = (1/c)*a; (a/b)/c = a/(b*c);
+//              signs and constant factors move out
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+
+namespace ctgrad {
+
+template <class A, class B> struct div_node : node<A, B> {
+  using numerator = A;
+  using denominator = B;
+  static constexpr print_style style{print_style::infix, "/", 20, 15, 21};
+  static constexpr auto forward(auto a, auto b) { return a / b; }
+  static constexpr auto vjp(A, B b, div_node c, auto dc) {
+    return make_adjoints(dc / b, -(dc * c / b));
+  }
+};
+
+/// a / b, simplified.
+template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
+  using namespace detail;
+  if constexpr (is_zero_v<B>) {
+    static_assert(!is_zero_v<B>, "ctgrad::operator/(a, b): b is the constant 0");
+    return invalid_expression{};
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_mul<A, decltype(fold_reciprocal<B>())>();
+  } else if constexpr (is_zero_v<A>) {
+    return zero_t{};
+  } else if constexpr (is_one_v<B>) {
+    return a;
+  } else if constexpr (__is_same(A, B)) {
+    return one_t{};
+  } else if constexpr (is_constant_v<B>) {
+    return fold_reciprocal<B>() * a;
+  } else if constexpr (is_neg_v<A> || is_negative_constant_v<A>) {
+    return -((-a) / b);
+  } else if constexpr (is_neg_v<B>) {
+    return -(a / (-b));
+  } else if constexpr (is_div_v<A>) {
+    return typename A::numerator{} / (typename A::denominator{} * b);
+  } else if constexpr (is_scaled_v<A>) {
+    return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} / b);
+  } else {
+    return div_node<A, B>{};
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: BSL-1.0
+// exp:         a = e^z
+// chain rule:  dz = da * a              (reuses the output a)
+// rules:       exp(0) = 1
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/mul.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct exp_node : node<Z> {
+  static constexpr print_style style{print_style::call, "exp"};
+  static constexpr auto forward(auto z) { return math::exp(z); }
+  static constexpr auto vjp(Z, exp_node a, auto da) { return da * a; }
+};
+
+/// e^z.
+template <Expression Z> constexpr auto exp(Z) {
+  if constexpr (detail::is_zero_v<Z>) {
+    return one_t{};
+  } else {
+    return exp_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

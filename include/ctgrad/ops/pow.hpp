@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: BSL-1.0
+// pow:         b = a^N, N a compile-time integer (negative allowed)
+// chain rule:  da = db * N * a^(N-1)
+// rules:       a^0 = 1; a^1 = a; c^N folds; (a^M)^N = a^(M*N)
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/ops/mul.hpp>
+
+#include <string>
+
+namespace ctgrad {
+
+template <class A, int N> struct pow_node : node<A> {
+  static constexpr int exponent = N;
+  static constexpr print_style style{print_style::custom, "^", 40, 50, 0};
+  static std::string print(std::string const& base) {
+    return base + "^" + (N < 0 ? "(" + std::to_string(N) + ")" : std::to_string(N));
+  }
+  static constexpr auto forward(auto a) {
+    // Exact repeated squaring: integer powers must not go through std::pow.
+    decltype(a) result{1};
+    decltype(a) factor = a;
+    for (unsigned n = N < 0 ? -static_cast<unsigned>(N) : static_cast<unsigned>(N); n != 0;
+         n /= 2) {
+      if (n % 2 != 0) result *= factor;
+      factor *= factor;
+    }
+    return N < 0 ? decltype(a){1} / result : result;
+  }
+  static constexpr auto vjp(A a, pow_node, auto db) { return db * (constant<N> * pow<N - 1>(a)); }
+};
+
+/// a^N for a compile-time integer N.   pow<2>(x), pow<-1>(x)
+template <int N, Expression A> constexpr auto pow(A a) {
+  using namespace detail;
+  if constexpr (N == 0) {
+    return one_t{};
+  } else if constexpr (N == 1) {
+    return a;
+  } else if constexpr (is_constant_v<A>) {
+    return fold_power<A, N>();
+  } else if constexpr (split_power<A>::exponent != 1) {
+    return pow<N * split_power<A>::exponent>(typename split_power<A>::base{});
+  } else {
+    return pow_node<A, N>{};
+  }
+}
+
+/// a^n with n written as an integer constant.   pow(x, 3_c)
+template <Expression A, std::intmax_t N> constexpr auto pow(A a, constant_node<N, 1>) {
+  return pow<static_cast<int>(N)>(a);
+}
+
+/// a^2.
+template <Expression A> constexpr auto square(A a) { return pow<2>(a); }
+
+}  // namespace ctgrad

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: BSL-1.0
+// relu:        a = max(z, 0)
+// chain rule:  dz = da * (z > 0)
+// convention:  the derivative at z = 0 is 0 (as in PyTorch): (0 > 0) is false.
+// rules:       relu(c) folds for a constant c
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/step.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct relu_node : node<Z> {
+  static constexpr print_style style{print_style::call, "relu"};
+  static constexpr auto forward(auto z) {
+    using T = decltype(z);
+    return z > T{0} || math::ct::isnan(z) ? z : T{0};  // NaN propagates, it is not clipped to 0
+  }
+  static constexpr auto vjp(Z z, relu_node, auto da) { return da * step(z); }
+};
+
+/// max(z, 0); its derivative at 0 is taken as 0.
+template <Expression Z> constexpr auto relu(Z z) {
+  if constexpr (is_constant_v<Z>) {
+    if constexpr (Z::num > 0) {
+      return z;
+    } else {
+      return zero_t{};
+    }
+  } else {
+    return relu_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

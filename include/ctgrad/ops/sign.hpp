@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: BSL-1.0
+// sign:        a = sign(z) ∈ {-1, 0, 1}   (the derivative of abs)
+// chain rule:  dz = 0                     (zero almost everywhere)
+// rules:       sign(c) folds for a constant c
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct sign_node : node<Z> {
+  static constexpr print_style style{print_style::call, "sign"};
+  static constexpr auto forward(auto z) {
+    using T = decltype(z);
+    return z > T{0} ? T{1} : (z < T{0} ? T{-1} : z);  // keeps ±0 and NaN as they are
+  }
+  static constexpr auto vjp(Z, sign_node, auto) { return zero_t{}; }
+};
+
+/// -1, 0 or 1.
+template <Expression Z> constexpr auto sign(Z) {
+  if constexpr (is_constant_v<Z>) {
+    return constant<(Z::num > 0) - (Z::num < 0)>;
+  } else {
+    return sign_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

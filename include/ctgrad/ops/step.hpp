@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: BSL-1.0
+// step:        a = (z > 0), 1 where z > 0 and 0 elsewhere (the derivative of relu)
+// chain rule:  dz = 0                     (zero almost everywhere; the jump at 0 is ignored)
+// rules:       step(c) folds for a constant c
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+
+#include <string>
+
+namespace ctgrad {
+
+template <class Z> struct step_node : node<Z> {
+  static constexpr print_style style{print_style::custom, {}, 50};
+  static std::string print(std::string const& z) { return "(" + z + " > 0)"; }
+  static constexpr auto forward(auto z) {
+    using T = decltype(z);
+    return z > T{0} ? T{1} : T{0};
+  }
+  static constexpr auto vjp(Z, step_node, auto) { return zero_t{}; }
+};
+
+/// 1 where z > 0, else 0.
+template <Expression Z> constexpr auto step(Z) {
+  if constexpr (is_constant_v<Z>) {
+    return constant<(Z::num > 0 ? 1 : 0)>;
+  } else {
+    return step_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: BSL-1.0
+// sub:         c = a - b
+// chain rule:  da = dc,  db = -dc
+// rules:       constants fold; a - 0 = a; 0 - b = -b; a - a = 0; a - (-b) = a + b;
+//              c1*t - c2*t = (c1 - c2)*t
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+
+namespace ctgrad {
+
+template <class A, class B> struct sub_node : node<A, B> {
+  static constexpr print_style style{print_style::infix, " - ", 10, 10, 20};
+  static constexpr auto forward(auto a, auto b) { return a - b; }
+  static constexpr auto vjp(A, B, sub_node, auto dc) { return make_adjoints(dc, -dc); }
+};
+
+/// a - b, simplified.
+template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
+  using namespace detail;
+  using ta = split_term<A>;
+  using tb = split_term<B>;
+  if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_add<A, decltype(fold_negate<B>())>();
+  } else if constexpr (is_zero_v<B>) {
+    return a;
+  } else if constexpr (is_zero_v<A>) {
+    return -b;
+  } else if constexpr (is_neg_v<B> || is_negative_constant_v<B> ||
+                       is_negative_constant_v<typename tb::coefficient>) {
+    return a + (-b);
+  } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
+    return (typename ta::coefficient{} - typename tb::coefficient{}) * typename ta::term{};
+  } else {
+    return sub_node<A, B>{};
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: BSL-1.0
+// tanh:        a = tanh z = (e^z - e^-z) / (e^z + e^-z)
+// chain rule:  dz = da * (1 - a^2)        (reuses the output a)
+// rules:       tanh(0) = 0
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/pow.hpp>
+#include <ctgrad/ops/sub.hpp>
+
+namespace ctgrad {
+
+template <class Z> struct tanh_node : node<Z> {
+  static constexpr print_style style{print_style::call, "tanh"};
+  // math::tanh saturates to ±1 without overflow for any finite z.
+  static constexpr auto forward(auto z) { return math::tanh(z); }
+  static constexpr auto vjp(Z, tanh_node a, auto da) { return da * (one_t{} - pow<2>(a)); }
+};
+
+/// tanh z.
+template <Expression Z> constexpr auto tanh(Z) {
+  if constexpr (detail::is_zero_v<Z>) {
+    return zero_t{};
+  } else {
+    return tanh_node<Z>{};
+  }
+}
+
+}  // namespace ctgrad
