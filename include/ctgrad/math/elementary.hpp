@@ -17,17 +17,21 @@
 // float is evaluated in double and rounded once at the end, so the final
 // rounding is the only noticeable error and no float coefficients are needed.
 //
-// Measured against glibc 2.36 <cmath> (test/math/elementary.cpp, g++ 12 and
-// clang 14 alike), largest difference in ulp, double / float:
-//   exp 1/1  expm1 1/1  log 1/1  log1p 1/1  sin 1/1  cos 1/1  tanh 2/1
-//   sqrt 0/0 fabs 0/0
+// Measured largest difference to glibc 2.36 <cmath> in ulp, double / float
+// (test/math/elementary.cpp; identical with g++ 12 and clang 14):
+//   exp 1/1  expm1 1/1  log 1/1  log1p 1/1  sin 1/1  cos 1/1  tanh 2/2
+//   sqrt 0/0  fabs 0/0
+// Against exact values (200-bit reference, random samples) the double
+// results are within 0.66 ulp (0.74 ulp for exp with a subnormal result,
+// rounded twice), the float results within 0.5 ulp, i.e. correctly rounded
+// in every sample; glibc's tanh itself is off by up to 2 ulp.
 // sin and cos are that accurate for |x| <= 2^19*pi (about 1.6e6). Beyond, x is
 // reduced exactly modulo the double nearest 2*pi, whose error grows with x
 // (about |x|*4e-17 absolute): results stay finite and within [-1, 1] but lose
 // accuracy, and carry no information for |x| beyond about 1e15.
 //
-// long double uses the same algorithms in long double; only float and double
-// are tested.
+// long double runs the same algorithms in long double (x87: within 2 ulp of
+// glibc in an informal check); only float and double are tested.
 #pragma once
 
 #include <cmath>
@@ -72,7 +76,7 @@ constexpr bool is_nan(W x) {
 }
 
 template <class W>
-constexpr W abs(W x) {
+constexpr W magnitude(W x) {
     return x < 0 ? -x : x;
 }
 
@@ -258,10 +262,10 @@ constexpr T narrow(W v) {
         }
         // Half-way between max and 2^max_exponent rounds (to even) to infinity.
         constexpr W overflow = W(lim::max()) + pow2<W>(lim::max_exponent - lim::digits - 1);
-        if (abs(v) >= overflow) {
+        if (magnitude(v) >= overflow) {
             return v < 0 ? -lim::infinity() : lim::infinity();
         }
-        if (abs(v) > W(lim::max())) {
+        if (magnitude(v) > W(lim::max())) {
             return v < 0 ? -lim::max() : lim::max();
         }
         return static_cast<T>(v);
@@ -383,7 +387,7 @@ constexpr W expm1_impl(W x) {
         return W(-1);
     }
     // x*x/2 below half an ulp of x (also keeps the sign of zero).
-    if (abs(x) < pow2<W>(-(d + 1))) {
+    if (magnitude(x) < pow2<W>(-(d + 1))) {
         return x;
     }
     return expm1_dw(x).hi;
@@ -449,7 +453,7 @@ constexpr W log1p_impl(W x) {
     if (x == lim::infinity()) {
         return x;
     }
-    if (abs(x) < pow2<W>(-(digits<W> + 1))) {
+    if (magnitude(x) < pow2<W>(-(digits<W> + 1))) {
         return x;
     }
     if (x > W(sqrt_half_m1) && x < W(sqrt2_m1)) {
@@ -557,7 +561,7 @@ constexpr W sin_impl(W x) {
     if (is_nan(x)) {
         return x;
     }
-    const W ax = abs(x);
+    const W ax = magnitude(x);
     if (ax == lim::infinity()) {
         return lim::quiet_NaN();
     }
@@ -581,7 +585,7 @@ constexpr W cos_impl(W x) {
     if (is_nan(x)) {
         return x;
     }
-    const W ax = abs(x);
+    const W ax = magnitude(x);
     if (ax == lim::infinity()) {
         return lim::quiet_NaN();
     }
@@ -605,7 +609,7 @@ constexpr W tanh_impl(W x) {
     if (is_nan(x)) {
         return x;
     }
-    const W ax = abs(x);
+    const W ax = magnitude(x);
     if (ax > W(digits<W> + 3) * W(0.5) * W(ln2)) {
         return x < 0 ? W(-1) : W(1);
     }
