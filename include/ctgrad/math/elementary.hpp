@@ -72,12 +72,12 @@ inline constexpr double sqrt_half_m1 = -0x1.2bec333018867p-2;
 
 template <class W>
 constexpr bool is_nan(W x) {
-    return x != x;
+  return x != x;
 }
 
 template <class W>
 constexpr W magnitude(W x) {
-    return x < 0 ? -x : x;
+  return x < 0 ? -x : x;
 }
 
 // Exact 2^n for n in [min_exponent - digits, max_exponent - 1]. The base is
@@ -85,121 +85,121 @@ constexpr W magnitude(W x) {
 // rejects overflow in constant evaluation.
 template <class W>
 constexpr W pow2(int n) {
-    W base = n < 0 ? W(0.5) : W(2);
-    unsigned m = n < 0 ? static_cast<unsigned>(-n) : static_cast<unsigned>(n);
-    W result = 1;
-    while (m != 0) {
-        if ((m & 1u) != 0) {
-            result *= base;
-        }
-        m >>= 1;
-        if (m != 0) {
-            base *= base;
-        }
+  W base = n < 0 ? W(0.5) : W(2);
+  unsigned m = n < 0 ? static_cast<unsigned>(-n) : static_cast<unsigned>(n);
+  W result = 1;
+  while (m != 0) {
+    if ((m & 1u) != 0) {
+      result *= base;
     }
-    return result;
+    m >>= 1;
+    if (m != 0) {
+      base *= base;
+    }
+  }
+  return result;
 }
 
 // Unevaluated sum hi + lo.
 template <class W>
 struct dw {
-    W hi;
-    W lo;
+  W hi;
+  W lo;
 };
 
 // Knuth's TwoSum: hi + lo == a + b exactly.
 template <class W>
 constexpr dw<W> two_sum(W a, W b) {
-    const W s = a + b;
-    const W bb = s - a;
-    return {s, (a - (s - bb)) + (b - bb)};
+  const W s = a + b;
+  const W bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
 }
 
 // Dekker's Fast2Sum, exact when |a| >= |b|.
 template <class W>
 constexpr dw<W> fast_two_sum(W a, W b) {
-    const W s = a + b;
-    return {s, b - (s - a)};
+  const W s = a + b;
+  return {s, b - (s - a)};
 }
 
 // Dekker's TwoProduct with Veltkamp splitting, because fma is not constexpr
 // on clang 14: hi + lo == a * b exactly (barring overflow/underflow).
 template <class W>
 constexpr dw<W> split(W a) {
-    const W c = (pow2<W>((digits<W> + 1) / 2) + 1) * a;
-    const W hi = c - (c - a);
-    return {hi, a - hi};
+  const W c = (pow2<W>((digits<W> + 1) / 2) + 1) * a;
+  const W hi = c - (c - a);
+  return {hi, a - hi};
 }
 
 template <class W>
 constexpr dw<W> two_prod(W a, W b) {
-    const W p = a * b;
-    const dw<W> as = split(a);
-    const dw<W> bs = split(b);
-    return {p, ((as.hi * bs.hi - p) + as.hi * bs.lo + as.lo * bs.hi) + as.lo * bs.lo};
+  const W p = a * b;
+  const dw<W> as = split(a);
+  const dw<W> bs = split(b);
+  return {p, ((as.hi * bs.hi - p) + as.hi * bs.lo + as.lo * bs.hi) + as.lo * bs.lo};
 }
 
 template <class W>
 constexpr int nearest_int(W t) {
-    return static_cast<int>(t < 0 ? t - W(0.5) : t + W(0.5));
+  return static_cast<int>(t < 0 ? t - W(0.5) : t + W(0.5));
 }
 
 // x == m * 2^e with m in [1, 2), for finite x > 0. Exact: comparisons with
 // 2^(2^i) find the exponent bit by bit, scaling by powers of two.
 template <class W>
 struct mant_exp {
-    W m;
-    int e;
+  W m;
+  int e;
 };
 
 template <class W>
 constexpr mant_exp<W> decompose(W x) {
-    using lim = std::numeric_limits<W>;
-    int e = 0;
-    if (x < lim::min()) {
-        x *= pow2<W>(digits<W>);
-        e = -digits<W>;
+  using lim = std::numeric_limits<W>;
+  int e = 0;
+  if (x < lim::min()) {
+    x *= pow2<W>(digits<W>);
+    e = -digits<W>;
+  }
+  W up[16]{};
+  W down[16]{};
+  up[0] = W(2);
+  down[0] = W(0.5);
+  int top = 0;
+  while ((2 << top) < lim::max_exponent) {
+    up[top + 1] = up[top] * up[top];
+    down[top + 1] = down[top] * down[top];
+    ++top;
+  }
+  for (int i = top; i >= 0; --i) {
+    if (x >= up[i]) {
+      x *= down[i];
+      e += 1 << i;
     }
-    W up[16]{};
-    W down[16]{};
-    up[0] = W(2);
-    down[0] = W(0.5);
-    int top = 0;
-    while ((2 << top) < lim::max_exponent) {
-        up[top + 1] = up[top] * up[top];
-        down[top + 1] = down[top] * down[top];
-        ++top;
+  }
+  for (int i = top; i >= 0; --i) {
+    if (x < 2 * down[i]) {
+      x *= up[i];
+      e -= 1 << i;
     }
-    for (int i = top; i >= 0; --i) {
-        if (x >= up[i]) {
-            x *= down[i];
-            e += 1 << i;
-        }
-    }
-    for (int i = top; i >= 0; --i) {
-        if (x < 2 * down[i]) {
-            x *= up[i];
-            e -= 1 << i;
-        }
-    }
-    return {x, e};
+  }
+  return {x, e};
 }
 
 template <class W>
 struct coefficient_table {
-    W v[40];
+  W v[40];
 };
 
 template <class W>
 constexpr coefficient_table<W> make_inv_factorials() {
-    coefficient_table<W> t{};
-    W f = 1;
-    t.v[0] = 1;
-    for (int n = 1; n < 40; ++n) {
-        f *= W(n);
-        t.v[n] = W(1) / f;
-    }
-    return t;
+  coefficient_table<W> t{};
+  W f = 1;
+  t.v[0] = 1;
+  for (int n = 1; n < 40; ++n) {
+    f *= W(n);
+    t.v[n] = W(1) / f;
+  }
+  return t;
 }
 
 // inv_factorial<W>.v[n] == 1/n!, correctly rounded up to n == 22 (n! exact).
@@ -211,16 +211,16 @@ inline constexpr coefficient_table<W> inv_factorial = make_inv_factorials<W>();
 // |argument| <= b, so that the first omitted term is below 2^-(digits+3).
 template <class W>
 constexpr int taylor_length(W b, int offset, int step) {
-    const W tol = pow2<W>(-(digits<W> + 3));
-    W term = 1;
-    int n = 0;
-    while (term >= tol) {
-        ++n;
-        for (int i = 1; i <= step; ++i) {
-            term *= b / W(offset + step * (n - 1) + i);
-        }
+  const W tol = pow2<W>(-(digits<W> + 3));
+  W term = 1;
+  int n = 0;
+  while (term >= tol) {
+    ++n;
+    for (int i = 1; i <= step; ++i) {
+      term *= b / W(offset + step * (n - 1) + i);
     }
-    return n;
+  }
+  return n;
 }
 
 // The reduced arguments are slightly larger than ln2/2 and pi/4 when
@@ -235,15 +235,15 @@ inline constexpr int cos_terms = taylor_length<W>(W(0.79), 0, 2);
 // Terms kept of log(1+f)/(2s) = sum_j s^(2j)/(2j+1), |s| <= (sqrt2-1)/(sqrt2+1).
 template <class W>
 constexpr int atanh_length() {
-    const W tol = pow2<W>(-(digits<W> + 3));
-    const W s2 = W(0.1716) * W(0.1716);
-    W power = 1;
-    int n = 0;
-    while (power / W(2 * n + 1) >= tol) {
-        ++n;
-        power *= s2;
-    }
-    return n;
+  const W tol = pow2<W>(-(digits<W> + 3));
+  const W s2 = W(0.1716) * W(0.1716);
+  W power = 1;
+  int n = 0;
+  while (power / W(2 * n + 1) >= tol) {
+    ++n;
+    power *= s2;
+  }
+  return n;
 }
 
 template <class W>
@@ -253,144 +253,144 @@ inline constexpr int log_terms = atanh_length<W>();
 // instead of relying on an out-of-range conversion.
 template <class T, class W>
 constexpr T narrow(W v) {
-    if constexpr (std::is_same_v<T, W>) {
-        return v;
-    } else {
-        using lim = std::numeric_limits<T>;
-        if (is_nan(v)) {
-            return lim::quiet_NaN();
-        }
-        // Half-way between max and 2^max_exponent rounds (to even) to infinity.
-        constexpr W overflow = W(lim::max()) + pow2<W>(lim::max_exponent - lim::digits - 1);
-        if (magnitude(v) >= overflow) {
-            return v < 0 ? -lim::infinity() : lim::infinity();
-        }
-        if (magnitude(v) > W(lim::max())) {
-            return v < 0 ? -lim::max() : lim::max();
-        }
-        return static_cast<T>(v);
+  if constexpr (std::is_same_v<T, W>) {
+    return v;
+  } else {
+    using lim = std::numeric_limits<T>;
+    if (is_nan(v)) {
+      return lim::quiet_NaN();
     }
+    // Half-way between max and 2^max_exponent rounds (to even) to infinity.
+    constexpr W overflow = W(lim::max()) + pow2<W>(lim::max_exponent - lim::digits - 1);
+    if (magnitude(v) >= overflow) {
+      return v < 0 ? -lim::infinity() : lim::infinity();
+    }
+    if (magnitude(v) > W(lim::max())) {
+      return v < 0 ? -lim::max() : lim::max();
+    }
+    return static_cast<T>(v);
+  }
 }
 
 // exp(x) == 2^k * (1 + r + th + tl) with |r| <= ~ln2/2, th = fl(r*r/2) and
 // tl the small remainder; needs |k| < 2^20 (exact k*ln2_hi).
 template <class W>
 struct exp_parts {
-    int k;
-    W r;
-    W th;
-    W tl;
+  int k;
+  W r;
+  W th;
+  W tl;
 };
 
 template <class W>
 constexpr exp_parts<W> exp_reduce(W x) {
-    const int k = nearest_int(x * W(inv_ln2));
-    const W kw = W(k);
-    // Exact: kw*ln2_hi has at most 52 bits and cancels against x (Sterbenz).
-    const W hi = x - kw * W(ln2_hi);
-    const W lo = kw * W(ln2_lo) + kw * W(ln2_lo2);
-    const dw<W> r = two_sum(hi, -lo);
-    const dw<W> sq = two_prod(r.hi, r.hi);
-    // p = sum_{n>=3} r^(n-3)/n!
-    W p = 0;
-    for (int n = exp_terms<W> - 1; n >= 3; --n) {
-        p = p * r.hi + inv_factorial<W>.v[n];
-    }
-    // exp(r.hi + r.lo) ~ exp(r.hi) * (1 + r.lo)
-    const W tl = (W(0.5) * sq.lo + r.hi * sq.hi * p) + r.lo * (1 + r.hi);
-    return {k, r.hi, W(0.5) * sq.hi, tl};
+  const int k = nearest_int(x * W(inv_ln2));
+  const W kw = W(k);
+  // Exact: kw*ln2_hi has at most 52 bits and cancels against x (Sterbenz).
+  const W hi = x - kw * W(ln2_hi);
+  const W lo = kw * W(ln2_lo) + kw * W(ln2_lo2);
+  const dw<W> r = two_sum(hi, -lo);
+  const dw<W> sq = two_prod(r.hi, r.hi);
+  // p = sum_{n>=3} r^(n-3)/n!
+  W p = 0;
+  for (int n = exp_terms<W> - 1; n >= 3; --n) {
+    p = p * r.hi + inv_factorial<W>.v[n];
+  }
+  // exp(r.hi + r.lo) ~ exp(r.hi) * (1 + r.lo)
+  const W tl = (W(0.5) * sq.lo + r.hi * sq.hi * p) + r.lo * (1 + r.hi);
+  return {k, r.hi, W(0.5) * sq.hi, tl};
 }
 
 // 1 + r + th + tl rounded once, for |r| <= ~ln2/2.
 template <class W>
 constexpr W exp_mantissa(const exp_parts<W>& e, W extra) {
-    const dw<W> a = fast_two_sum(W(1), e.r);
-    const dw<W> b = two_sum(a.hi, e.th);
-    return b.hi + ((a.lo + b.lo) + (e.tl + extra));
+  const dw<W> a = fast_two_sum(W(1), e.r);
+  const dw<W> b = two_sum(a.hi, e.th);
+  return b.hi + ((a.lo + b.lo) + (e.tl + extra));
 }
 
 // v * 2^k for v in [0.7, 1.5] with a single rounding: when the result may be
 // subnormal, v is first scaled exactly into the normal range.
 template <class W>
 constexpr W exp_scale(W v, int k) {
-    using lim = std::numeric_limits<W>;
-    constexpr int d = digits<W>;
-    if (k > lim::max_exponent) {
-        return lim::infinity();
-    }
-    if (k >= lim::max_exponent - 2) {
-        const W y = v * pow2<W>(k - 3);
-        return y > lim::max() / 8 ? lim::infinity() : y * 8;
-    }
-    if (k < lim::min_exponent - d - 1) {
-        // below half the smallest subnormal
-        return W(0);
-    }
-    if (k <= lim::min_exponent) {
-        return (v * pow2<W>(k + d + 2)) * pow2<W>(-(d + 2));
-    }
-    return v * pow2<W>(k);
+  using lim = std::numeric_limits<W>;
+  constexpr int d = digits<W>;
+  if (k > lim::max_exponent) {
+    return lim::infinity();
+  }
+  if (k >= lim::max_exponent - 2) {
+    const W y = v * pow2<W>(k - 3);
+    return y > lim::max() / 8 ? lim::infinity() : y * 8;
+  }
+  if (k < lim::min_exponent - d - 1) {
+    // below half the smallest subnormal
+    return W(0);
+  }
+  if (k <= lim::min_exponent) {
+    return (v * pow2<W>(k + d + 2)) * pow2<W>(-(d + 2));
+  }
+  return v * pow2<W>(k);
 }
 
 template <class W>
 constexpr W exp_overflow_bound() {
-    return W(std::numeric_limits<W>::max_exponent + 1) * W(ln2);
+  return W(std::numeric_limits<W>::max_exponent + 1) * W(ln2);
 }
 
 template <class W>
 constexpr W exp_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    if (x > exp_overflow_bound<W>()) {
-        return lim::infinity();
-    }
-    if (x < W(lim::min_exponent - digits<W> - 2) * W(ln2)) {
-        return W(0);
-    }
-    const exp_parts<W> e = exp_reduce(x);
-    return exp_scale(exp_mantissa(e, W(0)), e.k);
+  using lim = std::numeric_limits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x > exp_overflow_bound<W>()) {
+    return lim::infinity();
+  }
+  if (x < W(lim::min_exponent - digits<W> - 2) * W(ln2)) {
+    return W(0);
+  }
+  const exp_parts<W> e = exp_reduce(x);
+  return exp_scale(exp_mantissa(e, W(0)), e.k);
 }
 
 // expm1 as a double-word, for finite x in [-(digits+2)*ln2, overflow bound].
 template <class W>
 constexpr dw<W> expm1_dw(W x) {
-    constexpr int d = digits<W>;
-    const exp_parts<W> e = exp_reduce(x);
-    if (e.k > d) {
-        // 2^k*(1 + r + t - 2^-k): the -1 only touches the last bits.
-        return {exp_scale(exp_mantissa(e, -pow2<W>(-e.k)), e.k), W(0)};
-    }
-    if (e.k < -d) {
-        return {W(-1) + exp_scale(exp_mantissa(e, W(0)), e.k), W(0)};
-    }
-    // (2^k - 1) + 2^k*r + 2^k*th + 2^k*tl, where 2^k - 1 is exact for |k| <= digits.
-    const W scale = pow2<W>(e.k);
-    const dw<W> a = two_sum(scale - 1, e.r * scale);
-    const dw<W> b = two_sum(a.hi, e.th * scale);
-    return fast_two_sum(b.hi, (a.lo + b.lo) + e.tl * scale);
+  constexpr int d = digits<W>;
+  const exp_parts<W> e = exp_reduce(x);
+  if (e.k > d) {
+    // 2^k*(1 + r + t - 2^-k): the -1 only touches the last bits.
+    return {exp_scale(exp_mantissa(e, -pow2<W>(-e.k)), e.k), W(0)};
+  }
+  if (e.k < -d) {
+    return {W(-1) + exp_scale(exp_mantissa(e, W(0)), e.k), W(0)};
+  }
+  // (2^k - 1) + 2^k*r + 2^k*th + 2^k*tl, where 2^k - 1 is exact for |k| <= digits.
+  const W scale = pow2<W>(e.k);
+  const dw<W> a = two_sum(scale - 1, e.r * scale);
+  const dw<W> b = two_sum(a.hi, e.th * scale);
+  return fast_two_sum(b.hi, (a.lo + b.lo) + e.tl * scale);
 }
 
 template <class W>
 constexpr W expm1_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    constexpr int d = digits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    if (x > exp_overflow_bound<W>()) {
-        return lim::infinity();
-    }
-    // exp(x) below half an ulp of 1 from below: the result rounds to -1.
-    if (x < -W(d + 2) * W(ln2)) {
-        return W(-1);
-    }
-    // x*x/2 below half an ulp of x (also keeps the sign of zero).
-    if (magnitude(x) < pow2<W>(-(d + 1))) {
-        return x;
-    }
-    return expm1_dw(x).hi;
+  using lim = std::numeric_limits<W>;
+  constexpr int d = digits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x > exp_overflow_bound<W>()) {
+    return lim::infinity();
+  }
+  // exp(x) below half an ulp of 1 from below: the result rounds to -1.
+  if (x < -W(d + 2) * W(ln2)) {
+    return W(-1);
+  }
+  // x*x/2 below half an ulp of x (also keeps the sign of zero).
+  if (magnitude(x) < pow2<W>(-(d + 1))) {
+    return x;
+  }
+  return expm1_dw(x).hi;
 }
 
 // e*ln2 + log(1+f) + c for f in [sqrt(1/2) - 1, sqrt(2) - 1] and a small
@@ -398,90 +398,90 @@ constexpr W expm1_impl(W x) {
 // 2s = f - f^2/2 + s*f^2/2, so the exact leading term f comes first.
 template <class W>
 constexpr W log_kernel(int e, W f, W c) {
-    const W s = f / (2 + f);
-    const W z = s * s;
-    // R = sum_{j>=1} 2 z^j/(2j+1)
-    W big_r = 0;
-    for (int j = log_terms<W> - 1; j >= 1; --j) {
-        big_r = z * (W(2) / W(2 * j + 1) + big_r);
-    }
-    const dw<W> f2 = two_prod(f, f);
-    const W hfsq = W(0.5) * f2.hi;
-    const W ew = W(e);
-    const W small = ((s * (hfsq + big_r) - W(0.5) * f2.lo) + (ew * W(ln2_lo) + ew * W(ln2_lo2))) + c;
-    const dw<W> a = two_sum(f, -hfsq);
-    const dw<W> b = two_sum(ew * W(ln2_hi), a.hi);
-    return b.hi + ((b.lo + a.lo) + small);
+  const W s = f / (2 + f);
+  const W z = s * s;
+  // R = sum_{j>=1} 2 z^j/(2j+1)
+  W big_r = 0;
+  for (int j = log_terms<W> - 1; j >= 1; --j) {
+    big_r = z * (W(2) / W(2 * j + 1) + big_r);
+  }
+  const dw<W> f2 = two_prod(f, f);
+  const W hfsq = W(0.5) * f2.hi;
+  const W ew = W(e);
+  const W small = ((s * (hfsq + big_r) - W(0.5) * f2.lo) + (ew * W(ln2_lo) + ew * W(ln2_lo2))) + c;
+  const dw<W> a = two_sum(f, -hfsq);
+  const dw<W> b = two_sum(ew * W(ln2_hi), a.hi);
+  return b.hi + ((b.lo + a.lo) + small);
 }
 
 template <class W>
 constexpr W log_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    if (x < 0) {
-        return lim::quiet_NaN();
-    }
-    if (x == 0) {
-        return -lim::infinity();
-    }
-    if (x == lim::infinity()) {
-        return x;
-    }
-    mant_exp<W> me = decompose(x);
-    if (me.m > W(sqrt2)) {
-        me.m *= W(0.5);
-        ++me.e;
-    }
-    // exact: m - 1 is in the same or an adjacent binade of m
-    return log_kernel(me.e, me.m - 1, W(0));
+  using lim = std::numeric_limits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x < 0) {
+    return lim::quiet_NaN();
+  }
+  if (x == 0) {
+    return -lim::infinity();
+  }
+  if (x == lim::infinity()) {
+    return x;
+  }
+  mant_exp<W> me = decompose(x);
+  if (me.m > W(sqrt2)) {
+    me.m *= W(0.5);
+    ++me.e;
+  }
+  // exact: m - 1 is in the same or an adjacent binade of m
+  return log_kernel(me.e, me.m - 1, W(0));
 }
 
 template <class W>
 constexpr W log1p_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    if (x < -1) {
-        return lim::quiet_NaN();
-    }
-    if (x == -1) {
-        return -lim::infinity();
-    }
-    if (x == lim::infinity()) {
-        return x;
-    }
-    if (magnitude(x) < pow2<W>(-(digits<W> + 1))) {
-        return x;
-    }
-    if (x > W(sqrt_half_m1) && x < W(sqrt2_m1)) {
-        return log_kernel(0, x, W(0));
-    }
-    // 1 + x == u + err exactly; log(u + err) ~ log(u) + err/u
-    const dw<W> u = two_sum(W(1), x);
-    mant_exp<W> me = decompose(u.hi);
-    if (me.m > W(sqrt2)) {
-        me.m *= W(0.5);
-        ++me.e;
-    }
-    return log_kernel(me.e, me.m - 1, u.lo / u.hi);
+  using lim = std::numeric_limits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x < -1) {
+    return lim::quiet_NaN();
+  }
+  if (x == -1) {
+    return -lim::infinity();
+  }
+  if (x == lim::infinity()) {
+    return x;
+  }
+  if (magnitude(x) < pow2<W>(-(digits<W> + 1))) {
+    return x;
+  }
+  if (x > W(sqrt_half_m1) && x < W(sqrt2_m1)) {
+    return log_kernel(0, x, W(0));
+  }
+  // 1 + x == u + err exactly; log(u + err) ~ log(u) + err/u
+  const dw<W> u = two_sum(W(1), x);
+  mant_exp<W> me = decompose(u.hi);
+  if (me.m > W(sqrt2)) {
+    me.m *= W(0.5);
+    ++me.e;
+  }
+  return log_kernel(me.e, me.m - 1, u.lo / u.hi);
 }
 
 // sin(x + y) for |x| <= ~pi/4 and |y| <= ulp(x)/2, in fdlibm's arrangement:
 // x + y - x^3/6 + x^5*r - x^2*y/2, where the leading x is added last.
 template <class W>
 constexpr W ksin(W x, W y) {
-    const W z = x * x;
-    const W v = z * x;
-    // r = sum_{j>=2} (-1)^j z^(j-2)/(2j+1)!
-    W r = 0;
-    for (int j = sin_terms<W> - 1; j >= 2; --j) {
-        const W c = inv_factorial<W>.v[2 * j + 1];
-        r = r * z + (j % 2 == 0 ? c : -c);
-    }
-    return x - ((z * (W(0.5) * y - v * r) - y) + v * inv_factorial<W>.v[3]);
+  const W z = x * x;
+  const W v = z * x;
+  // r = sum_{j>=2} (-1)^j z^(j-2)/(2j+1)!
+  W r = 0;
+  for (int j = sin_terms<W> - 1; j >= 2; --j) {
+    const W c = inv_factorial<W>.v[2 * j + 1];
+    r = r * z + (j % 2 == 0 ? c : -c);
+  }
+  return x - ((z * (W(0.5) * y - v * r) - y) + v * inv_factorial<W>.v[3]);
 }
 
 // cos(x + y) for |x| <= ~pi/4 and |y| <= ulp(x)/2. x*x is exact (TwoProduct)
@@ -489,34 +489,34 @@ constexpr W ksin(W x, W y) {
 // addition rounds noticeably.
 template <class W>
 constexpr W kcos(W x, W y) {
-    const dw<W> z = two_prod(x, x);
-    // r = sum_{j>=2} (-1)^j z^(j-2)/(2j)!
-    W r = 0;
-    for (int j = cos_terms<W> - 1; j >= 2; --j) {
-        const W c = inv_factorial<W>.v[2 * j];
-        r = r * z.hi + (j % 2 == 0 ? c : -c);
-    }
-    const W hz = W(0.5) * z.hi;
-    const W w = 1 - hz;
-    return w + (((1 - w) - hz) + ((z.hi * z.hi * r - x * y) - W(0.5) * z.lo));
+  const dw<W> z = two_prod(x, x);
+  // r = sum_{j>=2} (-1)^j z^(j-2)/(2j)!
+  W r = 0;
+  for (int j = cos_terms<W> - 1; j >= 2; --j) {
+    const W c = inv_factorial<W>.v[2 * j];
+    r = r * z.hi + (j % 2 == 0 ? c : -c);
+  }
+  const W hz = W(0.5) * z.hi;
+  const W w = 1 - hz;
+  return w + (((1 - w) - hz) + ((z.hi * z.hi * r - x * y) - W(0.5) * z.lo));
 }
 
 // Exact x mod C for the working-precision C nearest 2*pi: every subtraction
 // of C*2^i satisfies Sterbenz's lemma. Only used beyond medium_limit.
 template <class W>
 constexpr W reduce_two_pi(W ax) {
-    const W c = W(two_pi);
-    W y = c;
-    while (y <= W(0.5) * ax) {
-        y *= 2;
+  const W c = W(two_pi);
+  W y = c;
+  while (y <= W(0.5) * ax) {
+    y *= 2;
+  }
+  while (y >= c) {
+    if (ax >= y) {
+      ax -= y;
     }
-    while (y >= c) {
-        if (ax >= y) {
-            ax -= y;
-        }
-        y *= W(0.5);
-    }
-    return ax;
+    y *= W(0.5);
+  }
+  return ax;
 }
 
 // ax == n*pi/2 + y0 + y1 (modulo 2*pi) with n in [0, 3], |y0| <= ~pi/4 and
@@ -526,79 +526,91 @@ constexpr W reduce_two_pi(W ax) {
 // near multiples of pi/2 loses nothing.
 template <class W>
 struct reduced {
-    int n;
-    W y0;
-    W y1;
+  int n;
+  W y0;
+  W y1;
 };
 
 template <class W>
 constexpr reduced<W> rem_pio2(W ax) {
-    if (ax > W(medium_limit)) {
-        ax = reduce_two_pi(ax);
-    }
-    if (ax <= W(pio4)) {
-        return {0, ax, W(0)};
-    }
-    const int n = nearest_int(ax * W(inv_pio2));
-    const W fn = W(n);
-    const W r1 = ax - fn * W(pio2_1);
-    const dw<W> r2 = two_sum(r1, -(fn * W(pio2_2)));
-    const dw<W> r3 = two_sum(r2.hi, -(fn * W(pio2_3)));
-    const W tail = (r2.lo + r3.lo) - fn * W(pio2_3t);
-    const W y0 = r3.hi + tail;
-    return {n & 3, y0, (r3.hi - y0) + tail};
+  if (ax > W(medium_limit)) {
+    ax = reduce_two_pi(ax);
+  }
+  if (ax <= W(pio4)) {
+    return {0, ax, W(0)};
+  }
+  const int n = nearest_int(ax * W(inv_pio2));
+  const W fn = W(n);
+  const W r1 = ax - fn * W(pio2_1);
+  const dw<W> r2 = two_sum(r1, -(fn * W(pio2_2)));
+  const dw<W> r3 = two_sum(r2.hi, -(fn * W(pio2_3)));
+  const W tail = (r2.lo + r3.lo) - fn * W(pio2_3t);
+  const W y0 = r3.hi + tail;
+  return {n & 3, y0, (r3.hi - y0) + tail};
 }
 
 // Below 2^-(digits/2+1), sin x == x, tanh x == x and cos x == 1 after rounding.
 template <class W>
 constexpr W taylor_tiny() {
-    return pow2<W>(-(digits<W> / 2 + 1));
+  return pow2<W>(-(digits<W> / 2 + 1));
 }
 
 template <class W>
 constexpr W sin_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    const W ax = magnitude(x);
-    if (ax == lim::infinity()) {
-        return lim::quiet_NaN();
-    }
-    if (ax < taylor_tiny<W>()) {
-        return x;
-    }
-    const reduced<W> red = rem_pio2(ax);
-    W s = 0;
-    switch (red.n) {
-    case 0: s = ksin(red.y0, red.y1); break;
-    case 1: s = kcos(red.y0, red.y1); break;
-    case 2: s = -ksin(red.y0, red.y1); break;
-    default: s = -kcos(red.y0, red.y1); break;
-    }
-    return x < 0 ? -s : s;
+  using lim = std::numeric_limits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  const W ax = magnitude(x);
+  if (ax == lim::infinity()) {
+    return lim::quiet_NaN();
+  }
+  if (ax < taylor_tiny<W>()) {
+    return x;
+  }
+  const reduced<W> red = rem_pio2(ax);
+  W s = 0;
+  switch (red.n) {
+    case 0:
+      s = ksin(red.y0, red.y1);
+      break;
+    case 1:
+      s = kcos(red.y0, red.y1);
+      break;
+    case 2:
+      s = -ksin(red.y0, red.y1);
+      break;
+    default:
+      s = -kcos(red.y0, red.y1);
+      break;
+  }
+  return x < 0 ? -s : s;
 }
 
 template <class W>
 constexpr W cos_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    if (is_nan(x)) {
-        return x;
-    }
-    const W ax = magnitude(x);
-    if (ax == lim::infinity()) {
-        return lim::quiet_NaN();
-    }
-    if (ax < taylor_tiny<W>()) {
-        return W(1);
-    }
-    const reduced<W> red = rem_pio2(ax);
-    switch (red.n) {
-    case 0: return kcos(red.y0, red.y1);
-    case 1: return -ksin(red.y0, red.y1);
-    case 2: return -kcos(red.y0, red.y1);
-    default: return ksin(red.y0, red.y1);
-    }
+  using lim = std::numeric_limits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  const W ax = magnitude(x);
+  if (ax == lim::infinity()) {
+    return lim::quiet_NaN();
+  }
+  if (ax < taylor_tiny<W>()) {
+    return W(1);
+  }
+  const reduced<W> red = rem_pio2(ax);
+  switch (red.n) {
+    case 0:
+      return kcos(red.y0, red.y1);
+    case 1:
+      return -ksin(red.y0, red.y1);
+    case 2:
+      return -kcos(red.y0, red.y1);
+    default:
+      return ksin(red.y0, red.y1);
+  }
 }
 
 // tanh|x| = t/(t+2) with t = expm1(2|x|): no cancellation anywhere, and the
@@ -606,77 +618,77 @@ constexpr W cos_impl(W x) {
 // 2*exp(-2|x|) is below half an ulp of 1, so exp never overflows.
 template <class W>
 constexpr W tanh_impl(W x) {
-    if (is_nan(x)) {
-        return x;
-    }
-    const W ax = magnitude(x);
-    if (ax > W(digits<W> + 3) * W(0.5) * W(ln2)) {
-        return x < 0 ? W(-1) : W(1);
-    }
-    if (ax < taylor_tiny<W>()) {
-        return x;
-    }
-    const dw<W> t = expm1_dw(2 * ax);
-    const dw<W> d0 = two_sum(t.hi, W(2));
-    const dw<W> d = fast_two_sum(d0.hi, d0.lo + t.lo);
-    const W q0 = t.hi / d.hi;
-    const dw<W> p = two_prod(q0, d.hi);
-    const W q1 = ((((t.hi - p.hi) - p.lo) + t.lo) - q0 * d.lo) / d.hi;
-    const W q = q0 + q1;
-    return x < 0 ? -q : q;
+  if (is_nan(x)) {
+    return x;
+  }
+  const W ax = magnitude(x);
+  if (ax > W(digits<W> + 3) * W(0.5) * W(ln2)) {
+    return x < 0 ? W(-1) : W(1);
+  }
+  if (ax < taylor_tiny<W>()) {
+    return x;
+  }
+  const dw<W> t = expm1_dw(2 * ax);
+  const dw<W> d0 = two_sum(t.hi, W(2));
+  const dw<W> d = fast_two_sum(d0.hi, d0.lo + t.lo);
+  const W q0 = t.hi / d.hi;
+  const dw<W> p = two_prod(q0, d.hi);
+  const W q1 = ((((t.hi - p.hi) - p.lo) + t.lo) - q0 * d.lo) / d.hi;
+  const W q = q0 + q1;
+  return x < 0 ? -q : q;
 }
 
 template <class W>
 constexpr W sqrt_impl(W x) {
-    using lim = std::numeric_limits<W>;
-    constexpr int d = digits<W>;
-    if (is_nan(x)) {
-        return x;
+  using lim = std::numeric_limits<W>;
+  constexpr int d = digits<W>;
+  if (is_nan(x)) {
+    return x;
+  }
+  if (x < 0) {
+    return lim::quiet_NaN();
+  }
+  if (x == 0 || x == lim::infinity()) {
+    return x;
+  }
+  mant_exp<W> me = decompose(x);
+  if (me.e % 2 != 0) {
+    me.m *= 2;
+    --me.e;
+  }
+  const W m = me.m;  // in [1, 4)
+  // Linear start within 0.5 %; four Newton steps square that error
+  // below 2^-140.
+  W y = W(0.83462) + W(0.29508) * m;
+  for (int i = 0; i < 4; ++i) {
+    y = W(0.5) * (y + m / y);
+  }
+  if (y < 1) {
+    y = 1;
+  }
+  if (y > 2) {
+    y = 2;
+  }
+  // Tuckerman: y == RN(sqrt m) iff pred(y)*y < m <= y*succ(y). The
+  // products are exact double-words and m - p.hi is exact (Sterbenz), so
+  // each test is exact.
+  const W ulp = pow2<W>(1 - d);
+  for (int i = 0; i < 4; ++i) {
+    const W up = y == 2 ? y + 2 * ulp : y + ulp;
+    const dw<W> hi = two_prod(y, up);
+    if (m - hi.hi > hi.lo) {
+      y = up;
+      continue;
     }
-    if (x < 0) {
-        return lim::quiet_NaN();
+    const W down = y == 1 ? y - W(0.5) * ulp : y - ulp;
+    const dw<W> lo = two_prod(down, y);
+    if (!(m - lo.hi > lo.lo)) {
+      y = down;
+      continue;
     }
-    if (x == 0 || x == lim::infinity()) {
-        return x;
-    }
-    mant_exp<W> me = decompose(x);
-    if (me.e % 2 != 0) {
-        me.m *= 2;
-        --me.e;
-    }
-    const W m = me.m;  // in [1, 4)
-    // Linear start within 0.5 %; four Newton steps square that error
-    // below 2^-140.
-    W y = W(0.83462) + W(0.29508) * m;
-    for (int i = 0; i < 4; ++i) {
-        y = W(0.5) * (y + m / y);
-    }
-    if (y < 1) {
-        y = 1;
-    }
-    if (y > 2) {
-        y = 2;
-    }
-    // Tuckerman: y == RN(sqrt m) iff pred(y)*y < m <= y*succ(y). The
-    // products are exact double-words and m - p.hi is exact (Sterbenz), so
-    // each test is exact.
-    const W ulp = pow2<W>(1 - d);
-    for (int i = 0; i < 4; ++i) {
-        const W up = y == 2 ? y + 2 * ulp : y + ulp;
-        const dw<W> hi = two_prod(y, up);
-        if (m - hi.hi > hi.lo) {
-            y = up;
-            continue;
-        }
-        const W down = y == 1 ? y - W(0.5) * ulp : y - ulp;
-        const dw<W> lo = two_prod(down, y);
-        if (!(m - lo.hi > lo.lo)) {
-            y = down;
-            continue;
-        }
-        break;
-    }
-    return y * pow2<W>(me.e / 2);
+    break;
+  }
+  return y * pow2<W>(me.e / 2);
 }
 
 }  // namespace detail
@@ -687,63 +699,63 @@ namespace ct {
 
 template <std::floating_point T>
 constexpr bool isnan(T x) {
-    return x != x;
+  return x != x;
 }
 
 template <std::floating_point T>
 constexpr bool isinf(T x) {
-    return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
+  return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
 }
 
 // A NaN is returned unchanged (its sign bit is not cleared).
 template <std::floating_point T>
 constexpr T fabs(T x) {
-    if (x < 0) {
-        return -x;
-    }
-    return x == 0 ? T(0) : x;
+  if (x < 0) {
+    return -x;
+  }
+  return x == 0 ? T(0) : x;
 }
 
 template <std::floating_point T>
 constexpr T exp(T x) {
-    return detail::narrow<T>(detail::exp_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::exp_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T expm1(T x) {
-    return detail::narrow<T>(detail::expm1_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::expm1_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T log(T x) {
-    return detail::narrow<T>(detail::log_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::log_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T log1p(T x) {
-    return detail::narrow<T>(detail::log1p_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::log1p_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T sin(T x) {
-    return detail::narrow<T>(detail::sin_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::sin_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T cos(T x) {
-    return detail::narrow<T>(detail::cos_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::cos_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 template <std::floating_point T>
 constexpr T tanh(T x) {
-    return detail::narrow<T>(detail::tanh_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::tanh_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 // Correctly rounded (for float: double rounding is innocuous for sqrt since
 // 53 >= 2*24 + 2).
 template <std::floating_point T>
 constexpr T sqrt(T x) {
-    return detail::narrow<T>(detail::sqrt_impl(static_cast<detail::work_t<T>>(x)));
+  return detail::narrow<T>(detail::sqrt_impl(static_cast<detail::work_t<T>>(x)));
 }
 
 }  // namespace ct
@@ -752,74 +764,74 @@ constexpr T sqrt(T x) {
 
 template <std::floating_point T>
 constexpr T exp(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::exp(x);
-    }
-    return std::exp(x);
+  if (std::is_constant_evaluated()) {
+    return ct::exp(x);
+  }
+  return std::exp(x);
 }
 
 template <std::floating_point T>
 constexpr T expm1(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::expm1(x);
-    }
-    return std::expm1(x);
+  if (std::is_constant_evaluated()) {
+    return ct::expm1(x);
+  }
+  return std::expm1(x);
 }
 
 template <std::floating_point T>
 constexpr T log(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::log(x);
-    }
-    return std::log(x);
+  if (std::is_constant_evaluated()) {
+    return ct::log(x);
+  }
+  return std::log(x);
 }
 
 template <std::floating_point T>
 constexpr T log1p(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::log1p(x);
-    }
-    return std::log1p(x);
+  if (std::is_constant_evaluated()) {
+    return ct::log1p(x);
+  }
+  return std::log1p(x);
 }
 
 template <std::floating_point T>
 constexpr T sin(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::sin(x);
-    }
-    return std::sin(x);
+  if (std::is_constant_evaluated()) {
+    return ct::sin(x);
+  }
+  return std::sin(x);
 }
 
 template <std::floating_point T>
 constexpr T cos(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::cos(x);
-    }
-    return std::cos(x);
+  if (std::is_constant_evaluated()) {
+    return ct::cos(x);
+  }
+  return std::cos(x);
 }
 
 template <std::floating_point T>
 constexpr T tanh(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::tanh(x);
-    }
-    return std::tanh(x);
+  if (std::is_constant_evaluated()) {
+    return ct::tanh(x);
+  }
+  return std::tanh(x);
 }
 
 template <std::floating_point T>
 constexpr T sqrt(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::sqrt(x);
-    }
-    return std::sqrt(x);
+  if (std::is_constant_evaluated()) {
+    return ct::sqrt(x);
+  }
+  return std::sqrt(x);
 }
 
 template <std::floating_point T>
 constexpr T fabs(T x) {
-    if (std::is_constant_evaluated()) {
-        return ct::fabs(x);
-    }
-    return std::fabs(x);
+  if (std::is_constant_evaluated()) {
+    return ct::fabs(x);
+  }
+  return std::fabs(x);
 }
 
 }  // namespace ctgrad::math
