@@ -11,7 +11,7 @@
 namespace ctgrad {
 
 template <std::intmax_t N, std::intmax_t D> struct constant_node;
-template <class Name> struct var_node;
+template <class Name, class Shape, class Role> struct var_node;
 template <class Name, class A> struct named_node;
 
 template <class A, class B> struct add_node;
@@ -20,6 +20,7 @@ template <class A, class B> struct mul_node;
 template <class A, class B> struct div_node;
 template <class A> struct neg_node;
 template <class A, int N> struct pow_node;
+template <class A, class S> struct broadcast_to_node;
 
 template <class Z> struct exp_node;
 template <class Z> struct log_node;

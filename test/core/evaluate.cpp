@@ -17,6 +17,7 @@ int forward_calls = 0;
 // A test-only primitive that counts its evaluations: the evaluator must run each distinct
 // node once, however many times it appears in the expression.
 template <class Z> struct counted_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "counted"};
   static auto forward(auto z) {
     ++forward_calls;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
 
 #include <cstdint>
 #include <string>
@@ -15,6 +16,7 @@ namespace ctgrad {
 /// The rational N/D, kept normalised (D > 0, gcd(N, D) = 1) so equal values are equal types.
 template <std::intmax_t N, std::intmax_t D> struct constant_node : node<> {
   static_assert(D > 0, "ctgrad::constant_node: denominator must be positive (normalised)");
+  using shape = ctgrad::shape<>;
   static constexpr std::intmax_t num = N;
   static constexpr std::intmax_t den = D;
   // Negative constants print like a unary minus, fractions like a division.

@@ -8,12 +8,15 @@
 // every parent, by grad(f, x, y, ...) and by the evaluator.
 #pragma once
 
+#include <ctgrad/core/abstract.hpp>
 #include <ctgrad/core/constant.hpp>
 #include <ctgrad/core/graph.hpp>
 #include <ctgrad/core/leaf.hpp>
 #include <ctgrad/core/named.hpp>
 #include <ctgrad/core/node.hpp>
 #include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/broadcast.hpp>
+#include <ctgrad/ops/sum.hpp>
 
 #include <boost/hana/tuple.hpp>
 
@@ -21,24 +24,24 @@ namespace ctgrad {
 
 namespace detail {
 
-template <class R> struct as_adjoints {
-  using type = adjoints<R>;  // a unary rule returns its single adjoint directly
-};
-template <class... As> struct as_adjoints<adjoints<As...>> {
-  using type = adjoints<As...>;
-};
-
-template <class P, class Adj, class Children = children_t<P>> struct vjp_of;
-template <class P, class Adj, class... Cs> struct vjp_of<P, Adj, type_list<Cs...>> {
-  using type = typename as_adjoints<decltype(P::vjp(Cs{}..., P{}, Adj{}))>::type;
-};
-
-template <class Adjoints> struct adjoint_list;
-template <class... As> struct adjoint_list<adjoints<As...>> {
-  using type = type_list<As...>;
-};
-
 template <class Root, class Order, class N> struct adjoint;
+
+template <class S, class E> constexpr auto unbroadcast(E e) {
+  if constexpr (shape_of_t<E>::size > S::size) {
+    return sum_to<S>(e);
+  } else {
+    return e;
+  }
+}
+
+/// e with exactly shape S: a scalar (or smaller) adjoint is repeated, a larger one summed.
+template <class S, class E> constexpr auto as_shape(E e) {
+  if constexpr (shape_of_t<E>::size < S::size) {
+    return broadcast_to<S>(e);
+  } else {
+    return unbroadcast<S>(e);
+  }
+}
 
 // What parent P passes down to child N: the sum of P's rules for every slot holding N
 // (x*x holds x twice). Nothing is derived for a P that does not have N as a child.
@@ -59,8 +62,11 @@ template <class Root, class Order, class P, class N> struct contribution<Root, O
     if constexpr (is_zero_v<adjoint_p>) {
       return zero_t{};
     } else {
-      using rules = typename adjoint_list<typename vjp_of<P, adjoint_p>::type>::type;
-      return sum_slots<rules>(std::make_index_sequence<children_t<P>::size>{});
+      using rules = vjp_rules_t<P, adjoint_p>;
+      // A child that was broadcast (a bias added to every row) receives the sum over the
+      // repeated dimensions.
+      return unbroadcast<shape_of_t<N>>(
+          sum_slots<rules>(std::make_index_sequence<children_t<P>::size>{}));
     }
   }
   using type = decltype(compute());

@@ -1,97 +1,182 @@
 // SPDX-License-Identifier: BSL-1.0
-// Evaluation: every distinct node of the expression(s) gets one slot in a fixed-size
-// workspace (std::array) and is computed exactly once, children first. Works at run time
-// and in constant expressions (static_assert) alike.
+// Evaluation: every distinct node of the expression(s) gets one slot range in a fixed-size
+// workspace (std::array) and is computed exactly once, children first. Tensor inputs and
+// parameters are read where the caller keeps them (no copy). Works at run time and in
+// constant expressions (static_assert) alike.
 //   ctgrad::eval(d(f, x), x = 2.0)              -> double
 //   ctgrad::eval(grad(f, x, y), x = 1., y = 2.) -> std::array<double, 2>, one shared pass
+//   ctgrad::eval(net, params, X = batch)        -> ctgrad::tensor<float, shape<B, 10>>
 #pragma once
 
+#include <ctgrad/core/abstract.hpp>
 #include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/execute.hpp>
 #include <ctgrad/core/graph.hpp>
 #include <ctgrad/core/leaf.hpp>
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/core/var_set.hpp>
 #include <ctgrad/detail/static_for.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <boost/hana/tuple.hpp>
 
 #include <array>
+#include <cstddef>
+#include <tuple>
 #include <type_traits>
+
+#ifdef CTGRAD_INSTRUMENT
+// An instrumented build calls these (defined by the program) once per node computed
+// forward and once per node whose VJP rules run backward; tests count them.
+void ctgrad_on_forward(std::size_t node, std::size_t nodes);
+void ctgrad_on_backward(std::size_t node, std::size_t nodes);
+#endif
 
 namespace ctgrad {
 
 namespace detail {
 
-template <class... Bindings> struct binding_pack : Bindings... {};
+// ---- where values come from: bindings (x = 2.0, X = tensor) and variable sets (parameters)
+template <class Source, class Var> struct provides : std::false_type {};
+template <class Var, class V> struct provides<binding<Var, V>, Var> : std::true_type {};
+template <class T, class... Vs, class Var>
+struct provides<var_set<T, Vs...>, Var> : std::bool_constant<var_set<T, Vs...>::template has<Var>> {};
 
-template <class Var, class T> constexpr T binding_value(binding<Var, T> const& b) {
-  return b.value;
+template <class S> inline constexpr bool is_source_v = false;
+template <class Var, class V> inline constexpr bool is_source_v<binding<Var, V>> = true;
+template <class T, class... Vs> inline constexpr bool is_source_v<var_set<T, Vs...>> = true;
+
+// A bound value: a number (copied into the workspace) or a tensor const* (read in place).
+template <class Var, class V> constexpr V bound_value(binding<Var, V> const& b) { return b.value; }
+template <class Var, class T, class... Vs>
+constexpr auto bound_value(var_set<T, Vs...> const& s) {
+  return &s[Var{}];
 }
 
-template <class Var, class Binding> inline constexpr bool is_binding_for_v = false;
-template <class Var, class T> inline constexpr bool is_binding_for_v<Var, binding<Var, T>> = true;
-
-template <class... Bindings> struct value_type {
-  using type = std::common_type_t<decltype(Bindings::value)...>;
+template <class S> struct source_element {
+  using type = void;
+};
+template <class Var, class V> struct source_element<binding<Var, V>> {
+  using type = V;
+};
+template <class Var, class T, class S> struct source_element<binding<Var, tensor<T, S> const*>> {
+  using type = T;
+};
+template <class T, class... Vs> struct source_element<var_set<T, Vs...>> {
+  using type = T;
+};
+template <class... Sources> struct value_type {
+  using type = std::common_type_t<typename source_element<Sources>::type...>;
 };
 template <> struct value_type<> {
   using type = double;
 };
 
-template <class Order, class Seq = std::make_index_sequence<Order::size>> struct variables;
-template <class Order, std::size_t... Is> struct variables<Order, std::index_sequence<Is...>> {
-  using type = typename concat<std::conditional_t<is_variable_v<at_t<Is, Order>>,
-                                                  type_list<at_t<Is, Order>>, type_list<>>...>::type;
-};
-
-template <class Var, class... Bindings> struct is_bound {
-  static constexpr bool value = (is_binding_for_v<Var, Bindings> || ...);
-};
-template <class VarList, class... Bindings> struct all_bound;
-template <class... Vars, class... Bindings> struct all_bound<type_list<Vars...>, Bindings...> {
-  static constexpr bool value = (is_bound<Vars, Bindings...>::value && ...);
-};
-
-// One static_assert per variable, so the compiler's note names the unbound one.
-template <class Var, class... Bindings> constexpr bool require_bound() {
-  static_assert(is_bound<Var, Bindings...>::value,
-                "ctgrad::eval(f, x = value, ...): a variable of f has no value; bind every "
-                "variable of f (the variable is named in the note below)");
-  return true;
-}
-template <class... Vars, class... Bindings>
-constexpr void require_all_bound(type_list<Vars...>, Bindings...) {
-  (require_bound<Vars, Bindings...>(), ...);
+template <bool... Found> constexpr std::size_t first_true() {
+  bool const found[] = {Found..., true};
+  std::size_t i = 0;
+  while (!found[i]) ++i;
+  return i;
 }
 
-template <class Var, class... Bindings> struct bound_once {
-  static constexpr bool value = (0 + ... + int(is_binding_for_v<Var, Bindings>)) <= 1;
+template <class Var, class... Sources> struct provider {
+  static constexpr std::size_t count = (std::size_t{0} + ... + provides<Sources, Var>::value);
+  static constexpr std::size_t index = first_true<provides<Sources, Var>::value...>();
 };
 
-template <class N, class T, class Order, std::size_t Size, class Pack, class... Cs>
-constexpr T compute(std::array<T, Size> const& ws, Pack const& pack, type_list<Cs...>) {
-  if constexpr (is_constant_v<N>) {
-    return N::template value<T>();
-  } else if constexpr (is_variable_v<N>) {
-    return static_cast<T>(binding_value<N>(pack));
-  } else {
-    return static_cast<T>(N::forward(ws[index_of_v<Order, Cs>]...));
+template <class Var, class... Sources>
+constexpr auto lookup(std::tuple<Sources const&...> const& src) {
+  return bound_value<Var>(std::get<provider<Var, Sources...>::index>(src));
+}
+
+// ---- the plan of a graph: children's positions and workspace offsets, all constexpr arrays
+inline constexpr std::size_t max_arity = 4;
+
+template <class N>
+inline constexpr std::size_t slot_size_v =
+    is_variable_v<N> ? (shape_of_t<N>::rank == 0 ? 1 : 0) : shape_of_t<N>::size;
+
+template <class Order> struct plan;
+template <class... Ns> struct plan<type_list<Ns...>> {
+  using order = type_list<Ns...>;
+  static constexpr std::size_t n = sizeof...(Ns);
+
+  template <class N> static constexpr auto children_of() {
+    return []<class... Cs>(type_list<Cs...>) {
+      static_assert(sizeof...(Cs) <= max_arity, "ctgrad: a node has at most four inputs");
+      return std::array<std::size_t, max_arity>{index_of_v<order, Cs>...};
+    }(children_t<N>{});
   }
+  static constexpr std::array<std::array<std::size_t, max_arity>, n> child{children_of<Ns>()...};
+  static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};
+
+  static constexpr std::array<std::size_t, n + 1> offsets = [] {
+    std::array<std::size_t, n + 1> o{};
+    std::size_t const sizes[] = {slot_size_v<Ns>..., 0};
+    for (std::size_t i = 0; i < n; ++i) o[i + 1] = o[i] + sizes[i];
+    return o;
+  }();
+  static constexpr std::size_t workspace = offsets[n];
+};
+
+/// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
+template <class Order, class T, class... Sources>
+constexpr void forward_pass(T* ws, T const** val, std::tuple<Sources const&...> const& src) {
+  using P = plan<Order>;
+  static_for<P::n>([&](auto i_) {
+    constexpr std::size_t i = decltype(i_)::value;
+    using N = at_t<i, Order>;
+    T* const out = ws + P::offsets[i];
+    if constexpr (is_variable_v<N>) {
+      auto const v = lookup<N>(src);
+      if constexpr (std::is_pointer_v<decltype(v)>) {
+        static_assert(__is_same(typename std::remove_cvref_t<decltype(*v)>::value_type, T),
+                      "ctgrad: every tensor and variable set in one call must have the same "
+                      "element type (all float or all double)");
+        val[i] = v->data.data();
+      } else {
+        out[0] = static_cast<T>(v);
+        val[i] = out;
+      }
+    } else if constexpr (is_constant_v<N>) {
+      out[0] = N::template value<T>();
+      val[i] = out;
+    } else {
+      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        apply<abstract_t<N>, false>(out, val[P::child[i][Ks]]...);
+      }(std::make_index_sequence<P::arity[i]>{});
+      val[i] = out;
+#ifdef CTGRAD_INSTRUMENT
+      if (!std::is_constant_evaluated()) ctgrad_on_forward(i, P::n);
+#endif
+    }
+  });
 }
 
-template <class Out, class Order, class T, std::size_t Size>
-constexpr auto extract(std::array<T, Size> const& ws) {
+template <class Out, class Order, class T> constexpr auto extract(T const* const* val) {
   if constexpr (Expression<Out>) {
-    return ws[index_of_v<Order, Out>];
+    T const* p = val[index_of_v<Order, Out>];
+    if constexpr (shape_of_t<Out>::rank == 0) {
+      return *p;
+    } else {
+      tensor<T, shape_of_t<Out>> t{};
+      for (std::size_t i = 0; i < shape_of_t<Out>::size; ++i) t.data[i] = p[i];
+      return t;
+    }
   } else {
-    return []<class... Ts>(boost::hana::tuple<Ts...> const*, std::array<T, Size> const& w) {
+    return [&]<class... Ts>(boost::hana::tuple<Ts...> const*) {
       if constexpr (sizeof...(Ts) == 0) {
         return std::array<T, 0>{};
+      } else if constexpr ((__is_same(decltype(extract<Ts, Order>(val)),
+                                      decltype(extract<at_t<0, type_list<Ts...>>, Order>(val))) &&
+                            ...)) {
+        using element_t = decltype(extract<at_t<0, type_list<Ts...>>, Order>(val));
+        return std::array<element_t, sizeof...(Ts)>{extract<Ts, Order>(val)...};
       } else {
-        using element_t = decltype(extract<at_t<0, type_list<Ts...>>, Order>(w));
-        return std::array<element_t, sizeof...(Ts)>{extract<Ts, Order>(w)...};
+        return boost::hana::make_tuple(extract<Ts, Order>(val)...);
       }
-    }(static_cast<Out const*>(nullptr), ws);
+    }(static_cast<Out const*>(nullptr));
   }
 }
 
@@ -99,52 +184,64 @@ template <class Out> inline constexpr bool is_evaluable_v = Expression<Out>;
 template <class... Ts>
 inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = (is_evaluable_v<Ts> && ...);
 
-template <class B> inline constexpr bool is_binding_v = false;
-template <class Var, class T> inline constexpr bool is_binding_v<binding<Var, T>> = true;
+template <class Order, class Seq = std::make_index_sequence<Order::size>> struct variables;
+template <class Order, std::size_t... Is> struct variables<Order, std::index_sequence<Is...>> {
+  using type = typename concat<std::conditional_t<is_variable_v<at_t<Is, Order>>,
+                                                  type_list<at_t<Is, Order>>, type_list<>>...>::type;
+};
 
-}  // namespace detail
+// One static_assert per variable, so the compiler names the unbound one.
+template <class Var, class... Sources> constexpr bool require_bound() {
+  static_assert(provider<Var, Sources...>::count != 0,
+                "ctgrad::eval(f, x = value, ...): a variable of f has no value; bind every "
+                "variable of f (the variable is named in this message's condition)");
+  static_assert(provider<Var, Sources...>::count <= 1,
+                "ctgrad::eval(f, ...): a variable is bound more than once");
+  return true;
+}
+template <class Vars, class... Sources> struct bound_check;
+template <class... Vars, class... Sources> struct bound_check<type_list<Vars...>, Sources...> {
+  static constexpr bool ok = ((provider<Vars, Sources...>::count == 1) && ...);
+  static constexpr void require() { (require_bound<Vars, Sources...>(), ...); }
+};
 
-namespace detail {
-template <class Out, class... Bindings> constexpr auto eval_bound(Bindings... bindings) {
-  using T = typename value_type<Bindings...>::type;
+template <class Out, class... Sources> constexpr auto eval_bound(Sources const&... given) {
+  using T = typename value_type<Sources...>::type;
   using order = typename visit_children<type_list<>, typename outputs<Out>::type>::type;
   using vars = typename variables<order>::type;
-  using result_t = decltype(extract<Out, order>(std::array<T, order::size>{}));
-  if constexpr (!all_bound<vars, Bindings...>::value) {
-    require_all_bound(vars{}, bindings...);
-    return result_t{};
-  } else if constexpr (!(bound_once<typename Bindings::variable, Bindings...>::value && ...)) {
-    static_assert((bound_once<typename Bindings::variable, Bindings...>::value && ...),
-                  "ctgrad::eval(f, ...): a variable is bound more than once");
+  using result_t = decltype(extract<Out, order>(static_cast<T const* const*>(nullptr)));
+  if constexpr (!bound_check<vars, Sources...>::ok) {
+    bound_check<vars, Sources...>::require();
     return result_t{};
   } else {
-    std::array<T, order::size> ws{};
-    binding_pack<Bindings...> const pack{bindings...};
-    static_for<order::size>([&](auto i) {
-      using N = at_t<decltype(i)::value, order>;
-      ws[i] = compute<N, T, order>(ws, pack, children_t<N>{});
-    });
-    return extract<Out, order>(ws);
+    std::tuple<Sources const&...> const src{given...};
+    std::array<T, plan<order>::workspace + 1> ws{};  // + 1: never a zero-sized array
+    std::array<T const*, order::size> val{};
+    forward_pass<order>(ws.data(), val.data(), src);
+    return extract<Out, order>(val.data());
   }
 }
+
 }  // namespace detail
 
 /// Evaluates an expression, or a hana::tuple of them (as from grad or hessian), with every
-/// variable bound: eval(f, x = 1.0, y = 2.0). The result has the common type of the bound
-/// values (double when none is bound); tuples give std::arrays. Each node is computed once.
-template <class Out, class... Bindings> constexpr auto eval(Out, Bindings... bindings) {
+/// variable bound: eval(f, x = 1.0, y = 2.0), eval(net, params, X = batch). The result has
+/// the common type of the bound values (double when none is bound); tensors give tensors,
+/// tuples of scalars give std::arrays. Each node is computed once.
+template <class Out, class... Sources> constexpr auto eval(Out, Sources const&... sources) {
   if constexpr (__is_same(Out, invalid_expression)) {
     return 0.0;  // the call that made it has already reported the error
   } else if constexpr (!detail::is_evaluable_v<Out>) {
     static_assert(detail::is_evaluable_v<Out>,
                   "ctgrad::eval(f, ...): f must be a ctgrad expression or a tuple of them");
     return 0.0;
-  } else if constexpr (!(detail::is_binding_v<Bindings> && ...)) {
-    static_assert((detail::is_binding_v<Bindings> && ...),
-                  "ctgrad::eval(f, ...): pass each value as a binding, x = 2.0");
+  } else if constexpr (!(detail::is_source_v<Sources> && ...)) {
+    static_assert((detail::is_source_v<Sources> && ...),
+                  "ctgrad::eval(f, ...): pass each value as a binding, x = 2.0, or a "
+                  "parameter set");
     return 0.0;
   } else {
-    return detail::eval_bound<Out>(bindings...);
+    return detail::eval_bound<Out>(sources...);
   }
 }
 

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: BSL-1.0
-// Named variables. The name is part of the type, so var<"x"> is the same node wherever it
-// is written, and two variables with different names are different nodes.
-//   constexpr auto x = ctgrad::var<"x">;   ctgrad::eval(x * x, x = 3.0) == 9.0
+// Leaves: named variables with a compile-time shape. The name is part of the type, so
+// var<"x"> is the same node wherever it is written, and different names are different
+// nodes. Inputs (and targets) are bound to values at each call; parameters are what a
+// parameter set holds and what a network's gradient is taken with respect to.
+//   constexpr auto x = ctgrad::var<"x">;             a scalar input:   eval(x * x, x = 3.0)
+//   constexpr auto X = ctgrad::input<"X", 32, 4>;     a batch of 32 rows of 4 features
+//   constexpr auto W = ctgrad::param<"W1", 4, 8>;     a 4x8 parameter
 #pragma once
 
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
+#include <ctgrad/core/tensor.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 
 #include <string>
@@ -12,30 +18,57 @@
 
 namespace ctgrad {
 
-/// A value for variable Var, made by writing `x = 2.0`.
-template <class Var, class T> struct binding {
+struct input_role {};
+struct param_role {};
+
+/// A value for variable Var: a number (scalars), or a pointer to the caller's tensor.
+template <class Var, class V> struct binding {
   using variable = Var;
-  T value;
+  V value;
 };
 
-template <class Name> struct var_node : node<> {
+template <class Name, class Shape, class Role> struct var_node : node<> {
+  using shape = Shape;
+  using role = Role;
   static constexpr std::string_view name = Name::view();
   static constexpr print_style style{print_style::leaf};
   static std::string label() { return std::string(name); }
 
-  /// `x = 2.0` binds x for ctgrad::eval; integers are evaluated as double.
+  /// `x = 2.0` binds a scalar for ctgrad::eval; integers are evaluated as double.
   template <class T>
     requires std::is_arithmetic_v<T>
   constexpr auto operator=(T value) const {
+    static_assert(Shape::rank == 0,
+                  "ctgrad: binding x = number: x is a tensor; bind a ctgrad::tensor of its shape");
     using value_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;
     return binding<var_node, value_t>{static_cast<value_t>(value)};
   }
+  /// `X = t` binds a tensor by pointer (no copy): t must outlive the call it is passed to.
+  template <class T, class S> constexpr auto operator=(tensor<T, S> const& t) const {
+    static_assert(__is_same(S, Shape),
+                  "ctgrad: binding x = t: the tensor's shape must equal the variable's shape");
+    return binding<var_node, tensor<T, S> const*>{&t};
+  }
 };
 
-/// The variable named Name.   constexpr auto w = ctgrad::var<"w">;
-template <detail::fixed_string Name> inline constexpr var_node<detail::to_name_t<Name>> var{};
+/// The scalar input variable Name.   constexpr auto w = ctgrad::var<"w">;
+template <detail::fixed_string Name, class Shape = shape<>>
+inline constexpr var_node<detail::to_name_t<Name>, Shape, input_role> var{};
+
+/// An input (or target) of shape Dims...   constexpr auto X = ctgrad::input<"X", 32, 4>;
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, input_role> input{};
+
+/// A trainable parameter of shape Dims...   constexpr auto W1 = ctgrad::param<"W1", 4, 8>;
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, param_role> param{};
 
 template <class T> inline constexpr bool is_variable_v = false;
-template <class Name> inline constexpr bool is_variable_v<var_node<Name>> = true;
+template <class Name, class Shape, class Role>
+inline constexpr bool is_variable_v<var_node<Name, Shape, Role>> = true;
+
+template <class T> inline constexpr bool is_param_v = false;
+template <class Name, class Shape>
+inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
 
 }  // namespace ctgrad

@@ -12,6 +12,7 @@
 namespace ctgrad {
 
 template <class Name, class A> struct named_node : node<A> {
+  using shape = shape_of_t<A>;
   static constexpr std::string_view name = Name::view();
   static constexpr print_style style{print_style::leaf};
   static std::string label() { return std::string(name); }

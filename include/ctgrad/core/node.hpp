@@ -34,6 +34,9 @@ template <class... Children> struct node : expression_tag {
   using children = detail::type_list<Children...>;
 };
 
+/// The shape of an expression's value (shape<> for scalars).
+template <class N> using shape_of_t = typename N::shape;
+
 /// The adjoints a binary VJP rule returns, one per input, in order.
 template <class... Adjoints> struct adjoints {};
 template <Expression... Adjoints> constexpr adjoints<Adjoints...> make_adjoints(Adjoints...) {

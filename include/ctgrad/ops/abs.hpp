@@ -15,6 +15,7 @@
 namespace ctgrad {
 
 template <class Z> struct abs_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "abs"};
   static constexpr auto forward(auto z) { return math::fabs(z); }
   static constexpr auto vjp(Z z, abs_node, auto da) { return da * sign(z); }

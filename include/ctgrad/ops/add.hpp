@@ -7,6 +7,7 @@
 
 #include <ctgrad/core/constant.hpp>
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
 #include <ctgrad/core/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
@@ -15,6 +16,7 @@
 namespace ctgrad {
 
 template <class A, class B> struct add_node : node<A, B> {
+  using shape = broadcast_shape_t<shape_of_t<A>, shape_of_t<B>>;  // elementwise
   static constexpr print_style style{print_style::infix, " + ", 10, 10, 16};
   static constexpr auto forward(auto a, auto b) { return a + b; }
   static constexpr auto vjp(A, B, add_node, auto dc) { return make_adjoints(dc, dc); }
@@ -25,7 +27,12 @@ template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
   using namespace detail;
   using ta = split_term<A>;
   using tb = split_term<B>;
-  if constexpr (is_constant_v<A> && is_constant_v<B>) {
+  if constexpr (!broadcastable_v<shape_of_t<A>, shape_of_t<B>>) {
+    static_assert(broadcastable_v<shape_of_t<A>, shape_of_t<B>>,
+                  "ctgrad::operator+(a, b): shapes must be equal, or one must be a scalar or the "
+                  "trailing dimensions of the other");
+    return invalid_expression{};
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
     return fold_add<A, B>();
   } else if constexpr (is_zero_v<A>) {
     return b;

@@ -14,6 +14,7 @@
 namespace ctgrad {
 
 template <class Z> struct cos_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "cos"};
   static constexpr auto forward(auto z) { return math::cos(z); }
   static constexpr auto vjp(Z z, cos_node, auto da) { return -(da * sin(z)); }

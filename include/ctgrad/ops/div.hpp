@@ -7,6 +7,7 @@
 
 #include <ctgrad/core/constant.hpp>
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
 #include <ctgrad/core/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
@@ -14,6 +15,7 @@
 namespace ctgrad {
 
 template <class A, class B> struct div_node : node<A, B> {
+  using shape = broadcast_shape_t<shape_of_t<A>, shape_of_t<B>>;  // elementwise
   using numerator = A;
   using denominator = B;
   static constexpr print_style style{print_style::infix, "/", 20, 15, 21};
@@ -26,7 +28,12 @@ template <class A, class B> struct div_node : node<A, B> {
 /// a / b, simplified.
 template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
   using namespace detail;
-  if constexpr (is_zero_v<B>) {
+  if constexpr (!broadcastable_v<shape_of_t<A>, shape_of_t<B>>) {
+    static_assert(broadcastable_v<shape_of_t<A>, shape_of_t<B>>,
+                  "ctgrad::operator/(a, b): shapes must be equal, or one must be a scalar or the "
+                  "trailing dimensions of the other");
+    return invalid_expression{};
+  } else if constexpr (is_zero_v<B>) {
     static_assert(!is_zero_v<B>, "ctgrad::operator/(a, b): b is the constant 0");
     return invalid_expression{};
   } else if constexpr (is_constant_v<A> && is_constant_v<B>) {

@@ -12,6 +12,7 @@
 namespace ctgrad {
 
 template <class Z> struct exp_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "exp"};
   static constexpr auto forward(auto z) { return math::exp(z); }
   static constexpr auto vjp(Z, exp_node a, auto da) { return da * a; }

@@ -12,6 +12,7 @@
 namespace ctgrad {
 
 template <class Z> struct log_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "log"};
   static constexpr auto forward(auto z) { return math::log(z); }
   static constexpr auto vjp(Z z, log_node, auto da) { return da / z; }

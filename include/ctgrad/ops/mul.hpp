@@ -6,14 +6,28 @@
 #pragma once
 
 #include <ctgrad/core/constant.hpp>
+#include <ctgrad/fwd.hpp>
 #include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
 #include <ctgrad/core/simplify.hpp>
 #include <ctgrad/ops/neg.hpp>
 #include <ctgrad/ops/pow.hpp>
 
 namespace ctgrad {
 
+namespace detail {
+// broadcast_to<S>(c) for a constant c: the adjoint of a sum. Times a tensor of shape S it is
+// just c times that tensor (a scalar broadcasts by itself).
+template <class T> struct const_broadcast : std::false_type {};
+template <class C, class S> struct const_broadcast<broadcast_to_node<C, S>> {
+  static constexpr bool value = is_constant_v<C>;
+  using constant = C;
+};
+template <class T> inline constexpr bool is_const_broadcast_v = const_broadcast<T>::value;
+}  // namespace detail
+
 template <class A, class B> struct mul_node : node<A, B> {
+  using shape = broadcast_shape_t<shape_of_t<A>, shape_of_t<B>>;  // elementwise
   static constexpr print_style style{print_style::infix, "*", 20, 15, 20};
   static constexpr auto forward(auto a, auto b) { return a * b; }
   static constexpr auto vjp(A a, B b, mul_node, auto dc) { return make_adjoints(dc * b, dc * a); }
@@ -24,7 +38,16 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
   using namespace detail;
   using pa = split_power<A>;
   using pb = split_power<B>;
-  if constexpr (is_constant_v<A> && is_constant_v<B>) {
+  if constexpr (!broadcastable_v<shape_of_t<A>, shape_of_t<B>>) {
+    static_assert(broadcastable_v<shape_of_t<A>, shape_of_t<B>>,
+                  "ctgrad::operator*(a, b): shapes must be equal, or one must be a scalar or the "
+                  "trailing dimensions of the other");
+    return invalid_expression{};
+  } else if constexpr (is_const_broadcast_v<A> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
+    return typename const_broadcast<A>::constant{} * b;
+  } else if constexpr (is_const_broadcast_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
+    return a * typename const_broadcast<B>::constant{};
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
     return fold_mul<A, B>();
   } else if constexpr (is_zero_v<A> || is_zero_v<B>) {
     return zero_t{};

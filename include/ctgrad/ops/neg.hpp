@@ -13,6 +13,7 @@
 namespace ctgrad {
 
 template <class A> struct neg_node : node<A> {
+  using shape = shape_of_t<A>;  // elementwise
   static constexpr print_style style{print_style::prefix, "-", 15, 0, 20};
   static constexpr auto forward(auto a) { return -a; }
   static constexpr auto vjp(A, neg_node, auto db) { return -db; }

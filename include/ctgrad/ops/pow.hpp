@@ -14,7 +14,9 @@
 namespace ctgrad {
 
 template <class A, int N> struct pow_node : node<A> {
+  using shape = shape_of_t<A>;  // elementwise
   static constexpr int exponent = N;
+  template <class... New> using with_children = pow_node<New..., N>;
   static constexpr print_style style{print_style::custom, "^", 40, 50, 0};
   static std::string print(std::string const& base) {
     return base + "^" + (N < 0 ? "(" + std::to_string(N) + ")" : std::to_string(N));

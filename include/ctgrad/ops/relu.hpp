@@ -14,6 +14,7 @@
 namespace ctgrad {
 
 template <class Z> struct relu_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "relu"};
   static constexpr auto forward(auto z) {
     using T = decltype(z);

@@ -13,6 +13,7 @@
 namespace ctgrad {
 
 template <class Z> struct sigmoid_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "sigmoid"};
   static constexpr auto forward(auto z) {
     // Only ever exponentiate a non-positive number, so nothing overflows for large |z|.
@@ -23,6 +24,9 @@ template <class Z> struct sigmoid_node : node<Z> {
   }
   static constexpr auto vjp(Z, sigmoid_node a, auto da) { return da * (a * (one_t{} - a)); }
 };
+
+template <class T> inline constexpr bool is_sigmoid_v = false;
+template <class Z> inline constexpr bool is_sigmoid_v<sigmoid_node<Z>> = true;
 
 /// σ(z) = 1 / (1 + e^(-z)).
 template <Expression Z> constexpr auto sigmoid(Z) {

@@ -10,6 +10,7 @@
 namespace ctgrad {
 
 template <class Z> struct sign_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "sign"};
   static constexpr auto forward(auto z) {
     using T = decltype(z);

@@ -13,6 +13,7 @@
 namespace ctgrad {
 
 template <class Z> struct sin_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "sin"};
   static constexpr auto forward(auto z) { return math::sin(z); }
   static constexpr auto vjp(Z z, sin_node, auto da) { return da * cos(z); }

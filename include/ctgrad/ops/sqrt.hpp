@@ -13,6 +13,7 @@
 namespace ctgrad {
 
 template <class Z> struct sqrt_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "sqrt"};
   static constexpr auto forward(auto z) { return math::sqrt(z); }
   static constexpr auto vjp(Z, sqrt_node a, auto da) { return da / (constant<2> * a); }

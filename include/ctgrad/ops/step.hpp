@@ -12,6 +12,7 @@
 namespace ctgrad {
 
 template <class Z> struct step_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::custom, {}, 50};
   static std::string print(std::string const& z) { return "(" + z + " > 0)"; }
   static constexpr auto forward(auto z) {

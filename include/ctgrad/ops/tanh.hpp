@@ -14,6 +14,7 @@
 namespace ctgrad {
 
 template <class Z> struct tanh_node : node<Z> {
+  using shape = shape_of_t<Z>;  // elementwise
   static constexpr print_style style{print_style::call, "tanh"};
   // math::tanh saturates to ±1 without overflow for any finite z.
   static constexpr auto forward(auto z) { return math::tanh(z); }

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSL-1.0
+// Abstract nodes: a node with its (non-constant) children replaced by placeholders that
+// carry only a position and a shape. tanh_node<mul_node<W, X>> becomes tanh_node<slot<0, S>>.
+// Its forward and its VJP rules then depend only on the operation and the shapes, so a
+// net with 64 equal layers instantiates one kernel, and kernel symbols stay short however
+// large the net type grows.
+//   rule_t<P, K>   the VJP rule of P for its K-th child, an expression of slot<k, S>s,
+//                  P's abstract self (its cached output) and upstream<S> (P's adjoint).
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/graph.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
+#include <ctgrad/detail/type_list.hpp>
+
+#include <string>
+
+namespace ctgrad {
+
+/// The value of the K-th input of the node a rule belongs to.
+template <std::size_t K, class Shape> struct slot_node : node<> {
+  using shape = Shape;
+  static constexpr std::size_t index = K;
+  static constexpr print_style style{print_style::leaf};
+  static std::string label() { return "#" + std::to_string(K); }
+};
+
+/// The adjoint flowing into the node a rule belongs to (dL/d(output)).
+template <class Shape> struct upstream_node : node<> {
+  using shape = Shape;
+  static constexpr print_style style{print_style::leaf};
+  static std::string label() { return "#up"; }
+};
+
+template <class T> inline constexpr bool is_slot_v = false;
+template <std::size_t K, class S> inline constexpr bool is_slot_v<slot_node<K, S>> = true;
+template <class T> inline constexpr bool is_upstream_v = false;
+template <class S> inline constexpr bool is_upstream_v<upstream_node<S>> = true;
+
+namespace detail {
+
+template <class P, class = void> struct has_with_children : std::false_type {};
+template <class P>
+struct has_with_children<P, std::void_t<typename P::template with_children<>>> : std::true_type {};
+
+// P's template re-instantiated with new children. Every node template whose arguments are
+// all types works as is (arguments that are not children, such as a shape, are kept); a
+// node with non-type arguments (pow_node<A, N>) declares `template <class...> with_children`.
+template <class P, class New, class = void> struct rebind;
+template <template <class...> class Tpl, class... Args, class... New>
+struct rebind<Tpl<Args...>, type_list<New...>,
+              std::enable_if_t<!requires { typename Tpl<Args...>::template with_children<New...>; }>> {
+  using old = children_t<Tpl<Args...>>;
+  template <class Arg>
+  using map = typename std::conditional_t<contains_v<old, Arg>,
+                                          at<index_of_v<old, Arg>, type_list<New...>>,
+                                          std::type_identity<Arg>>::type;
+  using type = Tpl<map<Args>...>;
+};
+template <class P, class... New>
+struct rebind<P, type_list<New...>,
+              std::enable_if_t<requires { typename P::template with_children<New...>; }>> {
+  using type = typename P::template with_children<New...>;
+};
+
+// Constants stay as they are, so rules still fold (the adjoint of 2*x is 2*dc, not #0*dc).
+template <class C, std::size_t K>
+using placeholder_t = std::conditional_t<is_constant_v<C>, C, slot_node<K, shape_of_t<C>>>;
+
+template <class P, class Children = children_t<P>,
+          class Seq = std::make_index_sequence<Children::size>>
+struct abstract;
+template <class P, class... Cs, std::size_t... Ks>
+struct abstract<P, type_list<Cs...>, std::index_sequence<Ks...>> {
+  using type = typename rebind<P, type_list<placeholder_t<Cs, Ks>...>>::type;
+};
+template <class P> struct abstract<P, type_list<>, std::index_sequence<>> {
+  using type = P;
+};
+
+}  // namespace detail
+
+/// P with its children replaced by slot placeholders (leaves are their own abstraction).
+template <class P> using abstract_t = typename detail::abstract<P>::type;
+
+namespace detail {
+
+template <class R> struct as_adjoints {
+  using type = type_list<R>;  // a unary rule returns its single adjoint directly
+};
+template <class... As> struct as_adjoints<adjoints<As...>> {
+  using type = type_list<As...>;
+};
+
+template <class P, class Adj, class Children = children_t<P>> struct vjp_of;
+template <class P, class Adj, class... Cs> struct vjp_of<P, Adj, type_list<Cs...>> {
+  using type = typename as_adjoints<decltype(P::vjp(Cs{}..., P{}, Adj{}))>::type;
+};
+
+}  // namespace detail
+
+/// All VJP rules of P as a type_list (one per child), for the upstream adjoint Adj.
+template <class P, class Adj> using vjp_rules_t = typename detail::vjp_of<P, Adj>::type;
+
+}  // namespace ctgrad

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: BSL-1.0
+// The numeric gradient of a scalar loss: one forward pass that caches every node's value,
+// then one reverse sweep that runs each node's VJP rules (the same rules d(f, x) derives
+// with), all scheduled at compile time.
+//   auto g = ctgrad::grad(loss, params, X = x, Y = y);   g[W1] is dL/dW1, same set type
+//   float L = ctgrad::grad_into(loss, grads, params, X = x, Y = y);   no copy of the set
+// What is planned at compile time, per node: which nodes need an adjoint (those between
+// the loss and a wanted variable, through rules that are not structurally zero), where
+// each adjoint lives, and which contribution comes first (it assigns; later ones add), so
+// no buffer is zeroed and nothing is computed that the gradient does not use.
+#pragma once
+
+#include <ctgrad/core/abstract.hpp>
+#include <ctgrad/core/derive.hpp>
+#include <ctgrad/core/evaluate.hpp>
+#include <ctgrad/core/execute.hpp>
+#include <ctgrad/core/var_set.hpp>
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+
+namespace ctgrad {
+
+namespace detail {
+
+/// The VJP rule of the abstract node Pa for its K-th child, brought to the child's shape:
+/// summed where the child was broadcast, repeated where the rule is a scalar.
+template <class Pa, std::size_t K> struct rule {
+  using raw = at_t<K, vjp_rules_t<Pa, upstream_node<shape_of_t<Pa>>>>;
+  using type = std::conditional_t<is_zero_v<raw>, zero_t,
+                                  decltype(as_shape<shape_of_t<at_t<K, children_t<Pa>>>>(raw{}))>;
+};
+template <class Pa, std::size_t K> using rule_t = typename rule<Pa, K>::type;
+
+template <class Pa, std::size_t K> inline constexpr bool rule_nonzero_v = !is_zero_v<rule_t<Pa, K>>;
+
+template <class N, std::size_t... Ks>
+constexpr std::array<bool, max_arity> nonzero_rules(std::index_sequence<Ks...>) {
+  return {rule_nonzero_v<abstract_t<N>, Ks>...};
+}
+
+template <class Order, class Wanted> struct sweep;
+template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
+  using order = type_list<Ns...>;
+  using P = plan<order>;
+  static constexpr std::size_t n = P::n;
+  static constexpr std::size_t root = n - 1;
+
+  static constexpr std::array<bool, n> wanted{contains_v<Wanted, Ns>...};
+  static constexpr std::array<std::array<bool, max_arity>, n> nonzero{
+      nonzero_rules<Ns>(std::make_index_sequence<children_t<Ns>::size>{})...};
+
+  struct schedule_t {
+    std::array<bool, n> has_adj{};                             // node receives a nonzero adjoint
+    std::array<std::array<bool, max_arity>, n> active{};       // parent i sends to its child k
+    std::array<std::array<bool, max_arity>, n> accumulate{};   // ... adding to earlier ones
+    std::array<std::size_t, n + 1> offset{};                   // adjoint workspace layout
+  };
+  static constexpr schedule_t schedule = [] {
+    schedule_t s{};
+    std::array<bool, n> needs{};  // depends on a wanted variable
+    for (std::size_t i = 0; i < n; ++i) {
+      needs[i] = wanted[i];
+      for (std::size_t k = 0; k < P::arity[i]; ++k) needs[i] = needs[i] || needs[P::child[i][k]];
+    }
+    s.has_adj[root] = needs[root];
+    std::array<bool, n> assigned{};
+    for (std::size_t j = 0; j < n; ++j) {
+      std::size_t const i = n - 1 - j;
+      if (!s.has_adj[i]) continue;
+      for (std::size_t k = 0; k < P::arity[i]; ++k) {
+        std::size_t const c = P::child[i][k];
+        if (!needs[c] || !nonzero[i][k]) continue;
+        s.active[i][k] = true;
+        s.accumulate[i][k] = assigned[c];
+        assigned[c] = true;
+        s.has_adj[c] = true;
+      }
+    }
+    std::size_t const sizes[] = {shape_of_t<Ns>::size...};
+    for (std::size_t i = 0; i < n; ++i)
+      s.offset[i + 1] = s.offset[i] + (s.has_adj[i] && !wanted[i] ? sizes[i] : 0);
+    return s;
+  }();
+  static constexpr std::size_t workspace = schedule.offset[n];
+};
+
+template <std::size_t I, std::size_t K, class Sweep, class T>
+constexpr void send(T* const* adj, T const* const* val, T const* const* slots) {
+  using N = at_t<I, typename Sweep::order>;
+  using Pa = abstract_t<N>;
+  constexpr std::size_t c = Sweep::P::child[I][K];
+  run_expr<rule_t<Pa, K>, Pa, Sweep::schedule.accumulate[I][K]>(
+      adj[c], rule_inputs<T>{slots, val[I], adj[I]});
+}
+
+template <class Loss, class T, class... Wanted, class... Sources>
+constexpr T backprop(var_set<T, Wanted...>& grads, std::tuple<Sources const&...> const& src) {
+  using order = topological_order_t<Loss>;
+  using S = sweep<order, typename var_set<T, Wanted...>::variables>;
+  using P = typename S::P;
+  constexpr auto& sched = S::schedule;
+
+  std::array<T, P::workspace + 1> ws{};  // forward values (+ 1: never zero-sized)
+  std::array<T const*, S::n> val{};
+  forward_pass<order>(ws.data(), val.data(), src);
+
+  std::array<T, S::workspace + 1> adj_ws{};
+  std::array<T*, S::n> adj{};
+  static_for<S::n>([&](auto i_) {
+    constexpr std::size_t i = decltype(i_)::value;
+    using N = at_t<i, order>;
+    if constexpr (S::wanted[i]) {
+      adj[i] = grads[N{}].data.data();
+      if constexpr (!sched.has_adj[i]) grads[N{}] = {};  // the loss does not depend on it
+    } else if constexpr (sched.has_adj[i]) {
+      adj[i] = adj_ws.data() + sched.offset[i];
+    }
+  });
+  if constexpr (sched.has_adj[S::root]) adj[S::root][0] = T{1};
+
+  static_for<S::n>([&](auto j_) {
+    constexpr std::size_t i = S::n - 1 - decltype(j_)::value;
+    if constexpr (sched.has_adj[i] && P::arity[i] > 0) {
+      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        T const* const slots[] = {val[P::child[i][Ks]]...};
+        ((sched.active[i][Ks] ? send<i, Ks, S>(adj.data(), val.data(), slots) : void()), ...);
+      }(std::make_index_sequence<P::arity[i]>{});
+#ifdef CTGRAD_INSTRUMENT
+      if (!std::is_constant_evaluated()) ctgrad_on_backward(i, S::n);
+#endif
+    }
+  });
+  return val[S::root][0];
+}
+
+template <class Var, class Order> constexpr bool require_in_network() {
+  static_assert(contains_v<Order, Var>,
+                "ctgrad::grad(loss, ...): the gradient set names a variable that is not in the "
+                "network (the variable is named in this message's condition)");
+  return true;
+}
+
+}  // namespace detail
+
+/// Writes dloss/dv into grads[v] for every variable v of grads (parameters, and inputs if
+/// the set names them) and returns the loss. Every variable of the loss must be bound by
+/// exactly one source: a parameter set, or a binding X = tensor. One forward pass, one
+/// reverse pass, no heap.
+template <Expression Loss, class T, class... Wanted, class... Sources>
+constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
+  using order = topological_order_t<Loss>;
+  using vars = typename detail::variables<order>::type;
+  if constexpr (shape_of_t<Loss>::rank != 0) {
+    static_assert(shape_of_t<Loss>::rank == 0,
+                  "ctgrad::grad(loss, ...): the loss must be a scalar; reduce it with sum or mean");
+    return T{};
+  } else if constexpr (!(detail::is_source_v<Sources> && ...)) {
+    static_assert((detail::is_source_v<Sources> && ...),
+                  "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
+    return T{};
+  } else if constexpr (!(detail::contains_v<order, std::remove_cv_t<Wanted>> && ...)) {
+    (detail::require_in_network<std::remove_cv_t<Wanted>, order>(), ...);
+    return T{};
+  } else if constexpr (!detail::bound_check<vars, Sources...>::ok) {
+    detail::bound_check<vars, Sources...>::require();
+    return T{};
+  } else {
+    static_assert(__is_same(T, typename detail::value_type<Sources...>::type),
+                  "ctgrad::grad_into(loss, grads, ...): the gradient set's element type must be "
+                  "that of the parameters and inputs");
+    std::tuple<Sources const&...> const src{sources...};
+    return detail::backprop<Loss>(grads, src);
+  }
+}
+
+/// The gradient of loss with respect to every variable of the set wrt (typically the
+/// network's parameter set, also a source of their values), as a set of the same type.
+template <Expression Loss, class T, class... Vars, class... Sources>
+constexpr var_set<T, Vars...> grad(Loss loss, var_set<T, Vars...> const& wrt,
+                                   Sources const&... sources) {
+  var_set<T, Vars...> grads{};
+  grad_into(loss, grads, wrt, sources...);
+  return grads;
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: BSL-1.0
+// explain(loss): the backward program the compiler derived, step by step, in the lesson's
+// notation, one line per node that receives a gradient, in the order they are computed:
+//   dL/dz2 = 1/2*(a2 - Y)
+//   dL/dW2 = a1^T @ dL/dz2
+//   dL/da1 = dL/dz2 @ W2^T
+//   dL/dz1 = dL/da1*(z1 > 0)
+// Names: variables and named<"..."> nodes keep theirs; the k-th dense layer's output is zk
+// and the activation applied to it ak; the loss is L; anything else is t1, t2, ...
+// Each line is the node's VJP rule (abstract_t / rule_t, exactly what grad runs) printed
+// with the names substituted; several contributions (fan-out) are summed.
+#pragma once
+
+#include <ctgrad/core/abstract.hpp>
+#include <ctgrad/core/backprop.hpp>
+#include <ctgrad/core/print.hpp>
+#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/ops/dense.hpp>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace ctgrad {
+
+namespace detail {
+
+template <class N> inline constexpr bool is_dense_v = false;
+template <class X, class W, class B> inline constexpr bool is_dense_v<dense_node<X, W, B>> = true;
+
+// An activation (any one-input node) applied to a dense layer's output.
+template <class N, class Cs = children_t<N>> inline constexpr bool on_dense_v = false;
+template <class N, class C> inline constexpr bool on_dense_v<N, type_list<C>> = is_dense_v<C>;
+
+template <class N> struct has_label : std::bool_constant<requires { N::name; }> {};
+
+inline void replace_all(std::string& s, std::string const& from, std::string const& to) {
+  if (from.empty()) return;
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+// The rule of parent Pa for slot K, with the loss's own adjoint (1) folded in when Pa is
+// the loss, so the first line reads 1/2*(a2 - Y) rather than (a2 - Y)*(dL/dL*1/2).
+template <class Pa, std::size_t K, bool IsRoot> std::string rule_text() {
+  if constexpr (IsRoot) {
+    using raw = at_t<K, vjp_rules_t<Pa, one_t>>;
+    return to_string(as_shape<shape_of_t<at_t<K, children_t<Pa>>>>(raw{}));
+  } else {
+    return to_string(rule_t<Pa, K>{});
+  }
+}
+
+template <class Loss, class Wanted> std::string explain_impl() {
+  using order = topological_order_t<Loss>;
+  using S = sweep<order, Wanted>;
+  using P = typename S::P;
+  std::vector<std::string> name(S::n);
+  std::size_t dense_count = 0, temp_count = 0;
+  static_for<S::n>([&](auto i_) {
+    constexpr std::size_t i = decltype(i_)::value;
+    using N = at_t<i, order>;
+    if constexpr (i == S::root) {
+      name[i] = "L";
+    } else if constexpr (has_label<N>::value) {
+      name[i] = std::string(N::name);
+    } else if constexpr (is_dense_v<N>) {
+      name[i] = "z" + std::to_string(++dense_count);
+    } else if constexpr (on_dense_v<N>) {
+      std::string const& z = name[P::child[i][0]];
+      name[i] = "a" + z.substr(1);
+    } else if constexpr (P::arity[i] == 0) {
+      name[i] = to_string(N{});  // a constant
+    } else {
+      name[i] = "t" + std::to_string(++temp_count);
+    }
+  });
+
+  std::vector<std::vector<std::string>> terms(S::n);
+  static_for<S::n>([&](auto j_) {
+    constexpr std::size_t i = S::n - 1 - decltype(j_)::value;
+    using N = at_t<i, order>;
+    if constexpr (S::schedule.has_adj[i] && P::arity[i] > 0) {
+      using Pa = abstract_t<N>;
+      std::string const self = to_string(Pa{});
+      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        (
+            [&] {
+              if constexpr (S::schedule.active[i][Ks]) {
+                std::string t = rule_text<Pa, Ks, i == S::root>();
+                replace_all(t, self, "\x01");  // the parent's own (cached) output
+                replace_all(t, "#up", "dL/d" + name[i]);
+                for (std::size_t k = 0; k < P::arity[i]; ++k)
+                  replace_all(t, "#" + std::to_string(k), name[P::child[i][k]]);
+                replace_all(t, "\x01", name[i]);
+                terms[P::child[i][Ks]].push_back(t);
+              }
+            }(),
+            ...);
+      }(std::make_index_sequence<P::arity[i]>{});
+    }
+  });
+
+  std::string out;
+  for (std::size_t j = 0; j < S::n; ++j) {
+    std::size_t const i = S::n - 1 - j;
+    if (terms[i].empty()) continue;
+    out += "dL/d" + name[i] + " = ";
+    for (std::size_t t = 0; t < terms[i].size(); ++t)
+      out += (t == 0 ? "" : " + ") + (terms[i].size() > 1 ? "(" + terms[i][t] + ")" : terms[i][t]);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/// The derived backward program of loss with respect to its parameters, one line per step.
+template <Expression Loss> std::string explain(Loss) {
+  return detail::explain_impl<Loss, params_of_t<Loss>>();
+}
+
+/// The same with respect to the given variables (inputs or parameters).
+template <Expression Loss, Expression... Vars> std::string explain(Loss, Vars...) {
+  return detail::explain_impl<Loss, detail::type_list<Vars...>>();
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: BSL-1.0
+// Shapes are types: shape<> is a scalar (a 0-d tensor), shape<4> a vector, shape<B, 4> a
+// batch of B rows. Row-major; the last dimension is contiguous.
+// Elementwise operations broadcast one operand when it is a scalar or when its shape is the
+// trailing dimensions of the other (numpy's rule, restricted to those two cases): a bias
+// shape<8> adds to every row of shape<B, 8>.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+
+namespace ctgrad {
+
+template <std::size_t... Dims> struct shape {
+  static constexpr std::size_t rank = sizeof...(Dims);
+  static constexpr std::size_t size = (std::size_t{1} * ... * Dims);
+  static constexpr std::array<std::size_t, rank> dims{Dims...};
+  static std::string to_string() {
+    std::string s = "[";
+    ((s += (s.size() > 1 ? ", " : "") + std::to_string(Dims)), ...);
+    return s + "]";
+  }
+};
+
+using scalar_shape = shape<>;
+
+template <class S> inline constexpr bool is_shape_v = false;
+template <std::size_t... Dims> inline constexpr bool is_shape_v<shape<Dims...>> = true;
+
+namespace detail {
+// Is Small the trailing dimensions of Big (or equal to it)?
+template <class Small, class Big> struct is_suffix {
+  static constexpr bool value = [] {
+    if (Small::rank > Big::rank) return false;
+    for (std::size_t i = 0; i < Small::rank; ++i)
+      if (Small::dims[i] != Big::dims[Big::rank - Small::rank + i]) return false;
+    return true;
+  }();
+};
+}  // namespace detail
+
+/// True when two operands of an elementwise operation may be combined.
+template <class A, class B>
+inline constexpr bool broadcastable_v = detail::is_suffix<A, B>::value ||
+                                        detail::is_suffix<B, A>::value;
+
+/// The shape of an elementwise result (the larger operand's).
+template <class A, class B>
+using broadcast_shape_t = std::conditional_t<detail::is_suffix<A, B>::value, B, A>;
+
+}  // namespace ctgrad

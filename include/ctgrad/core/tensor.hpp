@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: BSL-1.0
+// tensor<T, Shape>: a fixed-size value on std::array, row-major. No heap, trivially copyable.
+//   ctgrad::tensor<float, ctgrad::shape<2, 3>> w{};  w(1, 2) = 0.5f;  w.data[5] == 0.5f
+#pragma once
+
+#include <ctgrad/core/shape.hpp>
+
+#include <array>
+#include <cstddef>
+
+namespace ctgrad {
+
+template <class T, class Shape> struct tensor {
+  using value_type = T;
+  using shape_type = Shape;
+  static constexpr std::size_t size = Shape::size;
+  std::array<T, Shape::size> data{};
+
+  /// Element at a multi-index, row-major: t(i, j) is data[i * cols + j].
+  template <class... I> constexpr T& operator()(I... i) { return data[offset(i...)]; }
+  template <class... I> constexpr T const& operator()(I... i) const { return data[offset(i...)]; }
+  constexpr T* begin() { return data.data(); }
+  constexpr T* end() { return data.data() + size; }
+  constexpr T const* begin() const { return data.data(); }
+  constexpr T const* end() const { return data.data() + size; }
+  friend constexpr bool operator==(tensor const&, tensor const&) = default;
+
+ private:
+  template <class... I> static constexpr std::size_t offset(I... i) {
+    static_assert(sizeof...(I) == Shape::rank, "ctgrad::tensor(i...): one index per dimension");
+    std::size_t const idx[] = {static_cast<std::size_t>(i)..., 0};
+    std::size_t off = 0;
+    for (std::size_t k = 0; k < Shape::rank; ++k) off = off * Shape::dims[k] + idx[k];
+    return off;
+  }
+};
+
+}  // namespace ctgrad

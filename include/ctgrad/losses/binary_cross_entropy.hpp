@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: BSL-1.0
+// Binary cross-entropy of probabilities a against targets y in [0, 1], mean over all
+// n elements:
+//   L = -(1/n) * sum (y log a + (1 - y) log(1 - a))
+// rule:  binary_cross_entropy(sigmoid(z), y) becomes one stable node on the logits:
+//   L = (1/n) * sum (max(z, 0) - z y + log(1 + exp(-|z|)))
+//   dL/dz = (a - y) / n,   dL/dy = -z / n
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/graph.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/log.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/sigmoid.hpp>
+#include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/sum.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace ctgrad {
+
+template <class Z, class A, class Y> struct sigmoid_binary_cross_entropy_node : node<Z, A, Y> {
+  using shape = ctgrad::shape<>;
+  static constexpr std::size_t n = shape_of_t<Z>::size;
+  static constexpr auto inv_n = constant<1, static_cast<std::intmax_t>(n)>;
+  static constexpr print_style style{print_style::custom, {}, 50};
+  static std::string print(std::string const& z, std::string const&, std::string const& y) {
+    return "binary_cross_entropy(sigmoid(" + z + "), " + y + ")";
+  }
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* out, T const* z, T const*, T const* y) {
+    T total{};
+    for (std::size_t i = 0; i < n; ++i) {
+      T const zi = z[i];
+      T const pos = zi > T{0} ? zi : T{0};
+      T const abs = zi < T{0} ? -zi : zi;
+      total += pos - zi * y[i] + math::log1p(math::exp(-abs));
+    }
+    kernels::store<Acc>(out[0], total / static_cast<T>(n));
+  }
+  static constexpr auto vjp(Z z, A a, Y y, sigmoid_binary_cross_entropy_node, auto dc) {
+    return make_adjoints((a - y) * (dc * inv_n), zero_t{}, -(z * (dc * inv_n)));
+  }
+};
+
+/// -mean(y log a + (1 - y) log(1 - a)); binary_cross_entropy(sigmoid(z), y) is fused.
+template <Expression A, Expression Y> constexpr auto binary_cross_entropy(A a, Y y) {
+  if constexpr (!__is_same(shape_of_t<A>, shape_of_t<Y>)) {
+    static_assert(__is_same(shape_of_t<A>, shape_of_t<Y>),
+                  "ctgrad::binary_cross_entropy(a, y): the shapes must be equal");
+    return invalid_expression{};
+  } else if constexpr (is_sigmoid_v<A>) {
+    return sigmoid_binary_cross_entropy_node<detail::at_t<0, children_t<A>>, A, Y>{};
+  } else {
+    return -mean(y * log(a) + (one_t{} - y) * log(one_t{} - a));
+  }
+}
+
+}  // namespace ctgrad

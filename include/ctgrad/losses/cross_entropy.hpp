@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: BSL-1.0
+// Cross-entropy between predicted distributions p and targets y, rows of a batch [B, C]
+// (or one vector [C]), mean over the rows:
+//   L = -(1/B) * sum_rows sum_j y_j * log(p_j)
+// rule:  cross_entropy(softmax(z), y) becomes softmax_cross_entropy(z, y), which computes
+//   L = (1/B) * sum_rows sum_j y_j * (logsumexp(z) - z_j)     (no log of an underflowed p)
+//   dL/dz = (p - y) / B        (the lesson's p - y; rows of y are distributions: sum to 1)
+//   dL/dy = -log_softmax(z) / B
+#pragma once
+
+#include <ctgrad/core/constant.hpp>
+#include <ctgrad/core/graph.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/log.hpp>
+#include <ctgrad/ops/log_softmax.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/softmax.hpp>
+#include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/sum.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace ctgrad {
+
+/// The fused node: inputs z (logits), p = softmax(z) (already computed for the forward
+/// pass, reused by the gradient) and y.
+template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z, P, Y> {
+  using shape = ctgrad::shape<>;
+  using layout = detail::rows_of<shape_of_t<Z>>;
+  static constexpr auto inv_rows = constant<1, static_cast<std::intmax_t>(layout::rows)>;
+  static constexpr print_style style{print_style::custom, {}, 50};
+  static std::string print(std::string const& z, std::string const&, std::string const& y) {
+    return "cross_entropy(softmax(" + z + "), " + y + ")";
+  }
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* out, T const* z, T const* p, T const* y) {
+    T total{};
+    for (std::size_t r = 0; r < layout::rows; ++r) {
+      T const* const zr = z + r * layout::cols;
+      T const* const pr = p + r * layout::cols;
+      T const* const yr = y + r * layout::cols;
+      // logsumexp(z) = z_k - log(p_k) at the largest p_k: p_k >= 1/C never underflows, so
+      // the row needs one log and no second pass of exponentials.
+      std::size_t k = 0;
+      for (std::size_t j = 1; j < layout::cols; ++j) k = pr[j] > pr[k] ? j : k;
+      T const lse = zr[k] - math::log(pr[k]);
+      for (std::size_t j = 0; j < layout::cols; ++j) total += yr[j] * (lse - zr[j]);
+    }
+    kernels::store<Acc>(out[0], total / static_cast<T>(layout::rows));
+  }
+  static constexpr auto vjp(Z z, P p, Y y, softmax_cross_entropy_node, auto dc) {
+    (void)y;
+    return make_adjoints((p - y) * (dc * inv_rows), zero_t{}, -(log_softmax(z) * (dc * inv_rows)));
+  }
+};
+
+/// -mean over rows of sum_j y_j log p_j; cross_entropy(softmax(z), y) is fused and stable.
+template <Expression P, Expression Y> constexpr auto cross_entropy(P p, Y y) {
+  using S = shape_of_t<P>;
+  if constexpr (!__is_same(S, shape_of_t<Y>) || S::rank == 0 || S::rank > 2) {
+    static_assert(__is_same(S, shape_of_t<Y>) && S::rank >= 1 && S::rank <= 2,
+                  "ctgrad::cross_entropy(p, y): p and y must have the same shape, a vector [C] "
+                  "or a batch [B, C]");
+    return invalid_expression{};
+  } else if constexpr (is_softmax_v<P>) {
+    return softmax_cross_entropy_node<detail::at_t<0, children_t<P>>, P, Y>{};
+  } else {
+    constexpr auto inv_rows = constant<1, static_cast<std::intmax_t>(detail::rows_of<S>::rows)>;
+    return -(sum(y * log(p)) * inv_rows);
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: BSL-1.0
+// Mean squared error, the lesson's form:
+//   L = (1/n) * sum_i (a_i - y_i)^2        n = every element (batch x outputs)
+//   dL/da = (2/n) * (a - y)                 (derived by the engine from mean and pow)
+#pragma once
+
+#include <ctgrad/core/graph.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/ops/pow.hpp>
+#include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/sum.hpp>
+
+namespace ctgrad {
+
+/// mean((prediction - target)^2) over all elements.
+template <Expression A, Expression Y> constexpr auto mse(A a, Y y) {
+  if constexpr (!__is_same(shape_of_t<A>, shape_of_t<Y>)) {
+    static_assert(__is_same(shape_of_t<A>, shape_of_t<Y>),
+                  "ctgrad::mse(prediction, target): the shapes must be equal");
+    return invalid_expression{};
+  } else {
+    return mean(pow<2>(a - y));
+  }
+}
+
+}  // namespace ctgrad

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: BSL-1.0
+// broadcast_to<S>:  c = a repeated over the leading dimensions of S (shape(a) a trailing part
+//                   of S, or a scalar)
+// chain rule:       da = sum_to<shape(a)>(dc)
+// rules:            broadcast_to<shape(a)>(a) = a
+#pragma once
+
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
+#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/ops/sum.hpp>
+
+#include <string>
+
+namespace ctgrad {
+
+template <class A, class S> struct broadcast_to_node : node<A> {
+  using shape = S;
+  static constexpr print_style style{print_style::custom, {}, 50};
+  static std::string print(std::string const& a) {
+    return "broadcast" + S::to_string() + "(" + a + ")";
+  }
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
+    constexpr std::size_t inner = shape_of_t<A>::size;
+    for (std::size_t r = 0; r < S::size / inner; ++r)
+      for (std::size_t j = 0; j < inner; ++j) kernels::store<Acc>(out[r * inner + j], a[j]);
+  }
+  static constexpr auto vjp(A, broadcast_to_node, auto dc) { return sum_to<shape_of_t<A>>(dc); }
+};
+
+/// a repeated to shape S.
+template <class S, Expression A> constexpr auto broadcast_to(A a) {
+  if constexpr (!detail::is_suffix<shape_of_t<A>, S>::value) {
+    static_assert(detail::is_suffix<shape_of_t<A>, S>::value,
+                  "ctgrad::broadcast_to<S>(a): a's shape must be the trailing dimensions of S");
+    return invalid_expression{};
+  } else if constexpr (__is_same(S, shape_of_t<A>)) {
+    return a;
+  } else {
+    return broadcast_to_node<A, S>{};
+  }
+}
+
+}  // namespace ctgrad

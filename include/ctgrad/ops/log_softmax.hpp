@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: BSL-1.0
+// log_softmax: a = z - logsumexp(z) along the last dimension (per row), computed stably
+// chain rule:  dz = da - exp(a) * sum_j(da_j)        (per row; log_softmax_backward below)
+#pragma once
+
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/shape.hpp>
+#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/softmax.hpp>
+
+#include <string>
+
+namespace ctgrad {
+
+/// The fused VJP of log_softmax: da - exp(a) * rowsum(da). Not differentiable again.
+template <class A, class DA> struct log_softmax_backward_node : node<A, DA> {
+  using shape = shape_of_t<A>;
+  using layout = detail::rows_of<shape>;
+  static constexpr print_style style{print_style::custom, {}, 10, 11};
+  static std::string print(std::string const& a, std::string const& da) {
+    return da + " - exp(" + a + ") * rowsum(" + da + ")";
+  }
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* __restrict out, T const* a, T const* da) {
+    for (std::size_t r = 0; r < layout::rows; ++r) {
+      T const* const ar = a + r * layout::cols;
+      T const* const dr = da + r * layout::cols;
+      T s{};
+      for (std::size_t j = 0; j < layout::cols; ++j) s += dr[j];
+      for (std::size_t j = 0; j < layout::cols; ++j)
+        kernels::store<Acc>(out[r * layout::cols + j], dr[j] - math::exp(ar[j]) * s);
+    }
+  }
+  template <class... Ts> static constexpr auto vjp(Ts...) {
+    static_assert(detail::always_false<A>,
+                  "ctgrad: second derivatives through log_softmax are not supported");
+    return invalid_expression{};
+  }
+};
+
+template <class Z> struct log_softmax_node : node<Z> {
+  using shape = shape_of_t<Z>;
+  using layout = detail::rows_of<shape>;
+  static constexpr print_style style{print_style::call, "log_softmax"};
+  template <bool Acc, class T> static constexpr void forward_into(T* __restrict out, T const* z) {
+    for (std::size_t r = 0; r < layout::rows; ++r) {
+      T const* const zr = z + r * layout::cols;
+      T m = zr[0];
+      for (std::size_t j = 1; j < layout::cols; ++j) m = zr[j] > m ? zr[j] : m;
+      T s{};
+      for (std::size_t j = 0; j < layout::cols; ++j) s += math::exp(zr[j] - m);
+      T const lse = m + math::log(s);
+      for (std::size_t j = 0; j < layout::cols; ++j)
+        kernels::store<Acc>(out[r * layout::cols + j], zr[j] - lse);
+    }
+  }
+  static constexpr auto vjp(Z, log_softmax_node, auto da) {
+    return log_softmax_backward_node<log_softmax_node, decltype(da)>{};
+  }
+};
+
+/// log(softmax(z)) along the last dimension, without the underflow of log(softmax(z)).
+template <Expression Z> constexpr auto log_softmax(Z) {
+  static_assert(shape_of_t<Z>::rank >= 1,
+                "ctgrad::log_softmax(z): z must be a vector or a batch of rows");
+  return log_softmax_node<Z>{};
+}
+
+}  // namespace ctgrad
