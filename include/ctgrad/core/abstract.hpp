@@ -23,7 +23,10 @@ template <std::size_t K, class Shape> struct slot_node : node<> {
   using shape = Shape;
   static constexpr std::size_t index = K;
   static constexpr print_style style{print_style::leaf};
-  static std::string label() { return "#" + std::to_string(K); }
+  static std::string label() {
+    std::string s = "#";  // not "#" + to_string(K): g++ 12 -O2 gives a false -Wrestrict
+    return s.append(std::to_string(K));
+  }
 };
 
 /// The adjoint flowing into the node a rule belongs to (dL/d(output)).

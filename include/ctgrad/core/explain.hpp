@@ -34,6 +34,10 @@ template <class N, class C> inline constexpr bool on_dense_v<N, type_list<C>> = 
 
 template <class N> struct has_label : std::bool_constant<requires { N::name; }> {};
 
+// a + b without operator+(const char*, std::string&&), which g++ 12 -O2 misreports
+// under -Wrestrict.
+inline std::string cat(std::string a, std::string const& b) { return a.append(b); }
+
 inline void replace_all(std::string& s, std::string const& from, std::string const& to) {
   if (from.empty()) return;
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
@@ -65,14 +69,14 @@ template <class Loss, class Wanted> std::string explain_impl() {
     } else if constexpr (has_label<N>::value) {
       name[i] = std::string(N::name);
     } else if constexpr (is_dense_v<N>) {
-      name[i] = "z" + std::to_string(++dense_count);
+      name[i] = cat("z", std::to_string(++dense_count));
     } else if constexpr (on_dense_v<N>) {
       std::string const& z = name[P::child[i][0]];
-      name[i] = "a" + z.substr(1);
+      name[i] = cat("a", z.substr(1));
     } else if constexpr (P::arity[i] == 0) {
       name[i] = to_string(N{});  // a constant
     } else {
-      name[i] = "t" + std::to_string(++temp_count);
+      name[i] = cat("t", std::to_string(++temp_count));
     }
   });
 
@@ -89,9 +93,9 @@ template <class Loss, class Wanted> std::string explain_impl() {
               if constexpr (S::schedule.active[i][Ks]) {
                 std::string t = rule_text<Pa, Ks, i == S::root>();
                 replace_all(t, self, "\x01");  // the parent's own (cached) output
-                replace_all(t, "#up", "dL/d" + name[i]);
+                replace_all(t, "#up", cat("dL/d", name[i]));
                 for (std::size_t k = 0; k < P::arity[i]; ++k)
-                  replace_all(t, "#" + std::to_string(k), name[P::child[i][k]]);
+                  replace_all(t, cat("#", std::to_string(k)), name[P::child[i][k]]);
                 replace_all(t, "\x01", name[i]);
                 terms[P::child[i][Ks]].push_back(t);
               }
@@ -105,9 +109,15 @@ template <class Loss, class Wanted> std::string explain_impl() {
   for (std::size_t j = 0; j < S::n; ++j) {
     std::size_t const i = S::n - 1 - j;
     if (terms[i].empty()) continue;
-    out += "dL/d" + name[i] + " = ";
-    for (std::size_t t = 0; t < terms[i].size(); ++t)
-      out += (t == 0 ? "" : " + ") + (terms[i].size() > 1 ? "(" + terms[i][t] + ")" : terms[i][t]);
+    out.append("dL/d").append(name[i]).append(" = ");
+    for (std::size_t t = 0; t < terms[i].size(); ++t) {
+      if (t != 0) out.append(" + ");
+      if (terms[i].size() > 1) {
+        out.append("(").append(terms[i][t]).append(")");
+      } else {
+        out.append(terms[i][t]);
+      }
+    }
     out += '\n';
   }
   return out;
