@@ -13,9 +13,17 @@ template <class... Ts> struct type_list {
   static constexpr std::size_t size = sizeof...(Ts);
 };
 
+// A braced pack expansion, not a fold: clang 14 rejects folds over more than 256 elements,
+// and a deep net's node list is longer than that.
+template <class T, class... Ts> constexpr bool contains_impl() {
+  constexpr bool same[] = {__is_same(T, Ts)..., false};
+  for (bool b : same)
+    if (b) return true;
+  return false;
+}
 template <class List, class T> struct contains;
 template <class... Ts, class T> struct contains<type_list<Ts...>, T> {
-  static constexpr bool value = (__is_same(T, Ts) || ...);
+  static constexpr bool value = contains_impl<T, Ts...>();
 };
 template <class List, class T> inline constexpr bool contains_v = contains<List, T>::value;
 
