@@ -43,10 +43,6 @@ template <class S> inline constexpr bool is_upstream_v<upstream_node<S>> = true;
 
 namespace detail {
 
-template <class P, class = void> struct has_with_children : std::false_type {};
-template <class P>
-struct has_with_children<P, std::void_t<typename P::template with_children<>>> : std::true_type {};
-
 // P's template re-instantiated with new children. Every node template whose arguments are
 // all types works as is (arguments that are not children, such as a shape, are kept); a
 // node with non-type arguments (pow_node<A, N>) declares `template <class...> with_children`.

@@ -102,11 +102,13 @@ constexpr T backprop(var_set<T, Wanted...>& grads, std::tuple<Sources const&...>
   using P = typename S::P;
   constexpr auto& sched = S::schedule;
 
-  std::array<T, P::workspace + 1> ws{};  // forward values (+ 1: never zero-sized)
+  // Not zero-filled: the schedule writes every slot before it is read (forward values in
+  // order; each adjoint's first contribution assigns). + 1: never a zero-sized array.
+  std::array<T, P::workspace + 1> ws;
   std::array<T const*, S::n> val{};
   forward_pass<order>(ws.data(), val.data(), src);
 
-  std::array<T, S::workspace + 1> adj_ws{};
+  std::array<T, S::workspace + 1> adj_ws;
   std::array<T*, S::n> adj{};
   static_for<S::n>([&](auto i_) {
     constexpr std::size_t i = decltype(i_)::value;

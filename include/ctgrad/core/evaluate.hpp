@@ -215,7 +215,8 @@ template <class Out, class... Sources> constexpr auto eval_bound(Sources const&.
     return result_t{};
   } else {
     std::tuple<Sources const&...> const src{given...};
-    std::array<T, plan<order>::workspace + 1> ws{};  // + 1: never a zero-sized array
+    // Every slot is written before it is read, so no zero-fill. + 1: never zero-sized.
+    std::array<T, plan<order>::workspace + 1> ws;
     std::array<T const*, order::size> val{};
     forward_pass<order>(ws.data(), val.data(), src);
     return extract<Out, order>(val.data());

@@ -151,7 +151,7 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
   } else {
     using L = rule_layout<E, Self>;
     using order = typename L::order;
-    std::array<T, L::size + 1> ws{};
+    std::array<T, L::size + 1> ws;  // each intermediate is written before it is read
     static_for<order::size>([&](auto i) {
       using M = at_t<decltype(i)::value, order>;
       if constexpr (is_given_v<M, Self>) {

@@ -52,7 +52,6 @@ template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z,
     kernels::store<Acc>(out[0], total / static_cast<T>(layout::rows));
   }
   static constexpr auto vjp(Z z, P p, Y y, softmax_cross_entropy_node, auto dc) {
-    (void)y;
     return make_adjoints((p - y) * (dc * inv_rows), zero_t{}, -(log_softmax(z) * (dc * inv_rows)));
   }
 };

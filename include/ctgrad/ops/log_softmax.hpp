@@ -46,8 +46,7 @@ template <class Z> struct log_softmax_node : node<Z> {
   template <bool Acc, class T> static constexpr void forward_into(T* __restrict out, T const* z) {
     for (std::size_t r = 0; r < layout::rows; ++r) {
       T const* const zr = z + r * layout::cols;
-      T m = zr[0];
-      for (std::size_t j = 1; j < layout::cols; ++j) m = zr[j] > m ? zr[j] : m;
+      T const m = detail::row_max<layout::cols>(zr);
       T s{};
       for (std::size_t j = 0; j < layout::cols; ++j) s += math::exp(zr[j] - m);
       T const lse = m + math::log(s);

@@ -20,6 +20,14 @@ template <class S> struct rows_of {
   static constexpr std::size_t cols = S::rank == 0 ? 1 : S::dims[S::rank - 1];
   static constexpr std::size_t rows = S::size / cols;
 };
+
+/// The largest of a row's Cols values: subtracted before exponentiating, so exp never
+/// overflows.
+template <std::size_t Cols, class T> constexpr T row_max(T const* z) {
+  T m = z[0];
+  for (std::size_t j = 1; j < Cols; ++j) m = z[j] > m ? z[j] : m;
+  return m;
+}
 }  // namespace detail
 
 /// The fused VJP of softmax: a * (da - rowsum(da * a)). Not differentiable again.
@@ -56,8 +64,7 @@ template <class Z> struct softmax_node : node<Z> {
     for (std::size_t r = 0; r < layout::rows; ++r) {
       T const* const zr = z + r * layout::cols;
       T* const ar = out + r * layout::cols;
-      T m = zr[0];
-      for (std::size_t j = 1; j < layout::cols; ++j) m = zr[j] > m ? zr[j] : m;
+      T const m = detail::row_max<layout::cols>(zr);
       T e[layout::cols];
       T s{};
       for (std::size_t j = 0; j < layout::cols; ++j) {
