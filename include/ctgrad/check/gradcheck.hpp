@@ -54,7 +54,7 @@ template <class T, class... Vs> struct promoted<var_set<T, Vs...>> {
   var_set<double, Vs...> s{};
   explicit promoted(var_set<T, Vs...> const& from) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      ((copy(std::get<Is>(from.tensors), std::get<Is>(s.tensors))), ...);
+      ((copy(from.template get<Is>(), s.template get<Is>())), ...);
     }(std::index_sequence_for<Vs...>{});
   }
   template <class A, class B> static void copy(A const& a, B& b) {
@@ -84,8 +84,8 @@ auto numeric_grad(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          auto& w = std::get<Is>(point->s.tensors);
-          auto& g = std::get<Is>(result->tensors);
+          auto& w = point->s.template get<Is>();
+          auto& g = result->template get<Is>();
           for (std::size_t i = 0; i < w.size; ++i) {
             double const old = w.data[i];
             w.data[i] = old + h;
@@ -132,8 +132,8 @@ double relative_error(var_set<T, Vs...> const& a, var_set<U, Vs...> const& n) {
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          auto const& x = std::get<Is>(a.tensors);
-          auto const& y = std::get<Is>(n.tensors);
+          auto const& x = a.template get<Is>();
+          auto const& y = n.template get<Is>();
           for (std::size_t i = 0; i < x.size; ++i) {
             double const p = static_cast<double>(x.data[i]);
             double const q = static_cast<double>(y.data[i]);
@@ -176,8 +176,8 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          auto const& a = std::get<Is>(analytic->tensors);
-          auto const& n = std::get<Is>(numeric.tensors);
+          auto const& a = analytic->template get<Is>();
+          auto const& n = numeric.template get<Is>();
           r.entries_checked += a.size;
           double const e = relative_error(a, n);
           if (e < r.max_relative_error || (Is != 0 && e == r.max_relative_error)) return;

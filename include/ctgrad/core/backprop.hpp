@@ -40,6 +40,11 @@ constexpr std::array<bool, max_arity> nonzero_rules(std::index_sequence<Ks...>) 
   return {rule_nonzero_v<abstract_t<N>, Ks>...};
 }
 
+template <class N, class Wanted>
+inline constexpr std::size_t wanted_index_v =
+    std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>, index_of<Wanted, N>,
+                       std::integral_constant<std::size_t, 0>>::value;
+
 template <class Order, class Wanted> struct sweep;
 template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   using order = type_list<Ns...>;
@@ -52,6 +57,11 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
       nonzero_rules<Ns>(std::make_index_sequence<children_t<Ns>::size>{})...};
 
   struct schedule_t {
+    // (One object, so the runtime code references one symbol named after the net.)
+    std::array<bool, n> wanted{};                              // node is a wanted variable
+    std::array<std::size_t, n> wanted_index{};                 // ... at this position in grads
+    std::array<std::size_t, n> size{};                         // node's number of entries
+    std::array<std::array<unsigned, 2>, n> mask{};             // bits of active, accumulate
     std::array<bool, n> has_adj{};                             // node receives a nonzero adjoint
     std::array<std::array<bool, max_arity>, n> active{};       // parent i sends to its child k
     std::array<std::array<bool, max_arity>, n> accumulate{};   // ... adding to earlier ones
@@ -78,63 +88,112 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
         s.has_adj[c] = true;
       }
     }
-    std::size_t const sizes[] = {shape_of_t<Ns>::size...};
-    for (std::size_t i = 0; i < n; ++i)
-      s.offset[i + 1] = s.offset[i] + (s.has_adj[i] && !wanted[i] ? sizes[i] : 0);
+    s.wanted = wanted;
+    s.wanted_index = {wanted_index_v<Ns, Wanted>...};
+    s.size = {shape_of_t<Ns>::size...};
+    for (std::size_t i = 0; i < n; ++i) {
+      s.offset[i + 1] = s.offset[i] + (s.has_adj[i] && !wanted[i] ? s.size[i] : 0);
+      for (std::size_t k = 0; k < max_arity; ++k) {
+        s.mask[i][0] |= unsigned{s.active[i][k]} << k;
+        s.mask[i][1] |= unsigned{s.accumulate[i][k]} << k;
+      }
+    }
     return s;
   }();
   static constexpr std::size_t workspace = schedule.offset[n];
+
+  using reversed_abstract = reverse_t<typename P::abstracts>;
 };
 
-template <std::size_t I, std::size_t K, class Sweep, class T>
-constexpr void send(T* const* adj, T const* const* val, T const* const* slots) {
-  using N = at_t<I, typename Sweep::order>;
-  using Pa = abstract_t<N>;
-  constexpr std::size_t c = Sweep::P::child[I][K];
-  run_expr<rule_t<Pa, K>, Pa, Sweep::schedule.accumulate[I][K]>(
-      adj[c], rule_inputs<T>{slots, val[I], adj[I]});
+// The backward step of one node, keyed on its abstract node only (see forward_node): for
+// each child k whose bit is set in `active`, child's adjoint (+)= rule k. The masks are
+// constants after inlining; rules that are structurally zero are not even instantiated.
+template <class Pa, std::size_t K, class T>
+constexpr void send(T* const* adj, std::size_t c, rule_inputs<T> const& in, unsigned active,
+                    unsigned acc) {
+  if constexpr (!is_zero_v<rule_t<Pa, K>>) {
+    if ((active >> K) & 1u) {
+      if ((acc >> K) & 1u) {
+        run_expr<rule_t<Pa, K>, Pa, true>(adj[c], in);
+      } else {
+        run_expr<rule_t<Pa, K>, Pa, false>(adj[c], in);
+      }
+    }
+  }
 }
 
+template <class Pa, class T>
+constexpr void backward_node(T* const* adj, T const* const* val, std::size_t i,
+                             std::array<std::size_t, max_arity> const& child,
+                             std::array<unsigned, 2> const& mask, [[maybe_unused]] std::size_t n) {
+  if constexpr (children_t<Pa>::size != 0) {
+    if (mask[0] == 0) return;
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      T const* const slots[] = {val[child[Ks]]...};
+      rule_inputs<T> const in{slots, val[i], adj[i]};
+      (send<Pa, Ks>(adj, child[Ks], in, mask[0], mask[1]), ...);
+    }(std::make_index_sequence<children_t<Pa>::size>{});
+#ifdef CTGRAD_INSTRUMENT
+    if (!std::is_constant_evaluated()) ctgrad_on_backward(i, n);
+#endif
+  }
+}
+
+// The backward steps of a graph in reverse order, keyed on its reversed list of abstract
+// nodes (see forward_steps).
+template <class Reversed> struct backward_steps;
+template <class... Pas> struct backward_steps<type_list<Pas...>> {
+  template <class T>
+  static constexpr void run(T* const* adj, T const* const* val,
+                            std::array<std::size_t, max_arity> const* child,
+                            std::array<unsigned, 2> const* mask) {
+    constexpr std::size_t n = sizeof...(Pas);
+    [&]<std::size_t... Js>(std::index_sequence<Js...>) {
+      bool const done[] = {(backward_node<Pas>(adj, val, n - 1 - Js, child[n - 1 - Js],
+                                               mask[n - 1 - Js], n),
+                            true)...,
+                           true};
+      (void)done;
+    }(std::index_sequence_for<Pas...>{});
+  }
+};
+
 template <class Loss, class T, class... Wanted, class... Sources>
-constexpr T backprop(var_set<T, Wanted...>& grads, std::tuple<Sources const&...> const& src) {
+constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> const& table) {
   using order = topological_order_t<Loss>;
   using S = sweep<order, typename var_set<T, Wanted...>::variables>;
   using P = typename S::P;
-  constexpr auto& sched = S::schedule;
+  constexpr std::size_t n = S::n;
+  constexpr std::size_t root = S::root;
 
   // Not zero-filled: the schedule writes every slot before it is read (forward values in
   // order; each adjoint's first contribution assigns). + 1: never a zero-sized array.
   std::array<T, P::workspace + 1> ws;
-  std::array<T const*, S::n> val{};
-  forward_pass<order>(ws.data(), val.data(), src);
+  std::array<T const*, n> val;
+  forward_pass<order>(ws.data(), val.data(), table);
 
+  // Where each adjoint lives: the caller's gradient tensor for a wanted variable (zeroed
+  // when the loss does not depend on it), else a workspace slot if the node needs one.
+  std::array<T*, sizeof...(Wanted) + 1> grad_ptr{};  // + 1: never empty
+  std::size_t g = 0;
+  for (T* p : grads.pointers()) grad_ptr[g++] = p;
   std::array<T, S::workspace + 1> adj_ws;
-  std::array<T*, S::n> adj{};
-  static_for<S::n>([&](auto i_) {
-    constexpr std::size_t i = decltype(i_)::value;
-    using N = at_t<i, order>;
-    if constexpr (S::wanted[i]) {
-      adj[i] = grads[N{}].data.data();
-      if constexpr (!sched.has_adj[i]) grads[N{}] = {};  // the loss does not depend on it
-    } else if constexpr (sched.has_adj[i]) {
-      adj[i] = adj_ws.data() + sched.offset[i];
+  std::array<T*, n> adj;
+  auto const& sched = S::schedule;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (sched.wanted[i]) {
+      adj[i] = grad_ptr[sched.wanted_index[i]];
+      if (!sched.has_adj[i])
+        for (std::size_t e = 0; e < sched.size[i]; ++e) adj[i][e] = T{};
+    } else {
+      adj[i] = sched.has_adj[i] ? adj_ws.data() + sched.offset[i] : nullptr;
     }
-  });
-  if constexpr (sched.has_adj[S::root]) adj[S::root][0] = T{1};
+  }
+  if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
-  static_for<S::n>([&](auto j_) {
-    constexpr std::size_t i = S::n - 1 - decltype(j_)::value;
-    if constexpr (sched.has_adj[i] && P::arity[i] > 0) {
-      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
-        T const* const slots[] = {val[P::child[i][Ks]]...};
-        ((sched.active[i][Ks] ? send<i, Ks, S>(adj.data(), val.data(), slots) : void()), ...);
-      }(std::make_index_sequence<P::arity[i]>{});
-#ifdef CTGRAD_INSTRUMENT
-      if (!std::is_constant_evaluated()) ctgrad_on_backward(i, S::n);
-#endif
-    }
-  });
-  return val[S::root][0];
+  backward_steps<typename S::reversed_abstract>::run(adj.data(), val.data(), P::child.data(),
+                                                     sched.mask.data());
+  return val[root][0];
 }
 
 template <class Var, class Order> constexpr bool require_in_network() {
@@ -172,8 +231,8 @@ constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sour
     static_assert(__is_same(T, typename detail::value_type<Sources...>::type),
                   "ctgrad::grad_into(loss, grads, ...): the gradient set's element type must be "
                   "that of the parameters and inputs");
-    std::tuple<Sources const&...> const src{sources...};
-    return detail::backprop<Loss>(grads, src);
+    detail::source_table<T, Sources...> const table{sources...};
+    return detail::backprop<Loss>(grads, table);
   }
 }
 

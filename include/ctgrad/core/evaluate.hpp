@@ -16,7 +16,6 @@
 #include <ctgrad/core/node.hpp>
 #include <ctgrad/core/tensor.hpp>
 #include <ctgrad/core/var_set.hpp>
-#include <ctgrad/detail/static_for.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <boost/hana/tuple.hpp>
@@ -46,13 +45,6 @@ struct provides<var_set<T, Vs...>, Var> : std::bool_constant<var_set<T, Vs...>::
 template <class S> inline constexpr bool is_source_v = false;
 template <class Var, class V> inline constexpr bool is_source_v<binding<Var, V>> = true;
 template <class T, class... Vs> inline constexpr bool is_source_v<var_set<T, Vs...>> = true;
-
-// A bound value: a number (copied into the workspace) or a tensor const* (read in place).
-template <class Var, class V> constexpr V bound_value(binding<Var, V> const& b) { return b.value; }
-template <class Var, class T, class... Vs>
-constexpr auto bound_value(var_set<T, Vs...> const& s) {
-  return &s[Var{}];
-}
 
 template <class S> struct source_element {
   using type = void;
@@ -85,17 +77,85 @@ template <class Var, class... Sources> struct provider {
   static constexpr std::size_t index = first_true<provides<Sources, Var>::value...>();
 };
 
-template <class Var, class... Sources>
-constexpr auto lookup(std::tuple<Sources const&...> const& src) {
-  return bound_value<Var>(std::get<provider<Var, Sources...>::index>(src));
-}
+// ---- the source table: one pointer per value a source provides (a binding: one; a set:
+// one per tensor), built once per call. Numbers bound as x = 2.0 are converted to T and
+// kept in the table; tensors are read where the caller keeps them.
+template <class S> inline constexpr std::size_t source_width_v = 1;
+template <class T, class... Vs>
+inline constexpr std::size_t source_width_v<var_set<T, Vs...>> = sizeof...(Vs);
+template <class S> inline constexpr bool is_number_binding_v = false;
+template <class Var, class V>
+inline constexpr bool is_number_binding_v<binding<Var, V>> = std::is_arithmetic_v<V>;
+
+template <class S, class Var> struct index_in_source : std::integral_constant<std::size_t, 0> {};
+template <class T, class... Vs, class Var>
+struct index_in_source<var_set<T, Vs...>, Var>
+    : index_of<typename var_set<T, Vs...>::variables, Var> {};
+
+/// Where variable Var's value is in the table of Sources (0 for a node that is not one).
+template <class Var, class... Sources> struct table_index {
+  static constexpr std::size_t value = [] {
+    constexpr std::size_t p = provider<Var, Sources...>::index;
+    std::size_t const width[] = {source_width_v<Sources>..., 0};
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < p; ++i) at += width[i];
+    return at + index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
+  }();
+};
+template <class N, class... Sources>
+inline constexpr std::size_t table_index_v =
+    std::conditional_t<is_variable_v<N>, table_index<N, Sources...>,
+                       std::integral_constant<std::size_t, 0>>::value;
+
+template <class S, class T> inline constexpr bool same_element_v = true;
+template <class Var, class U, class Sh, class T>
+inline constexpr bool same_element_v<binding<Var, tensor<U, Sh> const*>, T> = __is_same(U, T);
+template <class U, class... Vs, class T>
+inline constexpr bool same_element_v<var_set<U, Vs...>, T> = __is_same(U, T);
+
+template <class T, class... Sources> class source_table {
+  static constexpr std::size_t count = (std::size_t{0} + ... + source_width_v<Sources>);
+  static constexpr std::size_t numbers = (std::size_t{0} + ... + is_number_binding_v<Sources>);
+  std::array<T, numbers + 1> number_;
+  std::size_t k_ = 0, j_ = 0;
+
+  template <class Var, class V> constexpr void add(binding<Var, V> const& b) {
+    if constexpr (std::is_arithmetic_v<V>) {
+      number_[j_] = static_cast<T>(b.value);
+      ptr[k_++] = &number_[j_++];
+    } else {
+      ptr[k_++] = b.value->data.data();
+    }
+  }
+  template <class... Vs> constexpr void add(var_set<T, Vs...> const& s) {
+    for (T const* p : s.pointers()) ptr[k_++] = p;
+  }
+
+ public:
+  std::array<T const*, count + 1> ptr{};  // every entry read is set; {} for the unused last
+
+  constexpr explicit source_table(Sources const&... sources) {
+    static_assert((same_element_v<Sources, T> && ...),
+                  "ctgrad: every tensor and variable set in one call must have the same "
+                  "element type (all float or all double)");
+    if constexpr ((same_element_v<Sources, T> && ...)) (add(sources), ...);
+  }
+  source_table(source_table const&) = delete;
+  source_table& operator=(source_table const&) = delete;
+};
 
 // ---- the plan of a graph: children's positions and workspace offsets, all constexpr arrays
 inline constexpr std::size_t max_arity = 4;
 
+// Variables are read through the source table, so only computed nodes take workspace.
 template <class N>
-inline constexpr std::size_t slot_size_v =
-    is_variable_v<N> ? (shape_of_t<N>::rank == 0 ? 1 : 0) : shape_of_t<N>::size;
+inline constexpr std::size_t slot_size_v = is_variable_v<N> ? 0 : shape_of_t<N>::size;
+
+/// A variable, as the forward and backward steps see it: a value read from the source table.
+struct bound_leaf {
+  using children = type_list<>;
+};
+template <class N> using step_t = std::conditional_t<is_variable_v<N>, bound_leaf, abstract_t<N>>;
 
 template <class Order> struct plan;
 template <class... Ns> struct plan<type_list<Ns...>> {
@@ -118,40 +178,69 @@ template <class... Ns> struct plan<type_list<Ns...>> {
     return o;
   }();
   static constexpr std::size_t workspace = offsets[n];
+  // What the steps run per node: the abstract node, or bound_leaf for any variable (its
+  // name is irrelevant at run time), so this list holds few distinct types.
+  using abstracts = type_list<step_t<Ns>...>;
+};
+
+// One node's forward step, keyed on its abstract node only (operation and shapes), so its
+// instantiation and symbol are shared by equal layers and do not grow with the net.
+template <class Pa, class T>
+constexpr T const* forward_node(T* out, T const* const* val,
+                                std::array<std::size_t, max_arity> const& child, T const* bound,
+                                [[maybe_unused]] std::size_t i, [[maybe_unused]] std::size_t n) {
+  if constexpr (__is_same(Pa, bound_leaf)) {
+    return bound;
+  } else if constexpr (is_constant_v<Pa>) {
+    out[0] = Pa::template value<T>();
+    return out;
+  } else {
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      apply<Pa, false>(out, val[child[Ks]]...);
+    }(std::make_index_sequence<children_t<Pa>::size>{});
+#ifdef CTGRAD_INSTRUMENT
+    if (!std::is_constant_evaluated()) ctgrad_on_forward(i, n);
+#endif
+    return out;
+  }
+}
+
+/// For each node of Order, where its value is in the source table (0 if it is computed).
+template <class Order, class... Sources> struct bound_indices;
+template <class... Ns, class... Sources> struct bound_indices<type_list<Ns...>, Sources...> {
+  static constexpr std::array<std::size_t, sizeof...(Ns) + 1> value{
+      table_index_v<Ns, Sources...>..., 0};
+};
+
+// The forward steps of a graph, keyed on its list of abstract nodes. Compile time at depth:
+// every symbol whose name holds the whole net costs the compiler time quadratic in the
+// net's size (mangling), so the per-node code lives here, where names hold only
+// operations and shapes, and all positions come in through constexpr tables.
+template <class Abstracts> struct forward_steps;
+template <class... Pas> struct forward_steps<type_list<Pas...>> {
+  template <class T>
+  static constexpr void run(T* ws, T const** val, std::array<std::size_t, max_arity> const* child,
+                            std::size_t const* offset, T const* const* table,
+                            std::size_t const* bound) {
+    constexpr std::size_t n = sizeof...(Pas);
+    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+      // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
+      bool const done[] = {(val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is],
+                                                        table[bound[Is]], Is, n),
+                            true)...,
+                           true};
+      (void)done;
+    }(std::index_sequence_for<Pas...>{});
+  }
 };
 
 /// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
 template <class Order, class T, class... Sources>
-constexpr void forward_pass(T* ws, T const** val, std::tuple<Sources const&...> const& src) {
+constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
   using P = plan<Order>;
-  static_for<P::n>([&](auto i_) {
-    constexpr std::size_t i = decltype(i_)::value;
-    using N = at_t<i, Order>;
-    T* const out = ws + P::offsets[i];
-    if constexpr (is_variable_v<N>) {
-      auto const v = lookup<N>(src);
-      if constexpr (std::is_pointer_v<decltype(v)>) {
-        static_assert(__is_same(typename std::remove_cvref_t<decltype(*v)>::value_type, T),
-                      "ctgrad: every tensor and variable set in one call must have the same "
-                      "element type (all float or all double)");
-        val[i] = v->data.data();
-      } else {
-        out[0] = static_cast<T>(v);
-        val[i] = out;
-      }
-    } else if constexpr (is_constant_v<N>) {
-      out[0] = N::template value<T>();
-      val[i] = out;
-    } else {
-      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
-        apply<abstract_t<N>, false>(out, val[P::child[i][Ks]]...);
-      }(std::make_index_sequence<P::arity[i]>{});
-      val[i] = out;
-#ifdef CTGRAD_INSTRUMENT
-      if (!std::is_constant_evaluated()) ctgrad_on_forward(i, P::n);
-#endif
-    }
-  });
+  forward_steps<typename P::abstracts>::run(ws, val, P::child.data(), P::offsets.data(),
+                                            table.ptr.data(),
+                                            bound_indices<Order, Sources...>::value.data());
 }
 
 template <class Out, class Order, class T> constexpr auto extract(T const* const* val) {
@@ -184,10 +273,9 @@ template <class Out> inline constexpr bool is_evaluable_v = Expression<Out>;
 template <class... Ts>
 inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = (is_evaluable_v<Ts> && ...);
 
-template <class Order, class Seq = std::make_index_sequence<Order::size>> struct variables;
-template <class Order, std::size_t... Is> struct variables<Order, std::index_sequence<Is...>> {
-  using type = typename concat<std::conditional_t<is_variable_v<at_t<Is, Order>>,
-                                                  type_list<at_t<Is, Order>>, type_list<>>...>::type;
+template <class N> struct is_variable : std::bool_constant<is_variable_v<N>> {};
+template <class Order> struct variables {
+  using type = filter_t<is_variable, Order>;
 };
 
 // One static_assert per variable, so the compiler names the unbound one.
@@ -214,11 +302,11 @@ template <class Out, class... Sources> constexpr auto eval_bound(Sources const&.
     bound_check<vars, Sources...>::require();
     return result_t{};
   } else {
-    std::tuple<Sources const&...> const src{given...};
+    source_table<T, Sources...> const table{given...};
     // Every slot is written before it is read, so no zero-fill. + 1: never zero-sized.
     std::array<T, plan<order>::workspace + 1> ws;
-    std::array<T const*, order::size> val{};
-    forward_pass<order>(ws.data(), val.data(), src);
+    std::array<T const*, order::size> val;
+    forward_pass<order>(ws.data(), val.data(), table);
     return extract<Out, order>(val.data());
   }
 }

@@ -16,6 +16,7 @@
 #include <ctgrad/core/print.hpp>
 #include <ctgrad/core/var_set.hpp>
 #include <ctgrad/ops/dense.hpp>
+#include <ctgrad/detail/static_for.hpp>
 
 #include <cstddef>
 #include <string>

@@ -12,11 +12,41 @@
 #include <ctgrad/detail/type_list.hpp>
 
 #include <cstddef>
-#include <tuple>
+#include <array>
 #include <type_traits>
 #include <utility>
 
 namespace ctgrad {
+
+namespace detail {
+// A flat tuple: one base per tensor, keyed by position and variable. std::tuple nests one
+// level per element, so a 130-tensor set meant 130 instantiations of ever longer packs.
+template <std::size_t I, class Var, class Tensor> struct var_slot {
+  Tensor tensor{};
+};
+template <class From, class To> using copy_const_t = std::conditional_t<std::is_const_v<From>, To const, To>;
+template <class Seq, class... Slots> struct var_storage;
+template <std::size_t... Is, class... Vars, class... Tensors>
+struct var_storage<std::index_sequence<Is...>, type_list<Vars, Tensors>...>
+    : var_slot<Is, Vars, Tensors>... {
+  friend constexpr bool operator==(var_storage const&, var_storage const&) = default;
+};
+
+template <class Var, std::size_t I, class X> constexpr X& slot_by_var(var_slot<I, Var, X>& s) {
+  return s.tensor;
+}
+template <class Var, std::size_t I, class X>
+constexpr X const& slot_by_var(var_slot<I, Var, X> const& s) {
+  return s.tensor;
+}
+template <std::size_t I, class Var, class X> constexpr X& slot_at(var_slot<I, Var, X>& s) {
+  return s.tensor;
+}
+template <std::size_t I, class Var, class X>
+constexpr X const& slot_at(var_slot<I, Var, X> const& s) {
+  return s.tensor;
+}
+}  // namespace detail
 
 template <class T, class... Vars> struct var_set {
   static_assert(std::is_floating_point_v<T>, "ctgrad::var_set<T, ...>: T must be float or double");
@@ -29,38 +59,70 @@ template <class T, class... Vars> struct var_set {
   static constexpr std::size_t size = sizeof...(Vars);
   static constexpr std::size_t scalar_count = (std::size_t{0} + ... + shape_of_t<Vars>::size);
 
-  std::tuple<tensor<T, shape_of_t<Vars>>...> tensors{};
+  detail::var_storage<std::index_sequence_for<Vars...>,
+                      detail::type_list<std::remove_cv_t<Vars>, tensor<T, shape_of_t<Vars>>>...>
+      tensors{};
 
   template <class V> static constexpr bool has = detail::contains_v<variables, V>;
 
   /// The tensor of variable v.   grads[W1](0, 3)
   template <class V> constexpr auto& operator[](V) {
     static_assert(has<V>, "ctgrad::var_set[v]: v is not one of this set's variables");
-    return std::get<detail::index_of_v<variables, V>>(tensors);
+    return detail::slot_by_var<V>(tensors);
   }
   template <class V> constexpr auto const& operator[](V) const {
     static_assert(has<V>, "ctgrad::var_set[v]: v is not one of this set's variables");
-    return std::get<detail::index_of_v<variables, V>>(tensors);
+    return detail::slot_by_var<V>(tensors);
   }
+
+  /// The I-th tensor, in the set's order.
+  template <std::size_t I> constexpr auto& get() { return detail::slot_at<I>(tensors); }
+  template <std::size_t I> constexpr auto const& get() const { return detail::slot_at<I>(tensors); }
 
   /// f(variable, tensor&) for each variable, in order (for optimisers, initialisers, printing).
   template <class F> constexpr void for_each(F&& f) {
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      (f(std::remove_cv_t<Vars>{}, std::get<Is>(tensors)), ...);
-    }(std::index_sequence_for<Vars...>{});
+    each(*this, f, std::index_sequence_for<Vars...>{});
   }
   template <class F> constexpr void for_each(F&& f) const {
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      (f(std::remove_cv_t<Vars>{}, std::get<Is>(tensors)), ...);
-    }(std::index_sequence_for<Vars...>{});
+    each(*this, f, std::index_sequence_for<Vars...>{});
+  }
+
+  /// The first element of each tensor, in order: for loops over all parameters at once.
+  constexpr std::array<T*, size> pointers() {
+    return pointers_of<T*>(*this, std::index_sequence_for<Vars...>{});
+  }
+  constexpr std::array<T const*, size> pointers() const {
+    return pointers_of<T const*>(*this, std::index_sequence_for<Vars...>{});
   }
 
   /// Sets every entry to zero.
-  constexpr void zero() {
-    for_each([](auto, auto& t) { t = {}; });
-  }
+  constexpr void zero() { tensors = {}; }
 
   friend constexpr bool operator==(var_set const&, var_set const&) = default;
+
+ private:
+  template <std::size_t I, class V>
+  using slot_t = detail::var_slot<I, std::remove_cv_t<V>, tensor<T, shape_of_t<V>>>;
+
+  // Braced lists, not folds: clang rejects folds over more than 256 elements. Each tensor
+  // is reached by a cast in the expansion, not through get<I>(): one function per tensor
+  // named after the whole set cost compile time cubic in the number of parameters.
+  template <class Self, class F, std::size_t... Is>
+  static constexpr void each(Self& self, F& f, std::index_sequence<Is...>) {
+    using storage = std::remove_reference_t<decltype((self.tensors))>;
+    bool const done[] = {
+        (f(std::remove_cv_t<Vars>{},
+           static_cast<detail::copy_const_t<storage, slot_t<Is, Vars>>&>(self.tensors).tensor),
+         true)...,
+        true};
+    (void)done;
+  }
+  template <class P, class Self, std::size_t... Is>
+  static constexpr std::array<P, size> pointers_of(Self& self, std::index_sequence<Is...>) {
+    using storage = std::remove_reference_t<decltype((self.tensors))>;
+    return {static_cast<detail::copy_const_t<storage, slot_t<Is, Vars>>&>(self.tensors)
+                .tensor.data.data()...};
+  }
 };
 
 namespace detail {
@@ -69,10 +131,9 @@ template <class T, class... Vars> struct var_set_of<T, type_list<Vars...>> {
   using type = var_set<T, Vars...>;
 };
 
-template <class Order, class Seq = std::make_index_sequence<Order::size>> struct params_in;
-template <class Order, std::size_t... Is> struct params_in<Order, std::index_sequence<Is...>> {
-  using type = typename concat<std::conditional_t<is_param_v<at_t<Is, Order>>,
-                                                  type_list<at_t<Is, Order>>, type_list<>>...>::type;
+template <class N> struct is_param : std::bool_constant<is_param_v<N>> {};
+template <class Order> struct params_in {
+  using type = filter_t<is_param, Order>;
 };
 }  // namespace detail
 

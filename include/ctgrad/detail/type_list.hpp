@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: BSL-1.0
-// Plain type lists for the graph algorithms. Membership and position are pack folds over
-// the compiler's __is_same builtin: no recursion, no Hana containers (a Hana-based
-// topological sort took 31 s at 64 nodes in a prototype; this form takes a fraction).
+// Plain type lists for the graph algorithms, cheap for the compiler at hundreds of nodes.
+//   contains_v<L, T>   one __is_base_of on L's indexer (a class deriving from one tag per
+//                      element), instantiated once per list, not once per query
+//   index_of_v<L, T>   template argument deduction against that same indexer
+//   at_t<I, L>         __type_pack_element where the compiler has it (clang), else the indexer
+// No Hana containers, no constexpr loops over whole lists per query: a Hana-based
+// topological sort took 31 s at 64 nodes in a prototype, and a constexpr-function
+// membership test cost 0.3 s per 260 queries on a 260-node list (this form: ~0).
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace ctgrad::detail {
@@ -13,19 +19,23 @@ template <class... Ts> struct type_list {
   static constexpr std::size_t size = sizeof...(Ts);
 };
 
-// A braced pack expansion, not a fold: clang 14 rejects folds over more than 256 elements,
-// and a deep net's node list is longer than that.
-template <class T, class... Ts> constexpr bool contains_impl() {
-  constexpr bool same[] = {__is_same(T, Ts)..., false};
-  for (bool b : same)
-    if (b) return true;
-  return false;
-}
-template <class List, class T> struct contains;
-template <class... Ts, class T> struct contains<type_list<Ts...>, T> {
-  static constexpr bool value = contains_impl<T, Ts...>();
+// ---- the indexer of a list: derives from indexed<I, T> (and so from tag<T>) per element
+template <class T> struct tag {};
+template <std::size_t I, class T> struct indexed : tag<T> {
+  using type = T;
 };
-template <class List, class T> inline constexpr bool contains_v = contains<List, T>::value;
+template <class Seq, class... Ts> struct indexer_impl;
+template <std::size_t... Is, class... Ts>
+struct indexer_impl<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
+template <class List> struct indexer;
+template <class... Ts> struct indexer<type_list<Ts...>> {
+  using type = indexer_impl<std::index_sequence_for<Ts...>, Ts...>;
+};
+template <class List> using indexer_t = typename indexer<List>::type;
+
+// Membership. A repeated element makes tag<T> an ambiguous base, which __is_base_of allows.
+template <class List, class T>
+inline constexpr bool contains_v = __is_base_of(tag<T>, indexer_t<List>);
 
 template <class List, class T> struct push_back;
 template <class... Ts, class T> struct push_back<type_list<Ts...>, T> {
@@ -33,6 +43,7 @@ template <class... Ts, class T> struct push_back<type_list<Ts...>, T> {
 };
 template <class List, class T> using push_back_t = typename push_back<List, T>::type;
 
+// Concatenation, eight lists per step so a long list of lists recurses shallowly.
 template <class... Lists> struct concat;
 template <> struct concat<> {
   using type = type_list<>;
@@ -40,39 +51,78 @@ template <> struct concat<> {
 template <class... Ts> struct concat<type_list<Ts...>> {
   using type = type_list<Ts...>;
 };
-template <class... Ts, class... Us, class... Rest>
-struct concat<type_list<Ts...>, type_list<Us...>, Rest...> {
-  using type = typename concat<type_list<Ts..., Us...>, Rest...>::type;
+template <class... A, class... B> struct concat<type_list<A...>, type_list<B...>> {
+  using type = type_list<A..., B...>;
+};
+template <class... A, class... B, class... C, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, type_list<C...>, Rest...> {
+  using type = typename concat<type_list<A..., B..., C...>, Rest...>::type;
+};
+template <class... A, class... B, class... C, class... D, class... E, class... F, class... G,
+          class... H, class... Rest>
+struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>,
+              type_list<E...>, type_list<F...>, type_list<G...>, type_list<H...>, Rest...> {
+  using type =
+      typename concat<type_list<A..., B..., C..., D..., E..., F..., G..., H...>, Rest...>::type;
 };
 
-// Position of T in Ts... (the first one); size if absent.
-template <class T, class... Ts> constexpr std::size_t index_of_impl() {
+/// The elements T of List with Pred<T>::value, in order.
+template <template <class> class Pred, class List> struct filter;
+template <template <class> class Pred, class... Ts> struct filter<Pred, type_list<Ts...>> {
+  using type = typename concat<
+      std::conditional_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
+};
+template <template <class> class Pred, class List>
+using filter_t = typename filter<Pred, List>::type;
+
+// ---- position of T in List (the first one); List::size if absent
+inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+template <class T, std::size_t I> constexpr std::size_t position(indexed<I, T> const*) {
+  return I;
+}
+template <class T> constexpr std::size_t position(...) { return npos; }
+
+// The linear scan, for lists where T repeats (deduction is then ambiguous).
+template <class T, class... Ts> constexpr std::size_t index_of_scan() {
   constexpr bool same[] = {__is_same(T, Ts)..., true};
   std::size_t i = 0;
   while (!same[i]) ++i;
   return i;
 }
+template <bool Scan, class T, class... Ts> struct index_scan {
+  static constexpr std::size_t value = sizeof...(Ts);
+};
+template <class T, class... Ts> struct index_scan<true, T, Ts...> {
+  static constexpr std::size_t value = index_of_scan<T, Ts...>();
+};
 template <class List, class T> struct index_of;
 template <class... Ts, class T> struct index_of<type_list<Ts...>, T> {
-  static constexpr std::size_t value = index_of_impl<T, Ts...>();
+  static constexpr std::size_t deduced =
+      position<T>(static_cast<indexer_t<type_list<Ts...>> const*>(nullptr));
+  static constexpr std::size_t value =
+      deduced != npos
+          ? deduced
+          : index_scan<(deduced == npos && contains_v<type_list<Ts...>, T>), T, Ts...>::value;
 };
 template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 
-// I-th element without recursion: overload resolution picks the base indexed<I, T>.
-// (clang has __type_pack_element; g++ 12 does not.)
-template <std::size_t I, class T> struct indexed {
-  using type = T;
-};
-template <class Seq, class... Ts> struct indexer;
-template <std::size_t... Is, class... Ts>
-struct indexer<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
+// ---- I-th element
 template <std::size_t I, class T> indexed<I, T> select(indexed<I, T> const&);
-
 template <std::size_t I, class List> struct at;
 template <std::size_t I, class... Ts> struct at<I, type_list<Ts...>> {
-  using type = typename decltype(select<I>(
-      std::declval<indexer<std::index_sequence_for<Ts...>, Ts...>>()))::type;
+#if defined(__has_builtin) && __has_builtin(__type_pack_element)
+  using type = __type_pack_element<I, Ts...>;
+#else
+  using type = typename decltype(select<I>(std::declval<indexer_t<type_list<Ts...>>>()))::type;
+#endif
 };
 template <std::size_t I, class List> using at_t = typename at<I, List>::type;
+
+/// List in reverse order.
+template <class List, class Seq = std::make_index_sequence<List::size>> struct reverse;
+template <class List, std::size_t... Is> struct reverse<List, std::index_sequence<Is...>> {
+  using type = type_list<at_t<List::size - 1 - Is, List>...>;
+};
+template <class List> using reverse_t = typename reverse<List>::type;
 
 }  // namespace ctgrad::detail
