@@ -4,6 +4,10 @@
 #   MODE=fail : with -DCTGRAD_EXPECT_FAIL must fail, and the first line that says "error"
 #               must match the regex on SOURCE's "// expect: <regex>" line, so the user's
 #               first sight of the problem is a sentence, not a template backtrace.
+#               Each "// within: <regex>" line of SOURCE must match one of the first eight
+#               lines of output (for a shape mismatch: both shapes, so the user sees them
+#               without scrolling; g++ shows them on its "In instantiation of" line, clang
+#               in the error line's condition).
 set(cmd ${CXX} -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND cmd -I${dir})
@@ -40,4 +44,20 @@ list(LENGTH lines n)
 if(NOT first MATCHES "${expect}")
   message(FATAL_ERROR "first error line does not match '${expect}':\n${first}\n--- full output (${n} lines):\n${all}")
 endif()
+set(head "")
+set(i 0)
+foreach(line IN LISTS lines)
+  if(i EQUAL 8)
+    break()
+  endif()
+  string(APPEND head "${line}\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+file(STRINGS ${SOURCE} within_lines REGEX "^// within: ")
+foreach(w IN LISTS within_lines)
+  string(REGEX REPLACE "^// within: " "" w "${w}")
+  if(NOT head MATCHES "${w}")
+    message(FATAL_ERROR "'${w}' is not in the first 8 lines of output:\n${head}")
+  endif()
+endforeach()
 message(STATUS "first error line (of ${n} lines of output): ${first}")

@@ -23,6 +23,8 @@
 #include <ctgrad/core/tensor.hpp>
 #include <ctgrad/core/var_set.hpp>
 
+#include <ctgrad/layers/sequential.hpp>
+
 #include <ctgrad/math/elementary.hpp>
 
 #include <ctgrad/losses/binary_cross_entropy.hpp>

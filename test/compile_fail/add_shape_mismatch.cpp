@@ -1,4 +1,6 @@
 // expect: ctgrad::operator\+\(a, b\): shapes must be equal
+// within: shape<8, 16>
+// within: shape<8, 15>
 // SPDX-License-Identifier: BSL-1.0
 // Elementwise operands must be equal, a scalar, or trailing dimensions (a bias row).
 #include <ctgrad/ctgrad.hpp>

@@ -1,4 +1,6 @@
 // expect: ctgrad::dense\(x, W, b\): shapes do not fit
+// within: shape<32, 4>
+// within: shape<5, 8>
 // SPDX-License-Identifier: BSL-1.0
 // A layer whose weights do not fit its input is rejected where it is written.
 #include <ctgrad/ctgrad.hpp>

@@ -1,4 +1,6 @@
 // expect: ctgrad::matmul\(a, b\): a is \[M, K\] and b must be \[K, N\]
+// within: shape<3, 4>
+// within: shape<3, 2>
 // SPDX-License-Identifier: BSL-1.0
 // A matrix product whose inner dimensions differ.
 #include <ctgrad/ctgrad.hpp>

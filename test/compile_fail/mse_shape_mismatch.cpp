@@ -1,4 +1,6 @@
 // expect: ctgrad::mse\(prediction, target\): the shapes must be equal
+// within: shape<4, 3>
+// within: shape<4, 2>
 // SPDX-License-Identifier: BSL-1.0
 // A loss whose target does not have the prediction's shape.
 #include <ctgrad/ctgrad.hpp>
