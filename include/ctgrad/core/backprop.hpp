@@ -35,15 +35,18 @@ template <class Pa, std::size_t K> using rule_t = typename rule<Pa, K>::type;
 
 template <class Pa, std::size_t K> inline constexpr bool rule_nonzero_v = !is_zero_v<rule_t<Pa, K>>;
 
-template <class N, std::size_t... Ks>
-constexpr std::array<bool, max_arity> nonzero_rules(std::index_sequence<Ks...>) {
-  return {rule_nonzero_v<abstract_t<N>, Ks>...};
-}
+// Scalar, not a function per node: see child_position in evaluate.hpp.
+template <class N, std::size_t K, bool = (K < children_t<N>::size)>
+struct rule_nonzero_at : std::false_type {};
+template <class N, std::size_t K>
+struct rule_nonzero_at<N, K, true> : std::bool_constant<rule_nonzero_v<abstract_t<N>, K>> {};
 
 template <class N, class Wanted>
-inline constexpr std::size_t wanted_index_v =
-    std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>, index_of<Wanted, N>,
-                       std::integral_constant<std::size_t, 0>>::value;
+struct wanted_index
+    : std::integral_constant<std::size_t,
+                             std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>,
+                                                index_of<Wanted, N>,
+                                                std::integral_constant<std::size_t, 0>>::value> {};
 
 template <class Order, class Wanted> struct sweep;
 template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
@@ -52,9 +55,10 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   static constexpr std::size_t n = P::n;
   static constexpr std::size_t root = n - 1;
 
-  static constexpr std::array<bool, n> wanted{contains_v<Wanted, Ns>...};
+  static constexpr std::array<bool, n> wanted{contains<Wanted, Ns>::value...};
   static constexpr std::array<std::array<bool, max_arity>, n> nonzero{
-      nonzero_rules<Ns>(std::make_index_sequence<children_t<Ns>::size>{})...};
+      std::array<bool, max_arity>{rule_nonzero_at<Ns, 0>::value, rule_nonzero_at<Ns, 1>::value,
+                                  rule_nonzero_at<Ns, 2>::value, rule_nonzero_at<Ns, 3>::value}...};
 
   struct schedule_t {
     // (One object, so the runtime code references one symbol named after the net.)
@@ -89,7 +93,7 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
       }
     }
     s.wanted = wanted;
-    s.wanted_index = {wanted_index_v<Ns, Wanted>...};
+    s.wanted_index = {wanted_index<Ns, Wanted>::value...};
     s.size = {shape_of_t<Ns>::size...};
     for (std::size_t i = 0; i < n; ++i) {
       s.offset[i + 1] = s.offset[i] + (s.has_adj[i] && !wanted[i] ? s.size[i] : 0);
@@ -221,8 +225,10 @@ constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sour
     static_assert((detail::is_source_v<Sources> && ...),
                   "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
     return T{};
-  } else if constexpr (!(detail::contains_v<order, std::remove_cv_t<Wanted>> && ...)) {
-    (detail::require_in_network<std::remove_cv_t<Wanted>, order>(), ...);
+  } else if constexpr (!detail::all_of_v<detail::contains_v<order, std::remove_cv_t<Wanted>>...>) {
+    bool const reported[] = {detail::require_in_network<std::remove_cv_t<Wanted>, order>()...,
+                             true};
+    (void)reported;
     return T{};
   } else if constexpr (!detail::bound_check<vars, Sources...>::ok) {
     detail::bound_check<vars, Sources...>::require();

@@ -93,19 +93,24 @@ struct index_in_source<var_set<T, Vs...>, Var>
     : index_of<typename var_set<T, Vs...>::variables, Var> {};
 
 /// Where variable Var's value is in the table of Sources (0 for a node that is not one).
-template <class Var, class... Sources> struct table_index {
-  static constexpr std::size_t value = [] {
-    constexpr std::size_t p = provider<Var, Sources...>::index;
-    std::size_t const width[] = {source_width_v<Sources>..., 0};
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < p; ++i) at += width[i];
-    return at + index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
-  }();
+/// A fold, not a lambda: see child_position below.
+template <class Var, class Seq, class... Sources> struct table_index_impl;
+template <class Var, std::size_t... Is, class... Sources>
+struct table_index_impl<Var, std::index_sequence<Is...>, Sources...> {
+  static constexpr std::size_t p = provider<Var, Sources...>::index;
+  static constexpr std::size_t value =
+      (std::size_t{0} + ... + (Is < p ? source_width_v<Sources> : 0)) +
+      index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
 };
+template <class Var, class... Sources>
+struct table_index
+    : std::integral_constant<
+          std::size_t, table_index_impl<Var, std::index_sequence_for<Sources...>, Sources...>::value> {};
 template <class N, class... Sources>
-inline constexpr std::size_t table_index_v =
-    std::conditional_t<is_variable_v<N>, table_index<N, Sources...>,
-                       std::integral_constant<std::size_t, 0>>::value;
+struct bound_index
+    : std::integral_constant<std::size_t,
+                             std::conditional_t<is_variable_v<N>, table_index<N, Sources...>,
+                                                std::integral_constant<std::size_t, 0>>::value> {};
 
 template <class S, class T> inline constexpr bool same_element_v = true;
 template <class Var, class U, class Sh, class T>
@@ -149,7 +154,7 @@ inline constexpr std::size_t max_arity = 4;
 
 // Variables are read through the source table, so only computed nodes take workspace.
 template <class N>
-inline constexpr std::size_t slot_size_v = is_variable_v<N> ? 0 : shape_of_t<N>::size;
+struct slot_size : std::integral_constant<std::size_t, is_variable_v<N> ? 0 : shape_of_t<N>::size> {};
 
 /// A variable, as the forward and backward steps see it: a value read from the source table.
 struct bound_leaf {
@@ -157,23 +162,35 @@ struct bound_leaf {
 };
 template <class N> using step_t = std::conditional_t<is_variable_v<N>, bound_leaf, abstract_t<N>>;
 
+// The position in Order of node N's K-th child (0 past its last). Tables that run-time code
+// reads are built only from scalar constants like this one: g++ emits (and mangles) every
+// class-type constant or function named in such a table's initializer, and per-node
+// entities named after the whole net made that cost cubic in depth.
+template <class Order, class N, std::size_t K, bool = (K < children_t<N>::size)>
+struct child_position : std::integral_constant<std::size_t, 0> {};
+template <class Order, class N, std::size_t K>
+struct child_position<Order, N, K, true>
+    : std::integral_constant<std::size_t, index_of<Order, at_t<K, children_t<N>>>::value> {};
+
 template <class Order> struct plan;
 template <class... Ns> struct plan<type_list<Ns...>> {
   using order = type_list<Ns...>;
   static constexpr std::size_t n = sizeof...(Ns);
 
-  template <class N> static constexpr auto children_of() {
-    return []<class... Cs>(type_list<Cs...>) {
-      static_assert(sizeof...(Cs) <= max_arity, "ctgrad: a node has at most four inputs");
-      return std::array<std::size_t, max_arity>{index_of_v<order, Cs>...};
-    }(children_t<N>{});
-  }
-  static constexpr std::array<std::array<std::size_t, max_arity>, n> child{children_of<Ns>()...};
+  static constexpr std::array<std::array<std::size_t, max_arity>, n> child{
+      std::array<std::size_t, max_arity>{
+          child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
+          child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
   static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};
+  static_assert([] {
+    for (std::size_t a : arity)
+      if (a > max_arity) return false;
+    return true;
+  }(), "ctgrad: a node has at most four inputs");
 
   static constexpr std::array<std::size_t, n + 1> offsets = [] {
     std::array<std::size_t, n + 1> o{};
-    std::size_t const sizes[] = {slot_size_v<Ns>..., 0};
+    std::size_t const sizes[] = {slot_size<Ns>::value..., 0};
     for (std::size_t i = 0; i < n; ++i) o[i + 1] = o[i] + sizes[i];
     return o;
   }();
@@ -209,7 +226,7 @@ constexpr T const* forward_node(T* out, T const* const* val,
 template <class Order, class... Sources> struct bound_indices;
 template <class... Ns, class... Sources> struct bound_indices<type_list<Ns...>, Sources...> {
   static constexpr std::array<std::size_t, sizeof...(Ns) + 1> value{
-      table_index_v<Ns, Sources...>..., 0};
+      bound_index<Ns, Sources...>::value..., 0};
 };
 
 // The forward steps of a graph, keyed on its list of abstract nodes. Compile time at depth:
@@ -289,8 +306,11 @@ template <class Var, class... Sources> constexpr bool require_bound() {
 }
 template <class Vars, class... Sources> struct bound_check;
 template <class... Vars, class... Sources> struct bound_check<type_list<Vars...>, Sources...> {
-  static constexpr bool ok = ((provider<Vars, Sources...>::count == 1) && ...);
-  static constexpr void require() { (require_bound<Vars, Sources...>(), ...); }
+  static constexpr bool ok = all_of_v<(provider<Vars, Sources...>::count == 1)...>;
+  static constexpr void require() {
+    bool const done[] = {require_bound<Vars, Sources...>()..., true};
+    (void)done;
+  }
 };
 
 template <class Out, class... Sources> constexpr auto eval_bound(Sources const&... given) {

@@ -50,14 +50,14 @@ constexpr X const& slot_at(var_slot<I, Var, X> const& s) {
 
 template <class T, class... Vars> struct var_set {
   static_assert(std::is_floating_point_v<T>, "ctgrad::var_set<T, ...>: T must be float or double");
-  static_assert((is_variable_v<std::remove_cv_t<Vars>> && ...),
+  static_assert(detail::all_of_v<is_variable_v<std::remove_cv_t<Vars>>...>,
                 "ctgrad::var_set<T, Vars...>: each Var must be a variable (param, input or var)");
   using value_type = T;
   // decltype of a constexpr variable is const-qualified: var_set<T, decltype(W1)> is fine.
   using variables = detail::type_list<std::remove_cv_t<Vars>...>;
   /// Number of tensors, and of scalars in all of them.
   static constexpr std::size_t size = sizeof...(Vars);
-  static constexpr std::size_t scalar_count = (std::size_t{0} + ... + shape_of_t<Vars>::size);
+  static constexpr std::size_t scalar_count = detail::sum_of<shape_of_t<Vars>::size...>();
 
   detail::var_storage<std::index_sequence_for<Vars...>,
                       detail::type_list<std::remove_cv_t<Vars>, tensor<T, shape_of_t<Vars>>>...>

@@ -19,6 +19,17 @@ template <class... Ts> struct type_list {
   static constexpr std::size_t size = sizeof...(Ts);
 };
 
+// All true / the sum, without a fold (clang 14 rejects folds over more than 256 elements).
+template <bool...> struct bool_pack {};
+template <bool... B>
+inline constexpr bool all_of_v = __is_same(bool_pack<B..., true>, bool_pack<true, B...>);
+template <std::size_t... N> constexpr std::size_t sum_of() {
+  std::size_t const v[] = {N..., 0};
+  std::size_t s = 0;
+  for (std::size_t x : v) s += x;
+  return s;
+}
+
 // ---- the indexer of a list: derives from indexed<I, T> (and so from tag<T>) per element
 template <class T> struct tag {};
 template <std::size_t I, class T> struct indexed : tag<T> {
@@ -34,6 +45,11 @@ template <class... Ts> struct indexer<type_list<Ts...>> {
 template <class List> using indexer_t = typename indexer<List>::type;
 
 // Membership. A repeated element makes tag<T> an ambiguous base, which __is_base_of allows.
+// The classes derive from std::integral_constant, so T::value names a variable keyed on the
+// value only: tables read at run time must not name variables keyed on a whole net (g++
+// emits and mangles each one it sees in such a table's initializer).
+template <class List, class T>
+struct contains : std::bool_constant<__is_base_of(tag<T>, indexer_t<List>)> {};
 template <class List, class T>
 inline constexpr bool contains_v = __is_base_of(tag<T>, indexer_t<List>);
 
@@ -76,11 +92,12 @@ template <template <class> class Pred, class List>
 using filter_t = typename filter<Pred, List>::type;
 
 // ---- position of T in List (the first one); List::size if absent
+// Declared only and used in decltype: a function that is never called is never emitted or
+// mangled, which matters when the index is named in a table read at run time.
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
-template <class T, std::size_t I> constexpr std::size_t position(indexed<I, T> const*) {
-  return I;
-}
-template <class T> constexpr std::size_t position(...) { return npos; }
+template <class T, std::size_t I>
+std::integral_constant<std::size_t, I> position(indexed<I, T> const*);
+template <class T> std::integral_constant<std::size_t, npos> position(...);
 
 // The linear scan, for lists where T repeats (deduction is then ambiguous).
 template <class T, class... Ts> constexpr std::size_t index_of_scan() {
@@ -95,15 +112,14 @@ template <bool Scan, class T, class... Ts> struct index_scan {
 template <class T, class... Ts> struct index_scan<true, T, Ts...> {
   static constexpr std::size_t value = index_of_scan<T, Ts...>();
 };
-template <class List, class T> struct index_of;
-template <class... Ts, class T> struct index_of<type_list<Ts...>, T> {
-  static constexpr std::size_t deduced =
-      position<T>(static_cast<indexer_t<type_list<Ts...>> const*>(nullptr));
-  static constexpr std::size_t value =
-      deduced != npos
-          ? deduced
-          : index_scan<(deduced == npos && contains_v<type_list<Ts...>, T>), T, Ts...>::value;
-};
+template <class List, class T,
+          std::size_t Deduced = decltype(position<T>(static_cast<indexer_t<List> const*>(nullptr)))::value>
+struct index_of : std::integral_constant<std::size_t, Deduced> {};
+template <class... Ts, class T>
+struct index_of<type_list<Ts...>, T, npos>
+    : std::integral_constant<std::size_t,
+                             index_scan<__is_base_of(tag<T>, indexer_t<type_list<Ts...>>), T,
+                                        Ts...>::value> {};
 template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 
 // ---- I-th element
