@@ -53,3 +53,42 @@ BOOST_AUTO_TEST_CASE(gradients_of_every_layout) {
   std::cout << r << '\n';
   BOOST_TEST(r.ok(1e-7));
 }
+
+// The kernels against a naive triple loop, on sizes that take every path of each layout:
+// nt with few rows (partial sums, K below, at and above a multiple of 8) and with many rows
+// (transposed copy); Acc adding to what is there.
+template <class Layout, std::size_t M, std::size_t K, std::size_t N> void check_kernel() {
+  std::array<double, M * K> a{};
+  std::array<double, K * N> b{};
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.25 * static_cast<double>(i % 7) - 0.5;
+  for (std::size_t i = 0; i < b.size(); ++i) b[i] = 0.5 - 0.125 * static_cast<double>(i % 5);
+  // The operands as the layout reads them: tn's A is [K, M], nt's B is [N, K].
+  auto at = [&](std::size_t i, std::size_t k) {
+    return __is_same(Layout, kernels::tn) ? a[k * M + i] : a[i * K + k];
+  };
+  auto bt = [&](std::size_t k, std::size_t j) {
+    return __is_same(Layout, kernels::nt) ? b[j * K + k] : b[k * N + j];
+  };
+  std::array<double, M * N> c{}, acc{};
+  acc.fill(1.0);
+  kernels::matmul<Layout, false, M, K, N>(c.data(), a.data(), b.data());
+  kernels::matmul<Layout, true, M, K, N>(acc.data(), a.data(), b.data());
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      double s = 0;
+      for (std::size_t k = 0; k < K; ++k) s += at(i, k) * bt(k, j);
+      BOOST_TEST(c[i * N + j] == s, boost::test_tools::tolerance(1e-12));
+      BOOST_TEST(acc[i * N + j] == 1.0 + s, boost::test_tools::tolerance(1e-12));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(kernels_match_a_naive_product_on_every_path) {
+  check_kernel<kernels::nn, 3, 5, 4>();
+  check_kernel<kernels::tn, 3, 5, 4>();
+  check_kernel<kernels::tn, 1, 1, 1>();
+  check_kernel<kernels::nt, 1, 7, 3>();    // partial sums, K < 8
+  check_kernel<kernels::nt, 2, 16, 3>();   // partial sums, K a multiple of 8
+  check_kernel<kernels::nt, 3, 19, 2>();   // partial sums and a tail
+  check_kernel<kernels::nt, 4, 19, 5>();   // transposed copy
+  check_kernel<kernels::nt, 32, 64, 10>();
+}

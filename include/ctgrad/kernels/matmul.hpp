@@ -2,13 +2,18 @@
 // Fixed-size matrix products, row-major, sizes as template arguments. The loop orders keep
 // the innermost loop unit-stride over the output row, so it vectorises:
 //   nn  C[M,N] = A[M,K] B[K,N]      for i, k: C[i,:] += A[i,k] B[k,:]
-//   tn  C[M,N] = A[K,M]^T B[K,N]    for k, i: C[i,:] += A[k,i] B[k,:]   (dW = x^T dz)
-//   nt  C[M,N] = A[M,K] B[N,K]^T    C[i,j] = dot(A[i,:], B[j,:])          (dx = dz W^T)
+//   tn  C[M,N] = A[K,M]^T B[K,N]    for i, k: C[i,:] += A[k,i] B[k,:]   (dW = x^T dz)
+//       (row i of C stays in cache over all k; the first k assigns, so no zeroing pass)
+//   nt  C[M,N] = A[M,K] B[N,K]^T    (dx = dz W^T) with several rows: B transposed once into
+//       a stack copy, then as nn; with few rows, or a B too large to copy on the stack:
+//       C[i,j] = dot(A[i,:], B[j,:]) with 8 partial sums, a reduction compilers vectorise
+//       without -ffast-math.
 // Acc = true adds the product to C instead of overwriting it.
 #pragma once
 
 #include <ctgrad/kernels/elementwise.hpp>
 
+#include <array>
 #include <cstddef>
 
 namespace ctgrad::kernels {
@@ -22,6 +27,10 @@ template <bool Acc, std::size_t N, class T> constexpr void clear_unless(T* c) {
     for (std::size_t j = 0; j < N; ++j) c[j] = T{};
 }
 
+// nt transposes B into a stack copy from this many rows of A on, if the copy is this small.
+inline constexpr std::size_t nt_transpose_rows = 4;
+inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
+
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restrict b) {
   if constexpr (__is_same(Layout, nn)) {
@@ -34,19 +43,39 @@ constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restric
       }
     }
   } else if constexpr (__is_same(Layout, tn)) {
-    clear_unless<Acc, M * N>(c);
-    for (std::size_t k = 0; k < K; ++k)
-      for (std::size_t i = 0; i < M; ++i) {
+    for (std::size_t i = 0; i < M; ++i) {
+      T* const ci = c + i * N;
+      for (std::size_t k = 0; k < K; ++k) {
         T const aki = a[k * M + i];
-        for (std::size_t j = 0; j < N; ++j) c[i * N + j] += aki * b[k * N + j];
+        T const* const bk = b + k * N;
+        if (!Acc && k == 0) {
+          for (std::size_t j = 0; j < N; ++j) ci[j] = aki * bk[j];
+        } else {
+          for (std::size_t j = 0; j < N; ++j) ci[j] += aki * bk[j];
+        }
       }
+      if constexpr (K == 0) clear_unless<Acc, N>(ci);
+    }
+  } else if constexpr (M >= nt_transpose_rows && K * N * sizeof(T) <= nt_transpose_bytes) {
+    std::array<T, K * N> bt;  // B^T, [K, N]; every entry written before it is read
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t k = 0; k < K; ++k) bt[k * N + j] = b[j * K + k];
+    matmul<nn, Acc, M, K, N>(c, a, bt.data());
   } else {
-    for (std::size_t i = 0; i < M; ++i)
+    constexpr std::size_t lanes = 8;
+    for (std::size_t i = 0; i < M; ++i) {
+      T const* const ai = a + i * K;
       for (std::size_t j = 0; j < N; ++j) {
-        T s{};
-        for (std::size_t k = 0; k < K; ++k) s += a[i * K + k] * b[j * K + k];
+        T const* const bj = b + j * K;
+        T part[lanes]{};
+        std::size_t k = 0;
+        for (; k + lanes <= K; k += lanes)
+          for (std::size_t l = 0; l < lanes; ++l) part[l] += ai[k + l] * bj[k + l];
+        T s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+        for (; k < K; ++k) s += ai[k] * bj[k];
         store<Acc>(c[i * N + j], s);
       }
+    }
   }
 }
 
