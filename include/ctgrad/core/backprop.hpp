@@ -48,6 +48,10 @@ struct wanted_index
                                                 index_of<Wanted, N>,
                                                 std::integral_constant<std::size_t, 0>>::value> {};
 
+/// One node's backward step: its abstract node, and bit k set when the rule for child k
+/// runs (Active) / adds to earlier contributions (Acc).
+template <class Pa, unsigned Active, unsigned Acc> struct backward_step {};
+
 template <class Order, class Wanted> struct sweep;
 template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   using order = type_list<Ns...>;
@@ -106,36 +110,34 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   }();
   static constexpr std::size_t workspace = schedule.offset[n];
 
-  using reversed_abstract = reverse_t<typename P::abstracts>;
+  // The steps in reverse order, with their masks as template arguments (constants, so
+  // only the rules that run are instantiated).
+  template <class Seq> struct reversed;
+  template <std::size_t... Js> struct reversed<std::index_sequence<Js...>> {
+    using type = type_list<backward_step<at_t<n - 1 - Js, typename P::abstracts>,
+                                         schedule.mask[n - 1 - Js][0],
+                                         schedule.mask[n - 1 - Js][1]>...>;
+  };
+  using reversed_steps = typename reversed<std::make_index_sequence<n>>::type;
 };
 
-// The backward step of one node, keyed on its abstract node only (see forward_node): for
-// each child k whose bit is set in `active`, child's adjoint (+)= rule k. The masks are
-// constants after inlining; rules that are structurally zero are not even instantiated.
-template <class Pa, std::size_t K, class T>
-constexpr void send(T* const* adj, std::size_t c, rule_inputs<T> const& in, unsigned active,
-                    unsigned acc) {
-  if constexpr (!is_zero_v<rule_t<Pa, K>>) {
-    if ((active >> K) & 1u) {
-      if ((acc >> K) & 1u) {
-        run_expr<rule_t<Pa, K>, Pa, true>(adj[c], in);
-      } else {
-        run_expr<rule_t<Pa, K>, Pa, false>(adj[c], in);
-      }
-    }
-  }
+// The backward step of one node, keyed on its abstract node and two bit masks only (see
+// forward_node): for each child k whose bit is set in Active, child's adjoint (+)= rule k,
+// adding when bit k of Acc is set. Rules that do not run are not instantiated.
+template <class Pa, std::size_t K, bool Active, bool Acc, class T>
+constexpr void send(T* const* adj, std::size_t c, rule_inputs<T> const& in) {
+  if constexpr (Active) run_expr<rule_t<Pa, K>, Pa, Acc>(adj[c], in);
 }
 
-template <class Pa, class T>
-constexpr void backward_node(T* const* adj, T const* const* val, std::size_t i,
+template <class Pa, unsigned Active, unsigned Acc, class T>
+CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const* val, std::size_t i,
                              std::array<std::size_t, max_arity> const& child,
-                             std::array<unsigned, 2> const& mask, [[maybe_unused]] std::size_t n) {
-  if constexpr (children_t<Pa>::size != 0) {
-    if (mask[0] == 0) return;
+                             [[maybe_unused]] std::size_t n) {
+  if constexpr (Active != 0) {
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       T const* const slots[] = {val[child[Ks]]...};
       rule_inputs<T> const in{slots, val[i], adj[i]};
-      (send<Pa, Ks>(adj, child[Ks], in, mask[0], mask[1]), ...);
+      (send<Pa, Ks, ((Active >> Ks) & 1u) != 0, ((Acc >> Ks) & 1u) != 0>(adj, child[Ks], in), ...);
     }(std::make_index_sequence<children_t<Pa>::size>{});
 #ifdef CTGRAD_INSTRUMENT
     if (!std::is_constant_evaluated()) ctgrad_on_backward(i, n);
@@ -143,22 +145,20 @@ constexpr void backward_node(T* const* adj, T const* const* val, std::size_t i,
   }
 }
 
-// The backward steps of a graph in reverse order, keyed on its reversed list of abstract
-// nodes (see forward_steps).
-template <class Reversed> struct backward_steps;
-template <class... Pas> struct backward_steps<type_list<Pas...>> {
-  template <class T>
-  static constexpr void run(T* const* adj, T const* const* val,
-                            std::array<std::size_t, max_arity> const* child,
-                            std::array<unsigned, 2> const* mask) {
+// The backward steps of a graph in reverse order (see forward_steps).
+template <class Steps> struct backward_steps;
+template <class... Pas, unsigned... Active, unsigned... Acc>
+struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
+  template <class T, std::size_t... Js>
+  CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Js...>, T* const* adj,
+                                                 T const* const* val,
+                                                 std::array<std::size_t, max_arity> const* child) {
     constexpr std::size_t n = sizeof...(Pas);
-    [&]<std::size_t... Js>(std::index_sequence<Js...>) {
-      bool const done[] = {(backward_node<Pas>(adj, val, n - 1 - Js, child[n - 1 - Js],
-                                               mask[n - 1 - Js], n),
-                            true)...,
-                           true};
-      (void)done;
-    }(std::index_sequence_for<Pas...>{});
+    bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, n - 1 - Js, child[n - 1 - Js],
+                                                          n),
+                          true)...,
+                         true};
+    (void)done;
   }
 };
 
@@ -195,8 +195,8 @@ constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> c
   }
   if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
-  backward_steps<typename S::reversed_abstract>::run(adj.data(), val.data(), P::child.data(),
-                                                     sched.mask.data());
+  backward_steps<typename S::reversed_steps>::run(std::make_index_sequence<n>{}, adj.data(),
+                                                  val.data(), P::child.data());
   return val[root][0];
 }
 

@@ -16,6 +16,7 @@
 #include <ctgrad/core/node.hpp>
 #include <ctgrad/core/tensor.hpp>
 #include <ctgrad/core/var_set.hpp>
+#include <ctgrad/detail/inline.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <boost/hana/tuple.hpp>
@@ -203,7 +204,7 @@ template <class... Ns> struct plan<type_list<Ns...>> {
 // One node's forward step, keyed on its abstract node only (operation and shapes), so its
 // instantiation and symbol are shared by equal layers and do not grow with the net.
 template <class Pa, class T>
-constexpr T const* forward_node(T* out, T const* const* val,
+CTGRAD_ALWAYS_INLINE constexpr T const* forward_node(T* out, T const* const* val,
                                 std::array<std::size_t, max_arity> const& child, T const* bound,
                                 [[maybe_unused]] std::size_t i, [[maybe_unused]] std::size_t n) {
   if constexpr (__is_same(Pa, bound_leaf)) {
@@ -235,27 +236,27 @@ template <class... Ns, class... Sources> struct bound_indices<type_list<Ns...>, 
 // operations and shapes, and all positions come in through constexpr tables.
 template <class Abstracts> struct forward_steps;
 template <class... Pas> struct forward_steps<type_list<Pas...>> {
-  template <class T>
-  static constexpr void run(T* ws, T const** val, std::array<std::size_t, max_arity> const* child,
-                            std::size_t const* offset, T const* const* table,
-                            std::size_t const* bound) {
+  template <class T, std::size_t... Is>
+  CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Is...>, T* ws, T const** val,
+                                                 std::array<std::size_t, max_arity> const* child,
+                                                 std::size_t const* offset, T const* const* table,
+                                                 std::size_t const* bound) {
     constexpr std::size_t n = sizeof...(Pas);
-    [&]<std::size_t... Is>(std::index_sequence<Is...>) {
-      // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
-      bool const done[] = {(val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is],
-                                                        table[bound[Is]], Is, n),
-                            true)...,
-                           true};
-      (void)done;
-    }(std::index_sequence_for<Pas...>{});
+    // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
+    bool const done[] = {(val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is],
+                                                      table[bound[Is]], Is, n),
+                          true)...,
+                         true};
+    (void)done;
   }
 };
 
 /// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
 template <class Order, class T, class... Sources>
-constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
+CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
   using P = plan<Order>;
-  forward_steps<typename P::abstracts>::run(ws, val, P::child.data(), P::offsets.data(),
+  forward_steps<typename P::abstracts>::run(std::make_index_sequence<P::n>{}, ws, val,
+                                            P::child.data(), P::offsets.data(),
                                             table.ptr.data(),
                                             bound_indices<Order, Sources...>::value.data());
 }
@@ -315,7 +316,7 @@ template <class... Vars, class... Sources> struct bound_check<type_list<Vars...>
 
 template <class Out, class... Sources> constexpr auto eval_bound(Sources const&... given) {
   using T = typename value_type<Sources...>::type;
-  using order = typename visit_children<type_list<>, typename outputs<Out>::type>::type;
+  using order = typename visit_children<type_list<>, empty_set, typename outputs<Out>::type>::type;
   using vars = typename variables<order>::type;
   using result_t = decltype(extract<Out, order>(static_cast<T const* const*>(nullptr)));
   if constexpr (!bound_check<vars, Sources...>::ok) {

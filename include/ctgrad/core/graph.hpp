@@ -18,22 +18,36 @@ template <class N> using children_t = typename N::children;
 
 namespace detail {
 
-// visit<Seen, N>: Seen followed by N's not-yet-seen descendants and N, in post-order.
-template <class Seen, class N, bool = contains_v<Seen, N>> struct visit;
-template <class Seen, class Children> struct visit_children;
+// visit<Seen, Set, N>: Seen followed by N's not-yet-seen descendants and N, in post-order.
+// Set holds the same nodes as a chain of classes, each deriving from the previous one and
+// from tag<node>: adding a node is one small class, and membership one __is_base_of (a
+// set rebuilt from the list at every step cost a class with |Seen| bases per node).
+struct empty_set {};
+template <class Prev, class N> struct seen_set : Prev, tag<N> {};
 
-template <class Seen> struct visit_children<Seen, type_list<>> {
+template <class Seen, class Set, class N, bool = __is_base_of(tag<N>, Set)> struct visit;
+template <class Seen, class Set, class Children> struct visit_children;
+
+template <class Seen, class Set> struct visit_children<Seen, Set, type_list<>> {
   using type = Seen;
+  using set = Set;
 };
-template <class Seen, class C, class... Cs> struct visit_children<Seen, type_list<C, Cs...>> {
-  using type = typename visit_children<typename visit<Seen, C>::type, type_list<Cs...>>::type;
+template <class Seen, class Set, class C, class... Cs>
+struct visit_children<Seen, Set, type_list<C, Cs...>> {
+  using first = visit<Seen, Set, C>;
+  using rest = visit_children<typename first::type, typename first::set, type_list<Cs...>>;
+  using type = typename rest::type;
+  using set = typename rest::set;
 };
 
-template <class Seen, class N> struct visit<Seen, N, true> {
+template <class Seen, class Set, class N> struct visit<Seen, Set, N, true> {
   using type = Seen;
+  using set = Set;
 };
-template <class Seen, class N> struct visit<Seen, N, false> {
-  using type = push_back_t<typename visit_children<Seen, children_t<N>>::type, N>;
+template <class Seen, class Set, class N> struct visit<Seen, Set, N, false> {
+  using below = visit_children<Seen, Set, children_t<N>>;
+  using type = push_back_t<typename below::type, N>;
+  using set = seen_set<typename below::set, N>;
 };
 
 }  // namespace detail
@@ -41,7 +55,8 @@ template <class Seen, class N> struct visit<Seen, N, false> {
 /// All distinct nodes reachable from Roots, each once, every child before its parents.
 template <class... Roots>
 using topological_order_t =
-    typename detail::visit_children<detail::type_list<>, detail::type_list<Roots...>>::type;
+    typename detail::visit_children<detail::type_list<>, detail::empty_set,
+                                    detail::type_list<Roots...>>::type;
 
 namespace detail {
 // The expressions an output stands for: itself, or the leaves of a (nested) hana::tuple.
