@@ -86,6 +86,8 @@ BOOST_AUTO_TEST_CASE(kernels_match_a_naive_product_on_every_path) {
   check_kernel<kernels::nn, 3, 5, 4>();
   check_kernel<kernels::tn, 3, 5, 4>();
   check_kernel<kernels::tn, 1, 1, 1>();
+  check_kernel<kernels::tn, 64, 32, 10>();  // narrow C, accumulated transposed
+  check_kernel<kernels::tn, 16, 1, 3>();
   check_kernel<kernels::nt, 1, 7, 3>();    // partial sums, K < 8
   check_kernel<kernels::nt, 2, 16, 3>();   // partial sums, K a multiple of 8
   check_kernel<kernels::nt, 3, 19, 2>();   // partial sums and a tail

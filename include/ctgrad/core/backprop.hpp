@@ -52,6 +52,37 @@ struct wanted_index
 /// runs (Active) / adds to earlier contributions (Acc).
 template <class Pa, unsigned Active, unsigned Acc> struct backward_step {};
 
+/// Where one node's adjoint lives: the caller's gradient tensor WantedIndex (zeroed when the
+/// loss does not depend on it), workspace at Offset, or nowhere.
+template <bool Wanted, bool HasAdj, std::size_t Size, std::size_t WantedIndex, std::size_t Offset>
+struct adjoint_slot {};
+
+template <class Slots> struct adjoint_setup;
+template <bool... Wanted, bool... HasAdj, std::size_t... Size, std::size_t... WantedIndex,
+          std::size_t... Offset>
+struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, Offset>...>> {
+  template <bool W, bool H, std::size_t Sz, std::size_t WI, std::size_t Off, class T>
+  CTGRAD_ALWAYS_INLINE static constexpr T* one(T* const* grad, T* ws) {
+    if constexpr (W) {
+      if constexpr (!H)
+        for (std::size_t e = 0; e < Sz; ++e) grad[WI][e] = T{};
+      return grad[WI];
+    } else if constexpr (H) {
+      return ws + Off;
+    } else {
+      return nullptr;
+    }
+  }
+  template <class T>
+  CTGRAD_ALWAYS_INLINE static constexpr void run(T** adj, T* const* grad, T* ws) {
+    std::size_t i = 0;
+    bool const done[] = {(adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset>(grad, ws),
+                          true)...,
+                         true};
+    (void)done;
+  }
+};
+
 template <class Order, class Wanted> struct sweep;
 template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   using order = type_list<Ns...>;
@@ -119,6 +150,14 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
                                          schedule.mask[n - 1 - Js][1]>...>;
   };
   using reversed_steps = typename reversed<std::make_index_sequence<n>>::type;
+
+  template <class Seq> struct slots;
+  template <std::size_t... Is> struct slots<std::index_sequence<Is...>> {
+    using type =
+        type_list<adjoint_slot<schedule.wanted[Is], schedule.has_adj[Is], schedule.size[Is],
+                               schedule.wanted_index[Is], schedule.offset[Is]>...>;
+  };
+  using adjoint_slots = typename slots<std::make_index_sequence<n>>::type;
 };
 
 // The backward step of one node, keyed on its abstract node and two bit masks only (see
@@ -183,16 +222,7 @@ constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> c
   for (T* p : grads.pointers()) grad_ptr[g++] = p;
   std::array<T, S::workspace + 1> adj_ws;
   std::array<T*, n> adj;
-  auto const& sched = S::schedule;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (sched.wanted[i]) {
-      adj[i] = grad_ptr[sched.wanted_index[i]];
-      if (!sched.has_adj[i])
-        for (std::size_t e = 0; e < sched.size[i]; ++e) adj[i][e] = T{};
-    } else {
-      adj[i] = sched.has_adj[i] ? adj_ws.data() + sched.offset[i] : nullptr;
-    }
-  }
+  adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad_ptr.data(), adj_ws.data());
   if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
   backward_steps<typename S::reversed_steps>::run(std::make_index_sequence<n>{}, adj.data(),

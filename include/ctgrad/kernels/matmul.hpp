@@ -3,7 +3,8 @@
 // the innermost loop unit-stride over the output row, so it vectorises:
 //   nn  C[M,N] = A[M,K] B[K,N]      for i, k: C[i,:] += A[i,k] B[k,:]
 //   tn  C[M,N] = A[K,M]^T B[K,N]    for i, k: C[i,:] += A[k,i] B[k,:]   (dW = x^T dz)
-//       (row i of C stays in cache over all k; the first k assigns, so no zeroing pass)
+//       (row i of C stays in cache over all k; the first k assigns, so no zeroing pass;
+//       a narrow C is accumulated transposed, so the inner loop runs over M instead)
 //   nt  C[M,N] = A[M,K] B[N,K]^T    (dx = dz W^T) with several rows: B transposed once into
 //       a stack copy, then as nn; with few rows, or a B too large to copy on the stack:
 //       C[i,j] = dot(A[i,:], B[j,:]) with 8 partial sums, a reduction compilers vectorise
@@ -15,6 +16,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 namespace ctgrad::kernels {
 
@@ -30,9 +32,12 @@ template <bool Acc, std::size_t N, class T> constexpr void clear_unless(T* c) {
 // nt transposes B into a stack copy from this many rows of A on, if the copy is this small.
 inline constexpr std::size_t nt_transpose_rows = 4;
 inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
+// tn accumulates C^T when C has fewer columns than this and at least this many rows (and
+// the product sums over 4 or more rows: below that, writing C^T out costs more).
+inline constexpr std::size_t tn_narrow = 16;
 
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restrict b) {
+constexpr void matmul_body(T* __restrict c, T const* __restrict a, T const* __restrict b) {
   if constexpr (__is_same(Layout, nn)) {
     for (std::size_t i = 0; i < M; ++i) {
       T* const ci = c + i * N;
@@ -42,6 +47,26 @@ constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restric
         for (std::size_t j = 0; j < N; ++j) ci[j] += aik * b[k * N + j];
       }
     }
+  } else if constexpr (__is_same(Layout, tn) && N < tn_narrow && M >= tn_narrow && K >= 4) {
+    // A narrow C (a last layer's dW, N = 10): C^T [N, M] accumulates with unit stride over
+    // M, then is written out transposed; row-wise, the inner loop would be N long.
+    std::array<T, N * M> ct;  // every entry written before it is read
+    for (std::size_t j = 0; j < N; ++j) {
+      T* const ctj = ct.data() + j * M;
+      for (std::size_t k = 0; k < K; ++k) {
+        T const bkj = b[k * N + j];
+        T const* const ak = a + k * M;
+        if (k == 0) {
+          for (std::size_t i = 0; i < M; ++i) ctj[i] = bkj * ak[i];
+        } else {
+          for (std::size_t i = 0; i < M; ++i) ctj[i] += bkj * ak[i];
+        }
+      }
+      if constexpr (K == 0)
+        for (std::size_t i = 0; i < M; ++i) ctj[i] = T{};
+    }
+    for (std::size_t i = 0; i < M; ++i)
+      for (std::size_t j = 0; j < N; ++j) store<Acc>(c[i * N + j], ct[j * M + i]);
   } else if constexpr (__is_same(Layout, tn)) {
     for (std::size_t i = 0; i < M; ++i) {
       T* const ci = c + i * N;
@@ -60,7 +85,7 @@ constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restric
     std::array<T, K * N> bt;  // B^T, [K, N]; every entry written before it is read
     for (std::size_t j = 0; j < N; ++j)
       for (std::size_t k = 0; k < K; ++k) bt[k * N + j] = b[j * K + k];
-    matmul<nn, Acc, M, K, N>(c, a, bt.data());
+    matmul_body<nn, Acc, M, K, N>(c, a, bt.data());
   } else {
     constexpr std::size_t lanes = 8;
     for (std::size_t i = 0; i < M; ++i) {
@@ -77,6 +102,26 @@ constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restric
       }
     }
   }
+}
+
+// Products of at least this many multiply-adds are compiled as functions of their own:
+// inlined into a whole net's gradient, g++ generated slower code for them (a 32x784x128
+// product: 80 us on its own, about 100 us inlined), while a call costs nanoseconds.
+inline constexpr std::size_t outline_work = 16384;
+
+template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
+[[gnu::noinline]] void matmul_outlined(T* __restrict c, T const* __restrict a,
+                                       T const* __restrict b) {
+  matmul_body<Layout, Acc, M, K, N>(c, a, b);
+}
+
+/// C (+)= A B in the given layout; see the top of this file.
+template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restrict b) {
+  if constexpr (M * K * N >= outline_work) {
+    if (!std::is_constant_evaluated()) return matmul_outlined<Layout, Acc, M, K, N>(c, a, b);
+  }
+  matmul_body<Layout, Acc, M, K, N>(c, a, b);
 }
 
 }  // namespace ctgrad::kernels

@@ -14,6 +14,7 @@
 #include <ctgrad/ops/transpose.hpp>
 
 #include <string>
+#include <type_traits>
 
 namespace ctgrad {
 
@@ -27,7 +28,7 @@ template <class X, class W, class Bias> struct dense_node : node<X, W, Bias> {
     return x + " @ " + w + " + " + b;
   }
   template <bool Acc, class T>
-  static constexpr void forward_into(T* __restrict z, T const* __restrict x,
+  static constexpr void forward_body(T* __restrict z, T const* __restrict x,
                                      T const* __restrict w, T const* __restrict b) {
     for (std::size_t r = 0; r < rows; ++r) {
       T* const zr = z + r * out;
@@ -37,6 +38,19 @@ template <class X, class W, class Bias> struct dense_node : node<X, W, Bias> {
         for (std::size_t j = 0; j < out; ++j) zr[j] += xrk * w[k * out + j];
       }
     }
+  }
+  template <bool Acc, class T>
+  [[gnu::noinline]] static void forward_outlined(T* __restrict z, T const* __restrict x,
+                                                 T const* __restrict w, T const* __restrict b) {
+    forward_body<Acc>(z, x, w, b);
+  }
+  // A large layer runs as a function of its own (see kernels::outline_work).
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* z, T const* x, T const* w, T const* b) {
+    if constexpr (rows * in * out >= kernels::outline_work) {
+      if (!std::is_constant_evaluated()) return forward_outlined<Acc>(z, x, w, b);
+    }
+    forward_body<Acc>(z, x, w, b);
   }
   static constexpr auto vjp(X x, W w, Bias, dense_node, auto dz) {
     return make_adjoints(matmul(dz, transpose(w)), matmul(transpose(x), dz),
