@@ -23,6 +23,7 @@ namespace detail {
 // level per element, so a 130-tensor set meant 130 instantiations of ever longer packs.
 template <std::size_t I, class Var, class Tensor> struct var_slot {
   Tensor tensor{};
+  friend constexpr bool operator==(var_slot const&, var_slot const&) = default;
 };
 template <class From, class To> using copy_const_t = std::conditional_t<std::is_const_v<From>, To const, To>;
 template <class Seq, class... Slots> struct var_storage;
