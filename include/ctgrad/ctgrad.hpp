@@ -23,6 +23,8 @@
 #include <ctgrad/core/tensor.hpp>
 #include <ctgrad/core/var_set.hpp>
 
+#include <ctgrad/init/initializers.hpp>
+
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
@@ -30,6 +32,10 @@
 #include <ctgrad/losses/binary_cross_entropy.hpp>
 #include <ctgrad/losses/cross_entropy.hpp>
 #include <ctgrad/losses/mse.hpp>
+
+#include <ctgrad/optim/adam.hpp>
+#include <ctgrad/optim/schedule.hpp>
+#include <ctgrad/optim/sgd.hpp>
 
 #include <ctgrad/ops/abs.hpp>
 #include <ctgrad/ops/add.hpp>
@@ -57,3 +63,6 @@
 #include <ctgrad/ops/sum.hpp>
 #include <ctgrad/ops/tanh.hpp>
 #include <ctgrad/ops/transpose.hpp>
+
+#include <ctgrad/train/clip.hpp>
+#include <ctgrad/train/set_ops.hpp>

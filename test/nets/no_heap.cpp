@@ -76,3 +76,33 @@ BOOST_AUTO_TEST_CASE(mlp_784_128_10_batch_32) {
   auto const y = test::one_hot<float, 32, 10>(1);
   BOOST_TEST(allocations_in_grad(loss, *ps, X = *x, Y = y) == 0u);
 }
+
+// A whole training step (gradient, clipping by global norm, optimiser update) allocates
+// nothing either: optimiser state is sized at compile time.
+template <class Opt, class Loss, class Set, class... B>
+std::size_t allocations_in_training(Loss loss, Set& ps, B const&... b) {
+  auto grads = std::make_unique<Set>();
+  auto opt = std::make_unique<Opt>(typename Opt::options{.lr = 0.01f});
+  std::size_t const before = allocations;
+  for (int step = 0; step < 3; ++step) {
+    grad_into(loss, *grads, ps, b...);
+    train::clip_grad_norm(*grads, 1.0f);
+    opt->step(ps, *grads);
+  }
+  return allocations - before;
+}
+
+BOOST_AUTO_TEST_CASE(training_step_784_128_10_batch_32) {
+  constexpr auto X = input<"X", 32, 784>;
+  constexpr auto Y = input<"Y", 32, 10>;
+  constexpr auto loss =
+      cross_entropy(softmax(sequential(X, layer::dense<128>, layer::relu, layer::dense<10>)), Y);
+  using set = param_set<float, decltype(loss)>;
+  auto ps = std::make_unique<set>();
+  init::apply(*ps, 5, init::he_normal_rule{});
+  auto x = std::make_unique<tensor<float, shape<32, 784>>>(
+      test::normal_tensor<float, shape<32, 784>>(6));
+  auto const y = test::one_hot<float, 32, 10>(2);
+  BOOST_TEST(allocations_in_training<optim::sgd<set>>(loss, *ps, X = *x, Y = y) == 0u);
+  BOOST_TEST(allocations_in_training<optim::adam<set>>(loss, *ps, X = *x, Y = y) == 0u);
+}

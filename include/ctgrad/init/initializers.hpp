@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: BSL-1.0
+// Parameter initialisers, reproducible from a seed on every platform: the random bits come
+// from std::mt19937_64 (fully specified by the standard) and are turned into uniform and
+// normal numbers here (std::normal_distribution differs between standard libraries).
+//   init::rng r{42};
+//   init::normal(params[W1], r, 0.0, 0.01);   init::uniform(params[b1], r, -0.1, 0.1);
+//   init::xavier_uniform(params[W1], r);      init::he_normal(params[W1], r);
+//   init::apply(params, 42, init::he_normal_rule{});   // every [in, out] weight, biases to 0
+// Fans of a weight W [in, out]: fan_in = in, fan_out = out (ctgrad's dense is x @ W + b).
+//   xavier (Glorot): std = gain * sqrt(2 / (fan_in + fan_out)), uniform bound = std * sqrt(3)
+//   he (Kaiming):    std = sqrt(2 / fan_in),                    uniform bound = std * sqrt(3)
+#pragma once
+
+#include <ctgrad/core/tensor.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <type_traits>
+
+namespace ctgrad::init {
+
+/// The random source: 64-bit Mersenne Twister, uniform in [0, 1) from its top 53 bits and
+/// normal by Box-Muller.
+class rng {
+ public:
+  explicit rng(std::uint64_t seed) : engine_(seed) {}
+  double uniform01() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+  double normal() {
+    if (has_spare_) {
+      has_spare_ = false;
+      return spare_;
+    }
+    double u1;
+    do u1 = uniform01();
+    while (u1 <= 0.0);
+    double const u2 = uniform01();
+    double const r = std::sqrt(-2.0 * std::log(u1));
+    double const pi = 3.14159265358979323846;
+    spare_ = r * std::sin(2.0 * pi * u2);
+    has_spare_ = true;
+    return r * std::cos(2.0 * pi * u2);
+  }
+
+ private:
+  std::mt19937_64 engine_;
+  double spare_ = 0;
+  bool has_spare_ = false;
+};
+
+template <class T, class S> void normal(tensor<T, S>& t, rng& r, double mean, double std) {
+  for (auto& v : t) v = static_cast<T>(mean + std * r.normal());
+}
+template <class T, class S> void uniform(tensor<T, S>& t, rng& r, double lo, double hi) {
+  for (auto& v : t) v = static_cast<T>(lo + (hi - lo) * r.uniform01());
+}
+template <class T, class S> void zeros(tensor<T, S>& t) { t = {}; }
+
+namespace detail {
+template <class S> constexpr double fan_in() { return S::rank == 2 ? double(S::dims[0]) : 1.0; }
+template <class S> constexpr double fan_out() {
+  return S::rank == 2 ? double(S::dims[1]) : double(S::size);
+}
+}  // namespace detail
+
+template <class T, class S> void xavier_normal(tensor<T, S>& t, rng& r, double gain = 1.0) {
+  normal(t, r, 0.0, gain * std::sqrt(2.0 / (detail::fan_in<S>() + detail::fan_out<S>())));
+}
+template <class T, class S> void xavier_uniform(tensor<T, S>& t, rng& r, double gain = 1.0) {
+  double const a = gain * std::sqrt(6.0 / (detail::fan_in<S>() + detail::fan_out<S>()));
+  uniform(t, r, -a, a);
+}
+template <class T, class S> void he_normal(tensor<T, S>& t, rng& r) {
+  normal(t, r, 0.0, std::sqrt(2.0 / detail::fan_in<S>()));
+}
+template <class T, class S> void he_uniform(tensor<T, S>& t, rng& r) {
+  double const a = std::sqrt(6.0 / detail::fan_in<S>());
+  uniform(t, r, -a, a);
+}
+
+// Rules for apply(): how to fill one weight matrix.
+struct xavier_normal_rule {
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_normal(t, r); }
+};
+struct xavier_uniform_rule {
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_uniform(t, r); }
+};
+struct he_normal_rule {
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { he_normal(t, r); }
+};
+struct he_uniform_rule {
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { he_uniform(t, r); }
+};
+struct normal_rule {
+  double mean = 0, std = 1;
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { normal(t, r, mean, std); }
+};
+
+/// Fills every rank-2 tensor of the set with rule (in the set's order, one rng seeded with
+/// seed) and sets every other tensor (biases) to zero.
+template <class Set, class Rule> void apply(Set& params, std::uint64_t seed, Rule rule) {
+  rng r{seed};
+  params.for_each([&](auto, auto& t) {
+    if constexpr (std::remove_cvref_t<decltype(t)>::shape_type::rank == 2) {
+      rule(t, r);
+    } else {
+      zeros(t);
+    }
+  });
+}
+
+}  // namespace ctgrad::init

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: BSL-1.0
+// Adam and AdamW over a parameter set, in PyTorch's formulation (step t counts from 1):
+//   g' = g + weight_decay * W                  (Adam: L2 decay through the gradient)
+//   W := W * (1 - lr * weight_decay)           (AdamW: decoupled decay; g' = g)
+//   m  = beta1 * m + (1 - beta1) * g'
+//   v  = beta2 * v + (1 - beta2) * g'^2
+//   W := W - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+// Both moment sets are held in the optimiser: no heap.
+//   optim::adam<decltype(params)> opt({.lr = 1e-3f});
+//   optim::adam<decltype(params)> opt({.lr = 1e-3f, .weight_decay = 0.01f, .decoupled = true});
+#pragma once
+
+#include <ctgrad/train/set_ops.hpp>
+
+#include <cmath>
+
+namespace ctgrad::optim {
+
+template <class T> struct adam_options {
+  T lr = T(0.001);
+  T beta1 = T(0.9);
+  T beta2 = T(0.999);
+  T eps = T(1e-8);
+  T weight_decay = T(0);
+  bool decoupled = false;  // true: AdamW
+};
+
+template <class Set> class adam {
+ public:
+  using value_type = typename Set::value_type;
+  using options = adam_options<value_type>;
+
+  explicit adam(options o = {}) : opt_(o) {}
+
+  /// One update of params from grads (a set of the same structure).
+  void step(Set& params, Set const& grads) {
+    using T = value_type;
+    ++t_;
+    T const lr = opt_.lr, b1 = opt_.beta1, b2 = opt_.beta2, eps = opt_.eps;
+    T const wd = opt_.weight_decay;
+    bool const decoupled = opt_.decoupled;
+    T const c1 = T(1) - static_cast<T>(std::pow(static_cast<double>(b1), t_));
+    T const c2 = T(1) - static_cast<T>(std::pow(static_cast<double>(b2), t_));
+    train::each(
+        [&](T& w, T const& g0, T& m, T& v) {
+          T g = g0;
+          if (decoupled) {
+            w *= T(1) - lr * wd;
+          } else {
+            g += wd * w;
+          }
+          m = b1 * m + (T(1) - b1) * g;
+          v = b2 * v + (T(1) - b2) * g * g;
+          w -= lr * (m / c1) / (std::sqrt(v / c2) + eps);
+        },
+        params, grads, m_, v_);
+  }
+
+  value_type& lr() { return opt_.lr; }
+  long steps() const { return t_; }
+  Set const& first_moment() const { return m_; }
+  Set const& second_moment() const { return v_; }
+  void reset() {
+    m_.zero();
+    v_.zero();
+    t_ = 0;
+  }
+
+ private:
+  options opt_;
+  long t_ = 0;
+  Set m_{};
+  Set v_{};
+};
+
+/// AdamW: Adam with decoupled weight decay (default 0.01, as PyTorch).
+template <class Set> adam<Set> adamw(adam_options<typename Set::value_type> o = {.weight_decay = typename Set::value_type(0.01)}) {
+  o.decoupled = true;
+  return adam<Set>(o);
+}
+
+}  // namespace ctgrad::optim

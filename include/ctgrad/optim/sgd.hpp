@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: BSL-1.0
+// Stochastic gradient descent over a parameter set, with optional momentum (heavy ball or
+// Nesterov) and L2 weight decay, in PyTorch's formulation:
+//   g' = g + weight_decay * W
+//   v  = momentum * v + g'                      (v starts at 0; no dampening)
+//   W := W - lr * (nesterov ? g' + momentum * v : (momentum != 0 ? v : g'))
+// The velocity is a set of the parameters' structure, held in the optimiser: no heap.
+//   optim::sgd<decltype(params)> opt({.lr = 0.1f, .momentum = 0.9f, .nesterov = true});
+//   opt.step(params, grads);
+#pragma once
+
+#include <ctgrad/train/set_ops.hpp>
+
+namespace ctgrad::optim {
+
+template <class T> struct sgd_options {
+  T lr = T(0.01);
+  T momentum = T(0);
+  bool nesterov = false;
+  T weight_decay = T(0);
+};
+
+template <class Set> class sgd {
+ public:
+  using value_type = typename Set::value_type;
+  using options = sgd_options<value_type>;
+
+  constexpr explicit sgd(options o = {}) : opt_(o) {}
+
+  /// One update of params from grads (a set of the same structure).
+  constexpr void step(Set& params, Set const& grads) {
+    value_type const lr = opt_.lr, mu = opt_.momentum, wd = opt_.weight_decay;
+    bool const nesterov = opt_.nesterov;
+    train::each(
+        [&](value_type& w, value_type const& g0, value_type& v) {
+          value_type const g = g0 + wd * w;
+          if (mu != value_type(0)) {
+            v = mu * v + g;
+            w -= lr * (nesterov ? g + mu * v : v);
+          } else {
+            w -= lr * g;
+          }
+        },
+        params, grads, velocity_);
+  }
+
+  /// The learning rate, for schedules: opt.lr() = schedule(epoch).
+  constexpr value_type& lr() { return opt_.lr; }
+  constexpr Set const& velocity() const { return velocity_; }
+  /// Forgets the velocity (as a new optimiser would).
+  constexpr void reset() { velocity_.zero(); }
+
+ private:
+  options opt_;
+  Set velocity_{};
+};
+
+}  // namespace ctgrad::optim

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: BSL-1.0
+// Whole-set arithmetic on parameter and gradient sets (var_set), the building blocks of
+// optimisers, clipping and gradient accumulation:
+//   train::each(f, a, b...)   f(a_i, b_i...) over every scalar of sets of one structure
+//   train::add_into(acc, g)   acc += g   (accumulating micro-batch gradients)
+//   train::scale(g, s)        g *= s
+//   train::squared_norm(g)    sum of squares over every entry (in double)
+// Zeroing semantics, the lesson's exercise 5: grad_into *overwrites* its gradient set, so
+// one step's gradient never leaks into the next. To accumulate over micro-batches, compute
+// each into a scratch set and add_into an accumulator that you zero() before the first.
+#pragma once
+
+#include <ctgrad/core/var_set.hpp>
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+namespace ctgrad::train {
+
+/// f(x, y...) for every entry x of a and the matching entries y of the others, which must
+/// have a's structure (the same variables in the same order; element types may differ).
+template <class F, class T, class... Vars, class... Others>
+constexpr void each(F&& f, var_set<T, Vars...>& a, Others&... others) {
+  auto one = [&](auto index) {
+    constexpr std::size_t i = decltype(index)::value;
+    auto& ta = a.template get<i>();
+    for (std::size_t e = 0; e < ta.size; ++e) f(ta.data[e], others.template get<i>().data[e]...);
+  };
+  [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+    bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
+    (void)done;
+  }(std::index_sequence_for<Vars...>{});
+}
+
+/// acc += g, entry by entry.
+template <class Set> constexpr void add_into(Set& acc, Set const& g) {
+  each([](auto& a, auto const& b) { a += b; }, acc, g);
+}
+
+/// g *= s, entry by entry.
+template <class Set> constexpr void scale(Set& g, typename Set::value_type s) {
+  each([s](auto& a) { a *= s; }, g);
+}
+
+/// The sum of squares of every entry, accumulated in double.
+template <class Set> constexpr double squared_norm(Set const& g) {
+  double sum = 0;
+  g.for_each([&](auto, auto const& t) {
+    for (auto v : t) sum += static_cast<double>(v) * static_cast<double>(v);
+  });
+  return sum;
+}
+
+}  // namespace ctgrad::train
