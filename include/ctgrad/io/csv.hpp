@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: BSL-1.0
+// A numeric CSV table with a known number of columns (comma-separated, one row per line,
+// an optional header line, blank lines ignored):
+//   auto t = io::read_csv("data.csv", 3, io::header::skip);   // t.rows, t.values (row-major)
+// Every problem (missing file, a row with another number of fields, a field that is not a
+// number) throws io::error naming the file, the line and, for a bad field, the column.
+#pragma once
+
+#include <ctgrad/io/idx.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace ctgrad::io {
+
+enum class header { none, skip };
+
+struct csv_table {
+  std::size_t rows = 0;
+  std::size_t columns = 0;
+  std::vector<double> values;  // rows * columns, row-major
+  double operator()(std::size_t r, std::size_t c) const { return values[r * columns + c]; }
+};
+
+inline csv_table read_csv(std::string const& path, std::size_t columns, header h = header::none) {
+  auto const b = detail::read_file(path, "ctgrad::io::read_csv");
+  std::string const text(b.begin(), b.end());
+  csv_table t;
+  t.columns = columns;
+  std::size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line_no == 1 && h == header::skip) continue;
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    std::size_t field = 0, start = 0;
+    while (true) {
+      std::size_t const comma = line.find(',', start);
+      std::string const cell = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (field < columns) {
+        char const* first = cell.c_str();
+        char* last = nullptr;
+        errno = 0;
+        double const v = std::strtod(first, &last);
+        std::string rest(last);
+        bool const blank_rest = rest.find_first_not_of(" \t") == std::string::npos;
+        if (last == first || !blank_rest || errno == ERANGE)
+          throw error("ctgrad::io::read_csv(\"" + path + "\"): line " + std::to_string(line_no) +
+                      ", column " + std::to_string(field + 1) + ": \"" + cell + "\" is not a number");
+        t.values.push_back(v);
+      }
+      ++field;
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (field != columns)
+      throw error("ctgrad::io::read_csv(\"" + path + "\"): line " + std::to_string(line_no) + " has " +
+                  std::to_string(field) + " fields, expected " + std::to_string(columns));
+    ++t.rows;
+  }
+  return t;
+}
+
+}  // namespace ctgrad::io
