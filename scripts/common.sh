@@ -41,9 +41,19 @@ ctgrad_require_packages() {
   echo "ctgrad: installed ${missing[*]}"
 }
 
-# The packages every build needs, plus the compiler named by $CXX.
+# ctgrad_try_packages PKG...: like ctgrad_require_packages, for what a program can do
+# without (a dataset, a plotting tool): returns non-zero instead of stopping.
+ctgrad_try_packages() {
+  (ctgrad_require_packages "$@") || {
+    echo "ctgrad: could not install $*; going on without" >&2
+    return 1
+  }
+}
+
+# The packages every build needs, plus the compiler named by $CXX. (CLI11, header-only,
+# gives the examples their command lines.)
 ctgrad_require_build_tools() {
-  local pkgs=(cmake make libboost-dev libboost-test-dev)
+  local pkgs=(cmake make libboost-dev libboost-test-dev libcli11-dev)
   if ! command -v "$CXX" >/dev/null 2>&1; then
     local cpkg
     cpkg=$(compiler_package "$CXX")
