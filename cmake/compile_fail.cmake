@@ -32,7 +32,10 @@ string(REGEX REPLACE "^// expect: " "" expect "${expect}")
 if(rc EQUAL 0)
   message(FATAL_ERROR "${SOURCE} compiled with CTGRAD_EXPECT_FAIL; it must not")
 endif()
-string(REPLACE "\n" ";" lines "${all}")
+# Semicolons in the output (clang prints "requires { ...; }") would split lines for CMake's
+# lists: they are kept as "<semicolon>" while the output is handled line by line.
+string(REPLACE ";" "<semicolon>" all_lines "${all}")
+string(REPLACE "\n" ";" lines "${all_lines}")
 set(first "")
 foreach(line IN LISTS lines)
   if(line MATCHES "error")

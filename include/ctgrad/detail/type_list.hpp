@@ -134,11 +134,4 @@ template <std::size_t I, class... Ts> struct at<I, type_list<Ts...>> {
 };
 template <std::size_t I, class List> using at_t = typename at<I, List>::type;
 
-/// List in reverse order.
-template <class List, class Seq = std::make_index_sequence<List::size>> struct reverse;
-template <class List, std::size_t... Is> struct reverse<List, std::index_sequence<Is...>> {
-  using type = type_list<at_t<List::size - 1 - Is, List>...>;
-};
-template <class List> using reverse_t = typename reverse<List>::type;
-
 }  // namespace ctgrad::detail

@@ -6,7 +6,7 @@
 // number) throws io::error naming the file, the line and, for a bad field, the column.
 #pragma once
 
-#include <ctgrad/io/idx.hpp>
+#include <ctgrad/io/file.hpp>
 
 #include <cerrno>
 #include <cstdlib>

@@ -9,12 +9,9 @@
 // truncated or overlong data) throws io::error naming the file.
 #pragma once
 
-#include <ctgrad/io/params_file.hpp>
+#include <ctgrad/io/file.hpp>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -38,18 +35,6 @@ inline std::string dims_text(std::vector<std::size_t> const& d, bool any_first =
   for (std::size_t i = 0; i < d.size(); ++i)
     s += (i ? ", " : "") + (any_first && i == 0 ? std::string("*") : std::to_string(d[i]));
   return s + "]";
-}
-inline std::vector<unsigned char> read_file(std::string const& path, char const* who) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw error(std::string(who) + "(\"" + path + "\"): cannot open: " + std::strerror(errno));
-  std::vector<unsigned char> b;
-  unsigned char chunk[65536];
-  std::size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) b.insert(b.end(), chunk, chunk + n);
-  bool const failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) throw error(std::string(who) + "(\"" + path + "\"): read error");
-  return b;
 }
 }  // namespace detail
 

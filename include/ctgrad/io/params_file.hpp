@@ -12,13 +12,13 @@
 #pragma once
 
 #include <ctgrad/core/var_set.hpp>
+#include <ctgrad/io/file.hpp>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -29,10 +29,6 @@
 #endif
 
 namespace ctgrad::io {
-
-struct error : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 namespace detail {
 
@@ -139,17 +135,7 @@ template <class T, class... Vars> void save(var_set<T, Vars...> const& params, s
 
 /// Reads path into params after checking format, element type, architecture and checksum.
 template <class T, class... Vars> void load(var_set<T, Vars...>& params, std::string const& path) {
-  std::vector<unsigned char> b;
-  {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw error("ctgrad::io::load(\"" + path + "\"): cannot open: " + std::strerror(errno));
-    unsigned char chunk[65536];
-    std::size_t n;
-    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) b.insert(b.end(), chunk, chunk + n);
-    bool const failed = std::ferror(f) != 0;
-    std::fclose(f);
-    if (failed) throw error("ctgrad::io::load(\"" + path + "\"): read error");
-  }
+  std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::load");
   detail::reader r(b, path);
   if (r.bytes(8, "the header") != std::string_view(detail::magic, 8))
     r.fail("not a ctgrad parameter file (wrong magic bytes)");

@@ -62,8 +62,6 @@ constexpr void matmul_body(T* __restrict c, T const* __restrict a, T const* __re
           for (std::size_t i = 0; i < M; ++i) ctj[i] += bkj * ak[i];
         }
       }
-      if constexpr (K == 0)
-        for (std::size_t i = 0; i < M; ++i) ctj[i] = T{};
     }
     for (std::size_t i = 0; i < M; ++i)
       for (std::size_t j = 0; j < N; ++j) store<Acc>(c[i * N + j], ct[j * M + i]);

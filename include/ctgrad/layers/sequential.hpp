@@ -96,12 +96,18 @@ constexpr auto apply_layer(E e, layer::dense_t<Out>) {
     return ctgrad::dense(e, W{}, B{});
   }
 }
+template <class F, class E> inline constexpr bool is_layer_for_v = requires(F f, E e) { f(e); };
+
 template <fixed_string Prefix, std::size_t K, class E, class F>
 constexpr auto apply_layer(E e, F f) {
-  static_assert(requires { f(e); },
-                "ctgrad::sequential: each layer is a layer::dense<n> or a function of the "
-                "previous layer's output");
-  return f(e);
+  if constexpr (!is_layer_for_v<F, E>) {
+    static_assert(is_layer_for_v<F, E>,
+                  "ctgrad::sequential: each layer is a layer::dense<n> or a function of the "
+                  "previous layer's output");
+    return invalid_expression{};
+  } else {
+    return f(e);
+  }
 }
 
 template <class L> inline constexpr bool is_dense_layer_v = false;

@@ -27,6 +27,9 @@ template <class X, class W, class Bias> struct dense_node : node<X, W, Bias> {
   static std::string print(std::string const& x, std::string const& w, std::string const& b) {
     return x + " @ " + w + " + " + b;
   }
+  // Not kernels::matmul after a separate bias pass: that measured 784-128-10 batch 32 at
+  // 1.15x the hand-written gradient instead of 0.97x; the bias goes into each row just
+  // before the row's products.
   template <bool Acc, class T>
   static constexpr void forward_body(T* __restrict z, T const* __restrict x,
                                      T const* __restrict w, T const* __restrict b) {
