@@ -4,49 +4,42 @@
 // samples per second, and it writes the curves (CSV, and a PNG when gnuplot is installed).
 //   fashion_mnist --data /path/to/uncompressed/idx/files --epochs 10
 //   fashion_mnist --synthetic            (no dataset: a generated 10-class task)
-// Mini-batches of 32 are drawn from a fresh shuffle each epoch (seeded); the last partial
-// batch of an epoch is dropped (60000 = 1875 * 32, so with Fashion-MNIST nothing is).
+// The loop is train::fit: a fresh seeded shuffle each epoch, mini-batches of 32, the last
+// partial batch dropped (60000 = 1875 * 32, so with Fashion-MNIST nothing is), and the test
+// set evaluated after every epoch as the validation set.
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/io/idx.hpp>
+#include <ctgrad/train/fit.hpp>
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 using namespace ctgrad;
 
 namespace {
 
-constexpr std::size_t batch = 32, eval_batch = 16, pixels = 784, classes = 10;
+constexpr std::size_t batch = 32, pixels = 784, classes = 10;
 
 constexpr auto X = input<"X", batch, pixels>;
 constexpr auto Y = input<"Y", batch, classes>;
 constexpr auto logits = sequential(X, layer::dense<128>, layer::relu, layer::dense<classes>);
 constexpr auto loss = cross_entropy(softmax(logits), Y);
-// The same network at the evaluation batch size: the same parameter names and shapes.
-constexpr auto Xe = input<"X", eval_batch, pixels>;
-constexpr auto logits_eval =
-    sequential(Xe, layer::dense<128>, layer::relu, layer::dense<classes>);
-
 using params_t = param_set<float, std::remove_cv_t<decltype(loss)>>;
-static_assert(std::is_same_v<params_t, param_set<float, std::remove_cv_t<decltype(logits_eval)>>>);
 
 struct dataset {
-  std::vector<float> images;  // n * 784, in [0, 1]
-  std::vector<std::uint8_t> labels;
-  std::size_t size() const { return labels.size(); }
+  std::vector<float> images;   // n * 784, in [0, 1]
+  std::vector<float> targets;  // n * 10, one-hot
+  std::size_t size() const { return targets.size() / classes; }
+  train::samples<float> view() const { return {images, targets}; }
 };
 
 dataset load(std::string const& images, std::string const& labels) {
@@ -58,9 +51,12 @@ dataset load(std::string const& images, std::string const& labels) {
   dataset d;
   d.images.resize(im.data.size());
   for (std::size_t i = 0; i < im.data.size(); ++i) d.images[i] = im.data[i] / 255.0f;
-  d.labels = lb.data;
-  for (auto l : d.labels)
-    if (l >= classes) throw io::error(labels + ": label " + std::to_string(l) + " is not below 10");
+  d.targets.assign(lb.data.size() * classes, 0.0f);
+  for (std::size_t i = 0; i < lb.data.size(); ++i) {
+    if (lb.data[i] >= classes)
+      throw io::error(labels + ": label " + std::to_string(lb.data[i]) + " is not below 10");
+    d.targets[i * classes + lb.data[i]] = 1.0f;
+  }
   return d;
 }
 
@@ -74,31 +70,14 @@ dataset synthetic(std::size_t n, unsigned seed) {
   for (auto& p : proto) p = u(prng);
   dataset d;
   d.images.resize(n * pixels);
-  d.labels.resize(n);
+  d.targets.assign(n * classes, 0.0f);
   for (std::size_t i = 0; i < n; ++i) {
-    auto const c = static_cast<std::uint8_t>(i % classes);
-    d.labels[i] = c;
+    std::size_t const c = i % classes;
+    d.targets[i * classes + c] = 1.0f;
     for (std::size_t p = 0; p < pixels; ++p)
       d.images[i * pixels + p] = std::clamp(proto[c * pixels + p] + noise(rng), 0.0f, 1.0f);
   }
   return d;
-}
-
-float accuracy(params_t const& ps, dataset const& d) {
-  auto x = std::make_unique<tensor<float, shape<eval_batch, pixels>>>();
-  std::size_t correct = 0, seen = 0;
-  for (std::size_t b = 0; b + eval_batch <= d.size(); b += eval_batch) {
-    std::copy_n(d.images.begin() + static_cast<long>(b * pixels), eval_batch * pixels, x->data.begin());
-    auto const out = eval(logits_eval, ps, Xe = *x);
-    for (std::size_t r = 0; r < eval_batch; ++r) {
-      std::size_t best = 0;
-      for (std::size_t c = 1; c < classes; ++c)
-        if (out(r, c) > out(r, best)) best = c;
-      correct += best == d.labels[b + r];
-    }
-    seen += eval_batch;
-  }
-  return seen ? static_cast<float>(correct) / static_cast<float>(seen) : 0.0f;
 }
 
 }  // namespace
@@ -120,16 +99,17 @@ int main(int argc, char** argv) {
   app.add_option("--out", out_prefix, "prefix of the curve files (.csv, and .png with gnuplot)");
   CLI11_PARSE(app, argc, argv);
 
-  dataset train, test;
+  dataset train_set, test_set;
   try {
     if (use_synthetic || data_dir.empty()) {
       if (!use_synthetic)
         std::cout << "no --data given: training on a synthetic 10-class task instead\n";
-      train = synthetic(12000, seed);
-      test = synthetic(2000, seed + 1);
+      train_set = synthetic(12000, seed);
+      test_set = synthetic(2000, seed + 1);
     } else {
-      train = load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
-      test = load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
+      train_set =
+          load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
+      test_set = load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
     }
   } catch (io::error const& e) {
     std::cerr << "fashion_mnist: " << e.what() << "\n";
@@ -138,76 +118,64 @@ int main(int argc, char** argv) {
   if (limit) {
     auto cut = [&](dataset& d) {
       std::size_t const n = std::min(limit, d.size());
-      d.labels.resize(n);
+      d.targets.resize(n * classes);
       d.images.resize(n * pixels);
     };
-    cut(train);
-    cut(test);
+    cut(train_set);
+    cut(test_set);
   }
-  std::cout << "training samples " << train.size() << ", test samples " << test.size()
-            << ", batch " << batch << ", Adam lr " << lr << "\n";
+  std::cout << "training samples " << train_set.size() << ", test samples " << test_set.size()
+            << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
 
-  auto ps = std::make_unique<params_t>(), gs = std::make_unique<params_t>();
+  auto ps = std::make_unique<params_t>();
   init::apply(*ps, seed, init::he_normal_rule{});
   auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = lr});
-  auto x = std::make_unique<tensor<float, shape<batch, pixels>>>();
-  auto y = std::make_unique<tensor<float, shape<batch, classes>>>();
 
-  std::vector<std::size_t> order(train.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::mt19937 shuffler(seed);
-  bool const tty = ::isatty(fileno(stdout));
+  // The learning rate follows a half cosine from lr down to lr/20 over the run: the late,
+  // small steps settle the test accuracy (set for the next epoch as each one ends).
+  optim::cosine_lr<float> const schedule{.base = lr, .period = epochs, .min = lr / 20};
+
+  // The curves are written as the epochs end, so an interrupted run keeps what it did.
   std::ofstream csv(out_prefix + ".csv");
-  csv << "epoch,train_loss,test_accuracy,seconds\n";
-  float final_accuracy = 0;
-  std::size_t const batches = train.size() / batch;
-
-  for (int epoch = 1; epoch <= epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), shuffler);
-    auto const start = std::chrono::steady_clock::now();
-    double loss_sum = 0;
-    for (std::size_t b = 0; b < batches; ++b) {
-      *y = {};
-      for (std::size_t r = 0; r < batch; ++r) {
-        std::size_t const i = order[b * batch + r];
-        std::copy_n(train.images.begin() + static_cast<long>(i * pixels), pixels,
-                    x->data.begin() + static_cast<long>(r * pixels));
-        (*y)(r, train.labels[i]) = 1.0f;
-      }
-      loss_sum += grad_into(loss, *gs, *ps, X = *x, Y = *y);
-      opt->step(*ps, *gs);
-      if (tty && (b % 25 == 0 || b + 1 == batches)) {
-        double const secs =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        int const width = 30, done = static_cast<int>(width * (b + 1) / batches);
-        std::printf("\repoch %2d [%s%s] %5zu/%zu  loss %.4f  %.0f samples/s", epoch,
-                    std::string(static_cast<std::size_t>(done), '#').c_str(),
-                    std::string(static_cast<std::size_t>(width - done), '.').c_str(), b + 1,
-                    batches, loss_sum / static_cast<double>(b + 1),
-                    secs > 0 ? static_cast<double>((b + 1) * batch) / secs : 0.0);
-        std::fflush(stdout);
-      }
-    }
-    double const secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    final_accuracy = accuracy(*ps, test);
-    double const mean_loss = batches ? loss_sum / static_cast<double>(batches) : 0.0;
-    if (tty) std::printf("\r%*s\r", 100, "");
-    std::printf("epoch %2d  loss %.4f  test accuracy %.2f%%  %.2f s  %.0f samples/s\n", epoch,
-                mean_loss, 100.0 * final_accuracy, secs,
-                secs > 0 ? static_cast<double>(batches * batch) / secs : 0.0);
-    csv << epoch << ',' << mean_loss << ',' << final_accuracy << ',' << secs << '\n';
+  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+  std::cout << "after each epoch, val = the " << test_set.size() << " test samples\n";
+  std::vector<train::epoch_stats> history;
+  try {
+    history = train::fit(train::classifier(X, Y, loss, logits), *ps, *opt, train_set.view(),
+                         {.epochs = static_cast<std::size_t>(epochs),
+                          .seed = seed,
+                          .validation = test_set.view(),
+                          .on_epoch = [&](train::epoch_stats const& s) {
+                            opt->lr() = schedule(static_cast<long>(s.epoch));
+                            csv << s.epoch << ',' << s.loss << ',' << s.accuracy << ','
+                                << s.val_loss << ',' << s.val_accuracy << ',' << s.seconds
+                                << std::endl;
+                          }});
+  } catch (std::exception const& e) {
+    std::cerr << "fashion_mnist: " << e.what() << "\n";
+    return 1;
   }
   csv.close();
+  double const final_accuracy = history.back().val_accuracy;
 
   // The curves as an image, when gnuplot is there.
   std::string const png = out_prefix + ".png";
   std::string const cmd =
       "command -v gnuplot >/dev/null 2>&1 && gnuplot -e \"set terminal png size 900,400; "
-      "set output '" + png + "'; set datafile "
-      "separator ','; set multiplot layout 1,2; set xlabel 'epoch'; set title 'training loss'; "
-      "plot '" + out_prefix + ".csv' every ::1 using 1:2 with linespoints notitle; set title "
-      "'test accuracy'; plot '" + out_prefix + ".csv' every ::1 using 1:3 with linespoints "
-      "notitle; unset multiplot\" 2>/dev/null";
+      "set output '" +
+      png +
+      "'; set datafile "
+      "separator ','; set multiplot layout 1,2; set xlabel 'epoch'; set key bottom right; set "
+      "title 'loss'; "
+      "plot '" +
+      out_prefix +
+      ".csv' every ::1 using 1:2 with linespoints title 'train', '' every ::1 using 1:4 with "
+      "linespoints title 'test'; set title "
+      "'accuracy'; plot '" +
+      out_prefix +
+      ".csv' every ::1 using 1:3 with linespoints title "
+      "'train', '' every ::1 using 1:5 with linespoints title 'test'; unset multiplot\" "
+      "2>/dev/null";
   if (std::system(cmd.c_str()) == 0)
     std::cout << "curves: " << out_prefix << ".csv, " << png << "\n";
   else

@@ -4,6 +4,8 @@
 // with), all scheduled at compile time.
 //   auto g = ctgrad::grad(loss, params, X = x, Y = y);   g[W1] is dL/dW1, same set type
 //   float L = ctgrad::grad_into(loss, grads, params, X = x, Y = y);   no copy of the set
+//   grad_into(loss, grads, capture(logits, out), params, X = x, Y = y);  also copies the
+//       forward value of a subexpression (the logits, for accuracy) out of the same pass
 // What is planned at compile time, per node: which nodes need an adjoint (those between
 // the loss and a wanted variable, through rules that are not structurally zero), where
 // each adjoint lives, and which contribution comes first (it assigns; later ones add), so
@@ -21,6 +23,20 @@
 #include <tuple>
 
 namespace ctgrad {
+
+/// grad_into's request to copy the forward value of the subexpression Node into *out.
+template <class Node, class T> struct capture_into {
+  tensor<T, shape_of_t<Node>>* out;
+};
+
+/// capture(e, out): e's value in the gradient's forward pass, written to out (same shape).
+/// It is read from the cache the reverse sweep uses anyway, so it costs one copy.
+template <Expression Node, class T, class S>
+constexpr capture_into<Node, T> capture(Node, tensor<T, S>& out) {
+  static_assert(__is_same(S, shape_of_t<Node>),
+                "ctgrad::capture(e, out): out must have the shape of e");
+  return {&out};
+}
 
 namespace detail {
 
@@ -201,8 +217,9 @@ struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
   }
 };
 
-template <class Loss, class T, class... Wanted, class... Sources>
-constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> const& table) {
+template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> const& table,
+                     T* captured) {
   using order = topological_order_t<Loss>;
   using S = sweep<order, typename var_set<T, Wanted...>::variables>;
   using P = typename S::P;
@@ -214,6 +231,10 @@ constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> c
   std::array<T, P::workspace + 1> ws;
   std::array<T const*, n> val;
   forward_pass<order>(ws.data(), val.data(), table);
+  if constexpr (!__is_same(Captured, void)) {
+    T const* from = val[index_of_v<order, Captured>];
+    for (std::size_t i = 0; i < shape_of_t<Captured>::size; ++i) captured[i] = from[i];
+  }
 
   // Where each adjoint lives: the caller's gradient tensor for a wanted variable (zeroed
   // when the loss does not depend on it), else a workspace slot if the node needs one.
@@ -239,37 +260,58 @@ template <class Var, class Order> constexpr bool require_in_network() {
 
 }  // namespace detail
 
-/// Writes dloss/dv into grads[v] for every variable v of grads (parameters, and inputs if
-/// the set names them) and returns the loss. Every variable of the loss must be bound by
-/// exactly one source: a parameter set, or a binding X = tensor. One forward pass, one
-/// reverse pass, no heap.
-template <Expression Loss, class T, class... Wanted, class... Sources>
-constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
+namespace detail {
+// grad_into's checks, then the sweep; Captured is void or the node capture() asked for.
+template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
+                              Sources const&... sources) {
   using order = topological_order_t<Loss>;
-  using vars = typename detail::variables<order>::type;
+  using vars = typename variables<order>::type;
   if constexpr (shape_of_t<Loss>::rank != 0) {
     static_assert(shape_of_t<Loss>::rank == 0,
                   "ctgrad::grad(loss, ...): the loss must be a scalar; reduce it with sum or mean");
     return T{};
-  } else if constexpr (!(detail::is_source_v<Sources> && ...)) {
-    static_assert((detail::is_source_v<Sources> && ...),
+  } else if constexpr (!(is_source_v<Sources> && ...)) {
+    static_assert((is_source_v<Sources> && ...),
                   "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
     return T{};
-  } else if constexpr (!detail::all_of_v<detail::contains_v<order, std::remove_cv_t<Wanted>>...>) {
-    bool const reported[] = {detail::require_in_network<std::remove_cv_t<Wanted>, order>()...,
-                             true};
+  } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
+    bool const reported[] = {require_in_network<std::remove_cv_t<Wanted>, order>()..., true};
     (void)reported;
     return T{};
-  } else if constexpr (!detail::bound_check<vars, Sources...>::ok) {
-    detail::bound_check<vars, Sources...>::require();
+  } else if constexpr (!bound_check<vars, Sources...>::ok) {
+    bound_check<vars, Sources...>::require();
+    return T{};
+  } else if constexpr (!__is_same(Captured, void) && !contains_v<order, Captured>) {
+    static_assert(__is_same(Captured, void) || contains_v<order, Captured>,
+                  "ctgrad::grad_into(loss, grads, capture(e, out), ...): e is not a "
+                  "subexpression of the loss");
     return T{};
   } else {
-    static_assert(__is_same(T, typename detail::value_type<Sources...>::type),
+    static_assert(__is_same(T, typename value_type<Sources...>::type),
                   "ctgrad::grad_into(loss, grads, ...): the gradient set's element type must be "
                   "that of the parameters and inputs");
-    detail::source_table<T, Sources...> const table{sources...};
-    return detail::backprop<Loss>(grads, table);
+    source_table<T, Sources...> const table{sources...};
+    return backprop<Loss, Captured>(grads, table, captured);
   }
+}
+}  // namespace detail
+
+/// Writes dloss/dv into grads[v] for every variable v of grads (parameters, and inputs if
+/// the set names them) and returns the loss. Every variable of the loss must be bound by
+/// exactly one source: a parameter set, or a binding X = tensor. One forward pass, one
+/// reverse pass, no heap. Every gradient tensor is overwritten, not added to.
+template <Expression Loss, class T, class... Wanted, class... Sources>
+constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
+  return detail::checked_grad_into<Loss, void>(grads, static_cast<T*>(nullptr), sources...);
+}
+
+/// grad_into, and the forward value of a subexpression copied out of the same pass:
+///   grad_into(loss, grads, capture(logits, out), params, X = x, Y = y)
+template <Expression Loss, class T, class... Wanted, class Node, class... Sources>
+constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, capture_into<Node, T> c,
+                      Sources const&... sources) {
+  return detail::checked_grad_into<Loss, Node>(grads, c.out->data.data(), sources...);
 }
 
 /// The gradient of loss with respect to every variable of the set wrt (typically the

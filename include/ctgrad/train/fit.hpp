@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: BSL-1.0
+// A training loop over data held in memory, and the evaluation it reports with:
+//   auto task = train::classifier(X, Y, loss, logits);   // or train::regressor(X, Y, loss)
+//   auto history = train::fit(task, params, opt, train::samples<float>{x, y},
+//                             {.epochs = 10, .validation = {xv, yv}});
+//   train::metrics m = train::evaluate(task, params, train::samples<float>{xt, yt});
+// It is the loop examples/xor.cpp writes by hand (grad_into, opt.step), plus the policies:
+// - Batches have the network's batch size B, fixed by the type. Each epoch draws a fresh
+//   permutation of the samples (from the seed, identical on every standard library). With
+//   last_batch::drop (the default) its last n % B samples wait for a later epoch, where
+//   another permutation puts them elsewhere; with last_batch::fill the last batch is
+//   completed from the start of the permutation, so every sample is used every epoch and a
+//   few twice.
+// - Training loss and accuracy are the means over the epoch's batches, each measured in the
+//   forward pass of its own gradient (before that batch's step): no extra pass.
+// - Evaluation covers every sample exactly once. The last partial batch is padded with
+//   copies of one sample s, and a batch of B copies of s gives s's loss to take back out:
+//   sum over the r real rows = B * L(padded) - (B - r) * L(s). This needs a loss that is a
+//   mean over the batch rows, each row's term depending on that row only: true of mse,
+//   cross_entropy and binary_cross_entropy on any network here.
+// - A non-finite training loss stops fit with an error naming the epoch and batch, before
+//   that batch's step: the parameters keep the last finite state.
+// - Accuracy: the arg-max of each output row against the arg-max of the target row (one-hot
+//   targets); with one output column, output > threshold against target > 0.5.
+// Heap: the buffers (batch, gradient set, permutation, history) are allocated once per
+// call; the epochs and steps allocate nothing.
+#pragma once
+
+#include <ctgrad/core/backprop.hpp>
+#include <ctgrad/core/evaluate.hpp>
+#include <ctgrad/core/leaf.hpp>
+#include <ctgrad/core/node.hpp>
+#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/init/initializers.hpp>
+#include <ctgrad/train/progress.hpp>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace ctgrad::train {
+
+/// n samples, row by row: x holds n rows of the input's width, y n rows of the target's.
+/// Borrowed: the storage must outlive the call.
+template <class T>
+struct samples {
+  std::span<T const> x;
+  std::span<T const> y;
+};
+
+/// What fit does with the n % B samples that do not fill a last batch (see the top).
+enum class last_batch { drop, fill };
+
+/// Loss and accuracy over a data set (accuracy is NaN for a regressor).
+struct metrics {
+  double loss = 0;
+  double accuracy = std::numeric_limits<double>::quiet_NaN();
+  std::size_t samples = 0;
+};
+
+/// One epoch of fit: training loss and accuracy (means over its batches), the validation
+/// metrics (NaN without a validation set), and the training time (validation excluded).
+struct epoch_stats {
+  std::size_t epoch = 0;  // from 1
+  double loss = 0;
+  double accuracy = std::numeric_limits<double>::quiet_NaN();
+  double val_loss = std::numeric_limits<double>::quiet_NaN();
+  double val_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double seconds = 0;
+  double samples_per_second = 0;
+  std::size_t samples = 0;  // rows trained on
+};
+
+template <class T>
+struct fit_options {
+  std::size_t epochs = 1;
+  std::uint64_t seed = 1;  // of the permutations
+  last_batch last = last_batch::drop;
+  samples<T> validation{};  // evaluated after every epoch when not empty
+  progress show = progress::automatic;
+  std::FILE* out = stdout;
+  /// Called after each epoch (after validation): a learning-rate schedule, a checkpoint,
+  /// a curve file.
+  std::function<void(epoch_stats const&)> on_epoch{};
+};
+
+/// The network's roles for fit and evaluate: its input and target variables, its scalar
+/// loss, and (for a classifier) the output whose rows are scored.
+template <class XVar, class YVar, class Loss, class Output>
+struct task {
+  double threshold = 0.5;  // one output column: output > threshold is class 1
+};
+
+namespace detail {
+template <class XVar, class YVar, class Loss>
+constexpr bool check_task() {
+  using sx = shape_of_t<XVar>;
+  using sy = shape_of_t<YVar>;
+  static_assert(
+      is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> && !is_param_v<YVar>,
+      "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
+  static_assert(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0],
+                "ctgrad::train task: X and Y must be batches [B, n] with the same B");
+  static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::train task: the loss must be a scalar");
+  return true;
+}
+}  // namespace detail
+
+/// A classifier: accuracy compares each row of output (logits or probabilities) with the
+/// target row (see the top). output must be a subexpression of loss.
+template <Expression XVar, Expression YVar, Expression Loss, Expression Output>
+constexpr task<XVar, YVar, Loss, Output> classifier(XVar, YVar, Loss, Output,
+                                                    double threshold = 0.5) {
+  static_assert(detail::check_task<XVar, YVar, Loss>());
+  using so = shape_of_t<Output>;
+  using sy = shape_of_t<YVar>;
+  static_assert(so::rank == 2 && so::dims[0] == sy::dims[0] && so::dims[1] == sy::dims[1],
+                "ctgrad::train::classifier(X, Y, loss, output): output must have Y's shape "
+                "[B, classes]");
+  static_assert(ctgrad::detail::contains_v<topological_order_t<Loss>, Output>,
+                "ctgrad::train::classifier(X, Y, loss, output): output is not a "
+                "subexpression of loss");
+  return {threshold};
+}
+
+/// A regressor: loss only.
+template <Expression XVar, Expression YVar, Expression Loss>
+constexpr task<XVar, YVar, Loss, void> regressor(XVar, YVar, Loss) {
+  static_assert(detail::check_task<XVar, YVar, Loss>());
+  return {};
+}
+
+namespace detail {
+
+template <class Task>
+struct task_traits;
+template <class XVar, class YVar, class Loss, class Output>
+struct task_traits<task<XVar, YVar, Loss, Output>> {
+  static constexpr std::size_t batch = shape_of_t<XVar>::dims[0];
+  static constexpr std::size_t width = shape_of_t<XVar>::dims[1];
+  static constexpr std::size_t targets = shape_of_t<YVar>::dims[1];
+  static constexpr bool classifies = !std::is_void_v<Output>;
+};
+
+/// The number of rows, after checking that x and y hold whole rows of the same count.
+template <class Traits, class T>
+std::size_t rows(samples<T> const& d, char const* what) {
+  std::size_t const n = d.x.size() / Traits::width;
+  if (d.x.size() % Traits::width != 0 || d.y.size() != n * Traits::targets)
+    throw std::invalid_argument(std::string("ctgrad::train: ") + what + ": x has " +
+                                std::to_string(d.x.size()) + " values and y " +
+                                std::to_string(d.y.size()) + "; the network wants rows of " +
+                                std::to_string(Traits::width) + " inputs and " +
+                                std::to_string(Traits::targets) + " targets");
+  return n;
+}
+
+template <class T>
+std::size_t arg_max(T const* row, std::size_t n) {
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < n; ++c)
+    if (row[c] > row[best]) best = c;
+  return best;
+}
+
+/// Correct predictions among the first `rows` rows of out against the targets y.
+template <std::size_t C, class T>
+std::size_t count_correct(T const* out, T const* y, std::size_t rows, double threshold) {
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    if constexpr (C == 1) {
+      correct += (static_cast<double>(out[r]) > threshold) == (static_cast<double>(y[r]) > 0.5);
+    } else {
+      correct += arg_max(out + r * C, C) == arg_max(y + r * C, C);
+    }
+  }
+  return correct;
+}
+
+/// Row `from` of the data set into row `to` of the batch tensors.
+template <class Traits, class T, class TX, class TY>
+void copy_row(samples<T> const& d, std::size_t from, TX& x, TY& y, std::size_t to) {
+  std::copy_n(d.x.data() + from * Traits::width, Traits::width, x.data.data() + to * Traits::width);
+  std::copy_n(d.y.data() + from * Traits::targets, Traits::targets,
+              y.data.data() + to * Traits::targets);
+}
+
+// The epoch's summary, into a buffer (a std::string of this length would allocate).
+inline void epoch_line(char (&buf)[256], epoch_stats const& s, std::size_t epochs, bool validated) {
+  char acc[32], val_acc[32];
+  percent(acc, s.accuracy);
+  percent(val_acc, s.val_accuracy);
+  int len = std::snprintf(buf, sizeof buf, "epoch %2zu/%zu  loss %.4f  acc %s", s.epoch, epochs,
+                          s.loss, acc);
+  if (validated)
+    len += std::snprintf(buf + len, sizeof buf - static_cast<std::size_t>(len),
+                         "  val loss %.4f  val acc %s", s.val_loss, val_acc);
+  std::snprintf(buf + len, sizeof buf - static_cast<std::size_t>(len), "  %.2f s  %.0f samples/s",
+                s.seconds, s.samples_per_second);
+}
+
+}  // namespace detail
+
+namespace detail {
+// evaluate, in the caller's batch buffers x and y (fit reuses its own).
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
+metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> const& params,
+                    samples<T> const& data, tensor<T, shape_of_t<XVar>>* x,
+                    tensor<T, shape_of_t<YVar>>* y) {
+  using traits = task_traits<task<XVar, YVar, Loss, Output>>;
+  constexpr std::size_t B = traits::batch;
+  std::size_t const n = rows<traits>(data, "evaluate");
+  // Loss of the batch in *x, *y; correct predictions among its first `scored` rows.
+  auto run = [&](std::size_t scored, std::size_t& correct) -> double {
+    if constexpr (traits::classifies) {
+      auto const r =
+          eval(boost::hana::make_tuple(Loss{}, Output{}), params, XVar{} = *x, YVar{} = *y);
+      auto const& out = boost::hana::at_c<1>(r);
+      correct +=
+          count_correct<traits::targets>(out.data.data(), y->data.data(), scored, t.threshold);
+      return static_cast<double>(boost::hana::at_c<0>(r));
+    } else {
+      (void)scored;
+      (void)correct;
+      return static_cast<double>(eval(Loss{}, params, XVar{} = *x, YVar{} = *y));
+    }
+  };
+  double sum = 0;  // of per-row losses
+  std::size_t correct = 0, unused = 0;
+  std::size_t const full = n / B;
+  for (std::size_t b = 0; b < full; ++b) {
+    for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, b * B + r, *x, *y, r);
+    sum += static_cast<double>(B) * run(B, correct);
+  }
+  if (std::size_t const rest = n - full * B; rest > 0) {
+    std::size_t const s = full * B;  // the padding sample
+    for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, s + (r < rest ? r : 0), *x, *y, r);
+    double const padded = run(rest, correct);
+    double alone = padded;
+    if (rest < B) {
+      for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, s, *x, *y, r);
+      alone = run(0, unused);
+    }
+    sum += static_cast<double>(B) * padded - static_cast<double>(B - rest) * alone;
+  }
+  metrics m;
+  m.samples = n;
+  m.loss = n ? sum / static_cast<double>(n) : 0.0;
+  if constexpr (traits::classifies)
+    m.accuracy = n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+  return m;
+}
+}  // namespace detail
+
+/// Loss and accuracy of the network over every sample of data (see the top for how the last
+/// partial batch is counted exactly).
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
+metrics evaluate(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> const& params,
+                 samples<T> const& data) {
+  auto x = std::make_unique<tensor<T, shape_of_t<XVar>>>();
+  auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
+  return detail::evaluate_in(t, params, data, x.get(), y.get());
+}
+
+/// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
+/// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do
+/// not fit the network (or fewer samples than one batch with last_batch::drop) and
+/// std::runtime_error for a non-finite loss.
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt>
+std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
+                             Opt& opt, samples<T> const& data,
+                             std::type_identity_t<fit_options<T>> const& o = {}) {
+  using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
+  using params_t = var_set<T, Vars...>;
+  constexpr std::size_t B = traits::batch;
+  std::size_t const n = detail::rows<traits>(data, "fit, training data");
+  bool const validated = !o.validation.x.empty();
+  if (validated) detail::rows<traits>(o.validation, "fit, validation data");
+  std::size_t const batches = o.last == last_batch::drop ? n / B : (n + B - 1) / B;
+  if (batches == 0)
+    throw std::invalid_argument("ctgrad::train::fit: " + std::to_string(n) +
+                                " training samples do not fill one batch of " + std::to_string(B) +
+                                " (last_batch::fill pads a short set)");
+
+  auto x = std::make_unique<tensor<T, shape_of_t<XVar>>>();
+  auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
+  auto grads = std::make_unique<params_t>();
+  auto out = std::make_unique<tensor<T, shape<B, traits::targets>>>();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  init::rng shuffler(o.seed);
+  std::vector<epoch_stats> history;
+  history.reserve(o.epochs);
+  detail::progress_report report(o.show, o.out);
+
+  for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    // Fisher-Yates with ctgrad's own draws: std::shuffle differs between libraries.
+    for (std::size_t i = n - 1; i > 0; --i)
+      std::swap(order[i],
+                order[static_cast<std::size_t>(shuffler.uniform01() * static_cast<double>(i + 1))]);
+    auto const start = std::chrono::steady_clock::now();
+    double loss_sum = 0;
+    std::size_t correct = 0;
+    for (std::size_t b = 0; b < batches; ++b) {
+      for (std::size_t r = 0; r < B; ++r)
+        detail::copy_row<traits>(data, order[(b * B + r) % n], *x, *y, r);
+      T loss;
+      if constexpr (traits::classifies) {
+        loss = grad_into(Loss{}, *grads, capture(Output{}, *out), params, XVar{} = *x, YVar{} = *y);
+        correct += detail::count_correct<traits::targets>(out->data.data(), y->data.data(), B,
+                                                          t.threshold);
+      } else {
+        loss = grad_into(Loss{}, *grads, params, XVar{} = *x, YVar{} = *y);
+      }
+      if (!std::isfinite(static_cast<double>(loss)))
+        throw std::runtime_error("ctgrad::train::fit: the loss is " +
+                                 std::to_string(static_cast<double>(loss)) + " at epoch " +
+                                 std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                                 " (parameters kept from before this batch; a lower learning "
+                                 "rate or gradient clipping may help)");
+      opt.step(params, *grads);
+      loss_sum += static_cast<double>(loss);
+      double const secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double const seen = static_cast<double>((b + 1) * B);
+      report.batch(epoch, o.epochs, b + 1, batches, loss_sum / static_cast<double>(b + 1),
+                   traits::classifies ? static_cast<double>(correct) / seen
+                                      : std::numeric_limits<double>::quiet_NaN(),
+                   secs > 0 ? seen / secs : 0.0);
+    }
+    epoch_stats s;
+    s.epoch = epoch;
+    s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    s.samples = batches * B;
+    s.samples_per_second = s.seconds > 0 ? static_cast<double>(s.samples) / s.seconds : 0.0;
+    s.loss = loss_sum / static_cast<double>(batches);
+    if constexpr (traits::classifies)
+      s.accuracy = static_cast<double>(correct) / static_cast<double>(s.samples);
+    if (validated) {
+      metrics const v = detail::evaluate_in(t, params, o.validation, x.get(), y.get());
+      s.val_loss = v.loss;
+      s.val_accuracy = v.accuracy;
+    }
+    history.push_back(s);
+    char line[256];
+    detail::epoch_line(line, s, o.epochs, validated);
+    report.epoch(line);
+    if (o.on_epoch) o.on_epoch(s);
+  }
+  return history;
+}
+
+}  // namespace ctgrad::train
