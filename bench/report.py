@@ -3,9 +3,11 @@
 """Summarises a benchmark run and compile-time measurements as markdown and JSON.
 
     report.py --benchmarks BENCH.json --compile COMPILE.tsv --md OUT.md --json OUT.json
-              [--header LINE]...
+              [--train TRAIN.json] [--header LINE]...
 
 BENCH.json is Google Benchmark's JSON output of ctgrad_bench_mlp (names "case/impl");
+TRAIN.json that of ctgrad_bench_train (names "case/impl/...", one iteration = one SGD step of
+a batch, facts about the run in its context: data, steps per run, the check, libtorch);
 COMPILE.tsv has one tab-separated line per compile: depth, compiler, seconds, peak RSS KB,
 object bytes ("-" if the compile failed), the first error line (empty unless it failed).
 The markdown goes to stdout and to OUT.md; OUT.json is a list of records.
@@ -17,6 +19,8 @@ import sys
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 REFERENCE = "handwritten"
+TRAIN_BATCH = 32  # samples per step in ctgrad_bench_train (bench/train_case.hpp)
+TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
 
 def runtimes(path):
@@ -46,6 +50,84 @@ def runtimes(path):
             ns = statistics.median(samples[name])
         rows.append((case, impl, ns, cvs.get(name)))
     return rows
+
+
+def training(path):
+    """([(impl, median real ns per step, median cpu ns per step)], context) in registration
+    order. CPU time is the whole process's (MeasureProcessCPUTime)."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    real, cpu, samples, index = {}, {}, {}, {}
+    for b in data["benchmarks"]:
+        name = b.get("run_name", b["name"])
+        if b.get("error_occurred"):
+            raise SystemExit(f"report.py: benchmark {name} failed: {b.get('error_message')}")
+        # "train_784_128_10_b32/ctgrad/iterations:1875/process_time/real_time": the impl is
+        # the second part.
+        impl = name.split("/")[1]
+        index.setdefault(impl, (b.get("family_index", len(index)),
+                                b.get("per_family_instance_index", 0)))
+        unit = UNIT_NS[b["time_unit"]]
+        if b.get("run_type") == "aggregate":
+            if b["aggregate_name"] == "median":
+                real[impl], cpu[impl] = b["real_time"] * unit, b["cpu_time"] * unit
+        else:
+            samples.setdefault(impl, []).append((b["real_time"] * unit, b["cpu_time"] * unit))
+    rows = []
+    for impl in sorted(index, key=index.get):
+        if impl not in real:
+            real[impl] = statistics.median(r for r, _ in samples[impl])
+            cpu[impl] = statistics.median(c for _, c in samples[impl])
+        rows.append((impl, real[impl], cpu[impl]))
+    return rows, data.get("context", {})
+
+
+def training_section(path, records):
+    """The markdown lines of the training table; appends its records."""
+    rows, ctx = training(path)
+    md = ["", "## Training (784-128-10, batch 32, SGD, float, 1 thread)", "",
+          "One step: copy the batch out of the dataset, loss and gradient, SGD update "
+          "(lr 0.01). samples/s from the median wall-clock time per step.", "",
+          "| impl | samples/s | µs per step | s per epoch (60000) | process CPU / wall "
+          "| ctgrad's samples/s ÷ impl's |",
+          "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    rate = {impl: TRAIN_BATCH * 1e9 / ns for impl, ns, _ in rows}
+    steps = ctx.get("train_steps_per_run")
+    for impl, ns, cpu_ns in rows:
+        ratio = rate["ctgrad"] / rate[impl] if "ctgrad" in rate else None
+        md.append(f"| {impl} | {rate[impl]:,.0f} | {ns / 1e3:.1f} | "
+                  f"{60000 / rate[impl]:.2f} | {cpu_ns / ns:.2f} | "
+                  f"{'-' if ratio is None else f'{ratio:.2f}'} |")
+        records.append({"train": "784_128_10_b32", "impl": impl,
+                        "samples_per_second": rate[impl], "ns_per_step": ns,
+                        "cpu_per_wall": cpu_ns / ns, "ctgrad_speedup": ratio,
+                        "steps_per_run": None if steps is None else int(steps)})
+    torch = ctx.get("libtorch", "no information (an older ctgrad_bench_train?)")
+    if "libtorch" not in rate:
+        md.append(f"| libtorch | {torch} | | | | |")
+        records.append({"train": "784_128_10_b32", "impl": "libtorch",
+                        "samples_per_second": None, "error": torch})
+    md.append("")
+    if "libtorch" in rate and "ctgrad" in rate:
+        speedup = rate["ctgrad"] / rate["libtorch"]
+        verdict = "met" if speedup >= TRAIN_GOAL else "not met"
+        md.append(f"**ctgrad / libtorch: {speedup:.2f}x the samples/s** "
+                  f"(goal: at least {TRAIN_GOAL:g}x: {verdict}).")
+    else:
+        md.append(f"ctgrad / libtorch: n/a (libtorch {torch}).")
+    md.append("")
+    notes = [f"data: {ctx.get('train_data', '?')}; {steps or '?'} steps per run, each run from "
+             "the same initial parameters and the first batch"]
+    if "libtorch" in rate:
+        notes.append(f"libtorch {torch}; {ctx.get('libtorch_threads', '?')}; "
+                     f"BLAS: {ctx.get('libtorch_blas', '?')}")
+    checks = [ctx[k] for k in ("train_check_libtorch", "train_check_handwritten") if k in ctx]
+    if checks:
+        notes.append("checked before timing, 5 SGD steps from the same parameters on the same "
+                     "batches, largest relative difference (tolerance 1e-4): " + "; ".join(checks))
+    md += [f"- {n}" for n in notes]
+    records.append({"train_info": ctx})
+    return md
 
 
 def compile_times(path):
@@ -87,6 +169,7 @@ def main():
     ap.add_argument("--compile", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("--json", required=True)
+    ap.add_argument("--train")
     ap.add_argument("--header", action="append", default=[])
     args = ap.parse_args()
 
@@ -108,6 +191,9 @@ def main():
         if cv is not None:
             rec["cv"] = cv
         records.append(rec)
+
+    if args.train:
+        md += training_section(args.train, records)
 
     md += ["", "## Compile time (ReLU MLP of the given depth, `-std=c++20 -O2 -c`)", "",
            "| depth | compiler | seconds | peak MB | object KB |",

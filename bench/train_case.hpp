@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: BSL-1.0
+// What the training benchmark's two translation units share: the problem (784-128-10, batch
+// 32, plain SGD with lr 0.01, float), the dataset every implementation reads, the way a batch
+// is copied out of it, and the interface of the libtorch side.
+//
+// train.cpp (ctgrad, the hand-written reference and the driver) is C++20 with ctgrad's
+// warnings as errors; train_torch.cpp includes libtorch's headers, which are noisy and are
+// compiled as C++17. This header is therefore plain C++17 and names no torch or ctgrad type:
+// parameters cross the boundary as flat float arrays in ctgrad's layout.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bench::train {
+
+inline constexpr std::size_t batch = 32, pixels = 784, hidden = 128, classes = 10;
+inline constexpr float learning_rate = 0.01f;
+
+/// The training set, and one fixed shuffle of it that every implementation walks through in
+/// the same order: step s of an epoch uses samples order[s * batch .. s * batch + batch).
+struct dataset {
+  std::vector<float> images;          // size() * pixels, row-major, values in [0, 1]
+  std::vector<std::uint8_t> labels;   // size(), each below classes
+  std::vector<std::uint32_t> order;   // a permutation of 0 .. size() - 1
+  std::string source;                 // "Fashion-MNIST (path)" or "synthetic (...)"
+  std::size_t size() const { return labels.size(); }
+  std::size_t batches() const { return size() / batch; }  // a last partial batch is dropped
+};
+
+/// Copies the images of batch b into x (batch rows of pixels, row-major) and calls
+/// label(row, class) for each row. Both implementations prepare their input tensor with this
+/// function inside the timed step: a training step starts from the dataset, not from a batch
+/// that someone else assembled. (Each side stores the label its loss wants: a one-hot row for
+/// ctgrad, a class index for libtorch's cross_entropy.)
+template <class Label>
+inline void load_batch(dataset const& d, std::size_t b, float* x, Label&& label) {
+  for (std::size_t r = 0; r < batch; ++r) {
+    std::size_t const i = d.order[b * batch + r];
+    std::copy_n(d.images.data() + i * pixels, pixels, x + r * pixels);
+    label(r, d.labels[i]);
+  }
+}
+
+/// The parameters (or gradients) of the network in ctgrad's layout: dense is x @ W + b, so
+/// W1 is [pixels][hidden] and W2 [hidden][classes], row-major. torch::nn::Linear stores the
+/// transpose ([out][in]); the libtorch side converts.
+struct flat_params {
+  std::vector<float> W1 = std::vector<float>(pixels * hidden);
+  std::vector<float> b1 = std::vector<float>(hidden);
+  std::vector<float> W2 = std::vector<float>(hidden * classes);
+  std::vector<float> b2 = std::vector<float>(classes);
+};
+
+/// The same network, loss and optimiser in libtorch (train_torch.cpp): two torch::nn::Linear,
+/// relu, torch::nn::functional::cross_entropy on class indices, torch::optim::SGD (lr 0.01,
+/// no momentum, no weight decay), one intra-op thread.
+class torch_trainer {
+ public:
+  explicit torch_trainer(dataset const& data);
+  ~torch_trainer();
+  torch_trainer(torch_trainer const&) = delete;
+  torch_trainer& operator=(torch_trainer const&) = delete;
+
+  /// Sets the parameters to p (ctgrad layout) and forgets the gradients.
+  void set_params(flat_params const& p);
+  /// One training step on batch b of the dataset: copy the batch into the preallocated input
+  /// tensors, zero the gradients, forward, loss, backward, SGD update. The loss stays a tensor:
+  /// reading it out is a synchronising call that a training loop need not make every step.
+  void step(std::size_t b);
+  /// The loss of the last step.
+  float last_loss() const;
+  /// The parameters now, and the gradients of the last step, in ctgrad's layout.
+  flat_params params() const;
+  flat_params grads() const;
+
+  /// Human-readable facts for the report: libtorch version, intra-op threads, the BLAS that
+  /// libtorch's matrix products ended up calling.
+  static std::string version();
+  static std::string threading();
+  static std::string blas();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace bench::train
