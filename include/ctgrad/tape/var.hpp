@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: BSL-1.0
+// var<T, Shape>: a handle on one tensor recorded on a tape: which tape, which node, and the
+// tape's generation when it was made (a handle kept across recorder::clear() is stale and
+// is refused, not read). The shape is static, as in ctgrad: an operation on handles picks
+// the fixed-size kernel at compile time, while the tape records the operation at run time.
+//   ctgrad::tape::var<float, ctgrad::shape<32, 784>> x = t.input(batch);
+#pragma once
+
+#include <ctgrad/core/shape.hpp>
+
+#include <cstdint>
+
+namespace ctgrad::tape {
+
+template <class T> class recorder;
+
+template <class T, class Shape> class var {
+ public:
+  using value_type = T;
+  using shape_type = Shape;
+
+  /// An empty handle (no tape); using it in an operation throws std::logic_error.
+  var() = default;
+  var(recorder<T>* tape, std::uint32_t id, std::uint32_t generation)
+      : tape_(tape), id_(id), generation_(generation) {}
+
+  recorder<T>* tape() const { return tape_; }
+  std::uint32_t id() const { return id_; }
+  std::uint32_t generation() const { return generation_; }
+
+ private:
+  recorder<T>* tape_ = nullptr;
+  std::uint32_t id_ = 0;
+  std::uint32_t generation_ = 0;
+};
+
+/// A recorded scalar (a 0-d tensor).
+template <class T> using scalar = var<T, shape<>>;
+
+}  // namespace ctgrad::tape

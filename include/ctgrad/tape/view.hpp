@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: BSL-1.0
+// view<T, Shape>: a non-owning, row-major window on Shape::size values of type T (T may be
+// const), with the indexing of ctgrad::tensor. The tape hands out views of its values and
+// gradients; a view is valid until the tape records its next operation or is cleared.
+//   auto g = t.grad(W1);   g(3, 5) == g.data()[3 * 8 + 5];   auto copy = g.to_tensor();
+#pragma once
+
+#include <ctgrad/core/shape.hpp>
+#include <ctgrad/core/tensor.hpp>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace ctgrad::tape {
+
+template <class T, class Shape> class view {
+ public:
+  using value_type = std::remove_const_t<T>;
+  using shape_type = Shape;
+  static constexpr std::size_t size = Shape::size;
+
+  constexpr explicit view(T* data) : data_(data) {}
+
+  constexpr T* data() const { return data_; }
+  constexpr T* begin() const { return data_; }
+  constexpr T* end() const { return data_ + size; }
+  constexpr T& operator[](std::size_t i) const { return data_[i]; }
+  /// Element at a multi-index, row-major, as ctgrad::tensor.
+  template <class... I> constexpr T& operator()(I... i) const {
+    static_assert(sizeof...(I) == Shape::rank, "ctgrad::tape::view(i...): one index per dimension");
+    std::size_t const idx[] = {static_cast<std::size_t>(i)..., 0};
+    std::size_t off = 0;
+    for (std::size_t k = 0; k < Shape::rank; ++k) off = off * Shape::dims[k] + idx[k];
+    return data_[off];
+  }
+  /// A copy, as a ctgrad::tensor.
+  constexpr tensor<value_type, Shape> to_tensor() const {
+    tensor<value_type, Shape> t{};
+    for (std::size_t i = 0; i < size; ++i) t.data[i] = data_[i];
+    return t;
+  }
+
+ private:
+  T* data_;
+};
+
+}  // namespace ctgrad::tape
