@@ -66,11 +66,16 @@ ctgrad_require_build_tools() {
   ctgrad_require_packages "${pkgs[@]}"
 }
 
-# ctgrad_configure BUILD_TYPE: configures build/<compiler>-<type>, prints its path in CTGRAD_BUILD.
+# ctgrad_configure BUILD_TYPE: configures build/<compiler>-<type>, prints its path in
+# CTGRAD_BUILD. With CTGRAD_SANITIZE set (address,undefined or thread), the tests and
+# examples are built with those sanitizers, in build/<compiler>-<type>-<sanitizers>.
 ctgrad_configure() {
   local type=$1
   shift
   CTGRAD_BUILD="$CTGRAD_ROOT/build/$(basename "$CXX")-$(echo "$type" | tr '[:upper:]' '[:lower:]')"
+  if [ -n "${CTGRAD_SANITIZE:-}" ]; then
+    CTGRAD_BUILD="$CTGRAD_BUILD-$(echo "$CTGRAD_SANITIZE" | tr ',' '-')"
+  fi
   cmake -S "$CTGRAD_ROOT" -B "$CTGRAD_BUILD" -DCMAKE_BUILD_TYPE="$type" \
-    -DCMAKE_CXX_COMPILER="$CXX" "$@" >/dev/null
+    -DCMAKE_CXX_COMPILER="$CXX" -DCTGRAD_SANITIZE="${CTGRAD_SANITIZE:-}" "$@" >/dev/null
 }
