@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// One benchmark case: a network written with ctgrad and the same network in
-// bench/handwritten.hpp, holding identical parameter values and inputs, so that the
-// gradients can be compared before anything is timed and the timings are comparable.
+// One benchmark case: a network written with ctgrad and the same network for every other
+// implementation, all holding identical parameter values and inputs, so that the gradients
+// can be compared before anything is timed and the timings are comparable:
+//   ctgrad, handwritten, forward_only (bench/handwritten.hpp), tape (ctgrad's runtime tape,
+//   include/ctgrad/tape.hpp), libtorch, adolc_retape, adolc_reuse (bench/impl_*.cpp, when
+//   CMake found them), numerical (central differences, 2P forward passes with ctgrad's eval,
+//   for the cases with at most numerical_max_params parameters).
 //
 // A network description Net provides:
 //   static constexpr X, Y        the input and target variables (batch-first)
@@ -11,8 +15,10 @@
 #pragma once
 
 #include "handwritten.hpp"
+#include "impl.hpp"
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/tape.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -30,26 +36,36 @@
 
 namespace bench {
 
+// One implementation against ctgrad.
 struct check_result {
+  std::string impl;
   double grad_rel;  // max over tensors of ||a - h|| / (||a|| + ||h||)
   double loss_rel;  // |La - Lh| / (|La| + |Lh|)
+  double tolerance;
+  std::size_t allocations;  // operator new calls in one gradient, after a first one
 };
 
 struct case_entry {
   std::string name;
-  std::function<check_result()> check;
+  std::function<std::vector<check_result>()> check;
   std::function<void()> register_benchmarks;
 };
+
+// Counted by bench/mlp.cpp's operator new.
+std::size_t allocation_count();
+
+// Numerical gradients cost 2P forward passes: only for the small cases.
+inline constexpr std::size_t numerical_max_params = 10000;
 
 // One per translation unit, so that the heavy instantiations are spread over several files.
 void add_small_cases(std::vector<case_entry>& cases);
 void add_64_cases(std::vector<case_entry>& cases);
 void add_784_cases(std::vector<case_entry>& cases);
 
-template <class A, class B> double relative_difference(A const& a, B const& b) {
-  static_assert(std::tuple_size_v<A> == std::tuple_size_v<B>, "tensors of different sizes");
+template <class TA, class TB>
+double relative_difference(TA const* a, TB const* b, std::size_t n) {
   double diff = 0, na = 0, nb = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     double const x = a[i], y = b[i];
     diff += (x - y) * (x - y);
     na += x * x;
@@ -59,17 +75,38 @@ template <class A, class B> double relative_difference(A const& a, B const& b) {
   return den == 0 ? 0 : std::sqrt(diff) / den;
 }
 
+template <class A, class B> double relative_difference(A const& a, B const& b) {
+  static_assert(std::tuple_size_v<A> == std::tuple_size_v<B>, "tensors of different sizes");
+  return relative_difference(a.data(), b.data(), a.size());
+}
+
+template <handwritten::act A> constexpr activation activation_of() {
+  if constexpr (A == handwritten::act::relu) return activation::relu;
+  else if constexpr (A == handwritten::act::sigmoid) return activation::sigmoid;
+  else return activation::tanh;
+}
+template <class R> struct reference_traits;
+template <class T, std::size_t B, handwritten::act A, handwritten::loss L, std::size_t... S>
+struct reference_traits<handwritten::mlp<T, B, A, L, S...>> {
+  static constexpr handwritten::act act = A;
+  static constexpr handwritten::loss loss = L;
+};
+
 template <class Net> class mlp_case {
  public:
   using T = float;
   using net_t = std::remove_cv_t<decltype(Net::loss)>;
   using set_t = ctgrad::param_set<T, net_t>;
+  using dset_t = ctgrad::param_set<double, net_t>;
   using reference_t = typename Net::reference;
   using x_t = ctgrad::tensor<T, ctgrad::shape_of_t<std::remove_cv_t<decltype(Net::X)>>>;
   using y_t = ctgrad::tensor<T, ctgrad::shape_of_t<std::remove_cv_t<decltype(Net::Y)>>>;
   static constexpr std::size_t layers = reference_t::layers;
   static constexpr std::size_t batch = x_t::shape_type::dims[0];
   static constexpr std::size_t outputs = y_t::shape_type::dims[1];
+  static constexpr handwritten::act act = reference_traits<reference_t>::act;
+  static constexpr handwritten::loss loss_kind = reference_traits<reference_t>::loss;
+  static constexpr bool numerical = set_t::scalar_count <= numerical_max_params;
 
   // Both descriptions must hold the same number of scalars, or the copy below misses some.
   static_assert(std::tuple_size_v<decltype(Net::Ws)> == layers &&
@@ -97,29 +134,201 @@ template <class Net> class mlp_case {
         ref_params_.template b<L>() = params_[std::get<L>(Net::bs)].data),
        ...);
     }(std::make_index_sequence<layers>{});
+    // The numerical gradient runs in double, where central differences are accurate.
+    train_copy(dparams_, params_);
+    for (std::size_t i = 0; i < x_.size; ++i) dx_.data[i] = x_.data[i];
+    for (std::size_t i = 0; i < y_.size; ++i) dy_.data[i] = y_.data[i];
+    mlp_spec const sp = spec();
+#ifdef CTGRAD_BENCH_TORCH
+    externals_.emplace_back("libtorch", make_libtorch(sp));
+#endif
+#ifdef CTGRAD_BENCH_ADOLC
+    externals_.emplace_back("adolc_retape", make_adolc(sp, false));
+    externals_.emplace_back("adolc_reuse", make_adolc(sp, true));
+#endif
+    (void)sp;
   }
 
   T run_ctgrad() { return ctgrad::grad_into(Net::loss, grads_, params_, Net::X = x_, Net::Y = y_); }
   T run_handwritten() { return ref_.grad(ref_params_, x_.data, y_.data, ref_grads_); }
   T run_forward_only() { return ref_.forward(ref_params_, x_.data, y_.data); }
 
-  check_result check() {
+  // The network recorded on the tape and run backwards, as a dynamic-graph user would:
+  // a cleared tape (buffers kept), every operation recorded while it runs.
+  T run_tape() { return tape_pass<false>(); }
+
+  // Central differences over every parameter: 2P forward passes (ctgrad's eval, double).
+  double run_numerical() {
+    double const h = 1e-4;
+    double last = 0;
+    std::size_t i = 0;
+    dparams_.for_each([&](auto, auto& t) {
+      for (auto& v : t) {
+        double const v0 = v;
+        v = v0 + h;
+        double const up = ctgrad::eval(Net::loss, dparams_, Net::X = dx_, Net::Y = dy_);
+        v = v0 - h;
+        double const down = ctgrad::eval(Net::loss, dparams_, Net::X = dx_, Net::Y = dy_);
+        v = v0;
+        numerical_grads_[i++] = (up - down) / (2 * h);
+        last = up;
+      }
+    });
+    return last;
+  }
+
+  T run_external(std::size_t k) { return externals_[k].second->gradient(); }
+  std::size_t external_count() const { return externals_.size(); }
+  std::string const& external_name(std::size_t k) const { return externals_[k].first; }
+
+  std::vector<check_result> check() {
+    std::vector<check_result> out;
     T const la = run_ctgrad();
-    T const lh = run_handwritten();
-    check_result r{0, 0};
+    auto relative = [](double x, double y) {
+      double const den = std::abs(x) + std::abs(y);
+      return den == 0 ? 0 : std::abs(x - y) / den;
+    };
+    // allocations in the second of two calls (buffers that are kept are not counted again)
+    auto allocations = [](auto&& f) {
+      f();
+      std::size_t const before = allocation_count();
+      f();
+      return allocation_count() - before;
+    };
+    // Per tensor, against ctgrad's gradient: get(l, is_weight) gives the other's data.
+    auto compare = [&](auto&& get) {
+      double worst = 0;
+      [&]<std::size_t... L>(std::index_sequence<L...>) {
+        ((worst = std::max({worst,
+                            relative_difference(grads_[std::get<L>(Net::Ws)].data.data(),
+                                                get(L, true), grads_[std::get<L>(Net::Ws)].size),
+                            relative_difference(grads_[std::get<L>(Net::bs)].data.data(),
+                                                get(L, false), grads_[std::get<L>(Net::bs)].size)})),
+         ...);
+      }(std::make_index_sequence<layers>{});
+      return worst;
+    };
+    {
+      T const lh = run_handwritten();
+      double const g = compare([&](std::size_t l, bool w) { return hw_grad(l, w); });
+      out.push_back({"handwritten", g, relative(la, lh), 1e-4,
+                     allocations([&] { run_handwritten(); })});
+    }
+    out.push_back({"ctgrad", 0, 0, 0, allocations([&] { run_ctgrad(); })});
+    {
+      T const lt = tape_pass<true>();
+      double const g = compare([&](std::size_t l, bool w) { return tape_grads_[2 * l + !w](); });
+      out.push_back({"tape", g, relative(la, lt), 1e-4, allocations([&] { run_tape(); })});
+    }
+    for (std::size_t k = 0; k < externals_.size(); ++k) {
+      T const le = run_external(k);
+      std::vector<std::vector<float>> dW, db;
+      externals_[k].second->read(dW, db);
+      double const g =
+          compare([&](std::size_t l, bool w) { return (w ? dW[l] : db[l]).data(); });
+      out.push_back({externals_[k].first, g, relative(la, le), 1e-4,
+                     allocations([&] { run_external(k); })});
+    }
+    if constexpr (numerical) {
+      double const ln = run_numerical();
+      (void)ln;
+      std::size_t off = 0;
+      std::array<std::size_t, 2 * layers> offsets{};
+      // offsets of each tensor in the flat numerical gradient (the set's order)
+      std::size_t idx = 0;
+      dparams_.for_each([&](auto var, auto const& t) {
+        (void)var;
+        offsets[idx++] = off;
+        off += t.size;
+      });
+      double const g = compare([&](std::size_t l, bool w) {
+        return numerical_grads_.data() + offsets[set_position(l, w)];
+      });
+      // the loss is not compared: the last forward pass ran at a perturbed point
+      out.push_back({"numerical", g, 0, 1e-3, allocations([&] { run_numerical(); })});
+    }
+    return out;
+  }
+
+  mlp_spec spec() const {
+    mlp_spec s;
+    s.sizes.assign(reference_t::sizes.begin(), reference_t::sizes.end());
+    s.batch = batch;
+    s.act = act == handwritten::act::relu      ? activation::relu
+            : act == handwritten::act::sigmoid ? activation::sigmoid
+                                               : activation::tanh;
+    s.loss = loss_kind == handwritten::loss::mse ? loss_kind::mse
+                                                 : loss_kind::softmax_cross_entropy;
     [&]<std::size_t... L>(std::index_sequence<L...>) {
-      ((r.grad_rel = std::max(
-            {r.grad_rel,
-             relative_difference(grads_[std::get<L>(Net::Ws)].data, ref_grads_.template W<L>()),
-             relative_difference(grads_[std::get<L>(Net::bs)].data, ref_grads_.template b<L>())})),
+      ((s.W.emplace_back(params_[std::get<L>(Net::Ws)].data.begin(),
+                         params_[std::get<L>(Net::Ws)].data.end()),
+        s.b.emplace_back(params_[std::get<L>(Net::bs)].data.begin(),
+                         params_[std::get<L>(Net::bs)].data.end())),
        ...);
     }(std::make_index_sequence<layers>{});
-    double const den = std::abs(double(la)) + std::abs(double(lh));
-    r.loss_rel = den == 0 ? 0 : std::abs(double(la) - double(lh)) / den;
-    return r;
+    s.x.assign(x_.data.begin(), x_.data.end());
+    s.y.assign(y_.data.begin(), y_.data.end());
+    return s;
   }
 
  private:
+  template <class D, class S> static void train_copy(D& d, S const& s) {
+    ctgrad::train::each([](auto& a, auto const& b) { a = static_cast<double>(b); }, d, s);
+  }
+
+  // With Keep, remembers how to read each parameter's gradient (W1, b1, W2, ...).
+  template <bool Keep> T tape_pass() {
+    tape_.clear();
+    if constexpr (Keep) tape_grads_.clear();
+    auto const z = tape_layer<0, Keep>(tape_.input(x_));
+    if constexpr (loss_kind == handwritten::loss::mse)
+      return tape_.backward(mse(z, tape_.input(y_)));
+    else
+      return tape_.backward(cross_entropy(softmax(z), tape_.input(y_)));
+  }
+  template <std::size_t L, bool Keep, class H> auto tape_layer(H const& h) {
+    auto const w = tape_.param(params_[std::get<L>(Net::Ws)]);
+    auto const b = tape_.param(params_[std::get<L>(Net::bs)]);
+    if constexpr (Keep) {
+      tape_grads_.push_back([this, w] { return static_cast<T const*>(tape_.grad(w).data()); });
+      tape_grads_.push_back([this, b] { return static_cast<T const*>(tape_.grad(b).data()); });
+    }
+    auto const z = dense(h, w, b);
+    if constexpr (L + 1 == layers) {
+      return z;
+    } else if constexpr (act == handwritten::act::relu) {
+      return tape_layer<L + 1, Keep>(relu(z));
+    } else if constexpr (act == handwritten::act::sigmoid) {
+      return tape_layer<L + 1, Keep>(sigmoid(z));
+    } else {
+      return tape_layer<L + 1, Keep>(tanh(z));
+    }
+  }
+  T const* hw_grad(std::size_t l, bool w) {
+    T const* found = nullptr;
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+      ((L == l ? (found = w ? ref_grads_.template W<L>().data() : ref_grads_.template b<L>().data())
+               : nullptr),
+       ...);
+    }(std::make_index_sequence<layers>{});
+    return found;
+  }
+  // Position of layer l's W or b in the parameter set's order.
+  static std::size_t set_position(std::size_t l, bool w) {
+    std::size_t pos = 0;
+    [&]<std::size_t... L>(std::index_sequence<L...>) {
+      ((L == l ? (pos = w ? ctgrad::detail::index_of_v<typename set_t::variables,
+                                                       std::remove_cv_t<std::tuple_element_t<
+                                                           L, std::remove_cv_t<decltype(Net::Ws)>>>>
+                          : ctgrad::detail::index_of_v<typename set_t::variables,
+                                                       std::remove_cv_t<std::tuple_element_t<
+                                                           L, std::remove_cv_t<decltype(Net::bs)>>>>)
+               : 0),
+       ...);
+    }(std::make_index_sequence<layers>{});
+    return pos;
+  }
+
   set_t params_{};
   set_t grads_{};
   x_t x_{};
@@ -127,6 +336,13 @@ template <class Net> class mlp_case {
   reference_t ref_{};
   typename reference_t::params ref_params_{};
   typename reference_t::grads ref_grads_{};
+  ctgrad::tape::recorder<T> tape_;
+  std::vector<std::function<T const*()>> tape_grads_;
+  dset_t dparams_{};
+  ctgrad::tensor<double, typename x_t::shape_type> dx_{};
+  ctgrad::tensor<double, typename y_t::shape_type> dy_{};
+  std::array<double, numerical ? set_t::scalar_count : 1> numerical_grads_{};
+  std::vector<std::pair<std::string, std::unique_ptr<gradient_impl>>> externals_;
 };
 
 // The loop every implementation is timed with: the loss escapes, and the memory clobber
@@ -139,21 +355,25 @@ template <class F> void time_loop(benchmark::State& state, F&& f) {
   }
 }
 
-// Adds the case `name`; its three implementations are registered next to each other.
+// Adds the case `name`; its implementations are registered next to each other.
 template <class Net>
 void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_hot_targets) {
   // Shared with the benchmark closures; on the heap because the largest sets are ~400 KB.
   auto c = std::make_shared<mlp_case<Net>>(one_hot_targets);
   auto register_benchmarks = [c, name] {
-    benchmark::RegisterBenchmark((name + "/ctgrad").c_str(), [c](benchmark::State& s) {
-      time_loop(s, [&] { return c->run_ctgrad(); });
-    });
-    benchmark::RegisterBenchmark((name + "/handwritten").c_str(), [c](benchmark::State& s) {
-      time_loop(s, [&] { return c->run_handwritten(); });
-    });
-    benchmark::RegisterBenchmark((name + "/forward_only").c_str(), [c](benchmark::State& s) {
-      time_loop(s, [&] { return c->run_forward_only(); });
-    });
+    auto add = [&](std::string const& impl, auto run) {
+      benchmark::RegisterBenchmark((name + "/" + impl).c_str(), [c, run](benchmark::State& s) {
+        time_loop(s, [&] { return run(*c); });
+      });
+    };
+    add("ctgrad", [](mlp_case<Net>& m) { return m.run_ctgrad(); });
+    add("handwritten", [](mlp_case<Net>& m) { return m.run_handwritten(); });
+    add("forward_only", [](mlp_case<Net>& m) { return m.run_forward_only(); });
+    add("tape", [](mlp_case<Net>& m) { return m.run_tape(); });
+    for (std::size_t k = 0; k < c->external_count(); ++k)
+      add(c->external_name(k), [k](mlp_case<Net>& m) { return m.run_external(k); });
+    if constexpr (mlp_case<Net>::numerical)
+      add("numerical", [](mlp_case<Net>& m) { return m.run_numerical(); });
   };
   cases.push_back({name, [c] { return c->check(); }, register_benchmarks});
 }
