@@ -254,9 +254,7 @@ template <class Net> class mlp_case {
     mlp_spec s;
     s.sizes.assign(reference_t::sizes.begin(), reference_t::sizes.end());
     s.batch = batch;
-    s.act = act == handwritten::act::relu      ? activation::relu
-            : act == handwritten::act::sigmoid ? activation::sigmoid
-                                               : activation::tanh;
+    s.act = activation_of<act>();
     s.loss = loss_kind == handwritten::loss::mse ? loss_kind::mse
                                                  : loss_kind::softmax_cross_entropy;
     [&]<std::size_t... L>(std::index_sequence<L...>) {

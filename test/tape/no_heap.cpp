@@ -9,37 +9,13 @@
 
 #include <ctgrad/tape.hpp>
 
+#include "support/counting_new.hpp"
 #include "tape/central.hpp"
 
 #include <cstdlib>
 #include <memory>
 #include <new>
 
-// g++ 12 flags free() of memory from a replaced operator new as mismatched, although this
-// file's operator new is malloc: a false positive for replacement allocators.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-namespace {
-std::size_t allocations = 0;
-}
-
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void* operator new(std::size_t n, std::align_val_t a) {
-  ++allocations;
-  std::size_t const al = static_cast<std::size_t>(a);
-  if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 using namespace ctgrad::tape;
 using ctgrad::shape;
@@ -56,7 +32,7 @@ template <std::size_t B, std::size_t In, std::size_t H, std::size_t Out> struct 
 
 // One training-style call: record, backward, read every gradient. Returns the allocations.
 template <class D> std::size_t one_call(recorder<float>& t, D const& d) {
-  std::size_t const before = allocations;
+  std::size_t const before = test::allocations();
   t.clear();
   auto w1 = t.param(d.w1);
   auto b1 = t.param(d.b1);
@@ -67,15 +43,15 @@ template <class D> std::size_t one_call(recorder<float>& t, D const& d) {
   float const L = t.backward(loss);
   float sum = L + t.grad(w1)[0] + t.grad(b1)[0] + t.grad(w2)[0] + t.grad(b2)[0];
   BOOST_TEST(std::isfinite(sum));
-  return allocations - before;
+  return test::allocations() - before;
 }
 
 // Direct calls of the allocation functions (a new-expression may be elided by clang -O3).
 BOOST_AUTO_TEST_CASE(counting_allocator_counts) {
-  std::size_t const before = allocations;
+  std::size_t const before = test::allocations();
   void* p = ::operator new(24);
   void* q = ::operator new(256, std::align_val_t{64});
-  BOOST_TEST(allocations == before + 2);  // both forms count, so zero below means zero
+  BOOST_TEST(test::allocations() == before + 2);  // both forms count, so zero below means zero
   ::operator delete(q, std::align_val_t{64});
   ::operator delete(p);
 }
@@ -104,13 +80,13 @@ BOOST_AUTO_TEST_CASE(mlp_784_128_10_batch_32) {
 BOOST_AUTO_TEST_CASE(scalar_chain_rule) {
   recorder<double> t;
   auto call = [&](double at) {
-    std::size_t const before = allocations;
+    std::size_t const before = test::allocations();
     t.clear();
     auto x = t.variable(at);
     t.backward(pow<2>(sin(pow<2>(x))));
     double const g = t.grad(x)[0];
     BOOST_TEST(std::isfinite(g));
-    return allocations - before;
+    return test::allocations() - before;
   };
   BOOST_TEST(call(1.3) > 0u);
   BOOST_TEST(call(0.7) == 0u);

@@ -9,6 +9,8 @@
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/train/fit.hpp>
 
+#include "support/counting_new.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,21 +19,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // see test/nets/no_heap.cpp
-#endif
-
-namespace {
-std::size_t allocations = 0;
-}
-void* operator new(std::size_t n) {
-  ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace ctgrad;
 
@@ -248,9 +235,9 @@ BOOST_AUTO_TEST_CASE(epochs_allocate_nothing) {
         std::make_unique<optim::adam<params_t<float>>>(optim::adam_options<float>{.lr = 0.01f});
     train::fit_options<float> const o{
         .epochs = epochs, .validation = val.view(), .show = train::progress::none};
-    std::size_t const before = allocations;
+    std::size_t const before = test::allocations();
     train::fit(task, *ps, *opt, data.view(), o);
-    return allocations - before;
+    return test::allocations() - before;
   };
   std::size_t const one = count(1), five = count(5);
   BOOST_TEST_MESSAGE("allocations in fit: " << one << " (1 epoch), " << five << " (5 epochs)");
