@@ -45,18 +45,18 @@ class chain_rule_case {
 #endif
   }
 
-  [[gnu::noinline]] T run_ctgrad() { return ctgrad::grad_into(L, grads_, x = at_); }
-  [[gnu::noinline]] T run_handwritten() {
+  CTGRAD_BENCH_TIMED T run_ctgrad() { return ctgrad::grad_into(L, grads_, x = at_); }
+  CTGRAD_BENCH_TIMED T run_handwritten() {
     T const z = at_ * at_;
     T const y = std::sin(z);
     hw_grad_ = 2 * y * std::cos(z) * 2 * at_;
     return y * y;
   }
-  [[gnu::noinline]] T run_forward_only() {
+  CTGRAD_BENCH_TIMED T run_forward_only() {
     T const y = std::sin(at_ * at_);
     return y * y;
   }
-  [[gnu::noinline]] T run_tape() {
+  CTGRAD_BENCH_TIMED T run_tape() {
     tape_.clear();
     auto const tx = tape_.variable(at_);
     namespace tp = ctgrad::tape;
@@ -64,7 +64,7 @@ class chain_rule_case {
     tape_grad_ = tape_.grad(tx)[0];
     return l;
   }
-  [[gnu::noinline]] double run_numerical() {
+  CTGRAD_BENCH_TIMED double run_numerical() {
     double const h = 1e-5, a = at_;
     double const up = ctgrad::eval(L, x = a + h);
     numerical_grad_ = (up - ctgrad::eval(L, x = a - h)) / (2 * h);
