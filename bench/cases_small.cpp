@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The small cases: 4-8-2 (ReLU, softmax cross-entropy) and 2-16-16-1 (sigmoid, MSE).
+// The small cases: 4-8-2 (ReLU, softmax cross-entropy; float and double) and 2-16-16-1
+// (sigmoid, MSE).
 #include "mlp_case.hpp"
 
 namespace bench {
@@ -7,6 +8,7 @@ namespace {
 using namespace ctgrad;
 namespace hw = handwritten;
 
+template <class T>
 struct mlp_4_8_2 {
   static constexpr auto X = input<"X", 1, 4>;
   static constexpr auto Y = input<"Y", 1, 2>;
@@ -17,7 +19,7 @@ struct mlp_4_8_2 {
   static constexpr auto loss = cross_entropy(softmax(dense(relu(dense(X, W1, b1)), W2, b2)), Y);
   static constexpr std::tuple Ws{W1, W2};
   static constexpr std::tuple bs{b1, b2};
-  using reference = hw::mlp<float, 1, hw::act::relu, hw::loss::softmax_cross_entropy, 4, 8, 2>;
+  using reference = hw::mlp<T, 1, hw::act::relu, hw::loss::softmax_cross_entropy, 4, 8, 2>;
 };
 
 struct mlp_2_16_16_1 {
@@ -38,7 +40,8 @@ struct mlp_2_16_16_1 {
 }  // namespace
 
 void add_small_cases(std::vector<case_entry>& cases) {
-  add_case<mlp_4_8_2>(cases, "mlp_4_8_2_b1", true);
+  add_case<mlp_4_8_2<float>>(cases, "mlp_4_8_2_b1", true);
+  add_case<mlp_4_8_2<double>>(cases, "mlp_4_8_2_b1_f64", true);
   add_case<mlp_2_16_16_1>(cases, "mlp_2_16_16_1_b1", false);
 }
 

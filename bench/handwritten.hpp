@@ -24,6 +24,11 @@
 // layer l has W_l [in_l][out_l] (W(k,j) = W[k*out_l + j]) and b_l [out_l];
 // z_l = a_{l-1} @ W_l + b_l, a_l = act(z_l) for hidden layers, the last layer
 // is linear (logits) and feeds the loss. The gradient w.r.t. X is not formed.
+//
+// residual_mlp: the same, except that every hidden layer after the first is a residual block,
+// a_l = a_{l-1} + act(z_l) (so it is square). Backward, dL/da_{l-1} = dL/da_l + dz_l W_l^T
+// (the skip adds the upstream adjoint), and dz_l = dL/da_l * act'(h_l) with h_l = act(z_l),
+// kept for the purpose.
 #pragma once
 
 #include <algorithm>
@@ -31,6 +36,7 @@
 #include <cmath>
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace handwritten {
@@ -56,15 +62,21 @@ struct shapes<T, Rows, std::index_sequence<L...>, S...> {
 };
 }  // namespace detail
 
-template <class T, std::size_t B, act Act, loss Loss, std::size_t... Sizes>
-struct mlp {
+template <bool Residual, class T, std::size_t B, act Act, loss Loss, std::size_t... Sizes>
+struct basic_mlp {
   static_assert(sizeof...(Sizes) >= 2, "need at least an input and an output size");
   static_assert(B >= 1, "batch must be non-empty");
 
+  using value_type = T;
+  static constexpr bool residual = Residual;
   static constexpr std::size_t layers = sizeof...(Sizes) - 1;
   static constexpr auto sizes = detail::dims<Sizes...>;
   static constexpr std::size_t in = sizes.front();
   static constexpr std::size_t out = sizes.back();
+
+  // Layer L is a residual block: a hidden layer after the first (a_L = a_{L-1} + act(z_L)).
+  template <std::size_t L>
+  static constexpr bool is_block = (Residual && L >= 1 && L + 1 < layers);
 
  private:
   using shapes = detail::shapes<T, B, std::make_index_sequence<layers>, Sizes...>;
@@ -106,6 +118,11 @@ struct mlp {
   // the last. d_[l] is dL/dz_l for the same layer.
   typename shapes::outputs a_{};
   typename shapes::outputs d_{};
+  // Residual only: h_[l] = act(z_l) of a block (act' is taken from it) and g_[l] = dL/da_l,
+  // which the skip of block l hands down to layer l-1 as well.
+  struct none {};
+  [[no_unique_address]] std::conditional_t<Residual, typename shapes::outputs, none> h_{};
+  [[no_unique_address]] std::conditional_t<Residual, typename shapes::outputs, none> g_{};
 
   // From this many rows on, dz_{L-1} = dz_L @ W^T is formed from a transposed copy of W
   // (see dense_backward_input). Where copying starts to pay depends on the shapes: with
@@ -216,10 +233,13 @@ struct mlp {
   //    sum_j dz[r][j] * wt[j][:], a unit-stride update like the forward pass;
   //  - for fewer rows, each dot product keeps P = 8 partial sums (s[u] over j = u mod P),
   //    one vector-wide accumulator, added up at the end.
-  template <std::size_t K, std::size_t N>
+  // Residual networks: with Skip, skip (dL/da_L of a block) is added to the sum, which is
+  // dL/da_{L-1}; with Keep that sum is also stored in gprev (for the block below).
+  template <std::size_t K, std::size_t N, bool Skip = false, bool Keep = false>
   static void dense_backward_input(T* __restrict dprev, T const* __restrict dz,
                                    T const* __restrict W, T const* __restrict aprev,
-                                   T* __restrict wt) {
+                                   T* __restrict wt, T const* __restrict skip = nullptr,
+                                   T* __restrict gprev = nullptr) {
     if constexpr (B >= transpose_from_rows) {
       for (std::size_t j = 0; j < N; ++j)
         for (std::size_t k = 0; k < K; ++k) wt[j * K + k] = W[k * N + j];
@@ -232,6 +252,10 @@ struct mlp {
           T const* const wtj = wt + j * K;
           for (std::size_t k = 0; k < K; ++k) dpr[k] += dzrj * wtj[k];
         }
+        if constexpr (Skip)
+          for (std::size_t k = 0; k < K; ++k) dpr[k] += skip[r * K + k];
+        if constexpr (Keep)
+          for (std::size_t k = 0; k < K; ++k) gprev[r * K + k] = dpr[k];
         T const* const apr = aprev + r * K;
         for (std::size_t k = 0; k < K; ++k) dpr[k] *= derivative(apr[k]);
       }
@@ -249,6 +273,8 @@ struct mlp {
           for (std::size_t j = N0; j < N; ++j) s[j - N0] += dzr[j] * Wk[j];
           T t = 0;
           for (std::size_t u = 0; u < P; ++u) t += s[u];
+          if constexpr (Skip) t += skip[r * K + k];
+          if constexpr (Keep) gprev[r * K + k] = t;
           dprev[r * K + k] = t * derivative(aprev[r * K + k]);
         }
       }
@@ -275,8 +301,19 @@ struct mlp {
 
   template <std::size_t L>
   void forward_layer(params const& p, input_type const& x) {
-    dense_forward<sizes[L], sizes[L + 1], (L + 1 < layers)>(
-        std::get<L>(a_).data(), input<L>(x), p.template W<L>().data(), p.template b<L>().data());
+    if constexpr (is_block<L>) {
+      static_assert(sizes[L] == sizes[L + 1], "a residual block must be square");
+      constexpr std::size_t n = B * sizes[L];
+      T* __restrict const h = std::get<L>(h_).data();
+      T* __restrict const a = std::get<L>(a_).data();
+      T const* __restrict const prev = input<L>(x);
+      dense_forward<sizes[L], sizes[L + 1], true>(h, prev, p.template W<L>().data(),
+                                                  p.template b<L>().data());
+      for (std::size_t i = 0; i < n; ++i) a[i] = prev[i] + h[i];
+    } else {
+      dense_forward<sizes[L], sizes[L + 1], (L + 1 < layers)>(
+          std::get<L>(a_).data(), input<L>(x), p.template W<L>().data(), p.template b<L>().data());
+    }
   }
 
   // Loss of the logits z; with Grad also writes dL/dz_last into dz.
@@ -295,10 +332,25 @@ struct mlp {
     T const* const dz = std::get<L>(d_).data();
     dense_backward_params<K, N>(g.template W<L>().data(), g.template b<L>().data(), input<L>(x),
                                 dz);
-    if constexpr (L > 0)
+    if constexpr (L > 0 && !Residual) {
       dense_backward_input<K, N>(std::get<L - 1>(d_).data(), dz, p.template W<L>().data(),
                                  std::get<L - 1>(a_).data(), wt_.data());
+    } else if constexpr (L > 0) {
+      // act' of layer L-1 from h if it is a block, else from its output; the skip of block L
+      // adds dL/da_L; block L-1 keeps dL/da_{L-1} for its own skip.
+      T const* const act_prev =
+          is_block<L - 1> ? std::get<L - 1>(h_).data() : std::get<L - 1>(a_).data();
+      T const* const skip = is_block<L> ? std::get<L>(g_).data() : nullptr;
+      dense_backward_input<K, N, is_block<L>, is_block<L - 1>>(
+          std::get<L - 1>(d_).data(), dz, p.template W<L>().data(), act_prev, wt_.data(), skip,
+          std::get<L - 1>(g_).data());
+    }
   }
 };
+
+template <class T, std::size_t B, act Act, loss Loss, std::size_t... Sizes>
+using mlp = basic_mlp<false, T, B, Act, Loss, Sizes...>;
+template <class T, std::size_t B, act Act, loss Loss, std::size_t... Sizes>
+using residual_mlp = basic_mlp<true, T, B, Act, Loss, Sizes...>;
 
 }  // namespace handwritten

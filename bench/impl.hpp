@@ -33,15 +33,33 @@ struct mlp_spec {
 class gradient_impl {
  public:
   virtual ~gradient_impl() = default;
+  /// Called before the check and before each timing run, outside the timed loop: puts the
+  /// implementation in the state a program that differentiates only this network would have
+  /// (ADOL-C: a location store of this network's size, see impl_adolc.cpp).
+  virtual void prepare() {}
   /// One full gradient (forward and reverse); returns the loss.
   virtual float gradient() = 0;
   /// The last gradient, in the spec's layout.
   virtual void read(std::vector<std::vector<float>>& dW, std::vector<std::vector<float>>& db) = 0;
 };
 
+/// The lesson's chain rule, L = sin(x^2)^2 (examples/chain_rule.cpp), at a fixed x.
+class chain_rule_impl {
+ public:
+  virtual ~chain_rule_impl() = default;
+  virtual void prepare() {}
+  /// L and dL/dx (forward and reverse); returns L.
+  virtual double gradient() = 0;
+  /// dL/dx of the last gradient().
+  virtual double derivative() const = 0;
+};
+
 // Defined by impl_torch.cpp and impl_adolc.cpp, which bench/CMakeLists.txt builds (and
 // then defines CTGRAD_BENCH_TORCH, CTGRAD_BENCH_ADOLC) only when it finds the library.
 std::unique_ptr<gradient_impl> make_libtorch(mlp_spec const& spec);
 std::unique_ptr<gradient_impl> make_adolc(mlp_spec const& spec, bool reuse_tape);
+/// libtorch in float, or in double with f64.
+std::unique_ptr<chain_rule_impl> make_libtorch_chain_rule(double x, bool f64);
+std::unique_ptr<chain_rule_impl> make_adolc_chain_rule(double x, bool reuse_tape);
 
 }  // namespace bench

@@ -85,11 +85,40 @@ class torch_mlp final : public gradient_impl {
   torch::Tensor x_, y_, labels_;
 };
 
+// L = sin(x^2)^2 on a 0-d tensor, as `x = torch.tensor(1.3, requires_grad=True);
+// L = torch.sin(x ** 2) ** 2; L.backward()` would run it.
+class torch_chain_rule final : public chain_rule_impl {
+ public:
+  torch_chain_rule(double x, bool f64)
+      : x_(torch::tensor(x, torch::TensorOptions().dtype(f64 ? torch::kFloat64 : torch::kFloat32))
+               .requires_grad_(true)),
+        f64_(f64) {
+    single_thread();
+  }
+
+  double gradient() override {
+    x_.mutable_grad() = torch::Tensor();
+    torch::Tensor L = torch::sin(x_.pow(2)).pow(2);
+    L.backward();
+    return f64_ ? L.item<double>() : L.item<float>();
+  }
+  double derivative() const override {
+    return f64_ ? x_.grad().item<double>() : x_.grad().item<float>();
+  }
+
+ private:
+  torch::Tensor x_;
+  bool f64_;
+};
 
 }  // namespace
 
 std::unique_ptr<gradient_impl> make_libtorch(mlp_spec const& spec) {
   return std::make_unique<torch_mlp>(spec);
+}
+
+std::unique_ptr<chain_rule_impl> make_libtorch_chain_rule(double x, bool f64) {
+  return std::make_unique<torch_chain_rule>(x, f64);
 }
 
 }  // namespace bench

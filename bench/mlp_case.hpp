@@ -11,7 +11,10 @@
 //   static constexpr X, Y        the input and target variables (batch-first)
 //   static constexpr loss        the ctgrad loss expression
 //   static constexpr Ws, bs      std::tuples of the weight and bias variables, layer order
-//   using reference = handwritten::mlp<float, B, act, loss, Sizes...>;
+//   using reference = handwritten::mlp<T, B, act, loss, Sizes...>;  (or residual_mlp)
+// T, float or double, is the reference's value type. libtorch and ADOL-C take part in the
+// float cases (ADOL-C computes in double anyway); a double case compares ctgrad, the
+// hand-written code, the tape and central differences.
 #pragma once
 
 #include "handwritten.hpp"
@@ -31,8 +34,18 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
+
+// A timed function that stays one symbol of its own: not inlined into the benchmark loop, and
+// (g++) not specialised for its caller, which g++'s IPA-SRA would otherwise do to the smallest
+// ones (passing a member's value instead of `this`). bench/code_size.py counts from it.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTGRAD_BENCH_TIMED __attribute__((noipa))
+#else
+#define CTGRAD_BENCH_TIMED __attribute__((noinline))
+#endif
 
 namespace bench {
 
@@ -45,10 +58,18 @@ struct check_result {
   std::size_t allocations;  // operator new calls in one gradient, after a first one
 };
 
+// Demangled names of the functions that compute one gradient per implementation (the roots
+// of bench/code_size.py's count), written by mlp.cpp for --symbols_out.
+struct root_symbol {
+  std::string impl, symbol;
+};
+
 struct case_entry {
   std::string name;
   std::function<std::vector<check_result>()> check;
-  std::function<void()> register_benchmarks;
+  // Registers every implementation; results are the check's (allocations go to a counter).
+  std::function<void(std::vector<check_result> const&)> register_benchmarks;
+  std::function<std::vector<root_symbol>()> symbols;
 };
 
 // Counted by bench/mlp.cpp's operator new.
@@ -61,6 +82,11 @@ inline constexpr std::size_t numerical_max_params = 10000;
 void add_small_cases(std::vector<case_entry>& cases);
 void add_64_cases(std::vector<case_entry>& cases);
 void add_784_cases(std::vector<case_entry>& cases);
+void add_residual_cases(std::vector<case_entry>& cases);
+void add_scalar_cases(std::vector<case_entry>& cases);
+
+// The demangled name of T (typeid), as nm -C and objdump -C print it.
+std::string demangled(char const* mangled);
 
 template <class TA, class TB>
 double relative_difference(TA const* a, TB const* b, std::size_t n) {
@@ -86,19 +112,51 @@ template <handwritten::act A> constexpr activation activation_of() {
   else return activation::tanh;
 }
 template <class R> struct reference_traits;
-template <class T, std::size_t B, handwritten::act A, handwritten::loss L, std::size_t... S>
-struct reference_traits<handwritten::mlp<T, B, A, L, S...>> {
+template <bool R, class T, std::size_t B, handwritten::act A, handwritten::loss L, std::size_t... S>
+struct reference_traits<handwritten::basic_mlp<R, T, B, A, L, S...>> {
   static constexpr handwritten::act act = A;
   static constexpr handwritten::loss loss = L;
 };
 
+template <class T>
+constexpr double check_tolerance = std::is_same_v<T, float> ? 1e-4 : 1e-10;
+
+// The loop every implementation is timed with: the loss escapes, and the memory clobber
+// makes the gradients written in this iteration observable, so neither is optimised away.
+template <class F> void time_loop(benchmark::State& state, F&& f) {
+  for (auto _ : state) {
+    auto loss = f();
+    benchmark::DoNotOptimize(loss);
+    benchmark::ClobberMemory();
+  }
+}
+
+// Registers name/impl: prepare() (not timed), then f timed, with counters for
+// bench/report.py: parameters, allocations per gradient and the difference the check found.
+template <class F, class P>
+void register_one(std::string const& name, check_result const& r, std::size_t params, F f,
+                  P prepare) {
+  benchmark::RegisterBenchmark((name + "/" + r.impl).c_str(),
+                               [f, prepare, r, params](benchmark::State& s) {
+                                 prepare();
+                                 time_loop(s, f);
+                                 s.counters["params"] = static_cast<double>(params);
+                                 s.counters["allocations"] = static_cast<double>(r.allocations);
+                                 s.counters["check_rel_diff"] = r.grad_rel;
+                               });
+}
+template <class F>
+void register_one(std::string const& name, check_result const& r, std::size_t params, F f) {
+  register_one(name, r, params, f, [] {});
+}
+
 template <class Net> class mlp_case {
  public:
-  using T = float;
+  using reference_t = typename Net::reference;
+  using T = typename reference_t::value_type;
   using net_t = std::remove_cv_t<decltype(Net::loss)>;
   using set_t = ctgrad::param_set<T, net_t>;
   using dset_t = ctgrad::param_set<double, net_t>;
-  using reference_t = typename Net::reference;
   using x_t = ctgrad::tensor<T, ctgrad::shape_of_t<std::remove_cv_t<decltype(Net::X)>>>;
   using y_t = ctgrad::tensor<T, ctgrad::shape_of_t<std::remove_cv_t<decltype(Net::Y)>>>;
   static constexpr std::size_t layers = reference_t::layers;
@@ -106,6 +164,8 @@ template <class Net> class mlp_case {
   static constexpr std::size_t outputs = y_t::shape_type::dims[1];
   static constexpr handwritten::act act = reference_traits<reference_t>::act;
   static constexpr handwritten::loss loss_kind = reference_traits<reference_t>::loss;
+  static constexpr bool residual = reference_t::residual;
+  static constexpr double tolerance = check_tolerance<T>;
   static constexpr bool numerical = set_t::scalar_count <= numerical_max_params;
 
   // Both descriptions must hold the same number of scalars, or the copy below misses some.
@@ -138,27 +198,35 @@ template <class Net> class mlp_case {
     train_copy(dparams_, params_);
     for (std::size_t i = 0; i < x_.size; ++i) dx_.data[i] = x_.data[i];
     for (std::size_t i = 0; i < y_.size; ++i) dy_.data[i] = y_.data[i];
-    mlp_spec const sp = spec();
+    if constexpr (std::is_same_v<T, float>) {
+      mlp_spec const sp = spec();
 #ifdef CTGRAD_BENCH_TORCH
-    externals_.emplace_back("libtorch", make_libtorch(sp));
+      externals_.emplace_back("libtorch", make_libtorch(sp));
 #endif
 #ifdef CTGRAD_BENCH_ADOLC
-    externals_.emplace_back("adolc_retape", make_adolc(sp, false));
-    externals_.emplace_back("adolc_reuse", make_adolc(sp, true));
+      externals_.emplace_back("adolc_retape", make_adolc(sp, false));
+      externals_.emplace_back("adolc_reuse", make_adolc(sp, true));
 #endif
-    (void)sp;
+      (void)sp;
+    }
   }
 
-  T run_ctgrad() { return ctgrad::grad_into(Net::loss, grads_, params_, Net::X = x_, Net::Y = y_); }
-  T run_handwritten() { return ref_.grad(ref_params_, x_.data, y_.data, ref_grads_); }
-  T run_forward_only() { return ref_.forward(ref_params_, x_.data, y_.data); }
+  // Each is one symbol (CTGRAD_BENCH_TIMED), whose code and what it calls bench/code_size.py
+  // counts. The call costs every implementation the same.
+  CTGRAD_BENCH_TIMED T run_ctgrad() {
+    return ctgrad::grad_into(Net::loss, grads_, params_, Net::X = x_, Net::Y = y_);
+  }
+  CTGRAD_BENCH_TIMED T run_handwritten() {
+    return ref_.grad(ref_params_, x_.data, y_.data, ref_grads_);
+  }
+  CTGRAD_BENCH_TIMED T run_forward_only() { return ref_.forward(ref_params_, x_.data, y_.data); }
 
   // The network recorded on the tape and run backwards, as a dynamic-graph user would:
   // a cleared tape (buffers kept), every operation recorded while it runs.
-  T run_tape() { return tape_pass<false>(); }
+  CTGRAD_BENCH_TIMED T run_tape() { return tape_pass<false>(); }
 
   // Central differences over every parameter: 2P forward passes (ctgrad's eval, double).
-  double run_numerical() {
+  CTGRAD_BENCH_TIMED double run_numerical() {
     double const h = 1e-4;
     double last = 0;
     std::size_t i = 0;
@@ -177,7 +245,8 @@ template <class Net> class mlp_case {
     return last;
   }
 
-  T run_external(std::size_t k) { return externals_[k].second->gradient(); }
+  T run_external(std::size_t k) { return static_cast<T>(externals_[k].second->gradient()); }
+  void prepare_external(std::size_t k) { externals_[k].second->prepare(); }
   std::size_t external_count() const { return externals_.size(); }
   std::string const& external_name(std::size_t k) const { return externals_[k].first; }
 
@@ -208,19 +277,22 @@ template <class Net> class mlp_case {
       }(std::make_index_sequence<layers>{});
       return worst;
     };
+    out.push_back({"ctgrad", 0, 0, 0, allocations([&] { run_ctgrad(); })});
     {
       T const lh = run_handwritten();
       double const g = compare([&](std::size_t l, bool w) { return hw_grad(l, w); });
-      out.push_back({"handwritten", g, relative(la, lh), 1e-4,
+      out.push_back({"handwritten", g, relative(la, lh), tolerance,
                      allocations([&] { run_handwritten(); })});
     }
-    out.push_back({"ctgrad", 0, 0, 0, allocations([&] { run_ctgrad(); })});
+    out.push_back({"forward_only", 0, relative(la, run_forward_only()), tolerance,
+                   allocations([&] { run_forward_only(); })});
     {
       T const lt = tape_pass<true>();
       double const g = compare([&](std::size_t l, bool w) { return tape_grads_[2 * l + !w](); });
-      out.push_back({"tape", g, relative(la, lt), 1e-4, allocations([&] { run_tape(); })});
+      out.push_back({"tape", g, relative(la, lt), tolerance, allocations([&] { run_tape(); })});
     }
     for (std::size_t k = 0; k < externals_.size(); ++k) {
+      prepare_external(k);
       T const le = run_external(k);
       std::vector<std::vector<float>> dW, db;
       externals_[k].second->read(dW, db);
@@ -254,6 +326,7 @@ template <class Net> class mlp_case {
     mlp_spec s;
     s.sizes.assign(reference_t::sizes.begin(), reference_t::sizes.end());
     s.batch = batch;
+    s.residual = residual;
     s.act = activation_of<act>();
     s.loss = loss_kind == handwritten::loss::mse ? loss_kind::mse
                                                  : loss_kind::softmax_cross_entropy;
@@ -294,6 +367,9 @@ template <class Net> class mlp_case {
     auto const z = dense(h, w, b);
     if constexpr (L + 1 == layers) {
       return z;
+    } else if constexpr (reference_t::template is_block<L>) {
+      static_assert(act == handwritten::act::relu, "residual cases are ReLU");
+      return tape_layer<L + 1, Keep>(h + relu(z));
     } else if constexpr (act == handwritten::act::relu) {
       return tape_layer<L + 1, Keep>(relu(z));
     } else if constexpr (act == handwritten::act::sigmoid) {
@@ -343,37 +419,39 @@ template <class Net> class mlp_case {
   std::vector<std::pair<std::string, std::unique_ptr<gradient_impl>>> externals_;
 };
 
-// The loop every implementation is timed with: the loss escapes, and the memory clobber
-// makes the gradients written in this iteration observable, so neither is optimised away.
-template <class F> void time_loop(benchmark::State& state, F&& f) {
-  for (auto _ : state) {
-    auto loss = f();
-    benchmark::DoNotOptimize(loss);
-    benchmark::ClobberMemory();
-  }
-}
-
 // Adds the case `name`; its implementations are registered next to each other.
 template <class Net>
 void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_hot_targets) {
+  using case_t = mlp_case<Net>;
   // Shared with the benchmark closures; on the heap because the largest sets are ~400 KB.
-  auto c = std::make_shared<mlp_case<Net>>(one_hot_targets);
-  auto register_benchmarks = [c, name] {
-    auto add = [&](std::string const& impl, auto run) {
-      benchmark::RegisterBenchmark((name + "/" + impl).c_str(), [c, run](benchmark::State& s) {
-        time_loop(s, [&] { return run(*c); });
-      });
-    };
-    add("ctgrad", [](mlp_case<Net>& m) { return m.run_ctgrad(); });
-    add("handwritten", [](mlp_case<Net>& m) { return m.run_handwritten(); });
-    add("forward_only", [](mlp_case<Net>& m) { return m.run_forward_only(); });
-    add("tape", [](mlp_case<Net>& m) { return m.run_tape(); });
-    for (std::size_t k = 0; k < c->external_count(); ++k)
-      add(c->external_name(k), [k](mlp_case<Net>& m) { return m.run_external(k); });
-    if constexpr (mlp_case<Net>::numerical)
-      add("numerical", [](mlp_case<Net>& m) { return m.run_numerical(); });
+  auto c = std::make_shared<case_t>(one_hot_targets);
+  // In the order of the check: ctgrad, handwritten, forward_only, tape, externals, numerical.
+  auto register_benchmarks = [c, name](std::vector<check_result> const& checks) {
+    std::size_t const P = case_t::set_t::scalar_count;
+    for (auto const& r : checks) {
+      if (r.impl == "ctgrad") register_one(name, r, P, [c] { return c->run_ctgrad(); });
+      if (r.impl == "handwritten") register_one(name, r, P, [c] { return c->run_handwritten(); });
+      if (r.impl == "forward_only") register_one(name, r, P, [c] { return c->run_forward_only(); });
+      if (r.impl == "tape") register_one(name, r, P, [c] { return c->run_tape(); });
+      if (r.impl == "numerical") register_one(name, r, P, [c] { return c->run_numerical(); });
+      for (std::size_t k = 0; k < c->external_count(); ++k)
+        if (r.impl == c->external_name(k))
+          register_one(name, r, P, [c, k] { return c->run_external(k); },
+                       [c, k] { c->prepare_external(k); });
+    }
   };
-  cases.push_back({name, [c] { return c->check(); }, register_benchmarks});
+  auto symbols = [] {
+    std::string const cls = demangled(typeid(case_t).name());
+    std::vector<root_symbol> out;
+    for (char const* impl : {"ctgrad", "handwritten", "forward_only", "tape", "numerical"})
+      out.push_back({impl, cls + "::run_" + impl + "()"});
+    // Reached through gradient_impl's virtual gradient() (impl_torch.cpp, impl_adolc.cpp).
+    out.push_back({"libtorch", "bench::(anonymous namespace)::torch_mlp::gradient()"});
+    out.push_back({"adolc_retape", "bench::(anonymous namespace)::adolc_mlp::gradient()"});
+    out.push_back({"adolc_reuse", "bench::(anonymous namespace)::adolc_mlp::gradient()"});
+    return out;
+  };
+  cases.push_back({name, [c] { return c->check(); }, register_benchmarks, symbols});
 }
 
 }  // namespace bench

@@ -3,19 +3,27 @@
 """Summarises a benchmark run and compile-time measurements as markdown and JSON.
 
     report.py --benchmarks BENCH.json --compile COMPILE.tsv --md OUT.md --json OUT.json
-              [--train TRAIN.json] [--header LINE]...
+              [--train TRAIN.json] [--code-size CODE.tsv] [--plot OUT.png] [--header LINE]...
 
 BENCH.json is Google Benchmark's JSON output of ctgrad_bench_mlp (names "case/impl");
 TRAIN.json that of ctgrad_bench_train (names "case/impl/...", one iteration = one SGD step of
 a batch, facts about the run in its context: data, steps per run, the check, libtorch);
 COMPILE.tsv has one tab-separated line per compile: depth, compiler, seconds, peak RSS KB,
 object bytes ("-" if the compile failed), the first error line (empty unless it failed).
+CODE.tsv is bench/code_size.py's output (case, impl, bytes, functions, shared-library
+functions, libraries). OUT.png (gnuplot, when installed) plots ns per gradient against the
+number of parameters, one series per implementation, float cases, batch 1 and batch 32 side
+by side.
 The markdown goes to stdout and to OUT.md; OUT.json is a list of records.
 """
 import argparse
 import json
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 REFERENCE = "handwritten"
@@ -23,13 +31,26 @@ TRAIN_BATCH = 32  # samples per step in ctgrad_bench_train (bench/train_case.hpp
 TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
 
+IMPLS = ["ctgrad", "handwritten", "forward_only", "tape", "libtorch", "adolc_retape",
+         "adolc_reuse", "numerical"]
+COUNTERS = ("params", "allocations", "check_rel_diff")
+COLORS = ["#d62728", "#1f77b4", "#7f7f7f", "#ff7f0e", "#9467bd", "#2ca02c", "#17becf",
+          "#000000"]
+
+
+def value_type(case):
+    return "double" if case.endswith("_f64") else "float"
+
+
 def runtimes(path):
-    """[(case, impl, median ns, cv or None)] in registration order."""
+    """([(case, impl, median ns, cv or None)] in registration order, {name: counters})."""
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
-    medians, cvs, samples, index = {}, {}, {}, {}
+    medians, cvs, samples, index, counters = {}, {}, {}, {}, {}
     for b in data["benchmarks"]:
         name = b.get("run_name", b["name"])
+        if b.get("run_type") != "aggregate" or b.get("aggregate_name") == "median":
+            counters.setdefault(name, {k: b[k] for k in COUNTERS if k in b})
         # Random interleaving shuffles the output; the family index is the registration order.
         index.setdefault(name, (b.get("family_index", len(index)),
                                 b.get("per_family_instance_index", 0)))
@@ -49,7 +70,68 @@ def runtimes(path):
         if ns is None:
             ns = statistics.median(samples[name])
         rows.append((case, impl, ns, cvs.get(name)))
-    return rows
+    return rows, counters
+
+
+def pivot(title, intro, cases, cell, impls):
+    """A markdown table: one row per case, one column per implementation."""
+    md = ["", title, ""] + intro + ["", "| case | " + " | ".join(impls) + " |",
+                                    "| --- |" + " ---: |" * len(impls)]
+    for case in cases:
+        md.append(f"| {case} | " + " | ".join(cell(case, impl) for impl in impls) + " |")
+    return md
+
+
+def code_sizes(path):
+    """{(case, impl): (bytes, functions, shared-library functions, libraries)}."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                case, impl, size, funcs, plt, libs = line.rstrip("\n").split("\t")
+                out[(case, impl)] = (int(size), int(funcs), int(plt), libs)
+    return out
+
+
+def plot(run, counters, path):
+    """ns per gradient against parameters, float cases; gnuplot, if installed."""
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        return "plot: not drawn (gnuplot is not installed; Debian: gnuplot-nox)"
+    series = {}
+    for case, impl, ns, _ in run:
+        params = counters.get(f"{case}/{impl}", {}).get("params")
+        if value_type(case) != "float" or not params:
+            continue
+        panel = 32 if case.endswith("_b32") else 1
+        series.setdefault((panel, impl), []).append((params, ns, case))
+    impls = [i for i in IMPLS if any(k[1] == i for k in series)]
+    with tempfile.TemporaryDirectory() as tmp:
+        cmds = [f"set terminal pngcairo size 1400,600 font ',10'",
+                f"set output '{path}'", "set multiplot layout 1,2",
+                "set logscale xy", "set format x '10^{%L}'", "set format y '10^{%L}'",
+                "set xlabel 'parameters'", "set ylabel 'ns per gradient (median)'",
+                "set grid", "set key top left font ',9'"]
+        for panel, title in ((1, "batch 1 (chain rule: 1 parameter)"), (32, "batch 32")):
+            plots = []
+            for k, impl in enumerate(impls):
+                pts = sorted(series.get((panel, impl), []))
+                if not pts:
+                    continue
+                data = os.path.join(tmp, f"{panel}_{impl}.dat")
+                with open(data, "w", encoding="utf-8") as f:
+                    f.writelines(f"{p} {ns} {case}\n" for p, ns, case in pts)
+                plots.append(f"'{data}' using 1:2 with linespoints lw 2 pt {k + 4} ps 1.3 "
+                             f"lc rgb '{COLORS[k % len(COLORS)]}' title '{impl}' noenhanced")
+            cmds += [f"set title '{title}, float'", "plot " + ", ".join(plots)]
+        cmds.append("unset multiplot")
+        script = os.path.join(tmp, "plot.gp")
+        with open(script, "w", encoding="utf-8") as f:
+            f.write("\n".join(cmds) + "\n")
+        result = subprocess.run([gnuplot, script], capture_output=True, text=True)
+        if result.returncode != 0:
+            return f"plot: gnuplot failed: {result.stderr.strip()[:300]}"
+    return None
 
 
 def training(path):
@@ -170,10 +252,12 @@ def main():
     ap.add_argument("--md", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--train")
+    ap.add_argument("--code-size")
+    ap.add_argument("--plot")
     ap.add_argument("--header", action="append", default=[])
     args = ap.parse_args()
 
-    run = runtimes(args.benchmarks)
+    run, counters = runtimes(args.benchmarks)
     reference = {case: ns for case, impl, ns, _ in run if impl == REFERENCE}
     ctgrad_ns = {case: ns for case, impl, ns, _ in run if impl == "ctgrad"}
     comp = compile_times(args.compile)
@@ -184,20 +268,61 @@ def main():
     records = []
     md = ["# ctgrad benchmarks", ""]
     md += [f"- {h}" for h in args.header]
-    md += ["", "## Run time (float, one gradient evaluation)", "",
-           "Every implementation's gradient was checked against ctgrad's before timing "
-           "(ctgrad_bench_mlp prints the differences and the allocations per gradient).", "",
+    md += ["", "## Run time (one gradient evaluation)", "",
+           "Loss and gradient of every parameter, float unless the case ends in `_f64`. Every "
+           "implementation's gradient was checked against ctgrad's before timing.", "",
            "| case | impl | median ns | ratio to handwritten | impl ÷ ctgrad |",
            "| --- | --- | ---: | ---: | ---: |"]
+    sizes = code_sizes(args.code_size) if args.code_size else {}
     for case, impl, ns, cv in run:
         ratio = ns / reference[case] if case in reference else None
         vs_ctgrad = ns / ctgrad_ns[case] if case in ctgrad_ns else None
         md.append(f"| {case} | {impl} | {ns:,.1f} | {fmt(ratio)} | {fmt(vs_ctgrad)} |")
-        rec = {"case": case, "impl": impl, "ns": ns, "ratio_to_handwritten": ratio,
-               "ratio_to_ctgrad": vs_ctgrad}
+        rec = {"case": case, "impl": impl, "type": value_type(case), "ns": ns,
+               "ratio_to_handwritten": ratio, "ratio_to_ctgrad": vs_ctgrad}
+        c = counters.get(f"{case}/{impl}", {})
+        for k in COUNTERS:
+            if k in c:
+                rec[k] = int(c[k]) if k != "check_rel_diff" else c[k]
+        if (case, impl) in sizes:
+            rec["code_bytes"] = sizes[(case, impl)][0]
         if cv is not None:
             rec["cv"] = cv
         records.append(rec)
+
+    cases = list(dict.fromkeys(case for case, *_ in run))
+    timed = {(case, impl) for case, impl, *_ in run}
+    impls = [i for i in IMPLS if any(i == impl for _, impl in timed)]
+
+    def allocs(case, impl):
+        n = counters.get(f"{case}/{impl}", {}).get("allocations")
+        return "" if n is None else f"{n:.0f}"
+    md += pivot("## Heap allocations per gradient",
+                ["`operator new` calls in one gradient, after a first one (buffers kept "
+                 "between calls are not counted again); ADOL-C allocates with `malloc`, "
+                 "which this count does not see."], cases, allocs, impls)
+    if sizes:
+        def code(case, impl):
+            if (case, impl) not in timed or (case, impl) not in sizes:
+                return ""
+            return f"{sizes[(case, impl)][0] / 1024:.1f}"
+        libs = {}
+        for (case, impl), (_, _, _, used) in sizes.items():
+            for lib in filter(None, used.split(",")):
+                name, size = lib.split(":")
+                libs.setdefault(name, int(size))
+        lib_note = "; ".join(f"{n} {b / 2**20:.1f} MB" for n, b in sorted(libs.items()))
+        md += pivot("## Code size (KB of machine code per implementation and case)",
+                    ["The function that computes one gradient and every function of the "
+                     "benchmark binary it reaches (calls, jumps, addresses taken), from "
+                     "`objdump -d` and `nm -S` (bench/code_size.py). Code in shared libraries "
+                     f"is not counted: libtorch and ADOL-C run in theirs ({lib_note})."],
+                    cases, code, impls)
+    if args.plot:
+        problem = plot(run, counters, args.plot)
+        md += ["", "## ns per gradient against parameters", ""]
+        md.append(problem or f"![ns per gradient against parameters]"
+                             f"({os.path.basename(args.plot)})")
 
     if args.train:
         md += training_section(args.train, records)
