@@ -1,4 +1,5 @@
-// expect: ctgrad::grad\(loss, \.\.\.\): the gradient set names a variable that is not in the network
+// expect: ctgrad::grad_into\(loss, grads, \.\.\.\): grads names a variable that is not in the network
+// within: name<'W', '3'>, (ctgrad::)?shape<2, 2>
 // SPDX-License-Identifier: BSL-1.0
 // Asking for the gradient of a parameter the network does not use.
 #include <ctgrad/ctgrad.hpp>

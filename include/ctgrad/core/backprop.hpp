@@ -21,6 +21,7 @@
 #include <array>
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 
 namespace ctgrad {
 
@@ -33,9 +34,13 @@ template <class Node, class T> struct capture_into {
 /// It is read from the cache the reverse sweep uses anyway, so it costs one copy.
 template <Expression Node, class T, class S>
 constexpr capture_into<Node, T> capture(Node, tensor<T, S>& out) {
-  static_assert(__is_same(S, shape_of_t<Node>),
-                "ctgrad::capture(e, out): out must have the shape of e");
-  return {&out};
+  if constexpr (!same_shape_v<S, shape_of_t<Node>>) {
+    static_assert(same_shape_v<S, shape_of_t<Node>>,
+                  "ctgrad::capture(e, out): out must have the shape of e");
+    return {nullptr};  // one error, not a failed conversion after it
+  } else {
+    return {&out};
+  }
 }
 
 namespace detail {
@@ -251,10 +256,37 @@ constexpr T backprop(var_set<T, Wanted...>& grads, source_table<T, Sources...> c
   return val[root][0];
 }
 
-template <class Var, class Order> constexpr bool require_in_network() {
-  static_assert(contains_v<Order, Var>,
-                "ctgrad::grad(loss, ...): the gradient set names a variable that is not in the "
-                "network (the variable is named in this message's condition)");
+// Which call the user wrote, for the messages.
+enum class grad_api { grad, grad_into };
+
+// The first of Vars that is not in Order (void if none).
+template <class Order, class... Vars>
+struct first_missing {
+  using type = void;
+};
+template <class Order, class Var, class... Vars>
+struct first_missing<Order, Var, Vars...> {
+  using type = typename std::conditional_t<contains_v<Order, Var>, first_missing<Order, Vars...>,
+                                           std::type_identity<Var>>::type;
+};
+
+// The condition names only the variable (its name and shape), not the whole network, so the
+// compiler's note is short; one error for the first such variable, not one per variable.
+template <class Var, bool InNetwork>
+inline constexpr bool variable_in_network_v = InNetwork;
+template <grad_api Api, class Var>
+constexpr bool require_in_network() {
+  if constexpr (Api == grad_api::grad) {
+    static_assert(variable_in_network_v<Var, false>,
+                  "ctgrad::grad(loss, params, ...): params names a variable that is not in the "
+                  "network (is it another network's parameter set?); the variable, its name and "
+                  "shape, is in this message's condition");
+  } else {
+    static_assert(variable_in_network_v<Var, false>,
+                  "ctgrad::grad_into(loss, grads, ...): grads names a variable that is not in the "
+                  "network (a variable is its name and its shape); the variable is in this "
+                  "message's condition");
+  }
   return true;
 }
 
@@ -262,7 +294,7 @@ template <class Var, class Order> constexpr bool require_in_network() {
 
 namespace detail {
 // grad_into's checks, then the sweep; Captured is void or the node capture() asked for.
-template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+template <class Loss, class Captured, grad_api Api, class T, class... Wanted, class... Sources>
 constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
                               Sources const&... sources) {
   using order = topological_order_t<Loss>;
@@ -276,8 +308,7 @@ constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
                   "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
     return T{};
   } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
-    bool const reported[] = {require_in_network<std::remove_cv_t<Wanted>, order>()..., true};
-    (void)reported;
+    require_in_network<Api, typename first_missing<order, std::remove_cv_t<Wanted>...>::type>();
     return T{};
   } else if constexpr (!bound_check<vars, Sources...>::ok) {
     bound_check<vars, Sources...>::require();
@@ -303,7 +334,8 @@ constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
 /// reverse pass, no heap. Every gradient tensor is overwritten, not added to.
 template <Expression Loss, class T, class... Wanted, class... Sources>
 constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
-  return detail::checked_grad_into<Loss, void>(grads, static_cast<T*>(nullptr), sources...);
+  return detail::checked_grad_into<Loss, void, detail::grad_api::grad_into>(
+      grads, static_cast<T*>(nullptr), sources...);
 }
 
 /// grad_into, and the forward value of a subexpression copied out of the same pass:
@@ -311,16 +343,18 @@ constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sour
 template <Expression Loss, class T, class... Wanted, class Node, class... Sources>
 constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, capture_into<Node, T> c,
                       Sources const&... sources) {
-  return detail::checked_grad_into<Loss, Node>(grads, c.out->data.data(), sources...);
+  return detail::checked_grad_into<Loss, Node, detail::grad_api::grad_into>(
+      grads, c.out->data.data(), sources...);
 }
 
 /// The gradient of loss with respect to every variable of the set wrt (typically the
 /// network's parameter set, also a source of their values), as a set of the same type.
 template <Expression Loss, class T, class... Vars, class... Sources>
-constexpr var_set<T, Vars...> grad(Loss loss, var_set<T, Vars...> const& wrt,
+constexpr var_set<T, Vars...> grad(Loss, var_set<T, Vars...> const& wrt,
                                    Sources const&... sources) {
   var_set<T, Vars...> grads{};
-  grad_into(loss, grads, wrt, sources...);
+  detail::checked_grad_into<Loss, void, detail::grad_api::grad>(grads, static_cast<T*>(nullptr),
+                                                                wrt, sources...);
   return grads;
 }
 

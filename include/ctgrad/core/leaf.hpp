@@ -45,7 +45,7 @@ template <class Name, class Shape, class Role> struct var_node : node<> {
   }
   /// `X = t` binds a tensor by pointer (no copy): t must outlive the call it is passed to.
   template <class T, class S> constexpr auto operator=(tensor<T, S> const& t) const {
-    static_assert(__is_same(S, Shape),
+    static_assert(same_shape_v<S, Shape>,
                   "ctgrad: binding x = t: the tensor's shape must equal the variable's shape");
     return binding<var_node, tensor<T, S> const*>{&t};
   }

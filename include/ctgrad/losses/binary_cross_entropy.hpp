@@ -51,7 +51,7 @@ template <class Z, class A, class Y> struct sigmoid_binary_cross_entropy_node : 
 /// -mean(y log a + (1 - y) log(1 - a)); binary_cross_entropy(sigmoid(z), y) is fused.
 template <Expression A, Expression Y> constexpr auto binary_cross_entropy(A a, Y y) {
   if constexpr (!__is_same(shape_of_t<A>, shape_of_t<Y>)) {
-    static_assert(__is_same(shape_of_t<A>, shape_of_t<Y>),
+    static_assert(same_shape_v<shape_of_t<A>, shape_of_t<Y>>,
                   "ctgrad::binary_cross_entropy(a, y): the shapes must be equal");
     return invalid_expression{};
   } else if constexpr (is_sigmoid_v<A>) {

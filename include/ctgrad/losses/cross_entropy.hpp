@@ -60,7 +60,7 @@ template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z,
 template <Expression P, Expression Y> constexpr auto cross_entropy(P p, Y y) {
   using S = shape_of_t<P>;
   if constexpr (!__is_same(S, shape_of_t<Y>) || S::rank == 0 || S::rank > 2) {
-    static_assert(__is_same(S, shape_of_t<Y>) && S::rank >= 1 && S::rank <= 2,
+    static_assert(same_shape_v<S, shape_of_t<Y>> && S::rank >= 1 && S::rank <= 2,
                   "ctgrad::cross_entropy(p, y): p and y must have the same shape, a vector [C] "
                   "or a batch [B, C]");
     return invalid_expression{};

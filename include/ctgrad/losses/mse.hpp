@@ -14,8 +14,8 @@ namespace ctgrad {
 
 /// mean((prediction - target)^2) over all elements.
 template <Expression A, Expression Y> constexpr auto mse(A a, Y y) {
-  if constexpr (!__is_same(shape_of_t<A>, shape_of_t<Y>)) {
-    static_assert(__is_same(shape_of_t<A>, shape_of_t<Y>),
+  if constexpr (!same_shape_v<shape_of_t<A>, shape_of_t<Y>>) {
+    static_assert(same_shape_v<shape_of_t<A>, shape_of_t<Y>>,
                   "ctgrad::mse(prediction, target): the shapes must be equal");
     return invalid_expression{};
   } else {

@@ -33,7 +33,25 @@ template <class Set> class adam {
   explicit adam(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
-  void step(Set& params, Set const& grads) {
+  template <class Params, class Grads>
+  void step(Params& params, Grads const& grads) {
+    // A template, so that a set of another network is named in one sentence instead of a
+    // failed conversion between two set types.
+    if constexpr (!__is_same(Params, Set)) {
+      static_assert(__is_same(Params, Set),
+                    "ctgrad::optim::adam::step(params, grads): params must be the parameter set "
+                    "the optimiser was made for (optim::adam<decltype(params)>)");
+    } else if constexpr (!__is_same(Grads, Set)) {
+      static_assert(__is_same(Grads, Set),
+                    "ctgrad::optim::adam::step(params, grads): grads must be a gradient set of the "
+                    "optimiser's network, of the same type as its parameter set");
+    } else {
+      update(params, grads);
+    }
+  }
+
+ private:
+  void update(Set& params, Set const& grads) {
     using T = value_type;
     ++t_;
     T const lr = opt_.lr, b1 = opt_.beta1, b2 = opt_.beta2, eps = opt_.eps;
@@ -56,6 +74,7 @@ template <class Set> class adam {
         params, grads, m_, v_);
   }
 
+ public:
   value_type& lr() { return opt_.lr; }
   long steps() const { return t_; }
   Set const& first_moment() const { return m_; }

@@ -28,7 +28,25 @@ template <class Set> class sgd {
   constexpr explicit sgd(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
-  constexpr void step(Set& params, Set const& grads) {
+  template <class Params, class Grads>
+  constexpr void step(Params& params, Grads const& grads) {
+    // A template, so that a set of another network is named in one sentence instead of a
+    // failed conversion between two set types.
+    if constexpr (!__is_same(Params, Set)) {
+      static_assert(__is_same(Params, Set),
+                    "ctgrad::optim::sgd::step(params, grads): params must be the parameter set "
+                    "the optimiser was made for (optim::sgd<decltype(params)>)");
+    } else if constexpr (!__is_same(Grads, Set)) {
+      static_assert(__is_same(Grads, Set),
+                    "ctgrad::optim::sgd::step(params, grads): grads must be a gradient set of the "
+                    "optimiser's network, of the same type as its parameter set");
+    } else {
+      update(params, grads);
+    }
+  }
+
+ private:
+  constexpr void update(Set& params, Set const& grads) {
     value_type const lr = opt_.lr, mu = opt_.momentum, wd = opt_.weight_decay;
     // Three loops, not one with the branches inside: clang 14 does not unswitch them and
     // ran the plain step 12x slower (95 us against 8 us for 784-128-10).
@@ -53,6 +71,7 @@ template <class Set> class sgd {
     }
   }
 
+ public:
   /// The learning rate, for schedules: opt.lr() = schedule(epoch).
   constexpr value_type& lr() { return opt_.lr; }
   constexpr Set const& velocity() const { return velocity_; }

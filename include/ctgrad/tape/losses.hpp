@@ -96,7 +96,7 @@ template <class T, class S> void mse_backward(recorder<T>& t, record_t<T> const&
 template <class T, class S, class SY>
 var<T, shape<>> cross_entropy(var<T, S> const& p, var<T, SY> const& y) {
   if constexpr (!__is_same(S, SY) || S::rank == 0 || S::rank > 2) {
-    static_assert(__is_same(S, SY) && S::rank >= 1 && S::rank <= 2,
+    static_assert(same_shape_v<S, SY> && S::rank >= 1 && S::rank <= 2,
                   "ctgrad::tape::cross_entropy(p, y): p and y must have the same shape, a vector "
                   "[C] or a batch [B, C]");
     return {};
@@ -133,7 +133,7 @@ var<T, shape<>> softmax_cross_entropy(var<T, S> const& z, var<T, SY> const& y) {
 /// mean((a - y)^2) over all elements.
 template <class T, class S, class SY> var<T, shape<>> mse(var<T, S> const& a, var<T, SY> const& y) {
   if constexpr (!__is_same(S, SY)) {
-    static_assert(__is_same(S, SY),
+    static_assert(same_shape_v<S, SY>,
                   "ctgrad::tape::mse(prediction, target): the shapes must be equal");
     return {};
   } else {

@@ -107,17 +107,28 @@ struct task {
 };
 
 namespace detail {
+// The task's checks, in order; only the first that fails is reported (one error, not one
+// per consequence: a batch mismatch also makes the output's shape differ from Y's).
 template <class XVar, class YVar, class Loss>
 constexpr bool check_task() {
   using sx = shape_of_t<XVar>;
   using sy = shape_of_t<YVar>;
-  static_assert(
-      is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> && !is_param_v<YVar>,
-      "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
-  static_assert(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0],
-                "ctgrad::train task: X and Y must be batches [B, n] with the same B");
-  static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::train task: the loss must be a scalar");
-  return true;
+  if constexpr (!(is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> &&
+                  !is_param_v<YVar>)) {
+    static_assert(
+        is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> && !is_param_v<YVar>,
+        "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
+    return false;
+  } else if constexpr (!(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0])) {
+    static_assert(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0],
+                  "ctgrad::train task: X and Y must be batches [B, n] with the same B");
+    return false;
+  } else if constexpr (shape_of_t<Loss>::rank != 0) {
+    static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::train task: the loss must be a scalar");
+    return false;
+  } else {
+    return true;
+  }
 }
 }  // namespace detail
 
@@ -126,22 +137,27 @@ constexpr bool check_task() {
 template <Expression XVar, Expression YVar, Expression Loss, Expression Output>
 constexpr task<XVar, YVar, Loss, Output> classifier(XVar, YVar, Loss, Output,
                                                     double threshold = 0.5) {
-  static_assert(detail::check_task<XVar, YVar, Loss>());
   using so = shape_of_t<Output>;
   using sy = shape_of_t<YVar>;
-  static_assert(so::rank == 2 && so::dims[0] == sy::dims[0] && so::dims[1] == sy::dims[1],
-                "ctgrad::train::classifier(X, Y, loss, output): output must have Y's shape "
-                "[B, classes]");
-  static_assert(ctgrad::detail::contains_v<topological_order_t<Loss>, Output>,
-                "ctgrad::train::classifier(X, Y, loss, output): output is not a "
-                "subexpression of loss");
-  return {threshold};
+  if constexpr (!detail::check_task<XVar, YVar, Loss>()) {
+    return {threshold};
+  } else if constexpr (!same_shape_v<so, sy>) {
+    static_assert(same_shape_v<so, sy>,
+                  "ctgrad::train::classifier(X, Y, loss, output): output must have Y's shape "
+                  "[B, classes]");
+    return {threshold};
+  } else {
+    static_assert(ctgrad::detail::contains_v<topological_order_t<Loss>, Output>,
+                  "ctgrad::train::classifier(X, Y, loss, output): output is not a "
+                  "subexpression of loss");
+    return {threshold};
+  }
 }
 
 /// A regressor: loss only.
 template <Expression XVar, Expression YVar, Expression Loss>
 constexpr task<XVar, YVar, Loss, void> regressor(XVar, YVar, Loss) {
-  static_assert(detail::check_task<XVar, YVar, Loss>());
+  detail::check_task<XVar, YVar, Loss>();
   return {};
 }
 
