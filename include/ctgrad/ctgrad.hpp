@@ -4,6 +4,7 @@
 
 #include <ctgrad/fwd.hpp>
 
+#include <ctgrad/check/finite.hpp>
 #include <ctgrad/check/gradcheck.hpp>
 
 #include <ctgrad/core/abstract.hpp>
