@@ -4,6 +4,7 @@
 
 #include <ctgrad/fwd.hpp>
 
+#include <ctgrad/check/finite.hpp>
 #include <ctgrad/check/gradcheck.hpp>
 
 #include <ctgrad/core/abstract.hpp>
@@ -40,6 +41,7 @@
 #include <ctgrad/ops/abs.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/broadcast.hpp>
+#include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>

@@ -24,6 +24,7 @@ template <class A, class S> struct broadcast_to_node;
 
 template <class Z> struct exp_node;
 template <class Z> struct log_node;
+template <class P> struct clamped_log_node;
 template <class Z> struct sin_node;
 template <class Z> struct cos_node;
 template <class Z> struct tanh_node;

@@ -26,6 +26,14 @@
 #include <tuple>
 #include <type_traits>
 
+#ifdef CTGRAD_CHECK_FINITE
+#include <ctgrad/core/print.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#endif
+
 #ifdef CTGRAD_INSTRUMENT
 // An instrumented build calls these (defined by the program) once per node computed
 // forward and once per node whose VJP rules run backward; tests count them.
@@ -251,6 +259,31 @@ template <class... Pas> struct forward_steps<type_list<Pas...>> {
   }
 };
 
+#ifdef CTGRAD_CHECK_FINITE
+// Opt-in (define CTGRAD_CHECK_FINITE for the whole program): after each forward pass at run
+// time (eval, grad, grad_into), the nodes are scanned in evaluation order and the first one
+// holding an inf or a NaN is named in a std::runtime_error. Without the macro nothing of
+// this is compiled. Gradients: check::first_non_finite(grads) (check/finite.hpp).
+template <class N> std::string node_text() { return to_string(N{}); }
+
+template <class Order> struct finite_scan;
+template <class... Ns> struct finite_scan<type_list<Ns...>> {
+  template <class T> static void run(T const* const* val) {
+    constexpr std::size_t sizes[] = {shape_of_t<Ns>::size..., 0};
+    using text_fn = std::string (*)();
+    constexpr text_fn texts[] = {&node_text<Ns>..., nullptr};
+    for (std::size_t i = 0; i < sizeof...(Ns); ++i)
+      for (std::size_t k = 0; k < sizes[i]; ++k)
+        if (!std::isfinite(val[i][k]))
+          throw std::runtime_error(
+              "ctgrad: CTGRAD_CHECK_FINITE: the first non-finite node (" + std::to_string(i + 1) +
+              " of " + std::to_string(sizeof...(Ns)) + " in evaluation order) is " + texts[i]() +
+              ", entry " + std::to_string(k) + " = " +
+              (val[i][k] != val[i][k] ? "nan" : val[i][k] > 0 ? "inf" : "-inf"));
+  }
+};
+#endif
+
 /// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
 template <class Order, class T, class... Sources>
 CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
@@ -259,6 +292,9 @@ CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val, source_ta
                                             P::child.data(), P::offsets.data(),
                                             table.ptr.data(),
                                             bound_indices<Order, Sources...>::value.data());
+#ifdef CTGRAD_CHECK_FINITE
+  if (!std::is_constant_evaluated()) finite_scan<Order>::run(static_cast<T const* const*>(val));
+#endif
 }
 
 template <class Out, class Order, class T> constexpr auto extract(T const* const* val) {

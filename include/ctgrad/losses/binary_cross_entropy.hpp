@@ -2,6 +2,8 @@
 // Binary cross-entropy of probabilities a against targets y in [0, 1], mean over all
 // n elements:
 //   L = -(1/n) * sum (y log a + (1 - y) log(1 - a))
+// each log clamped at -100 (clamped_log, as torch.nn.BCELoss), so a = 0 or 1 gives a finite
+// loss and a finite gradient -y / max(a, 1e-12) + (1 - y) / max(1 - a, 1e-12), over n
 // rule:  binary_cross_entropy(sigmoid(z), y) becomes one stable node on the logits:
 //   L = (1/n) * sum (max(z, 0) - z y + log(1 + exp(-|z|)))
 //   dL/dz = (a - y) / n,   dL/dy = -z / n
@@ -12,7 +14,7 @@
 #include <ctgrad/core/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/add.hpp>
-#include <ctgrad/ops/log.hpp>
+#include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
@@ -48,7 +50,8 @@ template <class Z, class A, class Y> struct sigmoid_binary_cross_entropy_node : 
   }
 };
 
-/// -mean(y log a + (1 - y) log(1 - a)); binary_cross_entropy(sigmoid(z), y) is fused.
+/// -mean(y log a + (1 - y) log(1 - a)), logs clamped at -100; binary_cross_entropy(sigmoid(z), y)
+/// is fused.
 template <Expression A, Expression Y> constexpr auto binary_cross_entropy(A a, Y y) {
   if constexpr (!__is_same(shape_of_t<A>, shape_of_t<Y>)) {
     static_assert(same_shape_v<shape_of_t<A>, shape_of_t<Y>>,
@@ -57,7 +60,7 @@ template <Expression A, Expression Y> constexpr auto binary_cross_entropy(A a, Y
   } else if constexpr (is_sigmoid_v<A>) {
     return sigmoid_binary_cross_entropy_node<detail::at_t<0, children_t<A>>, A, Y>{};
   } else {
-    return -mean(y * log(a) + (one_t{} - y) * log(one_t{} - a));
+    return -mean(y * clamped_log(a) + (one_t{} - y) * clamped_log(one_t{} - a));
   }
 }
 

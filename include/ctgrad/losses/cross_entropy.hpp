@@ -6,13 +6,16 @@
 //   L = (1/B) * sum_rows sum_j y_j * (logsumexp(z) - z_j)     (no log of an underflowed p)
 //   dL/dz = (p - y) / B        (the lesson's p - y; rows of y are distributions: sum to 1)
 //   dL/dy = -log_softmax(z) / B
+//   A term with y_j = 0 adds 0 even where z_j = -inf (a masked class): 0 * inf is not NaN.
+// any other p:  L = -(1/B) * sum_rows sum_j y_j * clamped_log(p_j)   (log 0 = -100, as
+//   torch.nn.BCELoss; dL/dp = -y / (B max(p, 1e-12)); see ops/clamped_log.hpp)
 #pragma once
 
 #include <ctgrad/core/constant.hpp>
 #include <ctgrad/core/graph.hpp>
 #include <ctgrad/core/node.hpp>
 #include <ctgrad/math/elementary.hpp>
-#include <ctgrad/ops/log.hpp>
+#include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/log_softmax.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
@@ -47,7 +50,9 @@ template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z,
       std::size_t k = 0;
       for (std::size_t j = 1; j < layout::cols; ++j) k = pr[j] > pr[k] ? j : k;
       T const lse = zr[k] - math::log(pr[k]);
-      for (std::size_t j = 0; j < layout::cols; ++j) total += yr[j] * (lse - zr[j]);
+      // y_j = 0 contributes 0, also where z_j = -inf (0 * inf would be NaN).
+      for (std::size_t j = 0; j < layout::cols; ++j)
+        total += yr[j] == T{0} ? T{0} : yr[j] * (lse - zr[j]);
     }
     kernels::store<Acc>(out[0], total / static_cast<T>(layout::rows));
   }
@@ -56,7 +61,8 @@ template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z,
   }
 };
 
-/// -mean over rows of sum_j y_j log p_j; cross_entropy(softmax(z), y) is fused and stable.
+/// -mean over rows of sum_j y_j log p_j (log clamped at -100); cross_entropy(softmax(z), y)
+/// is fused and stable.
 template <Expression P, Expression Y> constexpr auto cross_entropy(P p, Y y) {
   using S = shape_of_t<P>;
   if constexpr (!__is_same(S, shape_of_t<Y>) || S::rank == 0 || S::rank > 2) {
@@ -68,7 +74,7 @@ template <Expression P, Expression Y> constexpr auto cross_entropy(P p, Y y) {
     return softmax_cross_entropy_node<detail::at_t<0, children_t<P>>, P, Y>{};
   } else {
     constexpr auto inv_rows = constant<1, static_cast<std::intmax_t>(detail::rows_of<S>::rows)>;
-    return -(sum(y * log(p)) * inv_rows);
+    return -(sum(y * clamped_log(p)) * inv_rows);
   }
 }
 

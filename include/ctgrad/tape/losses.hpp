@@ -5,8 +5,8 @@
 //       L = (1/B) sum_rows sum_j y_j (logsumexp(z) - z_j)
 //       dz = (1/B) * ((p - y) * u)      dy = (-1/B) * (log_softmax(z) * u)      nothing to p
 //       (p - y holds when each row of y sums to 1, one-hot or soft: ctgrad's contract too)
-//     any other p:  L = (-1/B) * sum(y * log p)
-//       dp = (g * y) / p                dy = g * log p               with g = (-1/B) * u
+//     any other p:  L = (-1/B) * sum(y * clamped_log(p))      (log 0 = -100, ops/clamped_log.hpp)
+//       dp = (g * y) / max(p, 1e-12)    dy = g * clamped_log(p)      with g = (-1/B) * u
 //   softmax_cross_entropy(z, y) = cross_entropy(softmax(z), y), from the logits
 //   mse(a, y)   L = (1/n) * sum((a - y)^2) over all n elements
 //       da = 2 * (g * (a - y))          dy = -da                     with g = (1/n) * u
@@ -20,6 +20,7 @@
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/losses/cross_entropy.hpp>
 #include <ctgrad/math/elementary.hpp>
+#include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/log_softmax.hpp>
 #include <ctgrad/ops/softmax.hpp>
 #include <ctgrad/tape/recorder.hpp>
@@ -66,13 +67,15 @@ void cross_entropy_backward(recorder<T>& t, record_t<T> const& r) {
   T const g = ratio<-1, ctgrad::detail::rows_of<S>::rows, T>() * t.adjoint_of(r.out)[0];
   T const* const p = t.value_of(r.in[0]);
   T const* const y = t.value_of(r.in[1]);
+  using log_node = clamped_log_node<slot_node<0, S>>;
+  using log_backward = clamped_log_backward_node<slot_node<0, S>, slot_node<1, S>>;
   t.send(r.in[0], [&](auto acc, T* dp) {
     for (std::size_t i = 0; i < S::size; ++i)
-      kernels::store<decltype(acc)::value>(dp[i], (g * y[i]) / p[i]);
+      kernels::store<decltype(acc)::value>(dp[i], log_backward::forward(p[i], g * y[i]));
   });
   t.send(r.in[1], [&](auto acc, T* dy) {
     for (std::size_t i = 0; i < S::size; ++i)
-      kernels::store<decltype(acc)::value>(dy[i], g * math::log(p[i]));
+      kernels::store<decltype(acc)::value>(dy[i], g * log_node::forward(p[i]));
   });
 }
 
@@ -92,7 +95,8 @@ template <class T, class S> void mse_backward(recorder<T>& t, record_t<T> const&
 
 }  // namespace detail
 
-/// -mean over rows of sum_j y_j log p_j; fused and stable when p = softmax(z).
+/// -mean over rows of sum_j y_j log p_j (log clamped at -100); fused and stable when
+/// p = softmax(z).
 template <class T, class S, class SY>
 var<T, shape<>> cross_entropy(var<T, S> const& p, var<T, SY> const& y) {
   if constexpr (!__is_same(S, SY) || S::rank == 0 || S::rank > 2) {
@@ -117,7 +121,8 @@ var<T, shape<>> cross_entropy(var<T, S> const& p, var<T, SY> const& y) {
     T const* const pv = t.value_of(p.id());
     T const* const yv = t.value_of(y.id());
     T s{};
-    for (std::size_t i = 0; i < S::size; ++i) s += yv[i] * math::log(pv[i]);
+    for (std::size_t i = 0; i < S::size; ++i)
+      s += yv[i] * clamped_log_node<slot_node<0, S>>::forward(pv[i]);
     *t.data(loss) = detail::ratio<-1, layout::rows, T>() * s;
     t.record_step(&detail::cross_entropy_backward<T, S>, loss, p.id(), y.id());
     return loss;

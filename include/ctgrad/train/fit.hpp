@@ -18,14 +18,16 @@
 //   sum over the r real rows = B * L(padded) - (B - r) * L(s). This needs a loss that is a
 //   mean over the batch rows, each row's term depending on that row only: true of mse,
 //   cross_entropy and binary_cross_entropy on any network here.
-// - A non-finite training loss stops fit with an error naming the epoch and batch, before
-//   that batch's step: the parameters keep the last finite state.
+// - A non-finite training loss or gradient stops fit with an error naming the epoch and
+//   batch and the first non-finite gradient entry and parameter entry (check/finite.hpp),
+//   before that batch's step: the parameters keep the last finite state.
 // - Accuracy: the arg-max of each output row against the arg-max of the target row (one-hot
 //   targets); with one output column, output > threshold against target > 0.5.
 // Heap: the buffers (batch, gradient set, permutation, history) are allocated once per
 // call; the epochs and steps allocate nothing.
 #pragma once
 
+#include <ctgrad/check/finite.hpp>
 #include <ctgrad/core/backprop.hpp>
 #include <ctgrad/core/evaluate.hpp>
 #include <ctgrad/core/leaf.hpp>
@@ -296,7 +298,7 @@ metrics evaluate(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> co
 /// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
 /// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do
 /// not fit the network (or fewer samples than one batch with last_batch::drop) and
-/// std::runtime_error for a non-finite loss.
+/// std::runtime_error for a non-finite loss or gradient.
 template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt>
 std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
                              Opt& opt, samples<T> const& data,
@@ -343,12 +345,21 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       } else {
         loss = grad_into(Loss{}, *grads, params, XVar{} = *x, YVar{} = *y);
       }
-      if (!std::isfinite(static_cast<double>(loss)))
-        throw std::runtime_error("ctgrad::train::fit: the loss is " +
-                                 std::to_string(static_cast<double>(loss)) + " at epoch " +
-                                 std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
-                                 " (parameters kept from before this batch; a lower learning "
-                                 "rate or gradient clipping may help)");
+      // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
+      // gradient would otherwise corrupt the parameters silently.
+      check::finite_report const bad_grad = check::first_non_finite(*grads);
+      if (!std::isfinite(static_cast<double>(loss)) || !bad_grad) {
+        check::finite_report const bad_param = check::first_non_finite(params);
+        throw std::runtime_error(
+            "ctgrad::train::fit: the loss is " + std::to_string(static_cast<double>(loss)) +
+            " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+            (bad_grad ? std::string()
+                      : "; first non-finite gradient dL/d" + check::to_string(bad_grad)) +
+            (bad_param ? std::string()
+                       : "; first non-finite parameter " + check::to_string(bad_param)) +
+            " (parameters kept from before this batch; a lower learning rate or gradient "
+            "clipping may help)");
+      }
       opt.step(params, *grads);
       loss_sum += static_cast<double>(loss);
       double const secs =

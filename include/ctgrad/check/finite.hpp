@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BSL-1.0
+// Finding where values went non-finite (inf or NaN), by name:
+//   auto r = ctgrad::check::first_non_finite(grads);   // r.name == "W1", r.index == 3
+//   if (!r) std::cerr << to_string(r) << '\n';           // "W1[3] = nan"
+//   ctgrad::check::check_finite(params, "params");     // throws: "... params: W1[3] = inf"
+// Variables are scanned in the set's order, the entries of each in row-major order; the
+// first non-finite entry is reported. One pass of comparisons, no allocation unless it
+// throws.
+#pragma once
+
+#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/math/elementary.hpp>
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace ctgrad::check {
+
+/// Where the first non-finite entry of a var_set is: the variable's name, the entry's
+/// row-major index and its value. Converts to true when every entry is finite.
+struct finite_report {
+  bool finite = true;
+  std::string_view name{};  // the variable's name (a string literal of its type)
+  std::size_t index = 0;    // row-major index inside that variable's tensor
+  double value = 0;         // the non-finite value found there
+  constexpr explicit operator bool() const { return finite; }
+};
+
+/// "W1[3] = nan", or "all finite".
+inline std::string to_string(finite_report const& r) {
+  if (r.finite) return "all finite";
+  double const v = r.value;
+  std::string const value = v != v ? "nan" : v > 0 ? "inf" : "-inf";
+  return std::string(r.name) + '[' + std::to_string(r.index) + "] = " + value;
+}
+
+/// The first non-finite entry of s, or a report that converts to true.
+template <class T, class... Vars>
+constexpr finite_report first_non_finite(var_set<T, Vars...> const& s) {
+  finite_report r;
+  s.for_each([&r](auto var, auto const& t) {
+    if (!r.finite) return;
+    for (std::size_t i = 0; i < t.data.size(); ++i) {
+      T const v = t.data[i];
+      if (math::ct::isnan(v) || math::ct::isinf(v)) {
+        r = {false, decltype(var)::name, i, static_cast<double>(v)};
+        return;
+      }
+    }
+  });
+  return r;
+}
+
+/// Throws std::runtime_error naming the first non-finite entry of s ("ctgrad::check_finite:
+/// grads: W1[3] = nan"); what says which set it is.
+template <class T, class... Vars>
+void check_finite(var_set<T, Vars...> const& s, std::string_view what = "values") {
+  finite_report const r = first_non_finite(s);
+  if (r) return;
+  throw std::runtime_error("ctgrad::check_finite: " + std::string(what) + ": " + to_string(r));
+}
+
+}  // namespace ctgrad::check
