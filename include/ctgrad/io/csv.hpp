@@ -11,11 +11,30 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ctgrad::io {
 
 enum class header { none, skip };
+
+namespace detail {
+/// text for an error message: control bytes (a NUL would end what()) as \xNN.
+inline std::string printable(std::string const& text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) {
+      s += "\\x";
+      s += hex[c >> 4];
+      s += hex[c & 15];
+    } else {
+      s += static_cast<char>(c);
+    }
+  }
+  return s;
+}
+}  // namespace detail
 
 struct csv_table {
   std::size_t rows = 0;
@@ -48,11 +67,13 @@ inline csv_table read_csv(std::string const& path, std::size_t columns, header h
         char* last = nullptr;
         errno = 0;
         double const v = std::strtod(first, &last);
-        std::string rest(last);
-        bool const blank_rest = rest.find_first_not_of(" \t") == std::string::npos;
+        // The rest of the cell, to its end: strtod stops at a NUL byte, which is no number.
+        std::string_view const rest(last, static_cast<std::size_t>(first + cell.size() - last));
+        bool const blank_rest = rest.find_first_not_of(" \t") == std::string_view::npos;
         if (last == first || !blank_rest || errno == ERANGE)
           throw error("ctgrad::io::read_csv(\"" + path + "\"): line " + std::to_string(line_no) +
-                      ", column " + std::to_string(field + 1) + ": \"" + cell + "\" is not a number");
+                      ", column " + std::to_string(field + 1) + ": \"" + detail::printable(cell) +
+                      "\" is not a number");
         t.values.push_back(v);
       }
       ++field;
