@@ -51,7 +51,37 @@ BOOST_AUTO_TEST_CASE(all_finite) {
                  0.0,
                  1e300};
   BOOST_TEST(static_cast<bool>(check::first_non_finite(qs)));
+  BOOST_TEST(check::all_finite(ps));
+  BOOST_TEST(check::all_finite(qs));
 }
+
+// all_finite (the vectorised test train::fit runs every step) agrees with first_non_finite
+// for inf, -inf and NaN at every position of every variable, in float and double.
+template <class T> void all_finite_agrees_with_the_search() {
+  using set_t = param_set<T, std::remove_cv_t<decltype(loss)>>;
+  set_t s{};
+  BOOST_TEST(check::all_finite(s));
+  for (T const bad : {std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(),
+                      std::numeric_limits<T>::quiet_NaN(), -std::numeric_limits<T>::quiet_NaN()}) {
+    int cases = 0;
+    s.for_each([&](auto, auto& t) {
+      for (auto& v : t.data) {
+        T const kept = v;
+        v = bad;
+        BOOST_TEST(!check::all_finite(s));
+        BOOST_TEST(!check::first_non_finite(s));
+        v = std::numeric_limits<T>::max();  // the largest finite value passes
+        BOOST_TEST(check::all_finite(s));
+        v = kept;
+        ++cases;
+      }
+    });
+    BOOST_TEST(cases == 12);  // every entry of the set: W1 (6), b1 (3), W2 (3)
+  }
+}
+
+BOOST_AUTO_TEST_CASE(all_finite_float) { all_finite_agrees_with_the_search<float>(); }
+BOOST_AUTO_TEST_CASE(all_finite_double) { all_finite_agrees_with_the_search<double>(); }
 
 BOOST_AUTO_TEST_CASE(names_the_first_non_finite_entry_in_set_order) {
   auto ps = some_params();
@@ -82,6 +112,12 @@ BOOST_AUTO_TEST_CASE(usable_in_constant_evaluation) {
     return !r && r.name == "b1" && r.index == 2;
   }());
   static_assert(static_cast<bool>(check::first_non_finite(var_set<float, decltype(W1)>{})));
+  static_assert(check::all_finite(var_set<float, decltype(W1)>{}));
+  static_assert([] {
+    var_set<double, decltype(W1)> s{};
+    s[W1].data[5] = -std::numeric_limits<double>::infinity();
+    return !check::all_finite(s);
+  }());
 }
 
 BOOST_AUTO_TEST_CASE(finds_the_gradient_that_went_non_finite) {

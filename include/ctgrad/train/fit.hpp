@@ -347,8 +347,8 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       }
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.
-      check::finite_report const bad_grad = check::first_non_finite(*grads);
-      if (!std::isfinite(static_cast<double>(loss)) || !bad_grad) {
+      if (!std::isfinite(static_cast<double>(loss)) || !check::all_finite(*grads)) {
+        check::finite_report const bad_grad = check::first_non_finite(*grads);
         check::finite_report const bad_param = check::first_non_finite(params);
         throw std::runtime_error(
             "ctgrad::train::fit: the loss is " + std::to_string(static_cast<double>(loss)) +
