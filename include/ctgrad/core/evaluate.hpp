@@ -182,6 +182,13 @@ struct child_position<Order, N, K, true>
     : std::integral_constant<std::size_t, index_of<Order, at_t<K, children_t<N>>>::value> {};
 
 template <class Order> struct plan;
+// Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
+// slot of 16 entries or more starts on a multiple of 16 (64 bytes in float; the workspace
+// itself is 64-byte aligned), like the tensors it is computed from (see core/tensor.hpp).
+constexpr std::size_t slot_start(std::size_t end, std::size_t size) {
+  return size >= 16 ? (end + 15) / 16 * 16 : end;
+}
+
 template <class... Ns> struct plan<type_list<Ns...>> {
   using order = type_list<Ns...>;
   static constexpr std::size_t n = sizeof...(Ns);
@@ -200,7 +207,7 @@ template <class... Ns> struct plan<type_list<Ns...>> {
   static constexpr std::array<std::size_t, n + 1> offsets = [] {
     std::array<std::size_t, n + 1> o{};
     std::size_t const sizes[] = {slot_size<Ns>::value..., 0};
-    for (std::size_t i = 0; i < n; ++i) o[i + 1] = o[i] + sizes[i];
+    for (std::size_t i = 0; i < n; ++i) o[i + 1] = slot_start(o[i] + sizes[i], sizes[i + 1]);
     return o;
   }();
   static constexpr std::size_t workspace = offsets[n];
@@ -361,7 +368,7 @@ template <class Out, class... Sources> constexpr auto eval_bound(Sources const&.
   } else {
     source_table<T, Sources...> const table{given...};
     // Every slot is written before it is read, so no zero-fill. + 1: never zero-sized.
-    std::array<T, plan<order>::workspace + 1> ws;
+    alignas(64) std::array<T, plan<order>::workspace + 1> ws;
     std::array<T const*, order::size> val;
     forward_pass<order>(ws.data(), val.data(), table);
     return extract<Out, order>(val.data());

@@ -10,11 +10,19 @@
 
 namespace ctgrad {
 
+namespace detail {
+// A tensor of 64 bytes or more starts on a cache line, so a row of a matrix whose row length
+// is a multiple of 16 floats never splits a vector load across two lines (64 bytes: one
+// AVX-512 register). Smaller tensors keep their natural alignment and size.
+template <class T, std::size_t N>
+inline constexpr std::size_t tensor_alignment = N * sizeof(T) >= 64 ? 64 : alignof(T);
+}  // namespace detail
+
 template <class T, class Shape> struct tensor {
   using value_type = T;
   using shape_type = Shape;
   static constexpr std::size_t size = Shape::size;
-  std::array<T, Shape::size> data{};
+  alignas(detail::tensor_alignment<T, Shape::size>) std::array<T, Shape::size> data{};
 
   /// Element at a multi-index, row-major: t(i, j) is data[i * cols + j].
   template <class... I> constexpr T& operator()(I... i) { return data[offset(i...)]; }
