@@ -16,8 +16,6 @@
 
 namespace fuzz {
 
-inline outcome_counts counts;
-
 // What strtod may consume (digits, signs, point, exponents, hex, inf, nan(...), leading
 // white space), the separator, and the carriage return of a CRLF line end.
 inline bool number_char(char c) {
@@ -60,12 +58,7 @@ void check(std::string const& text, std::string const& path, std::size_t columns
 }  // namespace fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::atexit([] {
-    std::printf("ctgrad fuzz csv: %llu reads succeeded, %llu rejected with io::error\n",
-                static_cast<unsigned long long>(fuzz::counts.loaded),
-                static_cast<unsigned long long>(fuzz::counts.rejected));
-    std::remove(fuzz::input_path().c_str());
-  });
+  fuzz::report_at_exit("csv", "reads");
   return 0;
 }
 

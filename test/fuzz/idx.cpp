@@ -17,8 +17,6 @@
 
 namespace fuzz {
 
-inline outcome_counts counts;
-
 void check(std::uint8_t const* data, std::size_t size, std::string const& path,
            std::initializer_list<std::size_t> item) {
   ctgrad::io::idx_array a;
@@ -43,12 +41,7 @@ void check(std::uint8_t const* data, std::size_t size, std::string const& path,
 }  // namespace fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::atexit([] {
-    std::printf("ctgrad fuzz idx: %llu reads succeeded, %llu rejected with io::error\n",
-                static_cast<unsigned long long>(fuzz::counts.loaded),
-                static_cast<unsigned long long>(fuzz::counts.rejected));
-    std::remove(fuzz::input_path().c_str());
-  });
+  fuzz::report_at_exit("idx", "reads");
   return 0;
 }
 

@@ -52,6 +52,21 @@ inline void expect_clear_error(ctgrad::io::error const& e, char const* who) {
 struct outcome_counts {
   std::uint64_t loaded = 0, rejected = 0;
 };
+/// What the harness's loads did, printed at exit by report_at_exit.
+inline outcome_counts counts;
+
+/// At exit: "ctgrad fuzz <harness>: N <loads> succeeded, M rejected with io::error", and the
+/// input file removed. Call once, from LLVMFuzzerInitialize.
+inline void report_at_exit(char const* harness, char const* loads) {
+  static char const* name = harness;
+  static char const* verb = loads;
+  std::atexit([] {
+    std::printf("ctgrad fuzz %s: %llu %s succeeded, %llu rejected with io::error\n", name,
+                static_cast<unsigned long long>(counts.loaded), verb,
+                static_cast<unsigned long long>(counts.rejected));
+    std::remove(input_path().c_str());
+  });
+}
 
 }  // namespace fuzz
 

@@ -36,7 +36,6 @@ std::vector<unsigned char> bytes_of(Set const& p) {
   return b;
 }
 
-inline outcome_counts counts;
 
 template <class Set>
 void check(std::uint8_t const* data, std::size_t size, std::string const& path) {
@@ -69,12 +68,7 @@ void check(std::uint8_t const* data, std::size_t size, std::string const& path) 
 }  // namespace fuzz
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::atexit([] {
-    std::printf("ctgrad fuzz params_file: %llu loads succeeded, %llu rejected with io::error\n",
-                static_cast<unsigned long long>(fuzz::counts.loaded),
-                static_cast<unsigned long long>(fuzz::counts.rejected));
-    std::remove(fuzz::input_path().c_str());
-  });
+  fuzz::report_at_exit("params_file", "loads");
   return 0;
 }
 
