@@ -141,14 +141,7 @@ void add(std::vector<case_entry>& cases, std::string const& name) {
     }
   };
   auto symbols = [] {
-    std::string const cls = demangled(typeid(case_t).name());
-    std::vector<root_symbol> out;
-    for (char const* impl : {"ctgrad", "handwritten", "forward_only", "tape", "numerical"})
-      out.push_back({impl, cls + "::run_" + impl + "()"});
-    out.push_back({"libtorch", "bench::(anonymous namespace)::torch_chain_rule::gradient()"});
-    out.push_back({"adolc_retape", "bench::(anonymous namespace)::adolc_chain_rule::gradient()"});
-    out.push_back({"adolc_reuse", "bench::(anonymous namespace)::adolc_chain_rule::gradient()"});
-    return out;
+    return case_symbols(demangled(typeid(case_t).name()), "torch_chain_rule", "adolc_chain_rule");
   };
   cases.push_back({name, [c] { return c->check(); }, register_benchmarks, symbols});
 }

@@ -64,6 +64,21 @@ struct root_symbol {
   std::string impl, symbol;
 };
 
+// The roots of one case: its class's run_<impl>() members, and the virtual gradient() of
+// the libtorch and ADOL-C classes (impl_torch.cpp, impl_adolc.cpp) it reaches them through.
+inline std::vector<root_symbol> case_symbols(std::string const& case_class,
+                                             std::string const& torch_class,
+                                             std::string const& adolc_class) {
+  std::vector<root_symbol> out;
+  for (char const* impl : {"ctgrad", "handwritten", "forward_only", "tape", "numerical"})
+    out.push_back({impl, case_class + "::run_" + impl + "()"});
+  std::string const ns = "bench::(anonymous namespace)::";
+  out.push_back({"libtorch", ns + torch_class + "::gradient()"});
+  out.push_back({"adolc_retape", ns + adolc_class + "::gradient()"});
+  out.push_back({"adolc_reuse", ns + adolc_class + "::gradient()"});
+  return out;
+}
+
 struct case_entry {
   std::string name;
   std::function<std::vector<check_result>()> check;
@@ -441,15 +456,7 @@ void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_
     }
   };
   auto symbols = [] {
-    std::string const cls = demangled(typeid(case_t).name());
-    std::vector<root_symbol> out;
-    for (char const* impl : {"ctgrad", "handwritten", "forward_only", "tape", "numerical"})
-      out.push_back({impl, cls + "::run_" + impl + "()"});
-    // Reached through gradient_impl's virtual gradient() (impl_torch.cpp, impl_adolc.cpp).
-    out.push_back({"libtorch", "bench::(anonymous namespace)::torch_mlp::gradient()"});
-    out.push_back({"adolc_retape", "bench::(anonymous namespace)::adolc_mlp::gradient()"});
-    out.push_back({"adolc_reuse", "bench::(anonymous namespace)::adolc_mlp::gradient()"});
-    return out;
+    return case_symbols(demangled(typeid(case_t).name()), "torch_mlp", "adolc_mlp");
   };
   cases.push_back({name, [c] { return c->check(); }, register_benchmarks, symbols});
 }
