@@ -2,7 +2,7 @@
 // The lesson's exercise 5: gradients accumulate in PyTorch (.grad += on every backward), so
 // a training loop must zero them between steps (optimizer.zero_grad()).
 // ctgrad's semantics differ, on purpose: grad_into(loss, grads, ...) *overwrites* grads (the
-// first contribution to each entry assigns, see core/backprop.hpp; an entry the loss does not
+// first contribution to each entry assigns, see engine/backprop.hpp; an entry the loss does not
 // depend on is set to 0), so no step's gradient leaks into the next. Accumulating is explicit:
 // compute each part into a scratch set and train::add_into an accumulator that you zero().
 // This program shows

@@ -7,22 +7,29 @@
 #include <ctgrad/check/finite.hpp>
 #include <ctgrad/check/gradcheck.hpp>
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/backprop.hpp>
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/derive.hpp>
-#include <ctgrad/core/evaluate.hpp>
-#include <ctgrad/core/explain.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/leaf.hpp>
-#include <ctgrad/core/named.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/number_guard.hpp>
-#include <ctgrad/core/print.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/simplify.hpp>
-#include <ctgrad/core/tensor.hpp>
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/named.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/number_guard.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/simplify.hpp>
+#include <ctgrad/expr/tensor.hpp>
+#include <ctgrad/expr/var_set.hpp>
+
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/engine/bindings.hpp>
+#include <ctgrad/engine/derive.hpp>
+#include <ctgrad/engine/evaluate.hpp>
+#include <ctgrad/engine/execute.hpp>
+#include <ctgrad/engine/explain.hpp>
+#include <ctgrad/engine/forward.hpp>
+#include <ctgrad/engine/plan.hpp>
+#include <ctgrad/engine/print.hpp>
+#include <ctgrad/engine/sweep.hpp>
 
 #include <ctgrad/init/initializers.hpp>
 

@@ -3,7 +3,7 @@
 // another primitive's node (a*a -> a^2 needs pow_node) without include order mattering.
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 
 #include <cstdint>

@@ -1,14 +1,83 @@
 // SPDX-License-Identifier: BSL-1.0
-// A downstream program: derivative of x*x at x = 3 must be 6.
+// A downstream program, compiled with the warnings a careful user turns on (-Wall -Wextra
+// -Wpedantic -Wshadow -Wconversion -Werror, see the CMakeLists.txt beside it) and with
+// globals named like ctgrad's locals: the headers must stay silent as instantiated here.
+// It exercises the scalar engine, a network's gradient, explain, an optimiser, the training
+// loop, the runtime tape and the parameter file. Exit status 0 when the numbers are right.
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/io/params_file.hpp>
+#include <ctgrad/tape.hpp>
+#include <ctgrad/train/fit.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <vector>
+
+// Names a user may well have as globals; ctgrad's headers must not shadow them.
+int a = 1, b = 2, c = 3, d = 4, e = 5, i = 6, j = 7, k = 8, n = 9, r = 10, s = 11, t = 12;
+double w = 0.5, x = 2.0, y = 3.0, z = 4.0, p = 0.1, g = 0.2, v = 0.3, m = 0.4, u = 0.6;
+
+namespace net {
+constexpr auto X = ctgrad::input<"X", 4, 2>;
+constexpr auto Y = ctgrad::input<"Y", 4, 2>;
+constexpr auto logits = ctgrad::sequential(X, ctgrad::layer::dense<8>, ctgrad::layer::relu,
+                                           ctgrad::layer::dense<2>);
+constexpr auto loss = ctgrad::cross_entropy(ctgrad::softmax(logits), Y);
+}  // namespace net
 
 int main() {
   using namespace ctgrad::literals;
-  constexpr auto x = ctgrad::var<"x">;
-  constexpr auto df = ctgrad::d(x * x, x);
-  static_assert(ctgrad::eval(df, x = 3.0) == 6.0);
-  std::printf("d/dx %s = %s\n", ctgrad::to_string(x * x).c_str(), ctgrad::to_string(df).c_str());
-  return ctgrad::eval(df, x = 3.0) == 6.0 ? 0 : 1;
+  int failures = 0;
+  auto check = [&](bool ok, char const* what) {
+    if (!ok) {
+      std::printf("FAILED: %s\n", what);
+      ++failures;
+    }
+  };
+
+  constexpr auto xv = ctgrad::var<"x">;
+  constexpr auto df = ctgrad::d(xv * xv, xv);
+  static_assert(ctgrad::eval(df, xv = 3.0) == 6.0);
+  check(ctgrad::eval(df, xv = 3.0) == 6.0, "d(x*x, x) at 3");
+  std::printf("d/dx %s = %s\n", ctgrad::to_string(xv * xv).c_str(), ctgrad::to_string(df).c_str());
+  auto const h = ctgrad::eval(ctgrad::grad(ctgrad::sin(xv) * ctgrad::exp(xv), xv), xv = 0.0);
+  check(std::fabs(h[0] - 1.0) < 1e-15, "d(sin x e^x) at 0");
+
+  // A network: gradient, explain, an Adam step, a few epochs of fit, save and load.
+  auto params = ctgrad::params<float>(net::loss);
+  ctgrad::init::apply(params, 7, ctgrad::init::he_normal_rule{});
+  ctgrad::tensor<float, ctgrad::shape<4, 2>> xb{{0, 0, 0, 1, 1, 0, 1, 1}};
+  ctgrad::tensor<float, ctgrad::shape<4, 2>> yb{{1, 0, 0, 1, 0, 1, 1, 0}};
+  auto grads = ctgrad::grad(net::loss, params, net::X = xb, net::Y = yb);
+  float const loss0 = ctgrad::grad_into(net::loss, grads, params, net::X = xb, net::Y = yb);
+  check(std::isfinite(loss0), "loss is finite");
+  check(!ctgrad::explain(net::loss).empty(), "explain");
+  ctgrad::optim::adam<decltype(params)> opt({.lr = 0.01f});
+  opt.step(params, grads);
+
+  std::vector<float> xs(xb.begin(), xb.end()), ys(yb.begin(), yb.end());
+  auto const task = ctgrad::train::classifier(net::X, net::Y, net::loss, net::logits);
+  auto const history = ctgrad::train::fit(task, params, opt, ctgrad::train::samples<float>{xs, ys},
+                                          {.epochs = 3, .show = ctgrad::train::progress::lines});
+  check(history.size() == 3, "fit ran three epochs");
+
+  auto const file = std::filesystem::temp_directory_path() / "ctgrad_consumer_params.bin";
+  ctgrad::io::save(params, file.string());
+  auto loaded = ctgrad::params<float>(net::loss);
+  ctgrad::io::load(loaded, file.string());
+  std::filesystem::remove(file);
+  check(loaded == params, "saved and loaded parameters are equal");
+
+  // The runtime tape on the lesson's chain rule L = sin(x^2)^2.
+  ctgrad::tape::recorder<double> rec;
+  auto const xt = rec.variable(1.3);
+  auto const zt = xt * xt;
+  auto const yt = ctgrad::tape::sin(zt);
+  rec.backward(yt * yt);
+  double const want = 2 * std::sin(1.69) * std::cos(1.69) * 2 * 1.3;
+  check(std::fabs(rec.grad(xt)() - want) < 1e-12, "tape chain rule");
+
+  std::printf("%s\n", failures == 0 ? "consumer: all checks passed" : "consumer: FAILED");
+  return failures == 0 ? 0 : 1;
 }

@@ -16,11 +16,11 @@ namespace {
 std::vector<int> forward_counts, backward_counts;
 }
 
-void ctgrad_on_forward(std::size_t node, std::size_t nodes) {
+void ctgrad::instrument::on_forward(std::size_t node, std::size_t nodes) {
   forward_counts.resize(nodes);
   ++forward_counts[node];
 }
-void ctgrad_on_backward(std::size_t node, std::size_t nodes) {
+void ctgrad::instrument::on_backward(std::size_t node, std::size_t nodes) {
   backward_counts.resize(nodes);
   ++backward_counts[node];
 }

@@ -4,7 +4,7 @@
 // the lesson's relative error ||a - n|| / (||a|| + ||n||) per tensor. In double.
 #pragma once
 
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/tensor.hpp>
 #include <ctgrad/tape/recorder.hpp>
 
 #include <algorithm>

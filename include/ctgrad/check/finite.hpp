@@ -8,7 +8,7 @@
 // first non-finite entry is reported. No allocation unless check_finite throws.
 #pragma once
 
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/math/elementary.hpp>
 
 #include <bit>
@@ -49,12 +49,12 @@ constexpr bool all_finite(var_set<T, Vars...> const& s) {
   static_assert(sizeof(T) == 4 || sizeof(T) == 8, "ctgrad::check::all_finite: float or double");
   using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   bits bad = 0;
-  s.for_each([&bad](auto, auto const& t) {
+  s.for_each([&bad](auto, auto const& tensor) {
     bits const exponent =
         static_cast<bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
-    bits b = 0;
-    for (T const v : t.data) b |= (std::bit_cast<bits>(v) & exponent) == exponent;
-    bad |= b;
+    bits found = 0;
+    for (T const value : tensor.data) found |= (std::bit_cast<bits>(value) & exponent) == exponent;
+    bad |= found;
   });
   return bad == 0;
 }
@@ -63,12 +63,12 @@ constexpr bool all_finite(var_set<T, Vars...> const& s) {
 template <class T, class... Vars>
 constexpr finite_report first_non_finite(var_set<T, Vars...> const& s) {
   finite_report r;
-  s.for_each([&r](auto var, auto const& t) {
+  s.for_each([&r](auto var, auto const& tensor) {
     if (!r.finite) return;
-    for (std::size_t i = 0; i < t.data.size(); ++i) {
-      T const v = t.data[i];
-      if (math::ct::isnan(v) || math::ct::isinf(v)) {
-        r = {false, decltype(var)::name, i, static_cast<double>(v)};
+    for (std::size_t entry = 0; entry < tensor.data.size(); ++entry) {
+      T const value = tensor.data[entry];
+      if (math::ct::isnan(value) || math::ct::isinf(value)) {
+        r = {false, decltype(var)::name, entry, static_cast<double>(value)};
         return;
       }
     }

@@ -10,9 +10,9 @@
 // backward pass.
 #pragma once
 
-#include <ctgrad/core/backprop.hpp>
-#include <ctgrad/core/evaluate.hpp>
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/engine/evaluate.hpp>
+#include <ctgrad/expr/var_set.hpp>
 
 #include <cmath>
 #include <cstddef>

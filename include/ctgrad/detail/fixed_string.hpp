@@ -11,8 +11,8 @@ namespace ctgrad::detail {
 
 template <std::size_t N> struct fixed_string {
   char text[N]{};
-  constexpr fixed_string(char const (&s)[N]) {
-    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  constexpr fixed_string(char const (&literal)[N]) {
+    for (std::size_t i = 0; i < N; ++i) text[i] = literal[i];
   }
   constexpr std::string_view view() const { return {text, N - 1}; }
 };

@@ -11,7 +11,7 @@
 //   he (Kaiming):    std = sqrt(2 / fan_in),                    uniform bound = std * sqrt(3)
 #pragma once
 
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/tensor.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -101,11 +101,11 @@ struct normal_rule {
 /// seed) and sets every other tensor (biases) to zero.
 template <class Set, class Rule> void apply(Set& params, std::uint64_t seed, Rule rule) {
   rng r{seed};
-  params.for_each([&](auto, auto& t) {
-    if constexpr (std::remove_cvref_t<decltype(t)>::shape_type::rank == 2) {
-      rule(t, r);
+  params.for_each([&](auto, auto& tensor) {
+    if constexpr (std::remove_cvref_t<decltype(tensor)>::shape_type::rank == 2) {
+      rule(tensor, r);
     } else {
-      zeros(t);
+      zeros(tensor);
     }
   });
 }

@@ -23,7 +23,8 @@ namespace detail {
 inline std::string printable(std::string const& text) {
   static constexpr char hex[] = "0123456789abcdef";
   std::string s;
-  for (unsigned char c : text) {
+  for (char ch : text) {
+    auto const c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c == 0x7f) {
       s += "\\x";
       s += hex[c >> 4];

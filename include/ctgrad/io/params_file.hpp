@@ -11,7 +11,7 @@
 // throw io::error (a std::runtime_error); params is untouched unless load succeeds.
 #pragma once
 
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/io/file.hpp>
 
 #include <cerrno>
@@ -100,15 +100,15 @@ template <class T, class... Vars> void save(var_set<T, Vars...> const& params, s
   detail::put(out, detail::version);
   detail::put(out, static_cast<std::uint32_t>(sizeof(T)));
   detail::put(out, static_cast<std::uint32_t>(sizeof...(Vars)));
-  params.for_each([&](auto var, auto const& t) {
-    using S = typename std::remove_cvref_t<decltype(t)>::shape_type;
+  params.for_each([&](auto var, auto const& tensor) {
+    using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
     detail::put(out, static_cast<std::uint32_t>(var.name.size()));
     out.insert(out.end(), var.name.begin(), var.name.end());
     detail::put(out, static_cast<std::uint32_t>(S::rank));
-    for (std::size_t d = 0; d < S::rank; ++d) detail::put(out, static_cast<std::uint64_t>(S::dims[d]));
+    for (std::size_t dim = 0; dim < S::rank; ++dim) detail::put(out, static_cast<std::uint64_t>(S::dims[dim]));
   });
-  params.for_each([&](auto, auto const& t) {
-    for (T v : t) detail::put_value(out, v);
+  params.for_each([&](auto, auto const& tensor) {
+    for (T value : tensor) detail::put_value(out, value);
   });
   detail::put(out, detail::fnv1a(out.data(), out.size()));
 
@@ -148,13 +148,13 @@ template <class T, class... Vars> void load(var_set<T, Vars...>& params, std::st
     r.fail("holds " + std::to_string(c) + " tensors, the network has " +
            std::to_string(sizeof...(Vars)));
   std::size_t index = 0;
-  params.for_each([&](auto var, auto const& t) {
-    using S = typename std::remove_cvref_t<decltype(t)>::shape_type;
+  params.for_each([&](auto var, auto const& tensor) {
+    using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
     auto const len = r.get<std::uint32_t>("the signature");
     std::string_view const name = r.bytes(len, "the signature");
     auto const rank = r.get<std::uint32_t>("the signature");
     std::vector<std::uint64_t> dims;
-    for (std::uint32_t d = 0; d < rank && d < 64; ++d) dims.push_back(r.get<std::uint64_t>("the signature"));
+    for (std::uint32_t dim = 0; dim < rank && dim < 64; ++dim) dims.push_back(r.get<std::uint64_t>("the signature"));
     std::vector<std::uint64_t> want(S::dims.begin(), S::dims.end());
     if (name != var.name || dims != want || rank != S::rank)
       r.fail("parameter " + std::to_string(index + 1) + " is " + detail::describe(name, dims) +
@@ -170,12 +170,12 @@ template <class T, class... Vars> void load(var_set<T, Vars...>& params, std::st
 
   // Everything checked: now, and only now, change params.
   std::size_t at = data_at;
-  params.for_each([&](auto, auto& t) {
-    for (auto& v : t) {
+  params.for_each([&](auto, auto& tensor) {
+    for (auto& value : tensor) {
       using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
       U bits = 0;
-      for (std::size_t i = 0; i < sizeof(U); ++i) bits |= static_cast<U>(b[at + i]) << (8 * i);
-      std::memcpy(&v, &bits, sizeof v);
+      for (std::size_t byte = 0; byte < sizeof(U); ++byte) bits |= static_cast<U>(b[at + byte]) << (8 * byte);
+      std::memcpy(&value, &bits, sizeof value);
       at += sizeof(U);
     }
   });

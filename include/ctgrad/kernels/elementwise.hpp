@@ -5,6 +5,8 @@
 // to out (adjoints accumulate where a node fans out) instead of overwriting it.
 #pragma once
 
+#include <ctgrad/detail/config.hpp>
+
 #include <cstddef>
 
 namespace ctgrad::kernels {
@@ -41,13 +43,13 @@ template <std::size_t SOut, std::size_t... S> constexpr std::size_t inner_size()
 
 /// out (+)= f(a[i]) over N elements.
 template <bool Acc, std::size_t N, class F, class T>
-constexpr void map(F f, T* __restrict out, T const* __restrict a) {
+constexpr void map(F f, T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
   for (std::size_t i = 0; i < N; ++i) store<Acc>(out[i], f(a[i]));
 }
 
 /// out (+)= f(a, b) with broadcasting; SA, SB, SOut are the element counts.
 template <bool Acc, std::size_t SA, std::size_t SB, std::size_t SOut, class F, class T>
-constexpr void zip(F f, T* __restrict out, T const* a, T const* b) {
+constexpr void zip(F f, T* CTGRAD_RESTRICT out, T const* a, T const* b) {
   constexpr std::size_t inner = inner_size<SOut, SA, SB>();
   constexpr std::size_t rows = SOut / inner;
   for (std::size_t r = 0; r < rows; ++r)
@@ -58,7 +60,7 @@ constexpr void zip(F f, T* __restrict out, T const* a, T const* b) {
 
 /// out (+)= a over N elements.
 template <bool Acc, std::size_t N, class T>
-constexpr void copy(T* __restrict out, T const* __restrict a) {
+constexpr void copy(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
   for (std::size_t i = 0; i < N; ++i) store<Acc>(out[i], a[i]);
 }
 

@@ -12,6 +12,7 @@
 // Acc = true adds the product to C instead of overwriting it.
 #pragma once
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 
 #include <array>
@@ -37,7 +38,7 @@ inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
 inline constexpr std::size_t tn_narrow = 16;
 
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void matmul_body(T* __restrict c, T const* __restrict a, T const* __restrict b) {
+constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
   if constexpr (__is_same(Layout, nn)) {
     for (std::size_t i = 0; i < M; ++i) {
       T* const ci = c + i * N;
@@ -108,14 +109,14 @@ constexpr void matmul_body(T* __restrict c, T const* __restrict a, T const* __re
 inline constexpr std::size_t outline_work = 16384;
 
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-[[gnu::noinline]] void matmul_outlined(T* __restrict c, T const* __restrict a,
-                                       T const* __restrict b) {
+CTGRAD_NOINLINE void matmul_outlined(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
+                                       T const* CTGRAD_RESTRICT b) {
   matmul_body<Layout, Acc, M, K, N>(c, a, b);
 }
 
 /// C (+)= A B in the given layout; see the top of this file.
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void matmul(T* __restrict c, T const* __restrict a, T const* __restrict b) {
+constexpr void matmul(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
   if constexpr (M * K * N >= outline_work) {
     if (!std::is_constant_evaluated()) return matmul_outlined<Layout, Acc, M, K, N>(c, a, b);
   }

@@ -10,8 +10,8 @@
 // activations below, or any callable such as [](auto z) { return z + relu(z); }.
 #pragma once
 
-#include <ctgrad/core/leaf.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/leaky_relu.hpp>
@@ -66,15 +66,15 @@ namespace detail {
 // The name Prefix + Letter + decimal K, as a name<chars...> type.
 template <fixed_string Prefix, char Letter, std::size_t K> struct layer_param_name {
   static constexpr auto spelled = [] {
-    std::array<char, Prefix.view().size() + 22> s{};
-    std::size_t n = 0;
-    for (char c : Prefix.view()) s[n++] = c;
-    s[n++] = Letter;
+    std::array<char, Prefix.view().size() + 22> text{};
+    std::size_t length = 0;
+    for (char ch : Prefix.view()) text[length++] = ch;
+    text[length++] = Letter;
     char digits[21]{};
-    std::size_t d = 0;
-    for (std::size_t k = K; k != 0 || d == 0; k /= 10) digits[d++] = static_cast<char>('0' + k % 10);
-    while (d != 0) s[n++] = digits[--d];
-    return std::pair{s, n};
+    std::size_t count = 0;
+    for (std::size_t rest = K; rest != 0 || count == 0; rest /= 10) digits[count++] = static_cast<char>('0' + rest % 10);
+    while (count != 0) text[length++] = digits[--count];
+    return std::pair{text, length};
   }();
   template <std::size_t... Is>
   static auto make(std::index_sequence<Is...>) -> name<spelled.first[Is]...>;

@@ -9,10 +9,10 @@
 //   dL/dz = (a - y) / n,   dL/dy = -z / n
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/kernels/losses.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/mul.hpp>
@@ -36,14 +36,7 @@ template <class Z, class A, class Y> struct sigmoid_binary_cross_entropy_node : 
   }
   template <bool Acc, class T>
   static constexpr void forward_into(T* out, T const* z, T const*, T const* y) {
-    T total{};
-    for (std::size_t i = 0; i < n; ++i) {
-      T const zi = z[i];
-      T const pos = zi > T{0} ? zi : T{0};
-      T const abs = zi < T{0} ? -zi : zi;
-      total += pos - zi * y[i] + math::log1p(math::exp(-abs));
-    }
-    kernels::store<Acc>(out[0], total / static_cast<T>(n));
+    kernels::sigmoid_binary_cross_entropy<Acc, n>(out, z, y);
   }
   static constexpr auto vjp(Z z, A a, Y y, sigmoid_binary_cross_entropy_node, auto dc) {
     return make_adjoints((a - y) * (dc * inv_n), zero_t{}, -(z * (dc * inv_n)));

@@ -11,10 +11,10 @@
 //   torch.nn.BCELoss; dL/dp = -y / (B max(p, 1e-12)); see ops/clamped_log.hpp)
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/kernels/losses.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/log_softmax.hpp>
 #include <ctgrad/ops/mul.hpp>
@@ -40,21 +40,7 @@ template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z,
   }
   template <bool Acc, class T>
   static constexpr void forward_into(T* out, T const* z, T const* p, T const* y) {
-    T total{};
-    for (std::size_t r = 0; r < layout::rows; ++r) {
-      T const* const zr = z + r * layout::cols;
-      T const* const pr = p + r * layout::cols;
-      T const* const yr = y + r * layout::cols;
-      // logsumexp(z) = z_k - log(p_k) at the largest p_k: p_k >= 1/C never underflows, so
-      // the row needs one log and no second pass of exponentials.
-      std::size_t k = 0;
-      for (std::size_t j = 1; j < layout::cols; ++j) k = pr[j] > pr[k] ? j : k;
-      T const lse = zr[k] - math::log(pr[k]);
-      // y_j = 0 contributes 0, also where z_j = -inf (0 * inf would be NaN).
-      for (std::size_t j = 0; j < layout::cols; ++j)
-        total += yr[j] == T{0} ? T{0} : yr[j] * (lse - zr[j]);
-    }
-    kernels::store<Acc>(out[0], total / static_cast<T>(layout::rows));
+    kernels::softmax_cross_entropy<Acc, layout::rows, layout::cols>(out, z, p, y);
   }
   static constexpr auto vjp(Z z, P p, Y y, softmax_cross_entropy_node, auto dc) {
     return make_adjoints((p - y) * (dc * inv_rows), zero_t{}, -(log_softmax(z) * (dc * inv_rows)));

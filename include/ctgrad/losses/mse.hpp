@@ -4,8 +4,8 @@
 //   dL/da = (2/n) * (a - y)                 (derived by the engine from mean and pow)
 #pragma once
 
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/ops/pow.hpp>
 #include <ctgrad/ops/sub.hpp>
 #include <ctgrad/ops/sum.hpp>

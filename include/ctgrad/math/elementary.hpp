@@ -693,145 +693,67 @@ constexpr W sqrt_impl(W x) {
 
 }  // namespace detail
 
+namespace detail {
+// The public functions below all have one of two shapes: ct::f runs f's algorithm in the
+// working precision and rounds once; f dispatches to ct::f during constant evaluation and
+// to <cmath> at run time.
+template <class T, class Impl> constexpr T in_work(T x, Impl impl) {
+  return narrow<T>(impl(static_cast<work_t<T>>(x)));
+}
+template <class T, class Ct, class Std> constexpr T dispatch(T x, Ct ct, Std run_time) {
+  if (std::is_constant_evaluated()) return ct(x);
+  return run_time(x);
+}
+}  // namespace detail
+
 namespace ct {
 
 // Plain constexpr functions, also callable at run time.
 
-template <std::floating_point T>
-constexpr bool isnan(T x) {
-  return x != x;
-}
+template <std::floating_point T> constexpr bool isnan(T x) { return x != x; }
 
-template <std::floating_point T>
-constexpr bool isinf(T x) {
+template <std::floating_point T> constexpr bool isinf(T x) {
   return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
 }
 
 // A NaN is returned unchanged (its sign bit is not cleared).
-template <std::floating_point T>
-constexpr T fabs(T x) {
-  if (x < 0) {
-    return -x;
-  }
+template <std::floating_point T> constexpr T fabs(T x) {
+  if (x < 0) return -x;
   return x == 0 ? T(0) : x;
 }
 
-template <std::floating_point T>
-constexpr T exp(T x) {
-  return detail::narrow<T>(detail::exp_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T expm1(T x) {
-  return detail::narrow<T>(detail::expm1_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T log(T x) {
-  return detail::narrow<T>(detail::log_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T log1p(T x) {
-  return detail::narrow<T>(detail::log1p_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T sin(T x) {
-  return detail::narrow<T>(detail::sin_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T cos(T x) {
-  return detail::narrow<T>(detail::cos_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-template <std::floating_point T>
-constexpr T tanh(T x) {
-  return detail::narrow<T>(detail::tanh_impl(static_cast<detail::work_t<T>>(x)));
-}
-
-// Correctly rounded (for float: double rounding is innocuous for sqrt since
-// 53 >= 2*24 + 2).
-template <std::floating_point T>
-constexpr T sqrt(T x) {
-  return detail::narrow<T>(detail::sqrt_impl(static_cast<detail::work_t<T>>(x)));
-}
+#define CTGRAD_MATH_CT(f)                                                           \
+  template <std::floating_point T> constexpr T f(T x) {                             \
+    return detail::in_work(x, [](auto work) { return detail::f##_impl(work); });    \
+  }
+CTGRAD_MATH_CT(exp)
+CTGRAD_MATH_CT(expm1)
+CTGRAD_MATH_CT(log)
+CTGRAD_MATH_CT(log1p)
+CTGRAD_MATH_CT(sin)
+CTGRAD_MATH_CT(cos)
+CTGRAD_MATH_CT(tanh)
+// Correctly rounded (for float: double rounding is innocuous for sqrt since 53 >= 2*24 + 2).
+CTGRAD_MATH_CT(sqrt)
+#undef CTGRAD_MATH_CT
 
 }  // namespace ct
 
 // Dispatchers: ct:: during constant evaluation, <cmath> at run time.
-
-template <std::floating_point T>
-constexpr T exp(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::exp(x);
+#define CTGRAD_MATH_DISPATCH(f)                                                     \
+  template <std::floating_point T> constexpr T f(T x) {                             \
+    return detail::dispatch(                                                        \
+        x, [](T arg) { return ct::f(arg); }, [](T arg) { return std::f(arg); });      \
   }
-  return std::exp(x);
-}
-
-template <std::floating_point T>
-constexpr T expm1(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::expm1(x);
-  }
-  return std::expm1(x);
-}
-
-template <std::floating_point T>
-constexpr T log(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::log(x);
-  }
-  return std::log(x);
-}
-
-template <std::floating_point T>
-constexpr T log1p(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::log1p(x);
-  }
-  return std::log1p(x);
-}
-
-template <std::floating_point T>
-constexpr T sin(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::sin(x);
-  }
-  return std::sin(x);
-}
-
-template <std::floating_point T>
-constexpr T cos(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::cos(x);
-  }
-  return std::cos(x);
-}
-
-template <std::floating_point T>
-constexpr T tanh(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::tanh(x);
-  }
-  return std::tanh(x);
-}
-
-template <std::floating_point T>
-constexpr T sqrt(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::sqrt(x);
-  }
-  return std::sqrt(x);
-}
-
-template <std::floating_point T>
-constexpr T fabs(T x) {
-  if (std::is_constant_evaluated()) {
-    return ct::fabs(x);
-  }
-  return std::fabs(x);
-}
+CTGRAD_MATH_DISPATCH(exp)
+CTGRAD_MATH_DISPATCH(expm1)
+CTGRAD_MATH_DISPATCH(log)
+CTGRAD_MATH_DISPATCH(log1p)
+CTGRAD_MATH_DISPATCH(sin)
+CTGRAD_MATH_DISPATCH(cos)
+CTGRAD_MATH_DISPATCH(tanh)
+CTGRAD_MATH_DISPATCH(sqrt)
+CTGRAD_MATH_DISPATCH(fabs)
+#undef CTGRAD_MATH_DISPATCH
 
 }  // namespace ctgrad::math

@@ -5,9 +5,9 @@
 // rules:       abs(c) folds for a constant c
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/sign.hpp>

@@ -5,9 +5,9 @@
 // rules:            broadcast_to<shape(a)>(a) = a
 #pragma once
 
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/layout.hpp>
 #include <ctgrad/ops/sum.hpp>
 
 #include <string>
@@ -21,9 +21,7 @@ template <class A, class S> struct broadcast_to_node : node<A> {
     return "broadcast" + S::to_string() + "(" + a + ")";
   }
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
-    constexpr std::size_t inner = shape_of_t<A>::size;
-    for (std::size_t r = 0; r < S::size / inner; ++r)
-      for (std::size_t j = 0; j < inner; ++j) kernels::store<Acc>(out[r * inner + j], a[j]);
+    kernels::broadcast_rows<Acc, S::size, shape_of_t<A>::size>(out, a);
   }
   static constexpr auto vjp(A, broadcast_to_node, auto dc) { return sum_to<shape_of_t<A>>(dc); }
 };

@@ -7,7 +7,7 @@
 // pushes p up. NaN propagates; p < 0 gives NaN (ln p is NaN) and p = +inf gives +inf.
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 
 #include <string>

@@ -5,10 +5,10 @@
 //              signs and constant factors move out
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
 

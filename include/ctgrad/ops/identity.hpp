@@ -4,7 +4,7 @@
 // It adds no node: identity(z) is z itself, so it costs nothing forward or backward.
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 
 namespace ctgrad {
 

@@ -3,8 +3,8 @@
 // chain rule:  dz = da * (c + (1 - c) * (z > 0))
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/step.hpp>

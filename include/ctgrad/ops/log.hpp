@@ -4,8 +4,8 @@
 // rules:       log(1) = 0; log(exp(t)) = t
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/div.hpp>
 

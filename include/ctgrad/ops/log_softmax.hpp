@@ -3,10 +3,9 @@
 // chain rule:  dz = da - exp(a) * sum_j(da_j)        (per row; log_softmax_backward below)
 #pragma once
 
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/kernels/elementwise.hpp>
-#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/softmax.hpp>
 #include <ctgrad/ops/softmax.hpp>
 
 #include <string>
@@ -22,15 +21,8 @@ template <class A, class DA> struct log_softmax_backward_node : node<A, DA> {
     return da + " - exp(" + a + ") * rowsum(" + da + ")";
   }
   template <bool Acc, class T>
-  static constexpr void forward_into(T* __restrict out, T const* a, T const* da) {
-    for (std::size_t r = 0; r < layout::rows; ++r) {
-      T const* const ar = a + r * layout::cols;
-      T const* const dr = da + r * layout::cols;
-      T s{};
-      for (std::size_t j = 0; j < layout::cols; ++j) s += dr[j];
-      for (std::size_t j = 0; j < layout::cols; ++j)
-        kernels::store<Acc>(out[r * layout::cols + j], dr[j] - math::exp(ar[j]) * s);
-    }
+  static constexpr void forward_into(T* out, T const* a, T const* da) {
+    kernels::log_softmax_backward<Acc, layout::rows, layout::cols>(out, a, da);
   }
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<A>,
@@ -43,16 +35,8 @@ template <class Z> struct log_softmax_node : node<Z> {
   using shape = shape_of_t<Z>;
   using layout = detail::rows_of<shape>;
   static constexpr print_style style{print_style::call, "log_softmax"};
-  template <bool Acc, class T> static constexpr void forward_into(T* __restrict out, T const* z) {
-    for (std::size_t r = 0; r < layout::rows; ++r) {
-      T const* const zr = z + r * layout::cols;
-      T const m = detail::row_max<layout::cols>(zr);
-      T s{};
-      for (std::size_t j = 0; j < layout::cols; ++j) s += math::exp(zr[j] - m);
-      T const lse = m + math::log(s);
-      for (std::size_t j = 0; j < layout::cols; ++j)
-        kernels::store<Acc>(out[r * layout::cols + j], zr[j] - lse);
-    }
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* z) {
+    kernels::log_softmax<Acc, layout::rows, layout::cols>(out, z);
   }
   static constexpr auto vjp(Z, log_softmax_node, auto da) {
     return log_softmax_backward_node<log_softmax_node, decltype(da)>{};

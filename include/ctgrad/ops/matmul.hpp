@@ -5,9 +5,9 @@
 //              transposed in place (layouts tn and nt), so the chain rule above costs no copy
 #pragma once
 
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/matmul.hpp>
 #include <ctgrad/ops/transpose.hpp>
 

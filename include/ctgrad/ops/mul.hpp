@@ -5,11 +5,11 @@
 //              (-a)*b = -(a*b); c1*(c2*a) = (c1*c2)*a; a*(p/q) = (a*p)/q; t^m * t^n = t^(m+n)
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
+#include <ctgrad/expr/constant.hpp>
 #include <ctgrad/fwd.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/ops/neg.hpp>
 #include <ctgrad/ops/pow.hpp>
 

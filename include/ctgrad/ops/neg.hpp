@@ -4,9 +4,9 @@
 // rules:       -(c) folds; -(-a) = a; -(c*t) = (-c)*t; -(a - b) = b - a
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/sub.hpp>
 

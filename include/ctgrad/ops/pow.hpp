@@ -4,9 +4,9 @@
 // rules:       a^0 = 1; a^1 = a; c^N folds; (a^M)^N = a^(M*N)
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/simplify.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 
 #include <string>

@@ -5,8 +5,8 @@
 // rules:       relu(c) folds for a constant c
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/step.hpp>

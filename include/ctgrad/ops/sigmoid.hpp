@@ -4,8 +4,8 @@
 // rules:       σ(0) = 1/2
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/sub.hpp>

@@ -6,10 +6,9 @@
 // p - y (see losses/cross_entropy.hpp).
 #pragma once
 
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/kernels/elementwise.hpp>
-#include <ctgrad/math/elementary.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/softmax.hpp>
 
 #include <string>
 
@@ -20,14 +19,6 @@ template <class S> struct rows_of {
   static constexpr std::size_t cols = S::rank == 0 ? 1 : S::dims[S::rank - 1];
   static constexpr std::size_t rows = S::size / cols;
 };
-
-/// The largest of a row's Cols values: subtracted before exponentiating, so exp never
-/// overflows.
-template <std::size_t Cols, class T> constexpr T row_max(T const* z) {
-  T m = z[0];
-  for (std::size_t j = 1; j < Cols; ++j) m = z[j] > m ? z[j] : m;
-  return m;
-}
 }  // namespace detail
 
 /// The fused VJP of softmax: a * (da - rowsum(da * a)). Not differentiable again.
@@ -39,15 +30,8 @@ template <class A, class DA> struct softmax_backward_node : node<A, DA> {
     return a + " * (" + da + " - rowsum(" + da + " * " + a + "))";
   }
   template <bool Acc, class T>
-  static constexpr void forward_into(T* __restrict out, T const* a, T const* da) {
-    for (std::size_t r = 0; r < layout::rows; ++r) {
-      T const* const ar = a + r * layout::cols;
-      T const* const dr = da + r * layout::cols;
-      T dot{};
-      for (std::size_t j = 0; j < layout::cols; ++j) dot += dr[j] * ar[j];
-      for (std::size_t j = 0; j < layout::cols; ++j)
-        kernels::store<Acc>(out[r * layout::cols + j], ar[j] * (dr[j] - dot));
-    }
+  static constexpr void forward_into(T* out, T const* a, T const* da) {
+    kernels::softmax_backward<Acc, layout::rows, layout::cols>(out, a, da);
   }
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<A>,
@@ -60,20 +44,8 @@ template <class Z> struct softmax_node : node<Z> {
   using shape = shape_of_t<Z>;
   using layout = detail::rows_of<shape>;
   static constexpr print_style style{print_style::call, "softmax"};
-  template <bool Acc, class T> static constexpr void forward_into(T* __restrict out, T const* z) {
-    for (std::size_t r = 0; r < layout::rows; ++r) {
-      T const* const zr = z + r * layout::cols;
-      T* const ar = out + r * layout::cols;
-      T const m = detail::row_max<layout::cols>(zr);
-      T e[layout::cols];
-      T s{};
-      for (std::size_t j = 0; j < layout::cols; ++j) {
-        e[j] = math::exp(zr[j] - m);
-        s += e[j];
-      }
-      T const inv = T{1} / s;
-      for (std::size_t j = 0; j < layout::cols; ++j) kernels::store<Acc>(ar[j], e[j] * inv);
-    }
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* z) {
+    kernels::softmax<Acc, layout::rows, layout::cols>(out, z);
   }
   static constexpr auto vjp(Z, softmax_node, auto da) {
     return softmax_backward_node<softmax_node, decltype(da)>{};

@@ -4,8 +4,8 @@
 // rules:       sqrt(0) = 0, sqrt(1) = 1
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/div.hpp>
 #include <ctgrad/ops/mul.hpp>

@@ -4,8 +4,8 @@
 // rules:       step(c) folds for a constant c
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
 
 #include <string>
 

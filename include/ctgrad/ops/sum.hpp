@@ -6,9 +6,10 @@
 // rules:       sum_to<shape(a)>(a) = a
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/layout.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/mul.hpp>
 
@@ -25,12 +26,7 @@ template <class A, class S> struct sum_to_node : node<A> {
     return "sum_to" + S::to_string() + "(" + a + ")";
   }
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
-    constexpr std::size_t inner = S::size;
-    constexpr std::size_t rows = shape_of_t<A>::size / inner;
-    if constexpr (!Acc)
-      for (std::size_t j = 0; j < inner; ++j) out[j] = T{};
-    for (std::size_t r = 0; r < rows; ++r)
-      for (std::size_t j = 0; j < inner; ++j) out[j] += a[r * inner + j];
+    kernels::sum_rows<Acc, shape_of_t<A>::size, S::size>(out, a);
   }
   static constexpr auto vjp(A, sum_to_node, auto dc) { return broadcast_to<shape_of_t<A>>(dc); }
 };

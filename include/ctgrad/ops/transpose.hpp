@@ -5,10 +5,10 @@
 //              place (see matmul.hpp), so no transposed copy is made there
 #pragma once
 
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/layout.hpp>
 
 #include <string>
 
@@ -25,8 +25,7 @@ template <class A> struct transpose_node : node<A> {
   static constexpr print_style style{print_style::custom, {}, 45, 45};
   static std::string print(std::string const& a) { return a + "^T"; }
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
-    for (std::size_t j = 0; j < cols; ++j)
-      for (std::size_t i = 0; i < rows; ++i) kernels::store<Acc>(out[j * rows + i], a[i * cols + j]);
+    kernels::transpose<Acc, rows, cols>(out, a);
   }
   static constexpr auto vjp(A, transpose_node, auto dc) { return transpose(dc); }
 };

@@ -60,16 +60,16 @@ template <class Set> class adam {
     T const c1 = T(1) - static_cast<T>(std::pow(static_cast<double>(b1), t_));
     T const c2 = T(1) - static_cast<T>(std::pow(static_cast<double>(b2), t_));
     train::each(
-        [&](T& w, T const& g0, T& m, T& v) {
-          T g = g0;
+        [&](T& weight, T const& grad, T& moment1, T& moment2) {
+          T step = grad;
           if (decoupled) {
-            w *= T(1) - lr * wd;
+            weight *= T(1) - lr * wd;
           } else {
-            g += wd * w;
+            step += wd * weight;
           }
-          m = b1 * m + (T(1) - b1) * g;
-          v = b2 * v + (T(1) - b2) * g * g;
-          w -= lr * (m / c1) / (std::sqrt(v / c2) + eps);
+          moment1 = b1 * moment1 + (T(1) - b1) * step;
+          moment2 = b2 * moment2 + (T(1) - b2) * step * step;
+          weight -= lr * (moment1 / c1) / (std::sqrt(moment2 / c2) + eps);
         },
         params, grads, m_, v_);
   }

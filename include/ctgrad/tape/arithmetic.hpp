@@ -14,8 +14,9 @@
 //   k / a                 dA = (-k) * (u / (a * a))
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/div.hpp>
@@ -40,7 +41,7 @@ using binary_fn = Node<slot_node<0, shape<>>, slot_node<1, shape<>>>;
 /// when this is its first contribution, as sum_to does).
 template <bool Acc, std::size_t SK, std::size_t SA, std::size_t SB, std::size_t SOut, class F,
           class T>
-void send_operand(F rule, T* __restrict dk, T const* u, T const* a, T const* b, T const* c) {
+void send_operand(F rule, T* CTGRAD_RESTRICT dk, T const* u, T const* a, T const* b, T const* c) {
   constexpr std::size_t inner = kernels::inner_size<SOut, SA, SB>();
   constexpr std::size_t rows = SOut / inner;
   if constexpr (SK != SOut && !Acc)

@@ -12,7 +12,7 @@
 // results agree to the bit (floating-point products are not associative).
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
+#include <ctgrad/expr/placeholder.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/math/elementary.hpp>
 #include <ctgrad/ops/abs.hpp>

@@ -8,8 +8,8 @@
 // transposed copy is made. dx is not computed when x has no gradient (a data batch).
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/matmul.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/matmul.hpp>

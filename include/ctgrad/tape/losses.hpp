@@ -14,9 +14,9 @@
 // sum and product.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/losses/cross_entropy.hpp>
 #include <ctgrad/math/elementary.hpp>

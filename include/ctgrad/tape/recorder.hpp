@@ -21,7 +21,7 @@
 //   - dynamic everything else: nodes, records, values and adjoints live in growable arrays
 //     owned by the tape, the backward sweep is a loop over function pointers, and which
 //     adjoints exist is decided at run time.
-// The tape never uses ctgrad's derivation (core/derive, backprop, evaluate): its VJPs are
+// The tape never uses ctgrad's derivation (engine/: derive, backprop, evaluate): its VJPs are
 // run-time code, so it can check the compile-time engine rather than share its mistakes.
 //
 // What a good tape does, and this one does:
@@ -46,8 +46,8 @@
 // FMA differently in the two programs (tested in test/tape/). A tape is single-threaded.
 #pragma once
 
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/tensor.hpp>
 #include <ctgrad/tape/arena.hpp>
 #include <ctgrad/tape/var.hpp>
 #include <ctgrad/tape/view.hpp>

@@ -7,9 +7,9 @@
 // mean multiplies by 1/n rather than dividing by n, as ctgrad's mean = constant<1, n> * sum.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/sum.hpp>
 #include <ctgrad/tape/recorder.hpp>

@@ -6,8 +6,8 @@
 // dz = (a - y) / B (see losses.hpp), and this record only runs if a is used elsewhere too.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/ops/softmax.hpp>
 #include <ctgrad/tape/recorder.hpp>
 

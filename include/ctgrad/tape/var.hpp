@@ -6,7 +6,7 @@
 //   ctgrad::tape::var<float, ctgrad::shape<32, 784>> x = t.input(batch);
 #pragma once
 
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/shape.hpp>
 
 #include <cstdint>
 

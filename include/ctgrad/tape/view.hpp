@@ -5,8 +5,8 @@
 //   auto g = t.grad(W1);   g(3, 5) == g.data()[3 * 8 + 5];   auto copy = g.to_tensor();
 #pragma once
 
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/tensor.hpp>
 
 #include <cstddef>
 #include <type_traits>

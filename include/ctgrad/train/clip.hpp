@@ -7,7 +7,7 @@
 // every entry is multiplied by max_norm / (n + 1e-6) when that factor is below 1.
 #pragma once
 
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/train/set_ops.hpp>
 
 #include <array>

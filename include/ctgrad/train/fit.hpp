@@ -13,31 +13,23 @@
 //   few twice.
 // - Training loss and accuracy are the means over the epoch's batches, each measured in the
 //   forward pass of its own gradient (before that batch's step): no extra pass.
-// - Evaluation covers every sample exactly once. The last partial batch is padded with
-//   copies of one sample s, and a batch of B copies of s gives s's loss to take back out:
-//   sum over the r real rows = B * L(padded) - (B - r) * L(s). This needs a loss that is a
-//   mean over the batch rows, each row's term depending on that row only: true of mse,
-//   cross_entropy and binary_cross_entropy on any network here.
+// - Evaluation (train/evaluate.hpp) covers every sample exactly once.
 // - A non-finite training loss or gradient stops fit with an error naming the epoch and
 //   batch and the first non-finite gradient entry and parameter entry (check/finite.hpp),
 //   before that batch's step: the parameters keep the last finite state.
-// - Accuracy: the arg-max of each output row against the arg-max of the target row (one-hot
-//   targets); with one output column, output > threshold against target > 0.5.
 // Heap: the buffers (batch, gradient set, permutation, history) are allocated once per
 // call; the epochs and steps allocate nothing.
 #pragma once
 
 #include <ctgrad/check/finite.hpp>
-#include <ctgrad/core/backprop.hpp>
-#include <ctgrad/core/evaluate.hpp>
-#include <ctgrad/core/leaf.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/tensor.hpp>
+#include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/init/initializers.hpp>
+#include <ctgrad/train/evaluate.hpp>
 #include <ctgrad/train/progress.hpp>
-
-#include <boost/hana/at.hpp>
-#include <boost/hana/tuple.hpp>
+#include <ctgrad/train/task.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -49,7 +41,6 @@
 #include <limits>
 #include <memory>
 #include <numeric>
-#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -57,23 +48,8 @@
 
 namespace ctgrad::train {
 
-/// n samples, row by row: x holds n rows of the input's width, y n rows of the target's.
-/// Borrowed: the storage must outlive the call.
-template <class T>
-struct samples {
-  std::span<T const> x;
-  std::span<T const> y;
-};
-
 /// What fit does with the n % B samples that do not fill a last batch (see the top).
 enum class last_batch { drop, fill };
-
-/// Loss and accuracy over a data set (accuracy is NaN for a regressor).
-struct metrics {
-  double loss = 0;
-  double accuracy = std::numeric_limits<double>::quiet_NaN();
-  std::size_t samples = 0;
-};
 
 /// One epoch of fit: training loss and accuracy (means over its batches), the validation
 /// metrics (NaN without a validation set), and the training time (validation excluded).
@@ -101,122 +77,7 @@ struct fit_options {
   std::function<void(epoch_stats const&)> on_epoch{};
 };
 
-/// The network's roles for fit and evaluate: its input and target variables, its scalar
-/// loss, and (for a classifier) the output whose rows are scored.
-template <class XVar, class YVar, class Loss, class Output>
-struct task {
-  double threshold = 0.5;  // one output column: output > threshold is class 1
-};
-
 namespace detail {
-// The task's checks, in order; only the first that fails is reported (one error, not one
-// per consequence: a batch mismatch also makes the output's shape differ from Y's).
-template <class XVar, class YVar, class Loss>
-constexpr bool check_task() {
-  using sx = shape_of_t<XVar>;
-  using sy = shape_of_t<YVar>;
-  if constexpr (!(is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> &&
-                  !is_param_v<YVar>)) {
-    static_assert(
-        is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> && !is_param_v<YVar>,
-        "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
-    return false;
-  } else if constexpr (!(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0])) {
-    static_assert(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0],
-                  "ctgrad::train task: X and Y must be batches [B, n] with the same B");
-    return false;
-  } else if constexpr (shape_of_t<Loss>::rank != 0) {
-    static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::train task: the loss must be a scalar");
-    return false;
-  } else {
-    return true;
-  }
-}
-}  // namespace detail
-
-/// A classifier: accuracy compares each row of output (logits or probabilities) with the
-/// target row (see the top). output must be a subexpression of loss.
-template <Expression XVar, Expression YVar, Expression Loss, Expression Output>
-constexpr task<XVar, YVar, Loss, Output> classifier(XVar, YVar, Loss, Output,
-                                                    double threshold = 0.5) {
-  using so = shape_of_t<Output>;
-  using sy = shape_of_t<YVar>;
-  if constexpr (!detail::check_task<XVar, YVar, Loss>()) {
-    return {threshold};
-  } else if constexpr (!same_shape_v<so, sy>) {
-    static_assert(same_shape_v<so, sy>,
-                  "ctgrad::train::classifier(X, Y, loss, output): output must have Y's shape "
-                  "[B, classes]");
-    return {threshold};
-  } else {
-    static_assert(ctgrad::detail::contains_v<topological_order_t<Loss>, Output>,
-                  "ctgrad::train::classifier(X, Y, loss, output): output is not a "
-                  "subexpression of loss");
-    return {threshold};
-  }
-}
-
-/// A regressor: loss only.
-template <Expression XVar, Expression YVar, Expression Loss>
-constexpr task<XVar, YVar, Loss, void> regressor(XVar, YVar, Loss) {
-  detail::check_task<XVar, YVar, Loss>();
-  return {};
-}
-
-namespace detail {
-
-template <class Task>
-struct task_traits;
-template <class XVar, class YVar, class Loss, class Output>
-struct task_traits<task<XVar, YVar, Loss, Output>> {
-  static constexpr std::size_t batch = shape_of_t<XVar>::dims[0];
-  static constexpr std::size_t width = shape_of_t<XVar>::dims[1];
-  static constexpr std::size_t targets = shape_of_t<YVar>::dims[1];
-  static constexpr bool classifies = !std::is_void_v<Output>;
-};
-
-/// The number of rows, after checking that x and y hold whole rows of the same count.
-template <class Traits, class T>
-std::size_t rows(samples<T> const& d, char const* what) {
-  std::size_t const n = d.x.size() / Traits::width;
-  if (d.x.size() % Traits::width != 0 || d.y.size() != n * Traits::targets)
-    throw std::invalid_argument(std::string("ctgrad::train: ") + what + ": x has " +
-                                std::to_string(d.x.size()) + " values and y " +
-                                std::to_string(d.y.size()) + "; the network wants rows of " +
-                                std::to_string(Traits::width) + " inputs and " +
-                                std::to_string(Traits::targets) + " targets");
-  return n;
-}
-
-template <class T>
-std::size_t arg_max(T const* row, std::size_t n) {
-  std::size_t best = 0;
-  for (std::size_t c = 1; c < n; ++c)
-    if (row[c] > row[best]) best = c;
-  return best;
-}
-
-/// Correct predictions among the first `rows` rows of out against the targets y.
-template <std::size_t C, class T>
-std::size_t count_correct(T const* out, T const* y, std::size_t rows, double threshold) {
-  std::size_t correct = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    if constexpr (C == 1) {
-      correct += (static_cast<double>(out[r]) > threshold) == (static_cast<double>(y[r]) > 0.5);
-    } else {
-      correct += arg_max(out + r * C, C) == arg_max(y + r * C, C);
-    }
-  }
-  return correct;
-}
-
-/// Row `from` of the data set into row `to` of the batch tensors.
-template <class Traits, class T, class TX, class TY>
-void copy_row(samples<T> const& d, std::size_t from, TX& x, TY& y, std::size_t to) {
-  std::copy_n(d.x.data() + from * Traits::width, Traits::width, x.data.data() + to * Traits::width);
-  std::copy_n(d.y.data() + from * Traits::targets, Traits::targets,
-              y.data.data() + to * Traits::targets);
-}
 
 // The epoch's summary, into a buffer (a std::string of this length would allocate).
 inline void epoch_line(char (&buf)[256], epoch_stats const& s, std::size_t epochs, bool validated) {
@@ -233,67 +94,6 @@ inline void epoch_line(char (&buf)[256], epoch_stats const& s, std::size_t epoch
 }
 
 }  // namespace detail
-
-namespace detail {
-// evaluate, in the caller's batch buffers x and y (fit reuses its own).
-template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
-metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> const& params,
-                    samples<T> const& data, tensor<T, shape_of_t<XVar>>* x,
-                    tensor<T, shape_of_t<YVar>>* y) {
-  using traits = task_traits<task<XVar, YVar, Loss, Output>>;
-  constexpr std::size_t B = traits::batch;
-  std::size_t const n = rows<traits>(data, "evaluate");
-  // Loss of the batch in *x, *y; correct predictions among its first `scored` rows.
-  auto run = [&](std::size_t scored, std::size_t& correct) -> double {
-    if constexpr (traits::classifies) {
-      auto const r =
-          eval(boost::hana::make_tuple(Loss{}, Output{}), params, XVar{} = *x, YVar{} = *y);
-      auto const& out = boost::hana::at_c<1>(r);
-      correct +=
-          count_correct<traits::targets>(out.data.data(), y->data.data(), scored, t.threshold);
-      return static_cast<double>(boost::hana::at_c<0>(r));
-    } else {
-      (void)scored;
-      (void)correct;
-      return static_cast<double>(eval(Loss{}, params, XVar{} = *x, YVar{} = *y));
-    }
-  };
-  double sum = 0;  // of per-row losses
-  std::size_t correct = 0, unused = 0;
-  std::size_t const full = n / B;
-  for (std::size_t b = 0; b < full; ++b) {
-    for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, b * B + r, *x, *y, r);
-    sum += static_cast<double>(B) * run(B, correct);
-  }
-  if (std::size_t const rest = n - full * B; rest > 0) {
-    std::size_t const s = full * B;  // the padding sample
-    for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, s + (r < rest ? r : 0), *x, *y, r);
-    double const padded = run(rest, correct);
-    double alone = padded;
-    if (rest < B) {
-      for (std::size_t r = 0; r < B; ++r) copy_row<traits>(data, s, *x, *y, r);
-      alone = run(0, unused);
-    }
-    sum += static_cast<double>(B) * padded - static_cast<double>(B - rest) * alone;
-  }
-  metrics m;
-  m.samples = n;
-  m.loss = n ? sum / static_cast<double>(n) : 0.0;
-  if constexpr (traits::classifies)
-    m.accuracy = n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
-  return m;
-}
-}  // namespace detail
-
-/// Loss and accuracy of the network over every sample of data (see the top for how the last
-/// partial batch is counted exactly).
-template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
-metrics evaluate(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> const& params,
-                 samples<T> const& data) {
-  auto x = std::make_unique<tensor<T, shape_of_t<XVar>>>();
-  auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
-  return detail::evaluate_in(t, params, data, x.get(), y.get());
-}
 
 /// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
 /// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do

@@ -10,7 +10,7 @@
 // each into a scratch set and add_into an accumulator that you zero() before the first.
 #pragma once
 
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/expr/var_set.hpp>
 
 #include <cstddef>
 #include <type_traits>
@@ -23,9 +23,9 @@ namespace ctgrad::train {
 template <class F, class T, class... Vars, class... Others>
 constexpr void each(F&& f, var_set<T, Vars...>& a, Others&... others) {
   auto one = [&](auto index) {
-    constexpr std::size_t i = decltype(index)::value;
-    auto& ta = a.template get<i>();
-    for (std::size_t e = 0; e < ta.size; ++e) f(ta.data[e], others.template get<i>().data[e]...);
+    constexpr std::size_t pos = decltype(index)::value;
+    auto& ta = a.template get<pos>();
+    for (std::size_t entry = 0; entry < ta.size; ++entry) f(ta.data[entry], others.template get<pos>().data[entry]...);
   };
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};

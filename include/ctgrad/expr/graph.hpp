@@ -7,7 +7,7 @@
 // revisit it and go exponential on deep derivative types).
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <boost/hana/tuple.hpp>

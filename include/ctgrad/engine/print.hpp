@@ -4,9 +4,9 @@
 // A hana::tuple (from grad or hessian) prints as (a, b, ...).
 #pragma once
 
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/named.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/named.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <boost/hana/tuple.hpp>

@@ -8,9 +8,9 @@
 //   constexpr auto W = ctgrad::param<"W1", 4, 8>;     a 4x8 parameter
 #pragma once
 
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/tensor.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 
 #include <string>

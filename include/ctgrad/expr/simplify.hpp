@@ -6,7 +6,7 @@
 // The rules themselves live with each primitive (ops/add.hpp, ops/mul.hpp, ...).
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
+#include <ctgrad/expr/constant.hpp>
 #include <ctgrad/fwd.hpp>
 
 namespace ctgrad::detail {

@@ -8,38 +8,16 @@
 //                  P's abstract self (its cached output) and upstream<S> (P's adjoint).
 #pragma once
 
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/placeholder.hpp>
+#include <ctgrad/expr/shape.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <string>
 
 namespace ctgrad {
-
-/// The value of the K-th input of the node a rule belongs to.
-template <std::size_t K, class Shape> struct slot_node : node<> {
-  using shape = Shape;
-  static constexpr std::size_t index = K;
-  static constexpr print_style style{print_style::leaf};
-  static std::string label() {
-    std::string s = "#";  // not "#" + to_string(K): g++ 12 -O2 gives a false -Wrestrict
-    return s.append(std::to_string(K));
-  }
-};
-
-/// The adjoint flowing into the node a rule belongs to (dL/d(output)).
-template <class Shape> struct upstream_node : node<> {
-  using shape = Shape;
-  static constexpr print_style style{print_style::leaf};
-  static std::string label() { return "#up"; }
-};
-
-template <class T> inline constexpr bool is_slot_v = false;
-template <std::size_t K, class S> inline constexpr bool is_slot_v<slot_node<K, S>> = true;
-template <class T> inline constexpr bool is_upstream_v = false;
-template <class S> inline constexpr bool is_upstream_v<upstream_node<S>> = true;
 
 namespace detail {
 

@@ -1,49 +1,29 @@
 // SPDX-License-Identifier: BSL-1.0
-// The numeric gradient of a scalar loss: one forward pass that caches every node's value,
-// then one reverse sweep that runs each node's VJP rules (the same rules d(f, x) derives
-// with), all scheduled at compile time.
-//   auto g = ctgrad::grad(loss, params, X = x, Y = y);   g[W1] is dL/dW1, same set type
-//   float L = ctgrad::grad_into(loss, grads, params, X = x, Y = y);   no copy of the set
-//   grad_into(loss, grads, capture(logits, out), params, X = x, Y = y);  also copies the
-//       forward value of a subexpression (the logits, for accuracy) out of the same pass
-// What is planned at compile time, per node: which nodes need an adjoint (those between
-// the loss and a wanted variable, through rules that are not structurally zero), where
-// each adjoint lives, and which contribution comes first (it assigns; later ones add), so
-// no buffer is zeroed and nothing is computed that the gradient does not use.
+// The reverse sweep, planned at compile time: one forward pass that caches every node's
+// value, then each node's VJP rules (the same rules d(f, x) derives with) in reverse order.
+// What is planned per node: which nodes need an adjoint (those between the loss and a
+// wanted variable, through rules that are not structurally zero), where each adjoint lives,
+// and which contribution comes first (it assigns; later ones add), so no buffer is zeroed
+// and nothing is computed that the gradient does not use.
+//   sweep<Order, Wanted>                 the schedule (constexpr tables) and its step types
+//   backprop<Loss, Captured>(grads, table, captured)   runs it; returns the loss
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/derive.hpp>
-#include <ctgrad/core/evaluate.hpp>
-#include <ctgrad/core/execute.hpp>
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/engine/bindings.hpp>
+#include <ctgrad/engine/derive.hpp>
+#include <ctgrad/engine/execute.hpp>
+#include <ctgrad/engine/forward.hpp>
+#include <ctgrad/engine/plan.hpp>
+#include <ctgrad/expr/var_set.hpp>
 
 #include <array>
 #include <cstddef>
-#include <tuple>
 #include <type_traits>
+#include <utility>
 
-namespace ctgrad {
-
-/// grad_into's request to copy the forward value of the subexpression Node into *out.
-template <class Node, class T> struct capture_into {
-  tensor<T, shape_of_t<Node>>* out;
-};
-
-/// capture(e, out): e's value in the gradient's forward pass, written to out (same shape).
-/// It is read from the cache the reverse sweep uses anyway, so it costs one copy.
-template <Expression Node, class T, class S>
-constexpr capture_into<Node, T> capture(Node, tensor<T, S>& out) {
-  if constexpr (!same_shape_v<S, shape_of_t<Node>>) {
-    static_assert(same_shape_v<S, shape_of_t<Node>>,
-                  "ctgrad::capture(e, out): out must have the shape of e");
-    return {nullptr};  // one error, not a failed conversion after it
-  } else {
-    return {&out};
-  }
-}
-
-namespace detail {
+namespace ctgrad::detail {
 
 /// The VJP rule of the abstract node Pa for its K-th child, brought to the child's shape:
 /// summed where the child was broadcast, repeated where the rule is a scalar.
@@ -128,39 +108,39 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
     std::array<std::size_t, n + 1> offset{};                   // adjoint workspace layout
   };
   static constexpr schedule_t schedule = [] {
-    schedule_t s{};
+    schedule_t sched{};
     std::array<bool, n> needs{};  // depends on a wanted variable
-    for (std::size_t i = 0; i < n; ++i) {
-      needs[i] = wanted[i];
-      for (std::size_t k = 0; k < P::arity[i]; ++k) needs[i] = needs[i] || needs[P::child[i][k]];
+    for (std::size_t node = 0; node < n; ++node) {
+      needs[node] = wanted[node];
+      for (std::size_t slot = 0; slot < P::arity[node]; ++slot) needs[node] = needs[node] || needs[P::child[node][slot]];
     }
-    s.has_adj[root] = needs[root];
+    sched.has_adj[root] = needs[root];
     std::array<bool, n> assigned{};
-    for (std::size_t j = 0; j < n; ++j) {
-      std::size_t const i = n - 1 - j;
-      if (!s.has_adj[i]) continue;
-      for (std::size_t k = 0; k < P::arity[i]; ++k) {
-        std::size_t const c = P::child[i][k];
-        if (!needs[c] || !nonzero[i][k]) continue;
-        s.active[i][k] = true;
-        s.accumulate[i][k] = assigned[c];
-        assigned[c] = true;
-        s.has_adj[c] = true;
+    for (std::size_t step = 0; step < n; ++step) {
+      std::size_t const node = n - 1 - step;
+      if (!sched.has_adj[node]) continue;
+      for (std::size_t slot = 0; slot < P::arity[node]; ++slot) {
+        std::size_t const child = P::child[node][slot];
+        if (!needs[child] || !nonzero[node][slot]) continue;
+        sched.active[node][slot] = true;
+        sched.accumulate[node][slot] = assigned[child];
+        assigned[child] = true;
+        sched.has_adj[child] = true;
       }
     }
-    s.wanted = wanted;
-    s.wanted_index = {wanted_index<Ns, Wanted>::value...};
-    s.size = {shape_of_t<Ns>::size...};
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t const next = i + 1 < n && s.has_adj[i + 1] && !wanted[i + 1] ? s.size[i + 1] : 0;
-      s.offset[i + 1] =
-          slot_start(s.offset[i] + (s.has_adj[i] && !wanted[i] ? s.size[i] : 0), next);
-      for (std::size_t k = 0; k < max_arity; ++k) {
-        s.mask[i][0] |= unsigned{s.active[i][k]} << k;
-        s.mask[i][1] |= unsigned{s.accumulate[i][k]} << k;
+    sched.wanted = wanted;
+    sched.wanted_index = {wanted_index<Ns, Wanted>::value...};
+    sched.size = {shape_of_t<Ns>::size...};
+    for (std::size_t node = 0; node < n; ++node) {
+      std::size_t const next = node + 1 < n && sched.has_adj[node + 1] && !wanted[node + 1] ? sched.size[node + 1] : 0;
+      sched.offset[node + 1] =
+          slot_start(sched.offset[node] + (sched.has_adj[node] && !wanted[node] ? sched.size[node] : 0), next);
+      for (std::size_t slot = 0; slot < max_arity; ++slot) {
+        sched.mask[node][0] |= unsigned{sched.active[node][slot]} << slot;
+        sched.mask[node][1] |= unsigned{sched.accumulate[node][slot]} << slot;
       }
     }
-    return s;
+    return sched;
   }();
   static constexpr std::size_t workspace = schedule.offset[n];
 
@@ -202,7 +182,7 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const*
       (send<Pa, Ks, ((Active >> Ks) & 1u) != 0, ((Acc >> Ks) & 1u) != 0>(adj, child[Ks], in), ...);
     }(std::make_index_sequence<children_t<Pa>::size>{});
 #ifdef CTGRAD_INSTRUMENT
-    if (!std::is_constant_evaluated()) ctgrad_on_backward(i, n);
+    if (!std::is_constant_evaluated()) instrument::on_backward(i, n);
 #endif
   }
 }
@@ -280,106 +260,4 @@ CTGRAD_ALWAYS_INLINE constexpr T backprop(var_set<T, Wanted...>& grads,
   }
 }
 
-// Which call the user wrote, for the messages.
-enum class grad_api { grad, grad_into };
-
-// The first of Vars that is not in Order (void if none).
-template <class Order, class... Vars>
-struct first_missing {
-  using type = void;
-};
-template <class Order, class Var, class... Vars>
-struct first_missing<Order, Var, Vars...> {
-  using type = typename std::conditional_t<contains_v<Order, Var>, first_missing<Order, Vars...>,
-                                           std::type_identity<Var>>::type;
-};
-
-// The condition names only the variable (its name and shape), not the whole network, so the
-// compiler's note is short; one error for the first such variable, not one per variable.
-template <class Var, bool InNetwork>
-inline constexpr bool variable_in_network_v = InNetwork;
-template <grad_api Api, class Var>
-constexpr bool require_in_network() {
-  if constexpr (Api == grad_api::grad) {
-    static_assert(variable_in_network_v<Var, false>,
-                  "ctgrad::grad(loss, params, ...): params names a variable that is not in the "
-                  "network (is it another network's parameter set?); the variable, its name and "
-                  "shape, is in this message's condition");
-  } else {
-    static_assert(variable_in_network_v<Var, false>,
-                  "ctgrad::grad_into(loss, grads, ...): grads names a variable that is not in the "
-                  "network (a variable is its name and its shape); the variable is in this "
-                  "message's condition");
-  }
-  return true;
-}
-
-}  // namespace detail
-
-namespace detail {
-// grad_into's checks, then the sweep; Captured is void or the node capture() asked for.
-template <class Loss, class Captured, grad_api Api, class T, class... Wanted, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
-                              Sources const&... sources) {
-  using order = topological_order_t<Loss>;
-  using vars = typename variables<order>::type;
-  if constexpr (shape_of_t<Loss>::rank != 0) {
-    static_assert(shape_of_t<Loss>::rank == 0,
-                  "ctgrad::grad(loss, ...): the loss must be a scalar; reduce it with sum or mean");
-    return T{};
-  } else if constexpr (!(is_source_v<Sources> && ...)) {
-    static_assert((is_source_v<Sources> && ...),
-                  "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
-    return T{};
-  } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
-    require_in_network<Api, typename first_missing<order, std::remove_cv_t<Wanted>...>::type>();
-    return T{};
-  } else if constexpr (!bound_check<vars, Sources...>::ok) {
-    bound_check<vars, Sources...>::require();
-    return T{};
-  } else if constexpr (!__is_same(Captured, void) && !contains_v<order, Captured>) {
-    static_assert(__is_same(Captured, void) || contains_v<order, Captured>,
-                  "ctgrad::grad_into(loss, grads, capture(e, out), ...): e is not a "
-                  "subexpression of the loss");
-    return T{};
-  } else {
-    static_assert(__is_same(T, typename value_type<Sources...>::type),
-                  "ctgrad::grad_into(loss, grads, ...): the gradient set's element type must be "
-                  "that of the parameters and inputs");
-    source_table<T, Sources...> const table{sources...};
-    return backprop<Loss, Captured>(grads, table, captured);
-  }
-}
-}  // namespace detail
-
-/// Writes dloss/dv into grads[v] for every variable v of grads (parameters, and inputs if
-/// the set names them) and returns the loss. Every variable of the loss must be bound by
-/// exactly one source: a parameter set, or a binding X = tensor. One forward pass, one
-/// reverse pass, no heap. Every gradient tensor is overwritten, not added to.
-template <Expression Loss, class T, class... Wanted, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
-  return detail::checked_grad_into<Loss, void, detail::grad_api::grad_into>(
-      grads, static_cast<T*>(nullptr), sources...);
-}
-
-/// grad_into, and the forward value of a subexpression copied out of the same pass:
-///   grad_into(loss, grads, capture(logits, out), params, X = x, Y = y)
-template <Expression Loss, class T, class... Wanted, class Node, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, capture_into<Node, T> c,
-                      Sources const&... sources) {
-  return detail::checked_grad_into<Loss, Node, detail::grad_api::grad_into>(
-      grads, c.out->data.data(), sources...);
-}
-
-/// The gradient of loss with respect to every variable of the set wrt (typically the
-/// network's parameter set, also a source of their values), as a set of the same type.
-template <Expression Loss, class T, class... Vars, class... Sources>
-constexpr var_set<T, Vars...> grad(Loss, var_set<T, Vars...> const& wrt,
-                                   Sources const&... sources) {
-  var_set<T, Vars...> grads{};
-  detail::checked_grad_into<Loss, void, detail::grad_api::grad>(grads, static_cast<T*>(nullptr),
-                                                                wrt, sources...);
-  return grads;
-}
-
-}  // namespace ctgrad
+}  // namespace ctgrad::detail

@@ -4,7 +4,7 @@
 // first error line says what to write instead.
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 
 #include <type_traits>
 

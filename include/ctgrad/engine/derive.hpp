@@ -8,12 +8,12 @@
 // every parent, by grad(f, x, y, ...) and by the evaluator.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/leaf.hpp>
-#include <ctgrad/core/named.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/named.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/sum.hpp>

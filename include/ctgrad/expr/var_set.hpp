@@ -6,9 +6,9 @@
 //   params.for_each([](auto var, auto& t) { ... var.name ... t.data ... });
 #pragma once
 
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/leaf.hpp>
-#include <ctgrad/core/tensor.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/tensor.hpp>
 #include <ctgrad/detail/type_list.hpp>
 
 #include <cstddef>

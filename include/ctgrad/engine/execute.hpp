@@ -7,10 +7,10 @@
 // Everything here is keyed on abstract nodes (operation + shapes), never on a whole net.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/constant.hpp>
-#include <ctgrad/core/graph.hpp>
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/static_for.hpp>
 #include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
@@ -30,11 +30,11 @@ constexpr void apply_impl(type_list<Cs...>, T* out, In... in) {
   if constexpr (has_forward_into<N>) {
     N::template forward_into<Acc>(out, in...);
   } else if constexpr (sizeof...(Cs) == 1) {
-    kernels::map<Acc, size>([](auto a) { return N::forward(a); }, out, in...);
+    kernels::map<Acc, size>([](auto value) { return N::forward(value); }, out, in...);
   } else {
     static_assert(sizeof...(Cs) == 2, "ctgrad: an elementwise node has one or two inputs");
     kernels::zip<Acc, shape_of_t<Cs>::size..., size>(
-        [](auto a, auto b) { return N::forward(a, b); }, out, in...);
+        [](auto lhs, auto rhs) { return N::forward(lhs, rhs); }, out, in...);
   }
 }
 
@@ -118,7 +118,7 @@ template <class E, class Self> struct rule_layout {
   static constexpr auto offsets = []<class... Ms>(type_list<Ms...>) {
     std::array<std::size_t, sizeof...(Ms) + 1> o{};
     std::size_t const sizes[] = {slot_size<Ms>..., 0};
-    for (std::size_t i = 0; i < sizeof...(Ms); ++i) o[i + 1] = o[i] + sizes[i];
+    for (std::size_t idx = 0; idx < sizeof...(Ms); ++idx) o[idx + 1] = o[idx] + sizes[idx];
     return o;
   }(order{});
   static constexpr std::size_t size = offsets[order::size];
@@ -152,18 +152,18 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
     using L = rule_layout<E, Self>;
     using order = typename L::order;
     std::array<T, L::size + 1> ws;  // each intermediate is written before it is read
-    static_for<order::size>([&](auto i) {
-      using M = at_t<decltype(i)::value, order>;
+    static_for<order::size>([&](auto index) {
+      using M = at_t<decltype(index)::value, order>;
       if constexpr (is_given_v<M, Self>) {
         // read in place
       } else if constexpr (is_constant_v<M>) {
         if constexpr (__is_same(M, E)) {
           kernels::store<Acc>(out[0], M::template value<T>());
         } else {
-          ws[L::offsets[decltype(i)::value]] = M::template value<T>();
+          ws[L::offsets[decltype(index)::value]] = M::template value<T>();
         }
       } else {
-        T* dest = __is_same(M, E) ? out : ws.data() + L::offsets[decltype(i)::value];
+        T* dest = __is_same(M, E) ? out : ws.data() + L::offsets[decltype(index)::value];
         [&]<class... Cs>(type_list<Cs...>) {
           if constexpr (__is_same(M, E)) {
             apply<M, Acc>(dest, node_ptr<Cs, E, Self>(in, ws.data())...);

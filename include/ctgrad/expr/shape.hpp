@@ -34,8 +34,8 @@ namespace detail {
 template <class Small, class Big> struct is_suffix {
   static constexpr bool value = [] {
     if (Small::rank > Big::rank) return false;
-    for (std::size_t i = 0; i < Small::rank; ++i)
-      if (Small::dims[i] != Big::dims[Big::rank - Small::rank + i]) return false;
+    for (std::size_t dim = 0; dim < Small::rank; ++dim)
+      if (Small::dims[dim] != Big::dims[Big::rank - Small::rank + dim]) return false;
     return true;
   }();
 };

@@ -4,7 +4,7 @@
 // chain rule:  dz = da                    (the identity; it changes printing only)
 #pragma once
 
-#include <ctgrad/core/node.hpp>
+#include <ctgrad/expr/node.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 
 #include <string>

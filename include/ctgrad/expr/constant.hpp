@@ -5,8 +5,8 @@
 //   2_c, 0.25_c (= 1/4), constant<1, 3>
 #pragma once
 
-#include <ctgrad/core/node.hpp>
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
 
 #include <cstdint>
 #include <string>

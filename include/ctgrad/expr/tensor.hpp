@@ -3,7 +3,7 @@
 //   ctgrad::tensor<float, ctgrad::shape<2, 3>> w{};  w(1, 2) = 0.5f;  w.data[5] == 0.5f
 #pragma once
 
-#include <ctgrad/core/shape.hpp>
+#include <ctgrad/expr/shape.hpp>
 
 #include <array>
 #include <cstddef>

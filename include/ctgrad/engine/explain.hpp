@@ -11,10 +11,10 @@
 // with the names substituted; several contributions (fan-out) are summed.
 #pragma once
 
-#include <ctgrad/core/abstract.hpp>
-#include <ctgrad/core/backprop.hpp>
-#include <ctgrad/core/print.hpp>
-#include <ctgrad/core/var_set.hpp>
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/engine/print.hpp>
+#include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/detail/static_for.hpp>
 
@@ -62,47 +62,47 @@ template <class Loss, class Wanted> std::string explain_impl() {
   using P = typename S::P;
   std::vector<std::string> name(S::n);
   std::size_t dense_count = 0, temp_count = 0;
-  static_for<S::n>([&](auto i_) {
-    constexpr std::size_t i = decltype(i_)::value;
-    using N = at_t<i, order>;
-    if constexpr (i == S::root) {
-      name[i] = "L";
+  static_for<S::n>([&](auto index) {
+    constexpr std::size_t node = decltype(index)::value;
+    using N = at_t<node, order>;
+    if constexpr (node == S::root) {
+      name[node] = "L";
     } else if constexpr (has_label<N>::value) {
-      name[i] = std::string(N::name);
+      name[node] = std::string(N::name);
     } else if constexpr (is_dense_v<N>) {
-      name[i] = cat("z", std::to_string(++dense_count));
+      name[node] = cat("z", std::to_string(++dense_count));
     } else if constexpr (on_dense_v<N>) {
-      std::string const& z = name[P::child[i][0]];
-      name[i] = cat("a", z.substr(1));
-    } else if constexpr (P::arity[i] == 0) {
-      name[i] = to_string(N{});  // a constant
+      std::string const& z = name[P::child[node][0]];
+      name[node] = cat("a", z.substr(1));
+    } else if constexpr (P::arity[node] == 0) {
+      name[node] = to_string(N{});  // a constant
     } else {
-      name[i] = cat("t", std::to_string(++temp_count));
+      name[node] = cat("t", std::to_string(++temp_count));
     }
   });
 
   std::vector<std::vector<std::string>> terms(S::n);
-  static_for<S::n>([&](auto j_) {
-    constexpr std::size_t i = S::n - 1 - decltype(j_)::value;
-    using N = at_t<i, order>;
-    if constexpr (S::schedule.has_adj[i] && P::arity[i] > 0) {
+  static_for<S::n>([&](auto step) {
+    constexpr std::size_t node = S::n - 1 - decltype(step)::value;
+    using N = at_t<node, order>;
+    if constexpr (S::schedule.has_adj[node] && P::arity[node] > 0) {
       using Pa = abstract_t<N>;
       std::string const self = to_string(Pa{});
       [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
         (
             [&] {
-              if constexpr (S::schedule.active[i][Ks]) {
-                std::string t = rule_text<Pa, Ks, i == S::root>();
-                replace_all(t, self, "\x01");  // the parent's own (cached) output
-                replace_all(t, "#up", cat("dL/d", name[i]));
-                for (std::size_t k = 0; k < P::arity[i]; ++k)
-                  replace_all(t, cat("#", std::to_string(k)), name[P::child[i][k]]);
-                replace_all(t, "\x01", name[i]);
-                terms[P::child[i][Ks]].push_back(t);
+              if constexpr (S::schedule.active[node][Ks]) {
+                std::string text = rule_text<Pa, Ks, node == S::root>();
+                replace_all(text, self, "\x01");  // the parent's own (cached) output
+                replace_all(text, "#up", cat("dL/d", name[node]));
+                for (std::size_t slot = 0; slot < P::arity[node]; ++slot)
+                  replace_all(text, cat("#", std::to_string(slot)), name[P::child[node][slot]]);
+                replace_all(text, "\x01", name[node]);
+                terms[P::child[node][Ks]].push_back(text);
               }
             }(),
             ...);
-      }(std::make_index_sequence<P::arity[i]>{});
+      }(std::make_index_sequence<P::arity[node]>{});
     }
   });
 

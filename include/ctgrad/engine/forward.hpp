@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: BSL-1.0
+// The forward pass: every node of a plan computed once, children first, into the
+// workspace; val[i] points at node i's value afterwards (a variable's value is read where
+// its source keeps it). Shared by eval and by grad's forward half.
+#pragma once
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/engine/bindings.hpp>
+#include <ctgrad/engine/execute.hpp>
+#include <ctgrad/engine/plan.hpp>
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/detail/type_list.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#ifdef CTGRAD_CHECK_FINITE
+#include <ctgrad/engine/print.hpp>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#endif
+
+namespace ctgrad::detail {
+
+// One node's forward step, keyed on its abstract node only (operation and shapes), so its
+// instantiation and symbol are shared by equal layers and do not grow with the net.
+template <class Pa, class T>
+CTGRAD_ALWAYS_INLINE constexpr T const* forward_node(T* out, T const* const* val,
+                                std::array<std::size_t, max_arity> const& child, T const* bound,
+                                [[maybe_unused]] std::size_t i, [[maybe_unused]] std::size_t n) {
+  if constexpr (__is_same(Pa, bound_leaf)) {
+    return bound;
+  } else if constexpr (is_constant_v<Pa>) {
+    out[0] = Pa::template value<T>();
+    return out;
+  } else {
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      apply<Pa, false>(out, val[child[Ks]]...);
+    }(std::make_index_sequence<children_t<Pa>::size>{});
+#ifdef CTGRAD_INSTRUMENT
+    if (!std::is_constant_evaluated()) instrument::on_forward(i, n);
+#endif
+    return out;
+  }
+}
+
+/// For each node of Order, where its value is in the source table (0 if it is computed).
+template <class Order, class... Sources> struct bound_indices;
+template <class... Ns, class... Sources> struct bound_indices<type_list<Ns...>, Sources...> {
+  static constexpr std::array<std::size_t, sizeof...(Ns) + 1> value{
+      bound_index<Ns, Sources...>::value..., 0};
+};
+
+// The forward steps of a graph, keyed on its list of abstract nodes. Compile time at depth:
+// every symbol whose name holds the whole net costs the compiler time quadratic in the
+// net's size (mangling), so the per-node code lives here, where names hold only
+// operations and shapes, and all positions come in through constexpr tables.
+template <class Abstracts> struct forward_steps;
+template <class... Pas> struct forward_steps<type_list<Pas...>> {
+  template <class T, std::size_t... Is>
+  CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Is...>, T* ws, T const** val,
+                                                 std::array<std::size_t, max_arity> const* child,
+                                                 std::size_t const* offset, T const* const* table,
+                                                 std::size_t const* bound) {
+    constexpr std::size_t n = sizeof...(Pas);
+    // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
+    bool const done[] = {(val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is],
+                                                      table[bound[Is]], Is, n),
+                          true)...,
+                         true};
+    (void)done;
+  }
+};
+
+#ifdef CTGRAD_CHECK_FINITE
+// Opt-in (define CTGRAD_CHECK_FINITE for the whole program): after each forward pass at run
+// time (eval, grad, grad_into), the nodes are scanned in evaluation order and the first one
+// holding an inf or a NaN is named in a std::runtime_error. Without the macro nothing of
+// this is compiled. Gradients: check::first_non_finite(grads) (check/finite.hpp).
+template <class N> std::string node_text() { return to_string(N{}); }
+
+template <class Order> struct finite_scan;
+template <class... Ns> struct finite_scan<type_list<Ns...>> {
+  template <class T> static void run(T const* const* val) {
+    constexpr std::size_t sizes[] = {shape_of_t<Ns>::size..., 0};
+    using text_fn = std::string (*)();
+    constexpr text_fn texts[] = {&node_text<Ns>..., nullptr};
+    for (std::size_t i = 0; i < sizeof...(Ns); ++i)
+      for (std::size_t k = 0; k < sizes[i]; ++k)
+        if (!std::isfinite(val[i][k]))
+          throw std::runtime_error(
+              "ctgrad: CTGRAD_CHECK_FINITE: the first non-finite node (" + std::to_string(i + 1) +
+              " of " + std::to_string(sizeof...(Ns)) + " in evaluation order) is " + texts[i]() +
+              ", entry " + std::to_string(k) + " = " +
+              (val[i][k] != val[i][k] ? "nan" : val[i][k] > 0 ? "inf" : "-inf"));
+  }
+};
+#endif
+
+/// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
+template <class Order, class T, class... Sources>
+CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
+  using P = plan<Order>;
+  forward_steps<typename P::abstracts>::run(std::make_index_sequence<P::n>{}, ws, val,
+                                            P::child.data(), P::offsets.data(),
+                                            table.ptr.data(),
+                                            bound_indices<Order, Sources...>::value.data());
+#ifdef CTGRAD_CHECK_FINITE
+  if (!std::is_constant_evaluated()) finite_scan<Order>::run(static_cast<T const* const*>(val));
+#endif
+}
+
+}  // namespace ctgrad::detail

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: BSL-1.0
+// The plan of a graph (a topological order of its nodes), all constexpr arrays: each node's
+// children's positions, its arity and its workspace offset. Run-time code reads only these
+// tables and the abstract nodes, never a type named after the whole net.
+#pragma once
+
+#include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/detail/type_list.hpp>
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+namespace ctgrad::detail {
+
+// ---- the plan of a graph: children's positions and workspace offsets, all constexpr arrays
+inline constexpr std::size_t max_arity = 4;
+
+// Variables are read through the source table, so only computed nodes take workspace.
+template <class N>
+struct slot_size : std::integral_constant<std::size_t, is_variable_v<N> ? 0 : shape_of_t<N>::size> {};
+
+/// A variable, as the forward and backward steps see it: a value read from the source table.
+struct bound_leaf {
+  using children = type_list<>;
+};
+template <class N> using step_t = std::conditional_t<is_variable_v<N>, bound_leaf, abstract_t<N>>;
+
+// The position in Order of node N's K-th child (0 past its last). Tables that run-time code
+// reads are built only from scalar constants like this one: g++ emits (and mangles) every
+// class-type constant or function named in such a table's initializer, and per-node
+// entities named after the whole net made that cost cubic in depth.
+template <class Order, class N, std::size_t K, bool = (K < children_t<N>::size)>
+struct child_position : std::integral_constant<std::size_t, 0> {};
+template <class Order, class N, std::size_t K>
+struct child_position<Order, N, K, true>
+    : std::integral_constant<std::size_t, index_of<Order, at_t<K, children_t<N>>>::value> {};
+
+template <class Order> struct plan;
+// Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
+// slot of 16 entries or more starts on a multiple of 16 (64 bytes in float; the workspace
+// itself is 64-byte aligned), like the tensors it is computed from (see expr/tensor.hpp).
+constexpr std::size_t slot_start(std::size_t end, std::size_t size) {
+  return size >= 16 ? (end + 15) / 16 * 16 : end;
+}
+
+template <class... Ns> struct plan<type_list<Ns...>> {
+  using order = type_list<Ns...>;
+  static constexpr std::size_t n = sizeof...(Ns);
+
+  static constexpr std::array<std::array<std::size_t, max_arity>, n> child{
+      std::array<std::size_t, max_arity>{
+          child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
+          child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
+  static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};
+  static_assert([] {
+    for (std::size_t count : arity)
+      if (count > max_arity) return false;
+    return true;
+  }(), "ctgrad: a node has at most four inputs");
+
+  static constexpr std::array<std::size_t, n + 1> offsets = [] {
+    std::array<std::size_t, n + 1> o{};
+    std::size_t const sizes[] = {slot_size<Ns>::value..., 0};
+    for (std::size_t idx = 0; idx < n; ++idx) o[idx + 1] = slot_start(o[idx] + sizes[idx], sizes[idx + 1]);
+    return o;
+  }();
+  static constexpr std::size_t workspace = offsets[n];
+  // What the steps run per node: the abstract node, or bound_leaf for any variable (its
+  // name is irrelevant at run time), so this list holds few distinct types.
+  using abstracts = type_list<step_t<Ns>...>;
+};
+
+}  // namespace ctgrad::detail

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: BSL-1.0
+// A dense layer's forward product with its bias, z[B, Out] = x[B, In] @ w[In, Out] + b[Out]:
+// the bias initialises each output row just before the row's products accumulate into it,
+// as a hand-written layer does (a separate bias pass after kernels::matmul costs one more
+// sweep over z). Large layers are compiled as a function of their own (kernels/matmul.hpp
+// says why).
+#pragma once
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/kernels/matmul.hpp>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace ctgrad::kernels {
+
+template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
+constexpr void dense_body(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
+                          T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT b) {
+  for (std::size_t r = 0; r < Rows; ++r) {
+    T* const zr = z + r * Out;
+    for (std::size_t j = 0; j < Out; ++j) store<Acc>(zr[j], b[j]);
+    for (std::size_t k = 0; k < In; ++k) {
+      T const xrk = x[r * In + k];
+      for (std::size_t j = 0; j < Out; ++j) zr[j] += xrk * w[k * Out + j];
+    }
+  }
+}
+
+template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
+CTGRAD_NOINLINE void dense_outlined(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
+                                    T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT b) {
+  dense_body<Acc, Rows, In, Out>(z, x, w, b);
+}
+
+/// z (+)= x @ w + b, row-major, sizes as template arguments.
+template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
+constexpr void dense(T* z, T const* x, T const* w, T const* b) {
+  if constexpr (Rows * In * Out >= outline_work) {
+    if (!std::is_constant_evaluated()) return dense_outlined<Acc, Rows, In, Out>(z, x, w, b);
+  }
+  dense_body<Acc, Rows, In, Out>(z, x, w, b);
+}
+
+}  // namespace ctgrad::kernels
