@@ -27,9 +27,11 @@
 #include <ctgrad/engine/execute.hpp>
 #include <ctgrad/engine/explain.hpp>
 #include <ctgrad/engine/forward.hpp>
+#include <ctgrad/engine/memory.hpp>
 #include <ctgrad/engine/plan.hpp>
 #include <ctgrad/engine/print.hpp>
 #include <ctgrad/engine/sweep.hpp>
+#include <ctgrad/engine/workspace.hpp>
 
 #include <ctgrad/init/initializers.hpp>
 

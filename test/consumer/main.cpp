@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
 // A downstream program, compiled with the warnings a careful user turns on (-Wall -Wextra
-// -Wpedantic -Wshadow -Wconversion -Werror, see the CMakeLists.txt beside it) and with
-// globals named like ctgrad's locals: the headers must stay silent as instantiated here.
+// -Wpedantic -Wshadow -Wconversion -Werror, at -O2 where g++ runs more of them; see the
+// CMakeLists.txt beside it) and with globals named like ctgrad's locals: the headers must
+// stay silent as instantiated here.
 // It exercises the scalar engine, a network's gradient, explain, an optimiser, the training
 // loop, the runtime tape and the parameter file. Exit status 0 when the numbers are right.
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/engine/memory.hpp>
 #include <ctgrad/io/params_file.hpp>
 #include <ctgrad/tape.hpp>
 #include <ctgrad/train/fit.hpp>
@@ -12,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 // Names a user may well have as globals; ctgrad's headers must not shadow them.
@@ -55,6 +58,11 @@ int main() {
   check(!ctgrad::explain(net::loss).empty(), "explain");
   ctgrad::optim::adam<decltype(params)> opt({.lr = 0.01f});
   opt.step(params, grads);
+  auto ws = std::make_unique<ctgrad::workspace_for<float, decltype(net::loss)>>();
+  check(ctgrad::grad_into(net::loss, grads, *ws, params, net::X = xb, net::Y = yb) ==
+            ctgrad::grad_into(net::loss, grads, params, net::X = xb, net::Y = yb),
+        "grad_into with a workspace");
+  check(!ctgrad::to_string(ctgrad::memory_report<float>(net::loss)).empty(), "memory_report");
 
   std::vector<float> xs(xb.begin(), xb.end()), ys(yb.begin(), yb.end());
   auto const task = ctgrad::train::classifier(net::X, net::Y, net::loss, net::logits);

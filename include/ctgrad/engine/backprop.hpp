@@ -72,10 +72,12 @@ constexpr bool require_in_network() {
   return true;
 }
 
-// grad_into's checks, then the sweep; Captured is void or the node capture() asked for.
-template <class Loss, class Captured, grad_api Api, class T, class... Wanted, class... Sources>
+// grad_into's checks, then the sweep; Captured is void or the node capture() asked for; Ws
+// is void (the workspace goes where its size says) or the caller's workspace type.
+template <class Loss, class Captured, grad_api Api, class Ws = void, class T, class... Wanted,
+          class... Sources>
 CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads, T* captured,
-                              Sources const&... sources) {
+                                                   Ws* ws, Sources const&... sources) {
   using order = topological_order_t<Loss>;
   using vars = typename variables<order>::type;
   if constexpr (shape_of_t<Loss>::rank != 0) {
@@ -102,7 +104,19 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
                   "ctgrad::grad_into(loss, grads, ...): the gradient set's element type must be "
                   "that of the parameters and inputs");
     source_table<T, Sources...> const table{sources...};
-    return backprop<Loss, Captured>(grads, table, captured);
+    if constexpr (__is_same(Ws, void)) {
+      return backprop<Loss, Captured>(grads, table, captured);
+    } else {
+      constexpr std::size_t need = sweep_of<Loss, typename var_set<T, Wanted...>::variables>::total;
+      static_assert(__is_same(typename Ws::value_type, T),
+                    "ctgrad::grad_into(loss, grads, ws, ...): the workspace's element type must be "
+                    "that of the gradient set");
+      if constexpr (!require_grad_workspace<Ws::size, need>()) {
+        return T{};
+      } else {
+        return backprop<Loss, Captured>(grads, table, captured, ws->data);
+      }
+    }
   }
 }
 }  // namespace detail
@@ -110,30 +124,63 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
 /// Writes dloss/dv into grads[v] for every variable v of grads (parameters, and inputs if
 /// the set names them) and returns the loss. Every variable of the loss must be bound by
 /// exactly one source: a parameter set, or a binding X = tensor. One forward pass, one
-/// reverse pass, no heap. Every gradient tensor is overwritten, not added to.
+/// reverse pass, no heap. Every gradient tensor is overwritten, not added to. The
+/// intermediate values live where engine/workspace.hpp says (pass a workspace to choose).
 template <Expression Loss, class T, class... Wanted, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, Sources const&... sources) {
+CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
+                                           Sources const&... sources) {
   return detail::checked_grad_into<Loss, void, detail::grad_api::grad_into>(
-      grads, static_cast<T*>(nullptr), sources...);
+      grads, static_cast<T*>(nullptr), static_cast<void*>(nullptr), sources...);
+}
+
+/// grad_into with its intermediate values in the caller's workspace ws.
+///   grad_into(loss, grads, *ws, params, X = x, Y = y)
+template <Expression Loss, class T, class... Wanted, class U, std::size_t N, class... Sources>
+CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
+                                           workspace<U, N>& ws, Sources const&... sources) {
+  return detail::checked_grad_into<Loss, void, detail::grad_api::grad_into>(
+      grads, static_cast<T*>(nullptr), &ws, sources...);
 }
 
 /// grad_into, and the forward value of a subexpression copied out of the same pass:
 ///   grad_into(loss, grads, capture(logits, out), params, X = x, Y = y)
 template <Expression Loss, class T, class... Wanted, class Node, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, capture_into<Node, T> c,
-                      Sources const&... sources) {
+CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
+                                           capture_into<Node, T> c, Sources const&... sources) {
   return detail::checked_grad_into<Loss, Node, detail::grad_api::grad_into>(
-      grads, c.out->data.data(), sources...);
+      grads, c.out->data.data(), static_cast<void*>(nullptr), sources...);
+}
+
+/// The same with a workspace:  grad_into(loss, grads, capture(logits, out), *ws, params, ...)
+template <Expression Loss, class T, class... Wanted, class Node, class U, std::size_t N,
+          class... Sources>
+CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
+                                           capture_into<Node, T> c, workspace<U, N>& ws,
+                                           Sources const&... sources) {
+  return detail::checked_grad_into<Loss, Node, detail::grad_api::grad_into>(
+      grads, c.out->data.data(), &ws, sources...);
 }
 
 /// The gradient of loss with respect to every variable of the set wrt (typically the
 /// network's parameter set, also a source of their values), as a set of the same type.
+/// The set is returned by value, on the caller's stack: for a large network use grad_into
+/// with a gradient set allocated once.
 template <Expression Loss, class T, class... Vars, class... Sources>
 constexpr var_set<T, Vars...> grad(Loss, var_set<T, Vars...> const& wrt,
                                    Sources const&... sources) {
   var_set<T, Vars...> grads{};
+  detail::checked_grad_into<Loss, void, detail::grad_api::grad>(
+      grads, static_cast<T*>(nullptr), static_cast<void*>(nullptr), wrt, sources...);
+  return grads;
+}
+
+/// grad with its intermediate values in the caller's workspace ws.
+template <Expression Loss, class T, class... Vars, class U, std::size_t N, class... Sources>
+constexpr var_set<T, Vars...> grad(Loss, var_set<T, Vars...> const& wrt, workspace<U, N>& ws,
+                                   Sources const&... sources) {
+  var_set<T, Vars...> grads{};
   detail::checked_grad_into<Loss, void, detail::grad_api::grad>(grads, static_cast<T*>(nullptr),
-                                                                wrt, sources...);
+                                                                &ws, wrt, sources...);
   return grads;
 }
 

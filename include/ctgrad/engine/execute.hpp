@@ -48,6 +48,7 @@ template <class T> struct rule_inputs {
   T const* const* slots;
   T const* self;
   T const* up;
+  T* scratch;  // rule_scratch_v<E, Self> entries for a rule's intermediate values
 };
 
 template <class L, class Self>
@@ -134,6 +135,19 @@ constexpr T const* node_ptr(rule_inputs<T> const& in, T const* ws) {
   }
 }
 
+// How many entries of scratch run_expr<E, Self> writes: none when E is read in place, a
+// constant, or fused into one loop; else its intermediate nodes' values.
+template <class E, class Self> constexpr std::size_t rule_scratch() {
+  if constexpr (is_given_v<E, Self> || is_constant_v<E>) {
+    return 0;
+  } else if constexpr (fusable<E, Self>::value &&
+                       fused_inner<shape_of_t<E>::size, typename read_sizes<E, Self>::type>::ok) {
+    return 0;
+  } else {
+    return rule_layout<E, Self>::size;
+  }
+}
+
 /// out (+)= E, E an expression over the given values of a node Self.
 template <class E, class Self, bool Acc, class T>
 constexpr void run_expr(T* out, rule_inputs<T> const& in) {
@@ -151,7 +165,9 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
   } else {
     using L = rule_layout<E, Self>;
     using order = typename L::order;
-    std::array<T, L::size + 1> ws;  // each intermediate is written before it is read
+    // In the caller's workspace, not on the stack: a rule's intermediates can be as large
+    // as the layer (each is written before it is read).
+    T* const ws = in.scratch;
     static_for<order::size>([&](auto index) {
       using M = at_t<decltype(index)::value, order>;
       if constexpr (is_given_v<M, Self>) {
@@ -163,12 +179,12 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
           ws[L::offsets[decltype(index)::value]] = M::template value<T>();
         }
       } else {
-        T* dest = __is_same(M, E) ? out : ws.data() + L::offsets[decltype(index)::value];
+        T* dest = __is_same(M, E) ? out : ws + L::offsets[decltype(index)::value];
         [&]<class... Cs>(type_list<Cs...>) {
           if constexpr (__is_same(M, E)) {
-            apply<M, Acc>(dest, node_ptr<Cs, E, Self>(in, ws.data())...);
+            apply<M, Acc>(dest, node_ptr<Cs, E, Self>(in, ws)...);
           } else {
-            apply<M, false>(dest, node_ptr<Cs, E, Self>(in, ws.data())...);
+            apply<M, false>(dest, node_ptr<Cs, E, Self>(in, ws)...);
           }
         }(children_t<M>{});
       }

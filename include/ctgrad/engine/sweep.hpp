@@ -16,6 +16,7 @@
 #include <ctgrad/engine/execute.hpp>
 #include <ctgrad/engine/forward.hpp>
 #include <ctgrad/engine/plan.hpp>
+#include <ctgrad/engine/workspace.hpp>
 #include <ctgrad/expr/var_set.hpp>
 
 #include <array>
@@ -82,6 +83,25 @@ struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, O
                          true};
     (void)done;
   }
+};
+
+// The scratch the rules of one backward step need (engine/execute.hpp's rule_scratch).
+template <class Step> struct step_scratch;
+template <class Pa, std::size_t K, bool Active> constexpr std::size_t active_rule_scratch() {
+  if constexpr (Active) {
+    return rule_scratch<rule_t<Pa, K>, Pa>();
+  } else {
+    return 0;
+  }
+}
+template <class Pa, unsigned Active, unsigned Acc> struct step_scratch<backward_step<Pa, Active, Acc>> {
+  static constexpr std::size_t value = []<std::size_t... Ks>(std::index_sequence<Ks...>) {
+    return max_of<active_rule_scratch<Pa, Ks, ((Active >> Ks) & 1u) != 0>()...>();
+  }(std::make_index_sequence<children_t<Pa>::size>{});
+};
+template <class Steps> struct steps_scratch;
+template <class... Steps> struct steps_scratch<type_list<Steps...>> {
+  static constexpr std::size_t value = max_of<step_scratch<Steps>::value...>();
 };
 
 template <class Order, class Wanted> struct sweep;
@@ -161,6 +181,13 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
                                schedule.wanted_index[Is], schedule.offset[Is]>...>;
   };
   using adjoint_slots = typename slots<std::make_index_sequence<n>>::type;
+
+  // The workspace of a gradient: forward values, adjoints, and the largest scratch area a
+  // rule that runs needs, each region starting on a 64-byte boundary.
+  static constexpr std::size_t scratch = steps_scratch<reversed_steps>::value;
+  static constexpr std::size_t adjoint_at = round_up_16(P::workspace);
+  static constexpr std::size_t scratch_at = adjoint_at + round_up_16(workspace);
+  static constexpr std::size_t total = scratch == 0 ? adjoint_at + workspace : scratch_at + scratch;
 };
 
 // The backward step of one node, keyed on its abstract node and two bit masks only (see
@@ -172,13 +199,14 @@ constexpr void send(T* const* adj, std::size_t c, rule_inputs<T> const& in) {
 }
 
 template <class Pa, unsigned Active, unsigned Acc, class T>
-CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const* val, std::size_t i,
-                             std::array<std::size_t, max_arity> const& child,
-                             [[maybe_unused]] std::size_t n) {
+CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const* val, T* scratch,
+                                                  std::size_t i,
+                                                  std::array<std::size_t, max_arity> const& child,
+                                                  [[maybe_unused]] std::size_t n) {
   if constexpr (Active != 0) {
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       T const* const slots[] = {val[child[Ks]]...};
-      rule_inputs<T> const in{slots, val[i], adj[i]};
+      rule_inputs<T> const in{slots, val[i], adj[i], scratch};
       (send<Pa, Ks, ((Active >> Ks) & 1u) != 0, ((Acc >> Ks) & 1u) != 0>(adj, child[Ks], in), ...);
     }(std::make_index_sequence<children_t<Pa>::size>{});
 #ifdef CTGRAD_INSTRUMENT
@@ -193,32 +221,35 @@ template <class... Pas, unsigned... Active, unsigned... Acc>
 struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
   template <class T, std::size_t... Js>
   CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Js...>, T* const* adj,
-                                                 T const* const* val,
+                                                 T const* const* val, T* scratch,
                                                  std::array<std::size_t, max_arity> const* child) {
     constexpr std::size_t n = sizeof...(Pas);
-    bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, n - 1 - Js, child[n - 1 - Js],
-                                                          n),
+    bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Js,
+                                                          child[n - 1 - Js], n),
                           true)...,
                          true};
     (void)done;
   }
 };
 
+template <class Loss, class Wanted> using sweep_of = sweep<topological_order_t<Loss>, Wanted>;
+
+/// The gradient of Loss into grads, with every intermediate value in ws (total entries of
+/// sweep_of<Loss, Wanted>): forward values, then adjoints, then rule scratch. Not zero-filled:
+/// the schedule writes every entry before it is read (forward values in order; each
+/// adjoint's first contribution assigns).
 template <class Loss, class Captured, class T, class... Wanted, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T backprop_inline(var_set<T, Wanted...>& grads,
-                                                 source_table<T, Sources...> const& table,
-                                                 T* captured) {
+CTGRAD_ALWAYS_INLINE constexpr T backprop_in(var_set<T, Wanted...>& grads,
+                                             source_table<T, Sources...> const& table,
+                                             T* captured, T* ws) {
   using order = topological_order_t<Loss>;
   using S = sweep<order, typename var_set<T, Wanted...>::variables>;
   using P = typename S::P;
   constexpr std::size_t n = S::n;
   constexpr std::size_t root = S::root;
 
-  // Not zero-filled: the schedule writes every slot before it is read (forward values in
-  // order; each adjoint's first contribution assigns). + 1: never a zero-sized array.
-  alignas(64) std::array<T, P::workspace + 1> ws;
   std::array<T const*, n> val;
-  forward_pass<order>(ws.data(), val.data(), table);
+  forward_pass<order>(ws, val.data(), table);
   if constexpr (!__is_same(Captured, void)) {
     T const* from = val[index_of_v<order, Captured>];
     for (std::size_t i = 0; i < shape_of_t<Captured>::size; ++i) captured[i] = from[i];
@@ -229,14 +260,24 @@ CTGRAD_ALWAYS_INLINE constexpr T backprop_inline(var_set<T, Wanted...>& grads,
   std::array<T*, sizeof...(Wanted) + 1> grad_ptr{};  // + 1: never empty
   std::size_t g = 0;
   for (T* p : grads.pointers()) grad_ptr[g++] = p;
-  alignas(64) std::array<T, S::workspace + 1> adj_ws;
   std::array<T*, n> adj;
-  adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad_ptr.data(), adj_ws.data());
+  adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad_ptr.data(), ws + S::adjoint_at);
   if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
   backward_steps<typename S::reversed_steps>::run(std::make_index_sequence<n>{}, adj.data(),
-                                                  val.data(), P::child.data());
+                                                  val.data(), ws + S::scratch_at,
+                                                  P::child.data());
   return val[root][0];
+}
+
+// The workspace as a local array: small graphs, and constant evaluation.
+template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+CTGRAD_ALWAYS_INLINE constexpr T backprop_inline(var_set<T, Wanted...>& grads,
+                                                 source_table<T, Sources...> const& table,
+                                                 T* captured) {
+  using S = sweep_of<Loss, typename var_set<T, Wanted...>::variables>;
+  alignas(64) std::array<T, S::total + 1> ws;  // + 1: never a zero-sized array
+  return backprop_in<Loss, Captured>(grads, table, captured, ws.data());
 }
 
 // The sweep as a function of its own, called: one copy however many call sites a net has.
@@ -245,18 +286,49 @@ constexpr T backprop_outlined(var_set<T, Wanted...>& grads,
                               source_table<T, Sources...> const& table, T* captured) {
   return backprop_inline<Loss, Captured>(grads, table, captured);
 }
+template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+T backprop_outlined_in(var_set<T, Wanted...>& grads, source_table<T, Sources...> const& table,
+                       T* captured, T* ws) {
+  return backprop_in<Loss, Captured>(grads, table, captured, ws);
+}
 
 // Small graphs (a scalar formula, a tiny net) are inlined into the caller: a call and reading
 // the inputs through the source table cost a nanosecond, 20% of the lesson's chain rule
-// (sin(x^2)^2: 5.9 ns against 4.8 ns hand-written). Larger ones stay one function.
+// (sin(x^2)^2). Larger ones stay one function.
 inline constexpr std::size_t inline_nodes = 8;
+
+/// The gradient with its workspace in the caller's ws.
+template <class Loss, class Captured, class T, class... Wanted, class... Sources>
+CTGRAD_ALWAYS_INLINE constexpr T backprop(var_set<T, Wanted...>& grads,
+                                          source_table<T, Sources...> const& table, T* captured,
+                                          T* ws) {
+  if constexpr (topological_order_t<Loss>::size <= inline_nodes) {
+    return backprop_in<Loss, Captured>(grads, table, captured, ws);
+  } else {
+    return backprop_outlined_in<Loss, Captured>(grads, table, captured, ws);
+  }
+}
+
+/// The gradient with its workspace where the size says: a local array up to
+/// CTGRAD_STACK_WORKSPACE bytes, else the calling thread's buffer (engine/workspace.hpp).
 template <class Loss, class Captured, class T, class... Wanted, class... Sources>
 CTGRAD_ALWAYS_INLINE constexpr T backprop(var_set<T, Wanted...>& grads,
                                           source_table<T, Sources...> const& table, T* captured) {
-  if constexpr (topological_order_t<Loss>::size <= inline_nodes) {
-    return backprop_inline<Loss, Captured>(grads, table, captured);
+  using S = sweep_of<Loss, typename var_set<T, Wanted...>::variables>;
+  if constexpr (fits_stack_v<(S::total + 1) * sizeof(T), stack_workspace_bytes>) {
+    if constexpr (topological_order_t<Loss>::size <= inline_nodes) {
+      return backprop_inline<Loss, Captured>(grads, table, captured);
+    } else {
+      return backprop_outlined<Loss, Captured>(grads, table, captured);
+    }
   } else {
-    return backprop_outlined<Loss, Captured>(grads, table, captured);
+#ifdef CTGRAD_NO_IMPLICIT_HEAP
+    require_grad_on_stack<(S::total + 1) * sizeof(T), stack_workspace_bytes>();
+    return T{};
+#else
+    return backprop_outlined_in<Loss, Captured>(grads, table, captured,
+                                                thread_workspace<T, S::total>());
+#endif
   }
 }
 

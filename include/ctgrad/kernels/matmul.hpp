@@ -30,7 +30,9 @@ template <bool Acc, std::size_t N, class T> constexpr void clear_unless(T* c) {
     for (std::size_t j = 0; j < N; ++j) c[j] = T{};
 }
 
-// nt transposes B into a stack copy from this many rows of A on, if the copy is this small.
+// nt transposes B into a stack copy from this many rows of A on, if the copy is this small;
+// tn's narrow path keeps C^T on the stack under the same bound (so no kernel puts more than
+// 64 KiB on the stack, whatever the sizes).
 inline constexpr std::size_t nt_transpose_rows = 4;
 inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
 // tn accumulates C^T when C has fewer columns than this and at least this many rows (and
@@ -48,7 +50,8 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T c
         for (std::size_t j = 0; j < N; ++j) ci[j] += aik * b[k * N + j];
       }
     }
-  } else if constexpr (__is_same(Layout, tn) && N < tn_narrow && M >= tn_narrow && K >= 4) {
+  } else if constexpr (__is_same(Layout, tn) && N < tn_narrow && M >= tn_narrow && K >= 4 &&
+                       N * M * sizeof(T) <= nt_transpose_bytes) {
     // A narrow C (a last layer's dW, N = 10): C^T [N, M] accumulates with unit stride over
     // M, then is written out transposed; row-wise, the inner loop would be N long.
     std::array<T, N * M> ct;  // every entry written before it is read

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <ctgrad/engine/evaluate.hpp>
+#include <ctgrad/engine/memory.hpp>
+#include <ctgrad/engine/workspace.hpp>
 #include <ctgrad/expr/tensor.hpp>
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/train/task.hpp>
@@ -30,11 +32,28 @@ struct metrics {
 };
 
 namespace detail {
-// evaluate, in the caller's batch buffers x and y (fit reuses its own).
-template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
+// What evaluate computes per batch: the loss, and for a classifier the scored output too.
+template <class Loss, class Output> struct evaluated {
+  using type = boost::hana::tuple<Loss, Output>;
+};
+template <class Loss> struct evaluated<Loss, void> {
+  using type = Loss;
+};
+
+/// One workspace for a task's gradient (fit) and its evaluation, allocated once per call.
+template <class T, class Task> struct task_workspace;
+template <class T, class XVar, class YVar, class Loss, class Output>
+struct task_workspace<T, task<XVar, YVar, Loss, Output>> {
+  using type = workspace<T, ctgrad::detail::max_of<eval_workspace_v<typename evaluated<Loss, Output>::type>,
+                                   grad_workspace_v<Loss>>()>;
+};
+template <class T, class Task> using task_workspace_t = typename task_workspace<T, Task>::type;
+
+// evaluate, in the caller's batch buffers x and y and workspace ws (fit reuses its own).
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Ws>
 metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> const& params,
                     samples<T> const& data, tensor<T, shape_of_t<XVar>>* x,
-                    tensor<T, shape_of_t<YVar>>* y) {
+                    tensor<T, shape_of_t<YVar>>* y, Ws& ws) {
   using traits = task_traits<task<XVar, YVar, Loss, Output>>;
   constexpr std::size_t B = traits::batch;
   std::size_t const n = rows<traits>(data, "evaluate");
@@ -42,7 +61,7 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
   auto run = [&](std::size_t scored, std::size_t& correct) -> double {
     if constexpr (traits::classifies) {
       auto const result =
-          eval(boost::hana::make_tuple(Loss{}, Output{}), params, XVar{} = *x, YVar{} = *y);
+          eval(boost::hana::make_tuple(Loss{}, Output{}), ws, params, XVar{} = *x, YVar{} = *y);
       auto const& out = boost::hana::at_c<1>(result);
       correct +=
           count_correct<traits::targets>(out.data.data(), y->data.data(), scored, t.threshold);
@@ -50,7 +69,7 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
     } else {
       (void)scored;
       (void)correct;
-      return static_cast<double>(eval(Loss{}, params, XVar{} = *x, YVar{} = *y));
+      return static_cast<double>(eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y));
     }
   };
   double sum = 0;  // of per-row losses
@@ -87,7 +106,8 @@ metrics evaluate(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...> co
                  samples<T> const& data) {
   auto x = std::make_unique<tensor<T, shape_of_t<XVar>>>();
   auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
-  return detail::evaluate_in(t, params, data, x.get(), y.get());
+  auto ws = std::make_unique<detail::task_workspace_t<T, task<XVar, YVar, Loss, Output>>>();
+  return detail::evaluate_in(t, params, data, x.get(), y.get(), *ws);
 }
 
 }  // namespace ctgrad::train

@@ -17,8 +17,8 @@
 // - A non-finite training loss or gradient stops fit with an error naming the epoch and
 //   batch and the first non-finite gradient entry and parameter entry (check/finite.hpp),
 //   before that batch's step: the parameters keep the last finite state.
-// Heap: the buffers (batch, gradient set, permutation, history) are allocated once per
-// call; the epochs and steps allocate nothing.
+// Heap: the buffers (batch, gradient set, workspace, permutation, history) are allocated
+// once per call; the epochs and steps allocate nothing.
 #pragma once
 
 #include <ctgrad/check/finite.hpp>
@@ -119,6 +119,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
   auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
   auto grads = std::make_unique<params_t>();
   auto out = std::make_unique<tensor<T, shape<B, traits::targets>>>();
+  auto ws = std::make_unique<detail::task_workspace_t<T, task<XVar, YVar, Loss, Output>>>();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   init::rng shuffler(o.seed);
@@ -139,11 +140,12 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
         detail::copy_row<traits>(data, order[(b * B + r) % n], *x, *y, r);
       T loss;
       if constexpr (traits::classifies) {
-        loss = grad_into(Loss{}, *grads, capture(Output{}, *out), params, XVar{} = *x, YVar{} = *y);
+        loss = grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
+                         YVar{} = *y);
         correct += detail::count_correct<traits::targets>(out->data.data(), y->data.data(), B,
                                                           t.threshold);
       } else {
-        loss = grad_into(Loss{}, *grads, params, XVar{} = *x, YVar{} = *y);
+        loss = grad_into(Loss{}, *grads, *ws, params, XVar{} = *x, YVar{} = *y);
       }
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.
@@ -179,7 +181,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     if constexpr (traits::classifies)
       s.accuracy = static_cast<double>(correct) / static_cast<double>(s.samples);
     if (validated) {
-      metrics const v = detail::evaluate_in(t, params, o.validation, x.get(), y.get());
+      metrics const v = detail::evaluate_in(t, params, o.validation, x.get(), y.get(), *ws);
       s.val_loss = v.loss;
       s.val_accuracy = v.accuracy;
     }
