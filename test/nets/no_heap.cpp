@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // grad allocates nothing: a counting global operator new sees zero allocations during
-// grad_into, grad and eval on networks small and large (784-128-10, batch 32).
+// grad_into, grad and eval on networks small and large (784-128-10, batch 32), with a
+// workspace passed or, for a net whose workspace leaves the stack, after the calling
+// thread's first call (engine/workspace.hpp).
 #define BOOST_TEST_MODULE nets.no_heap
 #include <boost/test/unit_test.hpp>
 
@@ -18,6 +20,15 @@ using namespace ctgrad;
 
 template <class Loss, class Set, class... B> std::size_t allocations_in_grad(Loss loss, Set const& ps, B const&... b) {
   auto grads = std::make_unique<Set>();  // the caller's storage, allocated before counting
+  // A workspace passed: nothing allocated, from the first call on.
+  auto ws = std::make_unique<workspace_for<float, Loss>>();
+  std::size_t const first = test::allocations();
+  grad_into(loss, *grads, *ws, ps, b...);
+  eval(loss, *ws, ps, b...);
+  BOOST_TEST(test::allocations() == first);
+  // Without one: a workspace beyond the stack budget is allocated once per thread.
+  grad_into(loss, *grads, ps, b...);
+  eval(loss, ps, b...);
   std::size_t const before = test::allocations();
   float const L = grad_into(loss, *grads, ps, b...);
   float const L2 = eval(loss, ps, b...);
