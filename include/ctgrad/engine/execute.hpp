@@ -21,8 +21,10 @@
 namespace ctgrad::detail {
 
 /// A primitive with its own loop (matmul, softmax, sums) rather than a scalar forward.
+/// (A node of any number of inputs, such as a loop, says so with any_arity_forward.)
 template <class N>
-concept has_forward_into = requires { &N::template forward_into<false, float>; };
+concept has_forward_into = requires { &N::template forward_into<false, float>; } ||
+                           requires { N::any_arity_forward; };
 
 template <class N, bool Acc, class T, class... Cs, class... In>
 constexpr void apply_impl(type_list<Cs...>, T* out, In... in) {

@@ -29,9 +29,9 @@ namespace ctgrad::detail {
 
 // One node's forward step, keyed on its abstract node only (operation and shapes), so its
 // instantiation and symbol are shared by equal layers and do not grow with the net.
-template <class Pa, class T>
+template <class Pa, class T, std::size_t W>
 CTGRAD_ALWAYS_INLINE constexpr T const* forward_node(T* out, T const* const* val,
-                                std::array<std::size_t, max_arity> const& child, T const* bound,
+                                std::array<std::size_t, W> const& child, T const* bound,
                                 [[maybe_unused]] std::size_t i, [[maybe_unused]] std::size_t n) {
   if constexpr (__is_same(Pa, bound_leaf)) {
     return bound;
@@ -62,9 +62,9 @@ template <class... Ns, class... Sources> struct bound_indices<type_list<Ns...>, 
 // operations and shapes, and all positions come in through constexpr tables.
 template <class Abstracts> struct forward_steps;
 template <class... Pas> struct forward_steps<type_list<Pas...>> {
-  template <class T, std::size_t... Is>
+  template <class T, std::size_t W, std::size_t... Is>
   CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Is...>, T* ws, T const** val,
-                                                 std::array<std::size_t, max_arity> const* child,
+                                                 std::array<std::size_t, W> const* child,
                                                  std::size_t const* offset, T const* const* table,
                                                  std::size_t const* bound) {
     constexpr std::size_t n = sizeof...(Pas);

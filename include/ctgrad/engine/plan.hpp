@@ -12,15 +12,36 @@
 #include <array>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 namespace ctgrad::detail {
 
 // ---- the plan of a graph: children's positions and workspace offsets, all constexpr arrays
+// Most primitives have at most four inputs; a loop node has one per carried state, step
+// input and free variable of its body, so a plan's table is as wide as its widest node.
 inline constexpr std::size_t max_arity = 4;
+
+/// Entries a node keeps next to its value for its own backward step (a loop's per-step
+/// body values): N::cache_size when it declares one.
+template <class N> constexpr std::size_t cache_size() {
+  if constexpr (requires { N::cache_size; }) {
+    return N::cache_size;
+  } else {
+    return 0;
+  }
+}
 
 // Variables are read through the source table, so only computed nodes take workspace.
 template <class N>
-struct slot_size : std::integral_constant<std::size_t, is_variable_v<N> ? 0 : shape_of_t<N>::size> {};
+struct slot_size
+    : std::integral_constant<std::size_t,
+                             is_variable_v<N> ? 0 : shape_of_t<N>::size + cache_size<N>()> {};
+
+template <std::size_t... Arities> constexpr std::size_t table_width() {
+  std::size_t w = max_arity;
+  ((w = Arities > w ? Arities : w), ...);
+  return w;
+}
 
 /// A variable, as the forward and backward steps see it: a value read from the source table.
 struct bound_leaf {
@@ -38,6 +59,15 @@ template <class Order, class N, std::size_t K>
 struct child_position<Order, N, K, true>
     : std::integral_constant<std::size_t, index_of<Order, at_t<K, children_t<N>>>::value> {};
 
+// A child table row of any width; used only by graphs with a node of more than max_arity
+// inputs (loops), whose plans are short.
+template <class Order, class N, std::size_t W, class Seq = std::make_index_sequence<W>>
+struct child_row;
+template <class Order, class N, std::size_t W, std::size_t... Ks>
+struct child_row<Order, N, W, std::index_sequence<Ks...>> {
+  static constexpr std::array<std::size_t, W> value{child_position<Order, N, Ks>::value...};
+};
+
 template <class Order> struct plan;
 // Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
 // slot of 16 entries or more starts on a multiple of 16 (64 bytes in float; the workspace
@@ -50,16 +80,18 @@ template <class... Ns> struct plan<type_list<Ns...>> {
   using order = type_list<Ns...>;
   static constexpr std::size_t n = sizeof...(Ns);
 
-  static constexpr std::array<std::array<std::size_t, max_arity>, n> child{
-      std::array<std::size_t, max_arity>{
-          child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
-          child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
+  static constexpr std::size_t width = table_width<children_t<Ns>::size...>();
+  using row = std::array<std::size_t, width>;
+  static constexpr std::array<row, n> child = [] {
+    if constexpr (width == max_arity) {
+      return std::array<row, n>{row{child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
+                                    child_position<order, Ns, 2>::value,
+                                    child_position<order, Ns, 3>::value}...};
+    } else {  // a graph with a loop node: per-node rows (see child_row)
+      return std::array<row, n>{child_row<order, Ns, width>::value...};
+    }
+  }();
   static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};
-  static_assert([] {
-    for (std::size_t count : arity)
-      if (count > max_arity) return false;
-    return true;
-  }(), "ctgrad: a node has at most four inputs");
 
   static constexpr std::array<std::size_t, n + 1> offsets = [] {
     std::array<std::size_t, n + 1> o{};

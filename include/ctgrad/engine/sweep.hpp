@@ -37,11 +37,33 @@ template <class Pa, std::size_t K> using rule_t = typename rule<Pa, K>::type;
 
 template <class Pa, std::size_t K> inline constexpr bool rule_nonzero_v = !is_zero_v<rule_t<Pa, K>>;
 
+/// A node that runs its own backward step instead of per-child VJP rules (a loop: its
+/// adjoints come out of one reverse pass over its steps). It provides
+///   template <unsigned Active, unsigned Acc, class T>
+///   static void backward(T* const* child_adj, T const* const* child_val, T const* self,
+///                        T const* self_adj, T* scratch);
+///   static constexpr std::size_t backward_scratch;   entries of scratch it uses
+template <class Pa>
+concept custom_backward = requires { Pa::backward_scratch; };
+
+template <class Pa, std::size_t K> constexpr bool rule_nonzero_of() {
+  if constexpr (custom_backward<Pa>) {
+    return true;
+  } else {
+    return rule_nonzero_v<Pa, K>;
+  }
+}
+
 // Scalar, not a function per node: see child_position in evaluate.hpp.
 template <class N, std::size_t K, bool = (K < children_t<N>::size)>
 struct rule_nonzero_at : std::false_type {};
 template <class N, std::size_t K>
-struct rule_nonzero_at<N, K, true> : std::bool_constant<rule_nonzero_v<abstract_t<N>, K>> {};
+struct rule_nonzero_at<N, K, true> : std::bool_constant<rule_nonzero_of<abstract_t<N>, K>()> {};
+template <class N, std::size_t W, class Seq = std::make_index_sequence<W>> struct nonzero_row;
+template <class N, std::size_t W, std::size_t... Ks>
+struct nonzero_row<N, W, std::index_sequence<Ks...>> {
+  static constexpr std::array<bool, W> value{rule_nonzero_at<N, Ks>::value...};
+};
 
 template <class N, class Wanted>
 struct wanted_index
@@ -55,18 +77,20 @@ struct wanted_index
 template <class Pa, unsigned Active, unsigned Acc> struct backward_step {};
 
 /// Where one node's adjoint lives: the caller's gradient tensor WantedIndex (zeroed when the
-/// loss does not depend on it), workspace at Offset, or nowhere.
-template <bool Wanted, bool HasAdj, std::size_t Size, std::size_t WantedIndex, std::size_t Offset>
+/// loss does not depend on it, unless the caller accumulates into it), workspace at Offset,
+/// or nowhere.
+template <bool Wanted, bool HasAdj, std::size_t Size, std::size_t WantedIndex, std::size_t Offset,
+          bool Keep = false>
 struct adjoint_slot {};
 
 template <class Slots> struct adjoint_setup;
 template <bool... Wanted, bool... HasAdj, std::size_t... Size, std::size_t... WantedIndex,
-          std::size_t... Offset>
-struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, Offset>...>> {
-  template <bool W, bool H, std::size_t Sz, std::size_t WI, std::size_t Off, class T>
+          std::size_t... Offset, bool... Keep>
+struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>...>> {
+  template <bool W, bool H, std::size_t Sz, std::size_t WI, std::size_t Off, bool K, class T>
   CTGRAD_ALWAYS_INLINE static constexpr T* one(T* const* grad, T* ws) {
     if constexpr (W) {
-      if constexpr (!H)
+      if constexpr (!H && !K)
         for (std::size_t e = 0; e < Sz; ++e) grad[WI][e] = T{};
       return grad[WI];
     } else if constexpr (H) {
@@ -78,7 +102,7 @@ struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, O
   template <class T>
   CTGRAD_ALWAYS_INLINE static constexpr void run(T** adj, T* const* grad, T* ws) {
     std::size_t i = 0;
-    bool const done[] = {(adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset>(grad, ws),
+    bool const done[] = {(adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>(grad, ws),
                           true)...,
                          true};
     (void)done;
@@ -96,7 +120,11 @@ template <class Pa, std::size_t K, bool Active> constexpr std::size_t active_rul
 }
 template <class Pa, unsigned Active, unsigned Acc> struct step_scratch<backward_step<Pa, Active, Acc>> {
   static constexpr std::size_t value = []<std::size_t... Ks>(std::index_sequence<Ks...>) {
-    return max_of<active_rule_scratch<Pa, Ks, ((Active >> Ks) & 1u) != 0>()...>();
+    if constexpr (custom_backward<Pa>) {
+      return Active != 0 ? Pa::backward_scratch : 0;
+    } else {
+      return max_of<active_rule_scratch<Pa, Ks, ((Active >> Ks) & 1u) != 0>()...>();
+    }
   }(std::make_index_sequence<children_t<Pa>::size>{});
 };
 template <class Steps> struct steps_scratch;
@@ -104,17 +132,29 @@ template <class... Steps> struct steps_scratch<type_list<Steps...>> {
   static constexpr std::size_t value = max_of<step_scratch<Steps>::value...>();
 };
 
-template <class Order, class Wanted> struct sweep;
-template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
+/// The schedule of a reverse sweep over Order whose adjoints of the variables in Wanted go
+/// to the caller's tensors: assigned, except for those also in Kept, which are added to
+/// (a loop's parameter gradients, summed over its steps).
+template <class Order, class Wanted, class Kept = type_list<>> struct sweep;
+template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, Wanted, Kept> {
   using order = type_list<Ns...>;
   using P = plan<order>;
   static constexpr std::size_t n = P::n;
   static constexpr std::size_t root = n - 1;
+  static constexpr std::size_t width = P::width;
 
   static constexpr std::array<bool, n> wanted{contains<Wanted, Ns>::value...};
-  static constexpr std::array<std::array<bool, max_arity>, n> nonzero{
-      std::array<bool, max_arity>{rule_nonzero_at<Ns, 0>::value, rule_nonzero_at<Ns, 1>::value,
-                                  rule_nonzero_at<Ns, 2>::value, rule_nonzero_at<Ns, 3>::value}...};
+  static constexpr std::array<bool, n> kept{(contains<Wanted, Ns>::value && contains<Kept, Ns>::value)...};
+  using nonzero_table = std::array<std::array<bool, width>, n>;
+  static constexpr nonzero_table nonzero = [] {
+    if constexpr (width == max_arity) {
+      return nonzero_table{std::array<bool, width>{
+          rule_nonzero_at<Ns, 0>::value, rule_nonzero_at<Ns, 1>::value,
+          rule_nonzero_at<Ns, 2>::value, rule_nonzero_at<Ns, 3>::value}...};
+    } else {
+      return nonzero_table{nonzero_row<Ns, width>::value...};
+    }
+  }();
 
   struct schedule_t {
     // (One object, so the runtime code references one symbol named after the net.)
@@ -123,8 +163,8 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
     std::array<std::size_t, n> size{};                         // node's number of entries
     std::array<std::array<unsigned, 2>, n> mask{};             // bits of active, accumulate
     std::array<bool, n> has_adj{};                             // node receives a nonzero adjoint
-    std::array<std::array<bool, max_arity>, n> active{};       // parent i sends to its child k
-    std::array<std::array<bool, max_arity>, n> accumulate{};   // ... adding to earlier ones
+    std::array<std::array<bool, width>, n> active{};           // parent i sends to its child k
+    std::array<std::array<bool, width>, n> accumulate{};       // ... adding to earlier ones
     std::array<std::size_t, n + 1> offset{};                   // adjoint workspace layout
   };
   static constexpr schedule_t schedule = [] {
@@ -143,7 +183,7 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
         std::size_t const child = P::child[node][slot];
         if (!needs[child] || !nonzero[node][slot]) continue;
         sched.active[node][slot] = true;
-        sched.accumulate[node][slot] = assigned[child];
+        sched.accumulate[node][slot] = assigned[child] || kept[child];
         assigned[child] = true;
         sched.has_adj[child] = true;
       }
@@ -155,7 +195,7 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
       std::size_t const next = node + 1 < n && sched.has_adj[node + 1] && !wanted[node + 1] ? sched.size[node + 1] : 0;
       sched.offset[node + 1] =
           slot_start(sched.offset[node] + (sched.has_adj[node] && !wanted[node] ? sched.size[node] : 0), next);
-      for (std::size_t slot = 0; slot < max_arity; ++slot) {
+      for (std::size_t slot = 0; slot < width; ++slot) {
         sched.mask[node][0] |= unsigned{sched.active[node][slot]} << slot;
         sched.mask[node][1] |= unsigned{sched.accumulate[node][slot]} << slot;
       }
@@ -178,7 +218,7 @@ template <class... Ns, class Wanted> struct sweep<type_list<Ns...>, Wanted> {
   template <std::size_t... Is> struct slots<std::index_sequence<Is...>> {
     using type =
         type_list<adjoint_slot<schedule.wanted[Is], schedule.has_adj[Is], schedule.size[Is],
-                               schedule.wanted_index[Is], schedule.offset[Is]>...>;
+                               schedule.wanted_index[Is], schedule.offset[Is], kept[Is]>...>;
   };
   using adjoint_slots = typename slots<std::make_index_sequence<n>>::type;
 
@@ -198,12 +238,18 @@ constexpr void send(T* const* adj, std::size_t c, rule_inputs<T> const& in) {
   if constexpr (Active) run_expr<rule_t<Pa, K>, Pa, Acc>(adj[c], in);
 }
 
-template <class Pa, unsigned Active, unsigned Acc, class T>
+template <class Pa, unsigned Active, unsigned Acc, class T, std::size_t W>
 CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const* val, T* scratch,
                                                   std::size_t i,
-                                                  std::array<std::size_t, max_arity> const& child,
+                                                  std::array<std::size_t, W> const& child,
                                                   [[maybe_unused]] std::size_t n) {
-  if constexpr (Active != 0) {
+  if constexpr (Active != 0 && custom_backward<Pa>) {
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      T* const child_adj[] = {adj[child[Ks]]...};
+      T const* const child_val[] = {val[child[Ks]]...};
+      Pa::template backward<Active, Acc>(child_adj, child_val, val[i], adj[i], scratch);
+    }(std::make_index_sequence<children_t<Pa>::size>{});
+  } else if constexpr (Active != 0) {
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       T const* const slots[] = {val[child[Ks]]...};
       rule_inputs<T> const in{slots, val[i], adj[i], scratch};
@@ -219,10 +265,10 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const*
 template <class Steps> struct backward_steps;
 template <class... Pas, unsigned... Active, unsigned... Acc>
 struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
-  template <class T, std::size_t... Js>
+  template <class T, std::size_t W, std::size_t... Js>
   CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Js...>, T* const* adj,
                                                  T const* const* val, T* scratch,
-                                                 std::array<std::size_t, max_arity> const* child) {
+                                                 std::array<std::size_t, W> const* child) {
     constexpr std::size_t n = sizeof...(Pas);
     bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Js,
                                                           child[n - 1 - Js], n),

@@ -20,11 +20,19 @@ namespace ctgrad {
 
 struct input_role {};
 struct param_role {};
+struct carry_role {};  // a loop's carried state (engine/loop.hpp)
+struct step_role {};   // a loop's per-step input slice
 
 /// A value for variable Var: a number (scalars), or a pointer to the caller's tensor.
 template <class Var, class V> struct binding {
   using variable = Var;
   V value;
+};
+
+/// Var bound to an expression: a loop's initial state (h = h0) or its sequence (x = X).
+template <class Var, class E> struct expr_binding {
+  using variable = Var;
+  using expression = E;
 };
 
 template <class Name, class Shape, class Role> struct var_node : node<> {
@@ -49,6 +57,12 @@ template <class Name, class Shape, class Role> struct var_node : node<> {
                   "ctgrad: binding x = t: the tensor's shape must equal the variable's shape");
     return binding<var_node, tensor<T, S> const*>{&t};
   }
+  /// `h = e` in a loop: the loop's state h starts at e, or its step input runs over e.
+  template <Expression E>
+    requires(!__is_same(E, var_node))
+  constexpr expr_binding<var_node, E> operator=(E) const {
+    return {};
+  }
 };
 
 /// The scalar input variable Name.   constexpr auto w = ctgrad::var<"w">;
@@ -67,8 +81,23 @@ template <class T> inline constexpr bool is_variable_v = false;
 template <class Name, class Shape, class Role>
 inline constexpr bool is_variable_v<var_node<Name, Shape, Role>> = true;
 
+/// A loop's carried state:  constexpr auto h = ctgrad::carry<"h", B, H>;
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, carry_role> carry{};
+
+/// A loop's per-step input (one slice of a sequence):  ctgrad::step_input<"x", B, In>
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, step_role> step_input{};
+
 template <class T> inline constexpr bool is_param_v = false;
 template <class Name, class Shape>
 inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
+
+template <class T> inline constexpr bool is_carry_v = false;
+template <class Name, class Shape>
+inline constexpr bool is_carry_v<var_node<Name, Shape, carry_role>> = true;
+template <class T> inline constexpr bool is_step_input_v = false;
+template <class Name, class Shape>
+inline constexpr bool is_step_input_v<var_node<Name, Shape, step_role>> = true;
 
 }  // namespace ctgrad

@@ -64,4 +64,9 @@ constexpr void copy(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
   for (std::size_t i = 0; i < N; ++i) store<Acc>(out[i], a[i]);
 }
 
+/// out = 0 over N elements.
+template <std::size_t N, class T> constexpr void fill_zero(T* out) {
+  for (std::size_t i = 0; i < N; ++i) out[i] = T{};
+}
+
 }  // namespace ctgrad::kernels

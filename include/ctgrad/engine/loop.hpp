@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: BSL-1.0
+// Loops in the type: a body expression (a "cell") run T times, derived once.
+//   constexpr auto h = carry<"h", B, H>;          the carried state
+//   constexpr auto x = step_input<"x", B, In>;     one step's slice of the sequence
+//   auto cell = tanh(matmul(x, Wx) + matmul(h, Wh) + b);          the next state
+//   auto hs = scan(cell, h = h0, x = X);    X [T, B, In], h0 [B, H]  ->  hs [T, B, H]
+//   auto hT = last(hs);                                                  [B, H]
+// Several carried states (an LSTM's h and c): the cell is bundle(h_next, c_next), in the
+// order of the carry bindings, and states<K>(loop) / last<K>(loop) read state K.
+// A loop without a sequence runs a fixed trip count: scan<T>(cell, h = h0).
+//
+// The loop is one node of the outer graph. Its children are the initial states, the
+// sequences and the body's other variables (parameters, inputs), so gradients reach them
+// as for any node. Forward runs the body's plan T times and keeps every step's body values
+// next to the loop's output (the node's cache, sized at compile time, in the workspace).
+// Backward runs the body's reverse sweep for t = T-1 ... 0 from those values: the state's
+// adjoint is carried back, the step inputs' adjoints land in their sequence's slice and
+// the parameters' gradients are summed over the steps. The body is planned, derived and
+// compiled once, whatever T is: compile time does not grow with the trip count.
+#pragma once
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/detail/type_list.hpp>
+#include <ctgrad/engine/forward.hpp>
+#include <ctgrad/engine/plan.hpp>
+#include <ctgrad/engine/print.hpp>
+#include <ctgrad/engine/sweep.hpp>
+#include <ctgrad/engine/workspace.hpp>
+#include <ctgrad/expr/graph.hpp>
+#include <ctgrad/expr/leaf.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/kernels/elementwise.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace ctgrad {
+
+template <std::size_t N, class S> struct prepend_dim;
+template <std::size_t N, std::size_t... Dims> struct prepend_dim<N, shape<Dims...>> {
+  using type = shape<N, Dims...>;
+};
+/// shape<N, Dims...> from shape<Dims...>.
+template <std::size_t N, class S> using prepend_dim_t = typename prepend_dim<N, S>::type;
+
+namespace detail {
+template <class... Ts> constexpr std::array<std::size_t, sizeof...(Ts) + 1> prefix_sizes() {
+  std::array<std::size_t, sizeof...(Ts) + 1> at{};
+  std::size_t const sizes[] = {shape_of_t<Ts>::size..., 0};
+  for (std::size_t k = 0; k < sizeof...(Ts); ++k) at[k + 1] = at[k] + sizes[k];
+  return at;
+}
+template <unsigned Mask, std::size_t K> inline constexpr bool bit_v = ((Mask >> K) & 1u) != 0;
+}  // namespace detail
+
+// ---- bundle: several values as one (a cell's next states, in the carries' order)
+template <class... Es> struct bundle_node : node<Es...> {
+  static constexpr auto at = detail::prefix_sizes<Es...>();
+  using shape = ctgrad::shape<at[sizeof...(Es)]>;
+  static constexpr print_style style{print_style::call, "bundle"};
+  static constexpr bool any_arity_forward = true;
+  template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
+    T const* const from[] = {in...};
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      (kernels::copy<Acc, shape_of_t<Es>::size>(out + at[Ks], from[Ks]), ...);
+    }(std::index_sequence_for<Es...>{});
+  }
+  static constexpr std::size_t backward_scratch = 0;
+  template <unsigned Active, unsigned Acc, class T>
+  static constexpr void backward(T* const* child_adj, T const* const*, T const*, T const* up, T*) {
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      ((detail::bit_v<Active, Ks>
+            ? kernels::copy<detail::bit_v<Acc, Ks>, shape_of_t<Es>::size>(child_adj[Ks], up + at[Ks])
+            : void()),
+       ...);
+    }(std::index_sequence_for<Es...>{});
+  }
+  static constexpr auto vjp(auto...) {
+    static_assert(detail::always_false<bundle_node>,
+                  "ctgrad::d(f, x): f contains a loop (bundle); a loop's derivative is run by "
+                  "grad and grad_into, not built as an expression");
+    return invalid_expression{};
+  }
+};
+
+/// The next states of a cell with several carried states, in the order of their bindings.
+template <Expression... Es> constexpr bundle_node<Es...> bundle(Es...) { return {}; }
+
+// ---- the loop node
+namespace detail {
+template <class Body, class Carries, class Steps, class Frees, std::size_t Trip> struct loop_spec {};
+
+template <class N> struct is_free_var : std::bool_constant<is_variable_v<N> && !is_carry_v<N> &&
+                                                           !is_step_input_v<N>> {};
+template <class B> struct is_carry_binding : std::false_type {};
+template <class V, class E> struct is_carry_binding<expr_binding<V, E>> : std::bool_constant<is_carry_v<V>> {};
+template <class B> struct is_step_binding : std::false_type {};
+template <class V, class E> struct is_step_binding<expr_binding<V, E>> : std::bool_constant<is_step_input_v<V>> {};
+
+template <class List> struct binding_vars;
+template <class... Bs> struct binding_vars<type_list<Bs...>> {
+  using type = type_list<typename Bs::variable...>;
+};
+template <class List> struct binding_exprs;
+template <class... Bs> struct binding_exprs<type_list<Bs...>> {
+  using type = type_list<typename Bs::expression...>;
+};
+
+// Variables picked by a mask over a list, starting at bit First.
+template <unsigned Mask, std::size_t First, class List, class Seq = std::make_index_sequence<List::size>>
+struct masked;
+template <unsigned Mask, std::size_t First, class... Vs, std::size_t... Ks>
+struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
+  using type = typename concat<type_list<>, std::conditional_t<bit_v<Mask, First + Ks>, type_list<Vs>,
+                                                               type_list<>>...>::type;
+};
+}  // namespace detail
+
+template <class Spec, class... Cs> struct loop_node;
+template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip, class... Cs>
+struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::type_list<Steps...>,
+                                   detail::type_list<Frees...>, Trip>,
+                 Cs...> : node<Cs...> {
+  static constexpr std::size_t trip = Trip;
+  static constexpr std::size_t carries = sizeof...(Carries);
+  static constexpr std::size_t steps = sizeof...(Steps);
+  static constexpr auto carry_at = detail::prefix_sizes<Carries...>();
+  static constexpr std::size_t state_size = carry_at[carries];
+  static constexpr std::array<std::size_t, steps + 1> step_size{shape_of_t<Steps>::size..., 0};
+  using shape = std::conditional_t<carries == 1,
+                                   prepend_dim_t<Trip, shape_of_t<detail::at_t<0, detail::type_list<Carries...>>>>,
+                                   ctgrad::shape<Trip, state_size>>;
+  using body = Body;
+  using carry_vars = detail::type_list<Carries...>;
+
+  // The body's plan; its variables are read from a table laid out as carries, steps, frees.
+  using body_order = topological_order_t<Body>;
+  using body_plan = detail::plan<body_order>;
+  static constexpr std::size_t body_nodes = body_plan::n;
+  using sources = detail::type_list<Carries..., Steps..., Frees...>;
+  template <class N>
+  static constexpr std::size_t source_of = [] {
+    if constexpr (is_variable_v<N>) {
+      return detail::index_of_v<sources, N>;
+    } else {
+      return std::size_t{0};
+    }
+  }();
+  static constexpr auto bound = []<class... Ns>(detail::type_list<Ns...>) {
+    return std::array<std::size_t, sizeof...(Ns) + 1>{source_of<Ns>..., 0};
+  }(body_order{});
+  static constexpr auto is_var = []<class... Ns>(detail::type_list<Ns...>) {
+    return std::array<bool, sizeof...(Ns) + 1>{is_variable_v<Ns>..., false};
+  }(body_order{});
+
+  // Each step's body values (every computed node of the body) follow the outputs.
+  static constexpr std::size_t body_ws = detail::round_up_16(body_plan::workspace);
+  static constexpr std::size_t cache_at = detail::round_up_16(shape::size);
+  static constexpr std::size_t cache_size = cache_at - shape::size + Trip * body_ws;
+
+  static constexpr print_style style{print_style::custom};
+  static std::string print(auto const&... children) {
+    std::string const args[] = {children...};
+    std::string const vars[] = {std::string(Carries::name)..., std::string(Steps::name)...};
+    std::string s = "scan<" + std::to_string(Trip) + ">(" + to_string(Body{});
+    for (std::size_t k = 0; k < carries + steps; ++k) s += ", " + vars[k] + " = " + args[k];
+    return s + ")";
+  }
+
+  template <class T>
+  static constexpr void step_sources(T const** src, T const* const* child, T const* out,
+                                     std::size_t t) {
+    for (std::size_t c = 0; c < carries; ++c)
+      src[c] = t == 0 ? child[c] : out + (t - 1) * state_size + carry_at[c];
+    for (std::size_t s = 0; s < steps; ++s) src[carries + s] = child[carries + s] + t * step_size[s];
+  }
+
+  static constexpr bool any_arity_forward = true;
+  template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
+    static_assert(!Acc, "ctgrad: a loop's value is computed once, never added to");
+    T const* const child[] = {in..., nullptr};
+    std::array<T const*, sizeof...(Cs) + 1> src{};
+    for (std::size_t k = carries + steps; k < sizeof...(Cs); ++k) src[k] = child[k];
+    std::array<T const*, body_nodes> val;
+    for (std::size_t t = 0; t < Trip; ++t) {
+      step_sources(src.data(), child, out, t);
+      detail::forward_steps<typename body_plan::abstracts>::run(
+          std::make_index_sequence<body_nodes>{}, out + cache_at + t * body_ws, val.data(),
+          body_plan::child.data(), body_plan::offsets.data(), src.data(), bound.data());
+      kernels::copy<false, state_size>(out + t * state_size, val[body_nodes - 1]);
+    }
+  }
+
+  // The body's reverse sweep for the children whose bits are set in Active: the carries'
+  // adjoints are assigned (dh_{t-1}); step inputs' go to their sequence's slice; the free
+  // variables' are summed over the steps (Kept).
+  template <unsigned Active, unsigned Acc>
+  using body_sweep = detail::sweep<
+      body_order,
+      typename detail::concat<detail::type_list<Carries...>,
+                              typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
+                              typename detail::masked<Active, carries + steps,
+                                                      detail::type_list<Frees...>>::type>::type,
+      typename detail::concat<
+          typename detail::masked<Active & Acc, carries, detail::type_list<Steps...>>::type,
+          detail::type_list<Frees...>>::type>;
+  using full_sweep = body_sweep<~0u, ~0u>;
+  static constexpr std::size_t state_at = detail::round_up_16(state_size);
+  static constexpr std::size_t backward_scratch =
+      2 * state_at + detail::round_up_16(full_sweep::workspace) + full_sweep::scratch + 1;
+
+  template <unsigned Active, unsigned Acc, class T>
+  static constexpr void backward(T* const* child_adj, T const* const* child_val, T const* self,
+                                 T const* up, T* scratch) {
+    using S = body_sweep<Active, Acc>;
+    using wanted = typename detail::concat<
+        detail::type_list<Carries...>,
+        typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
+        typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type>::type;
+    T* const dcarry = scratch;
+    T* const g = scratch + state_at;
+    T* const adj_ws = g + state_at;
+    T* const rule_scratch = adj_ws + detail::round_up_16(S::workspace);
+
+    // Free variables' gradients are sums over the steps: start them at zero unless this
+    // loop adds to an earlier contribution.
+    [&]<std::size_t... Fs>(std::index_sequence<Fs...>) {
+      ((detail::bit_v<Active, carries + steps + Fs> && !detail::bit_v<Acc, carries + steps + Fs>
+            ? kernels::fill_zero<shape_of_t<Frees>::size>(child_adj[carries + steps + Fs])
+            : void()),
+       ...);
+    }(std::index_sequence_for<Frees...>{});
+    for (std::size_t e = 0; e < state_size; ++e) dcarry[e] = T{};
+
+    std::array<T const*, sizeof...(Cs) + 1> src{};
+    for (std::size_t k = carries + steps; k < sizeof...(Cs); ++k) src[k] = child_val[k];
+    std::array<T const*, body_nodes> val;
+    std::array<T*, body_nodes> adj;
+    std::array<T*, wanted::size + 1> grad{};
+    for (std::size_t step = 0; step < Trip; ++step) {
+      std::size_t const t = Trip - 1 - step;
+      for (std::size_t e = 0; e < state_size; ++e) g[e] = up[t * state_size + e] + dcarry[e];
+      step_sources(src.data(), child_val, self, t);
+      T const* const ws_t = self + cache_at + t * body_ws;
+      for (std::size_t i = 0; i < body_nodes; ++i)
+        val[i] = is_var[i] ? src[bound[i]] : ws_t + body_plan::offsets[i];
+      // The wanted variables' adjoints, in the order of `wanted`.
+      [&]<class... Ws>(detail::type_list<Ws...>) {
+        std::size_t w = 0;
+        ((grad[w++] = [&]() -> T* {
+           constexpr std::size_t k = detail::index_of_v<sources, Ws>;
+           if constexpr (k < carries) {
+             return dcarry + carry_at[k];
+           } else if constexpr (k < carries + steps) {
+             return child_adj[k] + t * step_size[k - carries];
+           } else {
+             return child_adj[k];
+           }
+         }()),
+         ...);
+      }(wanted{});
+      if constexpr (!(detail::contains_v<body_order, Carries> && ...))
+        for (std::size_t e = 0; e < state_size; ++e) dcarry[e] = T{};  // a carry the cell ignores
+      detail::adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad.data(), adj_ws);
+      adj[body_nodes - 1] = g;
+      detail::backward_steps<typename S::reversed_steps>::run(
+          std::make_index_sequence<body_nodes>{}, adj.data(), val.data(), rule_scratch,
+          body_plan::child.data());
+    }
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      ((detail::bit_v<Active, Ks>
+            ? kernels::copy<detail::bit_v<Acc, Ks>, shape_of_t<Carries>::size>(child_adj[Ks],
+                                                                                 dcarry + carry_at[Ks])
+            : void()),
+       ...);
+    }(std::index_sequence_for<Carries...>{});
+  }
+
+  static constexpr auto vjp(auto...) {
+    static_assert(detail::always_false<loop_node>,
+                  "ctgrad::d(f, x): f contains a loop; a loop's derivative is run by grad and "
+                  "grad_into, not built as an expression");
+    return invalid_expression{};
+  }
+};
+
+template <class N> inline constexpr bool is_loop_v = false;
+template <class Spec, class... Cs> inline constexpr bool is_loop_v<loop_node<Spec, Cs...>> = true;
+
+// ---- reading a loop's states
+namespace detail {
+// Count chunks of Chunk entries, the r-th read at Offset + r * Stride of the child.
+template <std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t Count, class Shape,
+          class Name>
+struct gather_spec {};
+}  // namespace detail
+
+template <class E, class Spec> struct gather_node;
+template <class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t Count,
+          class Shape, class Name>
+struct gather_node<E, detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>> : node<E> {
+  using shape = Shape;
+  static constexpr print_style style{print_style::call, Name::view()};
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
+    for (std::size_t r = 0; r < Count; ++r)
+      kernels::copy<Acc, Chunk>(out + r * Chunk, in + Offset + r * Stride);
+  }
+  static constexpr std::size_t backward_scratch = 0;
+  template <unsigned Active, unsigned Acc, class T>
+  static constexpr void backward(T* const* child_adj, T const* const*, T const*, T const* up, T*) {
+    if constexpr (detail::bit_v<Active, 0>) {
+      if constexpr (!detail::bit_v<Acc, 0>) kernels::fill_zero<shape_of_t<E>::size>(child_adj[0]);
+      for (std::size_t r = 0; r < Count; ++r)
+        kernels::copy<true, Chunk>(child_adj[0] + Offset + r * Stride, up + r * Chunk);
+    }
+  }
+  static constexpr auto vjp(auto...) {
+    static_assert(detail::always_false<gather_node>,
+                  "ctgrad::d(f, x): f contains a loop; a loop's derivative is run by grad and "
+                  "grad_into, not built as an expression");
+    return invalid_expression{};
+  }
+};
+
+namespace detail {
+template <class L, std::size_t K> using carry_t = at_t<K, typename L::carry_vars>;
+}  // namespace detail
+
+/// The last state of a loop (state K when it carries several): the loop's result.
+template <std::size_t K = 0, Expression L> constexpr auto last(L) {
+  if constexpr (!is_loop_v<L>) {
+    static_assert(is_loop_v<L>, "ctgrad::last(l): l must be a loop (ctgrad::scan)");
+    return invalid_expression{};
+  } else if constexpr (K >= L::carries) {
+    static_assert(K < L::carries, "ctgrad::last<K>(l): the loop carries fewer states");
+    return invalid_expression{};
+  } else {
+    using C = detail::carry_t<L, K>;
+    return gather_node<L, detail::gather_spec<(L::trip - 1) * L::state_size + L::carry_at[K],
+                                              shape_of_t<C>::size, 0, 1, shape_of_t<C>,
+                                              detail::to_name_t<"last">>>{};
+  }
+}
+
+/// State K of every step, [T, state K's shape...] (a loop of one state is that already).
+template <std::size_t K, Expression L> constexpr auto states(L) {
+  if constexpr (!is_loop_v<L>) {
+    static_assert(is_loop_v<L>, "ctgrad::states<K>(l): l must be a loop (ctgrad::scan)");
+    return invalid_expression{};
+  } else if constexpr (K >= L::carries) {
+    static_assert(K < L::carries, "ctgrad::states<K>(l): the loop carries fewer states");
+    return invalid_expression{};
+  } else {
+    using C = detail::carry_t<L, K>;
+    return gather_node<L, detail::gather_spec<L::carry_at[K], shape_of_t<C>::size, L::state_size,
+                                              L::trip, prepend_dim_t<L::trip, shape_of_t<C>>,
+                                              detail::to_name_t<"states">>>{};
+  }
+}
+
+// ---- scan: building a loop, with the checks
+namespace detail {
+template <class Cell, class Carry> inline constexpr bool cell_state_shape_v = same_shape_v<Cell, Carry>;
+template <class Init, class Carry> inline constexpr bool init_shape_v = same_shape_v<Init, Carry>;
+template <class Sequence, class StepInput> inline constexpr bool sequence_shape_v = [] {
+  if constexpr (Sequence::rank != StepInput::rank + 1) {
+    return false;
+  } else {
+    for (std::size_t k = 0; k < StepInput::rank; ++k)
+      if (Sequence::dims[k + 1] != StepInput::dims[k]) return false;
+    return true;
+  }
+}();
+template <std::size_t SequenceLength, std::size_t LoopLength>
+inline constexpr bool sequence_length_v = SequenceLength == LoopLength;
+
+template <class Carry, class Next> constexpr bool require_cell_state() {
+  static_assert(cell_state_shape_v<shape_of_t<Next>, shape_of_t<Carry>>,
+                "ctgrad::scan(cell, h = h0, ...): the cell's next state must have the carried "
+                "state's shape (the cell's shape, then the state's, are in this condition)");
+  return cell_state_shape_v<shape_of_t<Next>, shape_of_t<Carry>>;
+}
+template <class B> constexpr bool require_binding_shape() {
+  using V = typename B::variable;
+  using E = typename B::expression;
+  if constexpr (is_carry_v<V>) {
+    static_assert(init_shape_v<shape_of_t<E>, shape_of_t<V>>,
+                  "ctgrad::scan(cell, h = h0, ...): the initial state must have the carried "
+                  "state's shape (h0's shape, then h's, are in this condition)");
+    return init_shape_v<shape_of_t<E>, shape_of_t<V>>;
+  } else {
+    static_assert(sequence_shape_v<shape_of_t<E>, shape_of_t<V>>,
+                  "ctgrad::scan(cell, x = X, ...): a sequence must be [T, <the step input's "
+                  "shape>] (X's shape, then x's, are in this condition)");
+    return sequence_shape_v<shape_of_t<E>, shape_of_t<V>>;
+  }
+}
+template <class B, std::size_t Trip> constexpr bool require_length() {
+  if constexpr (is_step_input_v<typename B::variable>) {
+    static_assert(sequence_length_v<shape_of_t<typename B::expression>::dims[0], Trip>,
+                  "ctgrad::scan(cell, x = X, ...): every sequence must have the loop's length (the "
+                  "sequence's length, then the loop's, are in this condition)");
+    return sequence_length_v<shape_of_t<typename B::expression>::dims[0], Trip>;
+  } else {
+    return true;
+  }
+}
+
+template <class Cell, class CarryList> struct next_states {
+  using type = type_list<Cell>;
+};
+template <class... Es, class CarryList> struct next_states<bundle_node<Es...>, CarryList> {
+  using type = std::conditional_t<CarryList::size == 1, type_list<bundle_node<Es...>>, type_list<Es...>>;
+};
+
+template <std::size_t Given, class Steps> constexpr std::size_t trip_count() {
+  if constexpr (Given != 0 || Steps::size == 0) {
+    return Given;
+  } else {
+    return shape_of_t<typename at_t<0, Steps>::expression>::dims[0];
+  }
+}
+
+template <class Body, class Carries, class Steps, class Frees, std::size_t Trip, class Children>
+struct make_loop;
+template <class Body, class Carries, class Steps, class Frees, std::size_t Trip, class... Cs>
+struct make_loop<Body, Carries, Steps, Frees, Trip, type_list<Cs...>> {
+  using type = loop_node<loop_spec<Body, Carries, Steps, Frees, Trip>, Cs...>;
+};
+
+template <class B> struct is_loop_binding : std::false_type {};
+template <class V, class E> struct is_loop_binding<expr_binding<V, E>> : std::true_type {};
+
+template <class... Carry, class... Next>
+constexpr bool require_cells(type_list<Carry...>, type_list<Next...>) {
+  return (require_cell_state<Carry, Next>() && ...);
+}
+}  // namespace detail
+
+/// The loop running cell for each step, from the bindings h = h0 (carried states) and
+/// x = X (sequences [T, ...], sliced per step); T is the sequences' length, or Trip when
+/// there is no sequence. Its value is every step's state, [T, state...] (one state) or
+/// [T, total size] (several; read them with states<K> and last<K>).
+template <std::size_t Trip = 0, Expression Cell, class... Bindings>
+constexpr auto scan(Cell, Bindings...) {
+  using namespace detail;
+  using all = type_list<Bindings...>;
+  using carry_b = filter_t<is_carry_binding, all>;
+  using step_b = filter_t<is_step_binding, all>;
+  using carries = typename binding_vars<carry_b>::type;
+  using steps = typename binding_vars<step_b>::type;
+  constexpr std::size_t trip = trip_count<Trip, step_b>();
+  using next = typename next_states<Cell, carries>::type;
+  if constexpr (!(is_loop_binding<Bindings>::value && ...) ||
+                carry_b::size + step_b::size != sizeof...(Bindings)) {
+    static_assert(detail::always_false<Cell>,
+                  "ctgrad::scan(cell, h = h0, x = X): pass carried states (ctgrad::carry) and step "
+                  "inputs (ctgrad::step_input), each bound to an expression");
+    return invalid_expression{};
+  } else if constexpr (carry_b::size == 0) {
+    static_assert(carry_b::size != 0, "ctgrad::scan(cell, ...): bind at least one carried state, h = h0");
+    return invalid_expression{};
+  } else if constexpr (trip == 0) {
+    static_assert(trip != 0, "ctgrad::scan(cell, ...): without a sequence, give the trip count: scan<T>(...)");
+    return invalid_expression{};
+  } else if constexpr (next::size != carries::size) {
+    static_assert(next::size == carries::size,
+                  "ctgrad::scan(bundle(...), ...): the cell must give one next state per carried state");
+    return invalid_expression{};
+  } else if constexpr (!(require_binding_shape<Bindings>() && ...)) {
+    return invalid_expression{};
+  } else if constexpr (!(require_length<Bindings, trip>() && ...)) {
+    return invalid_expression{};
+  } else if constexpr (!require_cells(carries{}, next{})) {
+    return invalid_expression{};
+  } else if constexpr (is_variable_v<Cell>) {
+    static_assert(!is_variable_v<Cell>, "ctgrad::scan(cell, ...): the cell must compute something");
+    return invalid_expression{};
+  } else {
+    using frees = filter_t<is_free_var, topological_order_t<Cell>>;
+    using children = typename concat<typename binding_exprs<carry_b>::type,
+                                     typename binding_exprs<step_b>::type, frees>::type;
+    return typename make_loop<Cell, carries, steps, frees, trip, children>::type{};
+  }
+}
+
+}  // namespace ctgrad
