@@ -27,6 +27,7 @@
 #include <ctgrad/engine/execute.hpp>
 #include <ctgrad/engine/explain.hpp>
 #include <ctgrad/engine/forward.hpp>
+#include <ctgrad/engine/loop.hpp>
 #include <ctgrad/engine/memory.hpp>
 #include <ctgrad/engine/plan.hpp>
 #include <ctgrad/engine/print.hpp>
@@ -35,6 +36,7 @@
 
 #include <ctgrad/init/initializers.hpp>
 
+#include <ctgrad/layers/recurrent.hpp>
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
