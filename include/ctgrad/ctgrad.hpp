@@ -32,6 +32,7 @@
 #include <ctgrad/engine/plan.hpp>
 #include <ctgrad/engine/print.hpp>
 #include <ctgrad/engine/sweep.hpp>
+#include <ctgrad/engine/stream.hpp>
 #include <ctgrad/engine/workspace.hpp>
 
 #include <ctgrad/init/initializers.hpp>

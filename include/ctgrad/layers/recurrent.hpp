@@ -14,6 +14,7 @@
 
 #include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/engine/loop.hpp>
+#include <ctgrad/engine/stream.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
@@ -290,6 +291,40 @@ template <Expression E> constexpr auto last_step(E) {
     return gather_node<E, detail::gather_spec<(s::dims[0] - 1) * rest, rest, 0, 1, out,
                                               detail::to_name_t<"last_step">>>{};
   }
+}
+
+namespace detail {
+template <class Cell, std::size_t H, fixed_string Prefix, std::size_t In, std::size_t B, std::size_t Layer>
+constexpr auto cell_of() {
+  constexpr auto x = step_input<"x", B, In>;
+  constexpr auto h = carry<"h", B, H>;
+  if constexpr (__is_same(Cell, lstm_cell)) {
+    constexpr auto c = carry<"c", B, H>;
+    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h), decltype(c)>());
+    return recurrent_cell_t<body, type_list<decltype(h), decltype(c)>, decltype(x)>{};
+  } else {
+    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h)>());
+    return recurrent_cell_t<body, type_list<decltype(h)>, decltype(x)>{};
+  }
+}
+}  // namespace detail
+
+/// One layer's cell (layer Layer of a stack, batch B, In inputs), for make_stream: the
+/// same expression and parameter names the layer's loop runs.
+template <std::size_t H, detail::fixed_string Prefix = "", std::size_t In = 1, std::size_t B = 1,
+          std::size_t Layer = 0>
+constexpr auto gru_cell_of() {
+  return detail::cell_of<gru_cell, H, Prefix, In, B, Layer>();
+}
+template <std::size_t H, detail::fixed_string Prefix = "", std::size_t In = 1, std::size_t B = 1,
+          std::size_t Layer = 0>
+constexpr auto lstm_cell_of() {
+  return detail::cell_of<lstm_cell, H, Prefix, In, B, Layer>();
+}
+template <std::size_t H, detail::fixed_string Prefix = "", std::size_t In = 1, std::size_t B = 1,
+          std::size_t Layer = 0>
+constexpr auto rnn_tanh_cell_of() {
+  return detail::cell_of<rnn_tanh_cell, H, Prefix, In, B, Layer>();
 }
 
 namespace layer {
