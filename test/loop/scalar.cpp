@@ -106,3 +106,17 @@ BOOST_AUTO_TEST_CASE(repeat_inside_expression) {
   auto const gf = grad(loss, wf);
   BOOST_TEST(gf[w].data[0] == gd[w].data[0], boost::test_tools::tolerance(1e-5));
 }
+
+// explain prints the body's backward program once, inside the loop over t.
+BOOST_AUTO_TEST_CASE(explain_prints_the_body_once) {
+  auto loop = scan(tanh(w * h + xt), h = h0, xt = X);
+  std::string const text = explain(sum(last(loop)));
+  BOOST_TEST_MESSAGE(text);
+  BOOST_TEST(text.find("for t = 4 ... 0:") != std::string::npos);
+  BOOST_TEST(text.find("dL/dnext") != std::string::npos);
+  std::size_t lines_with_tanh_rule = 0;
+  for (std::size_t at = text.find("1 - next^2"); at != std::string::npos; at = text.find("1 - next^2", at + 1))
+    ++lines_with_tanh_rule;
+  BOOST_TEST(lines_with_tanh_rule >= 1u);
+  BOOST_TEST(text.find("dL/dw = sum over t of dL/dw (the loop above)") != std::string::npos);
+}

@@ -56,7 +56,49 @@ template <class Pa, std::size_t K, bool IsRoot> std::string rule_text() {
   }
 }
 
-template <class Loss, class Wanted> std::string explain_impl() {
+template <class N> inline constexpr bool is_loop_node_v = requires { typename N::body; N::trip; };
+
+template <class Loss, class Wanted, bool Body = false> std::string explain_impl();
+
+// A loop's block: its body's backward program, derived once, inside the loop over t.
+template <class N> std::string loop_block(std::string const& loop_name) {
+  std::string body = explain_impl<typename N::body, typename N::sources, true>();
+  std::string out = cat(cat("for t = ", std::to_string(N::trip - 1)), " ... 0:   (the body of ");
+  out.append(loop_name).append(" = ").append(to_string(N{})).append(", derived once)\n");
+  std::string carried;
+  [&]<class... Cs>(type_list<Cs...>) {
+    ((carried += cat(carried.empty() ? "" : ", ", std::string(Cs::name))), ...);
+  }(typename N::carry_vars{});
+  out.append("  dL/dnext = dL/d").append(loop_name).append("[t] + dL/d(").append(carried)
+      .append(") of step t+1\n");
+  for (std::size_t at = 0; at < body.size();) {
+    std::size_t const end = body.find('\n', at);
+    out.append("  ").append(body, at, end - at + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+// What a node with its own backward step sends to child K, in words.
+template <class N, std::size_t K> std::string custom_term(std::string const& up) {
+  if constexpr (is_loop_node_v<N>) {
+    using var = at_t<K, typename N::sources>;
+    std::string const v(var::name);
+    if constexpr (K < N::carries) {
+      return cat(cat("dL/d", v), " at t = 0 (the loop above)");
+    } else if constexpr (K < N::carries + N::steps) {
+      return cat(cat("dL/d", v), " of every step t (the loop above)");
+    } else {
+      return cat(cat("sum over t of dL/d", v), " (the loop above)");
+    }
+  } else if constexpr (requires { N::carries_bundle; }) {
+    return cat(cat(up, "["), cat(std::to_string(K), "]"));
+  } else {
+    return cat(cat(std::string(N::style.symbol), "^T("), cat(up, ")"));
+  }
+}
+
+template <class Loss, class Wanted, bool Body> std::string explain_impl() {
   using order = topological_order_t<Loss>;
   using S = sweep<order, Wanted>;
   using P = typename S::P;
@@ -66,7 +108,7 @@ template <class Loss, class Wanted> std::string explain_impl() {
     constexpr std::size_t node = decltype(index)::value;
     using N = at_t<node, order>;
     if constexpr (node == S::root) {
-      name[node] = "L";
+      name[node] = Body ? "next" : "L";
     } else if constexpr (has_label<N>::value) {
       name[node] = std::string(N::name);
     } else if constexpr (is_dense_v<N>) {
@@ -77,22 +119,32 @@ template <class Loss, class Wanted> std::string explain_impl() {
     } else if constexpr (P::arity[node] == 0) {
       name[node] = to_string(N{});  // a constant
     } else {
-      name[node] = cat("t", std::to_string(++temp_count));
+      name[node] = cat(Body ? "s" : "t", std::to_string(++temp_count));
     }
   });
 
   std::vector<std::vector<std::string>> terms(S::n);
+  std::vector<std::string> blocks(S::n);
   static_for<S::n>([&](auto step) {
     constexpr std::size_t node = S::n - 1 - decltype(step)::value;
     using N = at_t<node, order>;
-    if constexpr (S::schedule.has_adj[node] && P::arity[node] > 0) {
+    if constexpr (S::schedule.has_adj[node] && P::arity[node] > 0 &&
+                  custom_backward<abstract_t<N>>) {
+      if constexpr (is_loop_node_v<N>) blocks[node] = loop_block<N>(name[node]);
+      [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        ((S::schedule.active[node][Ks]
+              ? terms[P::child[node][Ks]].push_back(custom_term<N, Ks>(cat("dL/d", name[node])))
+              : void()),
+         ...);
+      }(std::make_index_sequence<P::arity[node]>{});
+    } else if constexpr (S::schedule.has_adj[node] && P::arity[node] > 0) {
       using Pa = abstract_t<N>;
       std::string const self = to_string(Pa{});
       [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
         (
             [&] {
               if constexpr (S::schedule.active[node][Ks]) {
-                std::string text = rule_text<Pa, Ks, node == S::root>();
+                std::string text = rule_text<Pa, Ks, node == S::root && !Body>();
                 replace_all(text, self, "\x01");  // the parent's own (cached) output
                 replace_all(text, "#up", cat("dL/d", name[node]));
                 for (std::size_t slot = 0; slot < P::arity[node]; ++slot)
@@ -109,7 +161,10 @@ template <class Loss, class Wanted> std::string explain_impl() {
   std::string out;
   for (std::size_t j = 0; j < S::n; ++j) {
     std::size_t const i = S::n - 1 - j;
-    if (terms[i].empty()) continue;
+    if (terms[i].empty()) {
+      out.append(blocks[i]);
+      continue;
+    }
     out.append("dL/d").append(name[i]).append(" = ");
     for (std::size_t t = 0; t < terms[i].size(); ++t) {
       if (t != 0) out.append(" + ");
@@ -120,6 +175,7 @@ template <class Loss, class Wanted> std::string explain_impl() {
       }
     }
     out += '\n';
+    out.append(blocks[i]);
   }
   return out;
 }

@@ -62,6 +62,7 @@ template <class... Es> struct bundle_node : node<Es...> {
   static constexpr auto at = detail::prefix_sizes<Es...>();
   using shape = ctgrad::shape<at[sizeof...(Es)]>;
   static constexpr print_style style{print_style::call, "bundle"};
+  static constexpr bool carries_bundle = true;
   static constexpr bool any_arity_forward = true;
   template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
     T const* const from[] = {in...};
