@@ -4,6 +4,7 @@
 
     report.py --benchmarks BENCH.json --compile COMPILE.tsv --md OUT.md --json OUT.json
               [--train TRAIN.json] [--code-size CODE.tsv] [--plot OUT.png] [--header LINE]...
+              [--gru GRU.json] [--loop-compile LOOPS.json] [--demo MODEL=ACCURACY]...
 
 BENCH.json is Google Benchmark's JSON output of ctgrad_bench_mlp (names "case/impl");
 TRAIN.json that of ctgrad_bench_train (names "case/impl/...", one iteration = one SGD step of
@@ -245,6 +246,55 @@ def scaling(comp):
     return out
 
 
+def recurrent_section(gru_path, loop_path, demos, records):
+    """Issue 13's GRU rows (ctgrad_bench_gru), loop compile times and the demo's accuracy."""
+    md = []
+    if gru_path:
+        run, _ = runtimes(gru_path)
+        ct = {case: ns for case, impl, ns, _ in run if impl == "ctgrad"}
+        md += ["", "## Recurrent nets (GRU, one thread)", "",
+               "`gru_h64_t28_b*`: the gradient of a GRU (input 28, hidden 64) over 28 steps, "
+               "its last state through dense 10, cross-entropy (the row-sequential "
+               "Fashion-MNIST network), against libtorch's `nn.GRU`. `gru_step_h*`: one "
+               "streaming step (1 input, batch 1) against a hand-written fixed-size step. "
+               "Each pair was checked to agree before timing.", "",
+               "| case | impl | median ns | impl ÷ ctgrad |", "| --- | --- | ---: | ---: |"]
+        for case, impl, ns, cv in run:
+            ratio = ns / ct[case] if case in ct else None
+            md.append(f"| {case} | {impl} | {ns:,.1f} | "
+                      f"{'-' if ratio is None else f'{ratio:.2f}'} |")
+            rec = {"case": case, "impl": impl, "type": "float", "ns": ns, "ratio_to_ctgrad": ratio}
+            if cv is not None:
+                rec["cv"] = cv
+            records.append(rec)
+    if loop_path:
+        with open(loop_path, encoding="utf-8") as f:
+            loops = json.load(f)
+        md += ["", "## Compile time of loops (`-std=c++20 -O2 -c`, CPU seconds)", "",
+               "bench/compile_time/loop_cases.py: a GRU-16 over 8 and 1024 steps, a residual MLP "
+               "of 10 and 100 blocks as one loop.", "",
+               "| case | compiler | seconds | peak MB |", "| --- | --- | ---: | ---: |"]
+        by = {}
+        for r in loops:
+            md.append(f"| {r['compile_case']} | {r['compiler']} | {r['seconds']:.2f} | "
+                      f"{r['peak_rss_mb']:.0f} |")
+            by[(r["compiler"], r["compile_case"])] = r["seconds"]
+            records.append(r)
+        ratios = []
+        for compiler in dict.fromkeys(r["compiler"] for r in loops):
+            g = by.get((compiler, "gru_T1024")), by.get((compiler, "gru_T8"))
+            b = by.get((compiler, "repeat_100")), by.get((compiler, "repeat_10"))
+            if all(g) and all(b):
+                ratios.append(f"{compiler}: T1024/T8 {g[0] / g[1]:.2f}, 100/10 blocks "
+                              f"{b[0] / b[1]:.2f}")
+        md += ["", "Ratios (goals 1.2 and 1.5): " + "; ".join(ratios) + "."]
+    for demo in demos:
+        model, _, accuracy = demo.partition("=")
+        md += ["", f"Demo `./scripts/demo --model {model}`: final test accuracy {accuracy}%."]
+        records.append({"demo": model, "test_accuracy_percent": float(accuracy)})
+    return md
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--benchmarks", required=True)
@@ -255,6 +305,9 @@ def main():
     ap.add_argument("--code-size")
     ap.add_argument("--plot")
     ap.add_argument("--header", action="append", default=[])
+    ap.add_argument("--gru", help="ctgrad_bench_gru's Google Benchmark JSON")
+    ap.add_argument("--loop-compile", help="bench/compile_time/loop_cases.py's JSON records")
+    ap.add_argument("--demo", action="append", default=[], help="MODEL=ACCURACY of a demo run")
     args = ap.parse_args()
 
     run, counters = runtimes(args.benchmarks)
@@ -326,6 +379,8 @@ def main():
 
     if args.train:
         md += training_section(args.train, records)
+
+    md += recurrent_section(args.gru, args.loop_compile, args.demo, records)
 
     md += ["", "## Compile time (ReLU MLP of the given depth, `-std=c++20 -O2 -c`)", "",
            "| depth | compiler | seconds | peak MB | object KB |",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // The main demo: a 784-128-10 MLP trained on Fashion-MNIST with ctgrad's compile-time
-// gradient. Per epoch it prints the training loss, the test accuracy, the time and the
+// gradient; with --model gru, a GRU (hidden 64) reading each image as a sequence of 28 rows
+// of 28 pixels, then a dense layer on its last state (row-sequential Fashion-MNIST). Per epoch it prints the training loss, the test accuracy, the time and the
 // samples per second, and it writes the curves (CSV, and a PNG when gnuplot is installed).
 //   fashion_mnist --data /path/to/uncompressed/idx/files --epochs 10
 //   fashion_mnist --synthetic            (no dataset: a generated 10-class task)
@@ -21,6 +22,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace ctgrad;
@@ -33,7 +35,11 @@ constexpr auto X = input<"X", batch, pixels>;
 constexpr auto Y = input<"Y", batch, classes>;
 constexpr auto logits = sequential(X, layer::dense<128>, layer::relu, layer::dense<classes>);
 constexpr auto loss = cross_entropy(softmax(logits), Y);
-using params_t = param_set<float, std::remove_cv_t<decltype(loss)>>;
+
+// Row-sequential: [32, 784] -> 28 steps of [32, 28] -> GRU 64 -> its last state -> dense 10.
+constexpr auto gru_logits = sequential(X, layer::as_sequence<28>, layer::gru<64, "gru.">,
+                                       layer::last_step, layer::dense<classes>);
+constexpr auto gru_loss = cross_entropy(softmax(gru_logits), Y);
 
 struct dataset {
   std::vector<float> images;   // n * 784, in [0, 1]
@@ -82,18 +88,60 @@ dataset synthetic(std::size_t n, unsigned seed) {
 
 }  // namespace
 
+struct run_options {
+  int epochs;
+  float lr;
+  unsigned seed;
+  std::string out_prefix;
+};
+
+template <class Loss, class Logits>
+std::vector<train::epoch_stats> train_model(Loss, Logits, dataset const& train_set,
+                                            dataset const& test_set, run_options const& o) {
+  using params_t = param_set<float, Loss>;
+  auto ps = std::make_unique<params_t>();
+  init::apply(*ps, o.seed, init::he_normal_rule{});
+  // Recurrent weights and biases as PyTorch starts them: uniform in +-1/sqrt(hidden).
+  init::rng r{o.seed + 1};
+  ps->for_each([&](auto var, auto& t) {
+    if (std::string_view(var.name).starts_with("gru.")) init::uniform(t, r, -0.125, 0.125);
+  });
+  auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = o.lr});
+
+  // The learning rate follows a half cosine from lr down to lr/20 over the run: the late,
+  // small steps settle the test accuracy (set for the next epoch as each one ends).
+  optim::cosine_lr<float> const schedule{.base = o.lr, .period = o.epochs, .min = o.lr / 20};
+
+  // The curves are written as the epochs end, so an interrupted run keeps what it did.
+  std::ofstream csv(o.out_prefix + ".csv");
+  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+  std::cout << "after each epoch, val = the " << test_set.size() << " test samples\n";
+  return train::fit(train::classifier(X, Y, Loss{}, Logits{}), *ps, *opt, train_set.view(),
+                    {.epochs = static_cast<std::size_t>(o.epochs),
+                     .seed = o.seed,
+                     .validation = test_set.view(),
+                     .on_epoch = [&](train::epoch_stats const& s) {
+                       opt->lr() = schedule(static_cast<long>(s.epoch));
+                       csv << s.epoch << ',' << s.loss << ',' << s.accuracy << ',' << s.val_loss
+                           << ',' << s.val_accuracy << ',' << s.seconds << std::endl;
+                     }});
+}
+
 int main(int argc, char** argv) {
-  CLI::App app{"Train a 784-128-10 MLP on Fashion-MNIST with ctgrad."};
-  std::string data_dir, out_prefix = "fashion_mnist";
-  int epochs = 10;
-  float lr = 1e-3f;
+  CLI::App app{"Train a 784-128-10 MLP (or a GRU over the rows) on Fashion-MNIST with ctgrad."};
+  std::string data_dir, out_prefix = "fashion_mnist", model = "mlp";
+  int epochs = 0;
+  float lr = 0;
   unsigned seed = 1;
   bool use_synthetic = false;
   std::size_t limit = 0;
+  app.add_option("--model", model, "mlp (784-128-10) or gru (GRU 64 over the 28 rows)")
+      ->check(CLI::IsMember({"mlp", "gru"}));
   app.add_option("--data", data_dir, "directory with the four uncompressed IDX files");
   app.add_flag("--synthetic", use_synthetic, "train on a generated 10-class task instead");
-  app.add_option("--epochs", epochs, "passes over the training set")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "Adam learning rate")->check(CLI::PositiveNumber);
+  app.add_option("--epochs", epochs, "passes over the training set (mlp 10, gru 8)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--lr", lr, "Adam learning rate (mlp 1e-3, gru 2e-3)")->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "seed of the initialisation and the shuffles");
   app.add_option("--limit", limit, "use only the first N training and test samples (0: all)");
   app.add_option("--out", out_prefix, "prefix of the curve files (.csv, and .png with gnuplot)");
@@ -124,38 +172,21 @@ int main(int argc, char** argv) {
     cut(train_set);
     cut(test_set);
   }
-  std::cout << "training samples " << train_set.size() << ", test samples " << test_set.size()
+  bool const gru = model == "gru";
+  if (epochs == 0) epochs = gru ? 8 : 10;
+  if (lr == 0) lr = gru ? 2e-3f : 1e-3f;
+  std::cout << "model " << (gru ? "GRU 64 over 28 rows of 28 pixels, dense 10" : "784-128-10 MLP")
+            << "; training samples " << train_set.size() << ", test samples " << test_set.size()
             << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
-
-  auto ps = std::make_unique<params_t>();
-  init::apply(*ps, seed, init::he_normal_rule{});
-  auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = lr});
-
-  // The learning rate follows a half cosine from lr down to lr/20 over the run: the late,
-  // small steps settle the test accuracy (set for the next epoch as each one ends).
-  optim::cosine_lr<float> const schedule{.base = lr, .period = epochs, .min = lr / 20};
-
-  // The curves are written as the epochs end, so an interrupted run keeps what it did.
-  std::ofstream csv(out_prefix + ".csv");
-  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
-  std::cout << "after each epoch, val = the " << test_set.size() << " test samples\n";
+  run_options const o{epochs, lr, seed, out_prefix};
   std::vector<train::epoch_stats> history;
   try {
-    history = train::fit(train::classifier(X, Y, loss, logits), *ps, *opt, train_set.view(),
-                         {.epochs = static_cast<std::size_t>(epochs),
-                          .seed = seed,
-                          .validation = test_set.view(),
-                          .on_epoch = [&](train::epoch_stats const& s) {
-                            opt->lr() = schedule(static_cast<long>(s.epoch));
-                            csv << s.epoch << ',' << s.loss << ',' << s.accuracy << ','
-                                << s.val_loss << ',' << s.val_accuracy << ',' << s.seconds
-                                << std::endl;
-                          }});
+    history = gru ? train_model(gru_loss, gru_logits, train_set, test_set, o)
+                  : train_model(loss, logits, train_set, test_set, o);
   } catch (std::exception const& e) {
     std::cerr << "fashion_mnist: " << e.what() << "\n";
     return 1;
   }
-  csv.close();
   double const final_accuracy = history.back().val_accuracy;
 
   // The curves as an image, when gnuplot is there.

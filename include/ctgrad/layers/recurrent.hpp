@@ -179,11 +179,14 @@ constexpr auto stacked(Seq seq) {
 }
 
 // [A, B, ...] -> [B, A, ...]: batch-first sequences to time-major and back.
-template <class E> struct swap_leading_node : node<E> {
-  using in_shape = shape_of_t<E>;
-  static constexpr std::size_t a = in_shape::dims[0];
-  static constexpr std::size_t b = in_shape::dims[1];
-  static constexpr std::size_t inner = in_shape::size / (a * b);
+// E is read as [A, Bd, inner] (its own leading dimensions by default).
+template <class E, class Dims = std::index_sequence<shape_of_t<E>::dims[0], shape_of_t<E>::dims[1]>>
+struct swap_leading_node;
+template <class E, std::size_t A, std::size_t Bd>
+struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
+  static constexpr std::size_t a = A;
+  static constexpr std::size_t b = Bd;
+  static constexpr std::size_t inner = shape_of_t<E>::size / (a * b);
   using shape = ctgrad::shape<b, a, inner>;
   static constexpr print_style style{print_style::call, "swap_leading"};
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
@@ -207,7 +210,14 @@ template <class E> struct swap_leading_node : node<E> {
     return invalid_expression{};
   }
 };
-template <Expression E> constexpr auto swap_leading(E) { return swap_leading_node<E>{}; }
+template <Expression E> constexpr auto swap_leading(E) {
+  if constexpr (shape_of_t<E>::rank < 2) {
+    static_assert(shape_of_t<E>::rank >= 2, "ctgrad::swap_leading(e): e must have two leading dimensions");
+    return invalid_expression{};
+  } else {
+    return swap_leading_node<E>{};
+  }
+}
 
 template <class Cell, std::size_t H, fixed_string Prefix, std::size_t Layers, Expression Seq,
           class... Init>
@@ -262,6 +272,19 @@ constexpr auto lstm(X x, Init... init) {
 
 /// [A, B, ...] -> [B, A, ...] (batch-first to time-major and back).
 template <Expression E> constexpr auto swap_leading(E e) { return detail::swap_leading(e); }
+
+/// Rows of features as a sequence: X [B, T * F] -> [T, B, F] (an image of T rows of F pixels
+/// per sample becomes T steps of F inputs).
+template <std::size_t T, Expression E> constexpr auto as_sequence(E) {
+  using s = shape_of_t<E>;
+  if constexpr (s::rank != 2 || s::dims[1] % T != 0) {
+    static_assert(s::rank == 2 && s::dims[1] % T == 0,
+                  "ctgrad::as_sequence<T>(X): X must be [batch, T * features]");
+    return invalid_expression{};
+  } else {
+    return detail::swap_leading_node<E, std::index_sequence<s::dims[0], T>>{};
+  }
+}
 
 /// The batch-first forms: X [B, T, in] -> [B, T, H] (PyTorch's batch_first=True).
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
@@ -344,6 +367,11 @@ struct last_step_t {
   template <Expression X> constexpr auto operator()(X x) const { return ctgrad::last_step(x); }
 };
 inline constexpr last_step_t last_step{};
+template <std::size_t T> struct as_sequence_t {
+  template <Expression X> constexpr auto operator()(X x) const { return ctgrad::as_sequence<T>(x); }
+};
+/// In sequential: sequential(X, layer::as_sequence<28>, layer::gru<64>, layer::last_step, ...)
+template <std::size_t T> inline constexpr as_sequence_t<T> as_sequence{};
 struct swap_leading_t {
   template <Expression X> constexpr auto operator()(X x) const { return ctgrad::swap_leading(x); }
 };
