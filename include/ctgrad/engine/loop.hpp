@@ -11,8 +11,9 @@
 //
 // The loop is one node of the outer graph. Its children are the initial states, the
 // sequences and the body's other variables (parameters, inputs), so gradients reach them
-// as for any node. Forward runs the body's plan T times and keeps every step's body values
-// next to the loop's output (the node's cache, sized at compile time, in the workspace).
+// as for any node. Forward runs the body's plan T times and keeps each step's body values
+// that the body's backward reads next to the loop's output (the node's cache, sized at
+// compile time, in the workspace).
 // Backward runs the body's reverse sweep for t = T-1 ... 0 from those values: the state's
 // adjoint is carried back, the step inputs' adjoints land in their sequence's slice and
 // the parameters' gradients are summed over the steps. The body is planned, derived and
@@ -55,6 +56,35 @@ template <class... Ts> constexpr std::array<std::size_t, sizeof...(Ts) + 1> pref
   return at;
 }
 template <unsigned Mask, std::size_t K> inline constexpr bool bit_v = ((Mask >> K) & 1u) != 0;
+
+// Which values a backward step reads: bit j for its input j, self_bit for its own output.
+// A primitive's rule reads what its expression names; a node with its own backward step
+// reads everything unless it says it reads no value (it only moves adjoints).
+inline constexpr unsigned long long self_bit = 1ull << 63;
+template <class Pa, class M> constexpr unsigned long long read_bit() {
+  if constexpr (is_slot_v<M>) {
+    return 1ull << M::index;
+  } else if constexpr (__is_same(M, Pa)) {
+    return self_bit;
+  } else {
+    return 0;
+  }
+}
+template <class Pa, std::size_t K, bool Active> constexpr unsigned long long rule_reads() {
+  if constexpr (!Active) {
+    return 0;
+  } else if constexpr (custom_backward<Pa>) {
+    if constexpr (requires { Pa::reads_no_values; }) {
+      return 0;
+    } else {
+      return ~0ull;
+    }
+  } else {
+    return []<class... Ms>(type_list<Ms...>) {
+      return (0ull | ... | read_bit<Pa, Ms>());
+    }(topological_order_t<rule_t<Pa, K>>{});
+  }
+}
 }  // namespace detail
 
 // ---- bundle: several values as one (a cell's next states, in the carries' order)
@@ -63,6 +93,7 @@ template <class... Es> struct bundle_node : node<Es...> {
   using shape = ctgrad::shape<at[sizeof...(Es)]>;
   static constexpr print_style style{print_style::call, "bundle"};
   static constexpr bool carries_bundle = true;
+  static constexpr bool reads_no_values = true;
   static constexpr bool any_arity_forward = true;
   template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
     T const* const from[] = {in...};
@@ -158,10 +189,72 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     return std::array<bool, sizeof...(Ns) + 1>{is_variable_v<Ns>..., false};
   }(body_order{});
 
-  // Each step's body values (every computed node of the body) follow the outputs.
-  static constexpr std::size_t body_ws = detail::round_up_16(body_plan::workspace);
+  // The body's reverse sweep with respect to everything (the largest one; a gradient with
+  // respect to fewer variables runs a subset of its rules).
+  template <unsigned Active, unsigned Acc>
+  using body_sweep = detail::sweep<
+      body_order,
+      typename detail::concat<detail::type_list<Carries...>,
+                              typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
+                              typename detail::masked<Active, carries + steps,
+                                                      detail::type_list<Frees...>>::type>::type,
+      typename detail::concat<
+          typename detail::masked<Active & Acc, carries, detail::type_list<Steps...>>::type,
+          detail::type_list<Frees...>>::type>;
+  using full_sweep = body_sweep<~0u, ~0u>;
+
+  // What the body's backward reads: a node's value is kept for every step when a rule that
+  // runs reads it (as an input or as the rule's own output); the others are written to one
+  // transient region that each step reuses.
+  template <class N, std::size_t I> static constexpr unsigned long long node_reads() {
+    if constexpr (is_variable_v<N> || is_constant_v<N>) {
+      return 0;
+    } else {
+      return []<std::size_t... Ks>(std::index_sequence<Ks...>) {
+        return (0ull | ... |
+                detail::rule_reads<abstract_t<N>, Ks, full_sweep::schedule.active[I][Ks]>());
+      }(std::make_index_sequence<children_t<N>::size>{});
+    }
+  }
+  static constexpr auto reads = []<std::size_t... Is>(std::index_sequence<Is...>) {
+    return std::array<unsigned long long, sizeof...(Is) + 1>{
+        node_reads<detail::at_t<Is, body_order>, Is>()..., 0};
+  }(std::make_index_sequence<body_nodes>{});
+  static constexpr auto sizes = []<class... Ns>(detail::type_list<Ns...>) {
+    return std::array<std::size_t, sizeof...(Ns) + 1>{detail::slot_size<Ns>::value..., 0};
+  }(body_order{});
+  struct layout_t {
+    std::array<bool, body_nodes + 1> kept{};
+    std::array<std::size_t, body_nodes + 1> base{};  // from the cache's start, at step 0
+    std::array<std::size_t, body_nodes + 1> per_step{};  // kept_size for kept nodes, else 0
+    std::size_t transient = 0, kept_size = 0;
+  };
+  static constexpr layout_t layout = [] {
+    layout_t l{};
+    for (std::size_t i = 0; i < body_nodes; ++i) {
+      if ((reads[i] & detail::self_bit) != 0) l.kept[i] = true;
+      for (std::size_t k = 0; k < body_plan::arity[i]; ++k)
+        if (((reads[i] >> k) & 1ull) != 0) l.kept[body_plan::child[i][k]] = true;
+    }
+    std::array<std::size_t, body_nodes + 1> kept_at{};
+    for (std::size_t i = 0; i < body_nodes; ++i) {
+      if (is_var[i]) continue;
+      std::size_t& end = l.kept[i] ? l.kept_size : l.transient;
+      std::size_t const at = detail::slot_start(end, sizes[i]);
+      (l.kept[i] ? kept_at[i] : l.base[i]) = at;
+      end = at + sizes[i];
+    }
+    l.transient = detail::round_up_16(l.transient);
+    l.kept_size = detail::round_up_16(l.kept_size);
+    for (std::size_t i = 0; i < body_nodes; ++i)
+      if (l.kept[i] && !is_var[i]) {
+        l.base[i] = l.transient + kept_at[i];
+        l.per_step[i] = l.kept_size;
+      }
+    return l;
+  }();
   static constexpr std::size_t cache_at = detail::round_up_16(shape::size);
-  static constexpr std::size_t cache_size = cache_at - shape::size + Trip * body_ws;
+  static constexpr std::size_t cache_size = cache_at - shape::size + layout.transient + Trip * layout.kept_size;
 
   static constexpr print_style style{print_style::custom};
   static std::string print(auto const&... children) {
@@ -187,29 +280,20 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     std::array<T const*, sizeof...(Cs) + 1> src{};
     for (std::size_t k = carries + steps; k < sizeof...(Cs); ++k) src[k] = child[k];
     std::array<T const*, body_nodes> val;
+    std::array<std::size_t, body_nodes + 1> offset;
     for (std::size_t t = 0; t < Trip; ++t) {
       step_sources(src.data(), child, out, t);
+      for (std::size_t i = 0; i < body_nodes; ++i) offset[i] = layout.base[i] + t * layout.per_step[i];
       detail::forward_steps<typename body_plan::abstracts>::run(
-          std::make_index_sequence<body_nodes>{}, out + cache_at + t * body_ws, val.data(),
-          body_plan::child.data(), body_plan::offsets.data(), src.data(), bound.data());
+          std::make_index_sequence<body_nodes>{}, out + cache_at, val.data(),
+          body_plan::child.data(), offset.data(), src.data(), bound.data());
       kernels::copy<false, state_size>(out + t * state_size, val[body_nodes - 1]);
     }
   }
 
-  // The body's reverse sweep for the children whose bits are set in Active: the carries'
-  // adjoints are assigned (dh_{t-1}); step inputs' go to their sequence's slice; the free
-  // variables' are summed over the steps (Kept).
-  template <unsigned Active, unsigned Acc>
-  using body_sweep = detail::sweep<
-      body_order,
-      typename detail::concat<detail::type_list<Carries...>,
-                              typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
-                              typename detail::masked<Active, carries + steps,
-                                                      detail::type_list<Frees...>>::type>::type,
-      typename detail::concat<
-          typename detail::masked<Active & Acc, carries, detail::type_list<Steps...>>::type,
-          detail::type_list<Frees...>>::type>;
-  using full_sweep = body_sweep<~0u, ~0u>;
+  // The body's reverse sweep for the children whose bits are set in Active (body_sweep):
+  // the carries' adjoints are assigned (dh_{t-1}); step inputs' go to their sequence's
+  // slice; the free variables' are summed over the steps (Kept).
   static constexpr std::size_t state_at = detail::round_up_16(state_size);
   static constexpr std::size_t backward_scratch =
       2 * state_at + detail::round_up_16(full_sweep::workspace) + full_sweep::scratch + 1;
@@ -246,9 +330,9 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
       std::size_t const t = Trip - 1 - step;
       for (std::size_t e = 0; e < state_size; ++e) g[e] = up[t * state_size + e] + dcarry[e];
       step_sources(src.data(), child_val, self, t);
-      T const* const ws_t = self + cache_at + t * body_ws;
+      // Values the backward reads are kept per step; the transient ones are not read.
       for (std::size_t i = 0; i < body_nodes; ++i)
-        val[i] = is_var[i] ? src[bound[i]] : ws_t + body_plan::offsets[i];
+        val[i] = is_var[i] ? src[bound[i]] : self + cache_at + layout.base[i] + t * layout.per_step[i];
       // The wanted variables' adjoints, in the order of `wanted`.
       [&]<class... Ws>(detail::type_list<Ws...>) {
         std::size_t w = 0;
@@ -306,6 +390,7 @@ template <class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride, st
 struct gather_node<E, detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>> : node<E> {
   using shape = Shape;
   static constexpr print_style style{print_style::call, Name::view()};
+  static constexpr bool reads_no_values = true;
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
     for (std::size_t r = 0; r < Count; ++r)
       kernels::copy<Acc, Chunk>(out + r * Chunk, in + Offset + r * Stride);

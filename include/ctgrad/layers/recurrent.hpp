@@ -189,6 +189,7 @@ struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
   static constexpr std::size_t inner = shape_of_t<E>::size / (a * b);
   using shape = ctgrad::shape<b, a, inner>;
   static constexpr print_style style{print_style::call, "swap_leading"};
+  static constexpr bool reads_no_values = true;
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
     for (std::size_t j = 0; j < b; ++j)
       for (std::size_t i = 0; i < a; ++i)
