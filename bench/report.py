@@ -297,8 +297,8 @@ def recurrent_section(gru_path, loop_path, demos, records):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--benchmarks", required=True)
-    ap.add_argument("--compile", required=True)
+    ap.add_argument("--benchmarks")
+    ap.add_argument("--compile")
     ap.add_argument("--md", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--train")
@@ -310,6 +310,18 @@ def main():
     ap.add_argument("--demo", action="append", default=[], help="MODEL=ACCURACY of a demo run")
     args = ap.parse_args()
 
+    if not args.benchmarks:  # the recurrent benchmarks alone (scripts/bench --recurrent)
+        records = []
+        md = ["# ctgrad benchmarks: recurrent nets", ""] + [f"- {h}" for h in args.header]
+        md += recurrent_section(args.gru, args.loop_compile, args.demo, records)
+        text = "\n".join(md) + "\n"
+        sys.stdout.write(text)
+        with open(args.md, "w", encoding="utf-8") as f:
+            f.write(text)
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(records, f, indent=2)
+            f.write("\n")
+        return
     run, counters = runtimes(args.benchmarks)
     reference = {case: ns for case, impl, ns, _ in run if impl == REFERENCE}
     ctgrad_ns = {case: ns for case, impl, ns, _ in run if impl == "ctgrad"}

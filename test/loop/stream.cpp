@@ -57,3 +57,26 @@ BOOST_AUTO_TEST_CASE(a_step_allocates_nothing) {
   BOOST_TEST(test::allocations() == before);
   BOOST_TEST(std::isfinite(acc));
 }
+
+// Batch-first layers ([B, T, in] -> [B, T, H]) are the time-major ones on swapped axes, and
+// stacked layers read the layer below's states.
+BOOST_AUTO_TEST_CASE(batch_first_and_stacked) {
+  constexpr auto Xb = input<"Xb", 3, T, 2>;
+  constexpr auto first = gru_batch_first<4, "g.", 2>(Xb);
+  static_assert(std::is_same_v<shape_of_t<decltype(first)>, shape<3, T, 4>>);
+  auto ps = params<double>(first);
+  test::fill_normal(ps, 11, 0.6);
+  auto const xb = test::normal_tensor<double, shape<3, T, 2>>(12);
+  tensor<double, shape<T, 3, 2>> xt{};
+  for (std::size_t b = 0; b < 3; ++b)
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t f = 0; f < 2; ++f) xt(t, b, f) = xb(b, t, f);
+  constexpr auto Xt = input<"Xt", T, 3, 2>;
+  auto const a = eval(first, ps, Xb = xb);
+  auto const hs = eval(gru<4, "g.", 2>(Xt), ps, Xt = xt);
+  for (std::size_t b = 0; b < 3; ++b)
+    for (std::size_t t = 0; t < T; ++t)
+      for (std::size_t j = 0; j < 4; ++j) BOOST_TEST(a(b, t, j) == hs(t, b, j));
+  // The two layers' parameters are l0 and l1, and the gradient through the swaps checks out.
+  BOOST_TEST(check::gradcheck(sum(first * first), ps, Xb = xb).ok(1e-7));
+}

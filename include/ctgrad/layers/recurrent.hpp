@@ -211,7 +211,7 @@ struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
     return invalid_expression{};
   }
 };
-template <Expression E> constexpr auto swap_leading(E) {
+template <Expression E> constexpr auto swap_leading_impl(E) {
   if constexpr (shape_of_t<E>::rank < 2) {
     static_assert(shape_of_t<E>::rank >= 2, "ctgrad::swap_leading(e): e must have two leading dimensions");
     return invalid_expression{};
@@ -272,7 +272,7 @@ constexpr auto lstm(X x, Init... init) {
 }
 
 /// [A, B, ...] -> [B, A, ...] (batch-first to time-major and back).
-template <Expression E> constexpr auto swap_leading(E e) { return detail::swap_leading(e); }
+template <Expression E> constexpr auto swap_leading(E e) { return detail::swap_leading_impl(e); }
 
 /// Rows of features as a sequence: X [B, T * F] -> [T, B, F] (an image of T rows of F pixels
 /// per sample becomes T steps of F inputs).
