@@ -35,6 +35,7 @@
 
 #include <ctgrad/init/initializers.hpp>
 
+#include <ctgrad/layers/rebatch.hpp>
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
