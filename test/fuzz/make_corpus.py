@@ -41,8 +41,10 @@ def fnv1a(b):
     return h
 
 
-def params(scalar, tensors, version=1):
+def params(scalar, tensors, version=1, architecture=None):
     b = b"CTGRADPS" + struct.pack("<III", version, scalar, len(tensors))
+    if architecture is not None:
+        b += struct.pack("<I", len(architecture)) + architecture.encode()
     for name, dims, _ in tensors:
         b += struct.pack("<I", len(name)) + name.encode() + struct.pack("<I", len(dims))
         b += b"".join(struct.pack("<Q", d) for d in dims)
@@ -59,7 +61,9 @@ write("params_file", "mlp_float", good)
 write("params_file", "scalar_and_matrix_double", params(8, small))
 write("params_file", "truncated", good[:-9])
 write("params_file", "checksum", good[:-1] + bytes([good[-1] ^ 1]))
-write("params_file", "version_2", params(4, mlp, version=2))
+write("params_file", "version_2", params(4, mlp, version=2, architecture="relu(X @ W1 + b1) @ W2 + b2"))
+write("params_file", "version_2_empty_architecture", params(4, mlp, version=2, architecture=""))
+write("params_file", "version_3", params(4, mlp, version=3))
 write("params_file", "other_shape", params(4, [("W1", [3, 5], [0.0] * 15)] + mlp[1:]))
 
 
