@@ -24,20 +24,14 @@
 
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/io/file.hpp>
+#include <ctgrad/io/write_file.hpp>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 namespace ctgrad::io {
 
@@ -66,7 +60,10 @@ template <class T> void put_value(std::vector<unsigned char>& out, T v) {
 }
 
 inline std::string describe(std::string_view name, std::vector<std::uint64_t> const& dims) {
-  std::string s = "\"" + std::string(name) + "\" [";
+  // Appends, not "\"" + std::string(name): g++ 12 -O3 warns falsely (-Wrestrict) on that.
+  std::string s = "\"";
+  s.append(name);
+  s += "\" [";
   for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
 }
@@ -113,7 +110,7 @@ class reader {
 template <class T, class... Vars>
 void save(var_set<T, Vars...> const& params, std::string const& path, std::string_view architecture = {}) {
   std::vector<unsigned char> out;
-  out.insert(out.end(), detail::magic, detail::magic + 8);
+  for (char ch : detail::magic) out.push_back(static_cast<unsigned char>(ch));  // not insert: see below
   detail::put(out, architecture.empty() ? detail::version_plain : detail::version_architecture);
   detail::put(out, static_cast<std::uint32_t>(sizeof(T)));
   detail::put(out, static_cast<std::uint32_t>(sizeof...(Vars)));
@@ -136,25 +133,7 @@ void save(var_set<T, Vars...> const& params, std::string const& path, std::strin
   });
   detail::put(out, detail::fnv1a(out.data(), out.size()));
 
-  std::string const tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw error("ctgrad::io::save(\"" + path + "\"): cannot create \"" + tmp + "\": " + std::strerror(errno));
-  bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size() && std::fflush(f) == 0;
-#if defined(__unix__) || defined(__APPLE__)
-  ok = ok && ::fsync(fileno(f)) == 0;  // on disk before the rename makes it visible
-#endif
-  int const saved_errno = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    throw error("ctgrad::io::save(\"" + path + "\"): writing \"" + tmp + "\" failed: " + std::strerror(saved_errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw error("ctgrad::io::save(\"" + path + "\"): cannot replace it: " + ec.message());
-  }
+  detail::write_file_atomically(path, out, "ctgrad::io::save");
 }
 
 namespace detail {
@@ -181,7 +160,10 @@ inline file_header read_header(reader& r) {
 }
 inline std::string quoted_architecture(std::string_view a) {
   constexpr std::size_t shown = 300;  // a deep net's text is long; the start says enough
-  return "\"" + std::string(a.substr(0, shown)) + (a.size() > shown ? "...\"" : "\"");
+  std::string s = "\"";  // appends: see describe
+  s.append(a.substr(0, shown));
+  s += a.size() > shown ? "...\"" : "\"";
+  return s;
 }
 }  // namespace detail
 
