@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // C export: the generated C99 compiles with the C compiler (-std=c99 -Wall -Wextra -Werror
 // -pedantic) and its forward pass gives eval's outputs, to 1e-6 in float and 1e-12 in
-// double, for a net using every kind of node the exporter knows.
+// double, for nets using every kind of node the forward exporter knows.
 #define BOOST_TEST_MODULE codegen.c_export
 #include <boost/test/unit_test.hpp>
 
@@ -10,19 +10,12 @@
 #include <ctgrad/codegen/c_export.hpp>
 #include <ctgrad/ctgrad.hpp>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
+#include "codegen/c_driver.hpp"
 
-#include <unistd.h>
+#include <string>
 
 using namespace ctgrad;
 using namespace ctgrad::literals;
-namespace fs = std::filesystem;
 
 constexpr auto X = input<"X", 8, 5>;
 constexpr auto residual = [](auto h) { return h + 0.5_c * relu(h); };
@@ -32,54 +25,6 @@ constexpr auto net = softmax(sequential(X, layer::dense<16>, layer::tanh, residu
 constexpr auto Z = input<"Z", 4, 3>;
 constexpr auto A = matmul(transpose(Z), exp(-Z) / (abs(Z) + 1_c));  // [3, 3]
 constexpr auto other = log_softmax(A - sqrt(abs(transpose(A)))) + step(matmul(A, transpose(A)) - 1_c) + sign(A);
-
-struct temp_dir {
-  fs::path dir = fs::temp_directory_path() / ("ctgrad_c_export_" + std::to_string(::getpid()));
-  temp_dir() { fs::create_directories(dir); }
-  ~temp_dir() { fs::remove_all(dir); }
-};
-
-// Compiles name.c with a driver that runs name_forward on the given inputs (literals) and
-// prints the outputs; returns them.
-template <class T>
-std::vector<double> run_c(codegen::c_program const& c, std::string const& inputs_code, std::string const& call) {
-  temp_dir t;
-  c.write(t.dir.string());
-  std::string const tn = std::is_same_v<T, float> ? "float" : "double";
-  std::ofstream(t.dir / "driver.c") << "#include <stdio.h>\n#include \"" << c.name << ".h\"\n"
-                                    << inputs_code << "static " << c.name << "_workspace ws;\n"
-                                    << "int main(void) {\n  " << tn << " out[" << c.name << "_OUTPUT_SIZE];\n  int i;\n  "
-                                    << call << ";\n  for (i = 0; i < " << c.name
-                                    << "_OUTPUT_SIZE; ++i) printf(\"%.17g\\n\", (double)out[i]);\n  return 0;\n}\n";
-  std::string const d = t.dir.string();
-  std::string const cmd = std::string(CTGRAD_TEST_CC) + " -std=c99 -Wall -Wextra -Werror -pedantic -O2 " + d + "/driver.c " +
-                          d + "/" + c.name + ".c -lm -o " + d + "/prog 2> " + d + "/cc.log && " + d + "/prog > " + d +
-                          "/out.txt";
-  int const status = std::system(cmd.c_str());
-  if (status != 0) {
-    std::ifstream log(t.dir / "cc.log");
-    std::string text((std::istreambuf_iterator<char>(log)), {});
-    BOOST_FAIL("the C program failed (" << status << "): " << text);
-  }
-  std::vector<double> out;
-  std::ifstream in(t.dir / "out.txt");
-  for (double v; in >> v;) out.push_back(v);
-  return out;
-}
-
-template <class T, class S> std::string array_literal(char const* name, tensor<T, S> const& t) {
-  std::string s = std::string("static const ") + (std::is_same_v<T, float> ? "float " : "double ") + name + "[] = {";
-  for (std::size_t i = 0; i < t.size; ++i) s += (i ? ", " : "") + codegen::detail::literal(t.data[i]);
-  return s + "};\n";
-}
-
-template <class T, class Out> double worst_difference(Out const& want, std::vector<double> const& got) {
-  BOOST_REQUIRE_EQUAL(got.size(), want.size);
-  double worst = 0;
-  for (std::size_t i = 0; i < want.size; ++i)
-    worst = std::max(worst, std::abs(got[i] - double(want.data[i])) / std::max(1.0, std::abs(double(want.data[i]))));
-  return worst;
-}
 
 BOOST_AUTO_TEST_CASE(a_net_in_float_and_double_gives_evals_outputs) {
   auto p = params<float>(net);
@@ -111,3 +56,4 @@ BOOST_AUTO_TEST_CASE(matmul_transpose_and_elementwise_nodes) {
   BOOST_TEST_MESSAGE("double: largest difference from eval " << worst);
   BOOST_TEST(worst <= 1e-12);
 }
+

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// C export: a network's forward pass as dependency-free C99 (a header and a source), for
-// targets whose toolchain has no C++20. The node types are walked once, children first, as
+// C export: a network's forward pass, or a loss with its gradient and an SGD step, as
+// dependency-free C99 (a header and a source), for targets whose toolchain has no C++20. The node types are walked once, children first, as
 // eval does; each node becomes one loop over fixed-size arrays in a workspace struct.
 //   auto c = ctgrad::codegen::c_export(net, "mnist", params);   // or c_export<float>(net, "mnist")
 //   c.write("out/");      // out/mnist.h, out/mnist.c: gcc -std=c99 -c mnist.c (needs -lm)
@@ -10,15 +10,21 @@
 //   extern const mnist_params mnist_trained;               // the values given, if any
 //   void mnist_forward(const mnist_params *p, mnist_workspace *ws,
 //                      const float *X /* [32][784] */, float *out /* [32][10] */);
-// Inputs are arguments in the order the net first uses them; the parameters a struct in
+// For training, c_export_training(loss, "name", params) gives name_loss_grad(p, ws, inputs...,
+// g) (returns the loss, writes dL/dW for every parameter into g, a name_params) and
+// name_sgd_step(p, g, lr): the gradient is d(loss, W) for each parameter, derived at compile
+// time, its nodes shared with the loss's and emitted like any others (the backward program
+// explain prints, as code). Inputs are arguments in the order the net first uses them; the parameters a struct in
 // param_set's order (row-major, ctgrad's layouts). Supported nodes: inputs, parameters,
 // constants, + - * / (equal shapes, a trailing-dimension or scalar operand), unary minus,
-// dense, matmul, transpose, relu, leaky_relu, sigmoid, tanh, exp, log, sqrt, abs, step,
+// pow<N>, sum_to, broadcast_to, the fused cross_entropy(softmax(z), y), dense, matmul,
+// transpose, relu, leaky_relu, sigmoid, tanh, exp, log, sqrt, abs, step,
 // sign, softmax, log_softmax and named intermediates; anything else is a static_assert
 // naming the node. Values agree with eval to float rounding (the C library's exp and tanh
 // against ctgrad's, and dense's sums in another order: tested to 1e-6).
 #pragma once
 
+#include <ctgrad/engine/derive.hpp>
 #include <ctgrad/engine/print.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
@@ -27,7 +33,9 @@
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/detail/type_list.hpp>
+#include <ctgrad/losses/cross_entropy.hpp>
 #include <ctgrad/ops/abs.hpp>
+#include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>
@@ -38,6 +46,7 @@
 #include <ctgrad/ops/matmul.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/pow.hpp>
 #include <ctgrad/ops/relu.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
@@ -45,6 +54,7 @@
 #include <ctgrad/ops/sqrt.hpp>
 #include <ctgrad/ops/step.hpp>
 #include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/sum.hpp>
 #include <ctgrad/ops/tanh.hpp>
 #include <ctgrad/ops/transpose.hpp>
 
@@ -280,68 +290,168 @@ inline std::string comment(std::string s) {
   return s;
 }
 
+template <class T, class Order, class A, int N> struct c_node<T, Order, pow_node<A, N>> {
+  static std::string emit(std::string const& out) {
+    std::string e = N < 0 ? "1 / (" : "(";
+    for (int k = 0; k < (N < 0 ? -N : N); ++k) e += (k ? " * (@)" : "(@)");
+    if (N == 0) e += "1";
+    return unary<T, Order, pow_node<A, N>, A>(out, e + ")");
+  }
+};
+
+// Sum over leading dimensions down to the trailing shape S.
+template <class T, class Order, class A, class S> struct c_node<T, Order, sum_to_node<A, S>> {
+  static std::string emit(std::string const& out) {
+    std::string const n = std::to_string(S::size), a = buffer<Order, A>();
+    return "  for (j = 0; j < " + n + "; ++j) " + out + "[j] = 0;\n"
+           "  for (i = 0; i < " + std::to_string(shape_of_t<A>::size / S::size) + "; ++i)\n"
+           "    for (j = 0; j < " + n + "; ++j) " + out + "[j] += " + a + "[i * " + n + " + j];\n";
+  }
+};
+template <class T, class Order, class A, class S> struct c_node<T, Order, broadcast_to_node<A, S>> {
+  static std::string emit(std::string const& out) {
+    return loop(S::size, out + "[i] = " + at<T, Order, A, S::size>("i") + ";");
+  }
+};
+
+// The fused cross_entropy(softmax(z), y): mean over rows of logsumexp(z) - sum_j y_j z_j.
+template <class T, class Order, class Z, class P, class Y> struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
+  static std::string emit(std::string const& out) {
+    using L = ctgrad::detail::rows_of<shape_of_t<Z>>;
+    std::string const cols = std::to_string(L::cols), t = c_type<T>::name;
+    std::string const z = buffer<Order, Z>(), y = buffer<Order, Y>();
+    return "  {\n    " + t + " total = 0;\n"
+           "    for (r = 0; r < " + std::to_string(L::rows) + "; ++r) {\n"
+           "      const " + t + " *zr = " + z + " + r * " + cols + ", *yr = " + y + " + r * " + cols + ";\n"
+           "      " + t + " m = zr[0], s = 0, lse;\n"
+           "      for (j = 1; j < " + cols + "; ++j) if (zr[j] > m || zr[j] != zr[j]) m = zr[j];\n"
+           "      for (j = 0; j < " + cols + "; ++j) s += " + fn<T>("exp") + "(zr[j] - m);\n"
+           "      lse = m + " + fn<T>("log") + "(s);\n"
+           "      for (j = 0; j < " + cols + "; ++j) if (yr[j] != 0) total += yr[j] * (lse - zr[j]);\n"
+           "    }\n    " + out + "[0] = total / " + std::to_string(L::rows) + ";\n  }\n";
+  }
+};
+
 template <class N> inline constexpr bool is_computed_v = !is_variable_v<N> && !is_constant_v<N>;
 
-template <class T, class Order, class Net, class... Ns> c_program generate(type_list<Ns...>, std::string const& name,
-                                                                    std::vector<std::string> const& values) {
-  std::string const t = c_type<T>::name;
-  std::string const guard = identifier(name) + "_H";
-  c_program c{name, {}, {}};
-  std::string& h = c.header;
-  h = "/* Generated by ctgrad::codegen::c_export: C99, no dependencies but <math.h> (link -lm).\n"
-      " * The network: " + comment(to_string(Net{})) + "\n */\n"
-      "#ifndef " + guard + "\n#define " + guard + "\n\n";
+// The pieces every program shares: the parameters' fields, the inputs' arguments, the
+// workspace's arrays and the statements computing every node of Order, children first.
+struct c_pieces {
   std::string fields, inputs, work, body;
-  bool const dummy[] = {([&] {
-                          using N = Ns;
-                          if constexpr (is_param_v<N>) {
-                            fields += "  " + t + " " + identifier(N::name) + "[" + std::to_string(shape_of_t<N>::size) +
-                                      "]; /* " + shape_of_t<N>::to_string() + " */\n";
-                          } else if constexpr (is_input_v<N>) {
-                            inputs += ", const " + t + " *" + identifier(N::name) + " /* " +
-                                      shape_of_t<N>::to_string() + " */";
-                          } else if constexpr (is_computed_v<N>) {
-                            std::string const out = buffer<Order, N>();
-                            work += "  " + t + " t" + std::to_string(index_of_v<Order, N>) + "[" +
-                                    std::to_string(shape_of_t<N>::size) + "];\n";
-                            body += "  /* " + comment(to_string(N{})) + " */\n" + c_node<T, Order, N>::emit(out);
-                          }
-                          return true;
-                        }())...,
-                        true};
-  (void)dummy;
+};
+template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...>) {
+  std::string const t = c_type<T>::name;
+  c_pieces c;
+  bool const done[] = {([&] {
+                         using N = Ns;
+                         if constexpr (is_param_v<N>) {
+                           c.fields += "  " + t + " " + identifier(N::name) + "[" + std::to_string(shape_of_t<N>::size) +
+                                       "]; /* " + shape_of_t<N>::to_string() + " */\n";
+                         } else if constexpr (is_input_v<N>) {
+                           c.inputs += ", const " + t + " *" + identifier(N::name) + " /* " +
+                                       shape_of_t<N>::to_string() + " */";
+                         } else if constexpr (is_computed_v<N>) {
+                           c.work += "  " + t + " t" + std::to_string(index_of_v<Order, N>) + "[" +
+                                     std::to_string(shape_of_t<N>::size) + "];\n";
+                           c.body += "  /* " + comment(to_string(N{})) + " */\n" +
+                                     c_node<T, Order, N>::emit(buffer<Order, N>());
+                         }
+                         return true;
+                       }())...,
+                       true};
+  (void)done;
   // The fields come in Order's order of parameters, which is param_set's: the initializer of
   // name_trained lists the set's tensors in that order.
-  constexpr std::size_t out_size = shape_of_t<Net>::size;
-  std::string const api = identifier(name);
-  if (fields.empty()) fields = "  char unused; /* the network has no parameters */\n";
-  if (work.empty()) work = "  char unused;\n";
-  h += "typedef struct {\n" + fields + "} " + api + "_params;\n\n";
-  h += "typedef struct {\n" + work + "} " + api + "_workspace;\n\n";
-  h += "#define " + api + "_OUTPUT_SIZE " + std::to_string(out_size) + " /* " + shape_of_t<Net>::to_string() +
-       " */\n\n";
-  if (!values.empty()) h += "extern const " + api + "_params " + api + "_trained;\n\n";
-  std::string const signature = "void " + api + "_forward(const " + api + "_params *p, " + api + "_workspace *ws" +
-                                inputs + ", " + t + " *out /* " + shape_of_t<Net>::to_string() + " */)";
-  h += "/* The network's output for the given inputs; ws holds every intermediate value. */\n" + signature +
-       ";\n\n#endif\n";
-
-  std::string& s = c.source;
-  s = "/* Generated by ctgrad::codegen::c_export. */\n#include \"" + name + ".h\"\n#include <math.h>\n\n";
-  if (!values.empty()) {
-    s += "const " + api + "_params " + api + "_trained = {\n";
-    for (std::string const& v : values) s += "  {" + v + "},\n";
-    s += "};\n\n";
-  }
-  s += signature + " {\n  long i, r, j, k;\n";
-  s += body;
-  if constexpr (is_computed_v<Net>) {
-    s += loop(out_size, "out[i] = " + buffer<Order, Net>() + "[i];");
-  } else {
-    s += loop(out_size, "out[i] = " + at<T, Order, Net, out_size>("i") + ";");
-  }
-  s += "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k;\n}\n";
+  if (c.fields.empty()) c.fields = "  char unused; /* the network has no parameters */\n";
+  if (c.work.empty()) c.work = "  char unused;\n";
   return c;
+}
+
+// Copies root R's value into out (a computed node, a variable or a constant).
+template <class T, class Order, class R> std::string copy_out(std::string const& out) {
+  constexpr std::size_t n = shape_of_t<R>::size;
+  if constexpr (is_computed_v<R>) {
+    return loop(n, out + "[i] = " + buffer<Order, R>() + "[i];");
+  } else {
+    return loop(n, out + "[i] = " + at<T, Order, R, n>("i") + ";");
+  }
+}
+
+inline std::string header_start(std::string const& name, std::string const& net) {
+  std::string const guard = identifier(name) + "_H";
+  return "/* Generated by ctgrad::codegen::c_export: C99, no dependencies but <math.h> (link -lm).\n"
+         " * The network: " + comment(net) + "\n */\n#ifndef " + guard + "\n#define " + guard + "\n\n";
+}
+
+inline std::string trained_values(std::string const& api, std::vector<std::string> const& values) {
+  if (values.empty()) return {};
+  std::string s = "const " + api + "_params " + api + "_trained = {\n";
+  for (std::string const& v : values) s += "  {" + v + "},\n";
+  return s + "};\n\n";
+}
+
+template <class T, class Net> c_program generate(std::string const& name, std::vector<std::string> const& values) {
+  using order = topological_order_t<Net>;
+  std::string const t = c_type<T>::name, api = identifier(name);
+  c_pieces const p = emit_nodes<T, order>(order{});
+  c_program c{name, header_start(name, to_string(Net{})), {}};
+  constexpr std::size_t out_size = shape_of_t<Net>::size;
+  c.header += "typedef struct {\n" + p.fields + "} " + api + "_params;\n\n";
+  c.header += "typedef struct {\n" + p.work + "} " + api + "_workspace;\n\n";
+  c.header += "#define " + api + "_OUTPUT_SIZE " + std::to_string(out_size) + " /* " +
+              shape_of_t<Net>::to_string() + " */\n\n";
+  if (!values.empty()) c.header += "extern const " + api + "_params " + api + "_trained;\n\n";
+  std::string const signature = "void " + api + "_forward(const " + api + "_params *p, " + api + "_workspace *ws" +
+                                p.inputs + ", " + t + " *out /* " + shape_of_t<Net>::to_string() + " */)";
+  c.header += "/* The network's output for the given inputs; ws holds every intermediate value. */\n" +
+              signature + ";\n\n#endif\n";
+  c.source = "/* Generated by ctgrad::codegen::c_export. */\n#include \"" + name + ".h\"\n#include <math.h>\n\n" +
+             trained_values(api, values) + signature + " {\n  long i, r, j, k;\n" + p.body +
+             copy_out<T, order, Net>("out") + "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k;\n}\n";
+  return c;
+}
+
+// The loss, its gradient with respect to every parameter (derived by d, sharing nodes) and
+// an SGD step.
+template <class T, class Loss, class... Ps>
+c_program generate_training(type_list<Ps...>, std::string const& name, std::vector<std::string> const& values) {
+  using order = topological_order_t<Loss, decltype(d(Loss{}, Ps{}))...>;
+  std::string const t = c_type<T>::name, api = identifier(name);
+  c_pieces const p = emit_nodes<T, order>(order{});
+  c_program c{name, header_start(name, to_string(Loss{})), {}};
+  c.header += "typedef struct {\n" + p.fields + "} " + api + "_params;\n\n";
+  c.header += "typedef struct {\n" + p.work + "} " + api + "_workspace;\n\n";
+  if (!values.empty()) c.header += "extern const " + api + "_params " + api + "_trained;\n\n";
+  std::string const grad_sig = t + " " + api + "_loss_grad(const " + api + "_params *p, " + api + "_workspace *ws" +
+                               p.inputs + ", " + api + "_params *g)";
+  std::string const step_sig = "void " + api + "_sgd_step(" + api + "_params *p, const " + api + "_params *g, " + t + " lr)";
+  c.header += "/* The loss for the given inputs, and its gradient with respect to each parameter in g. */\n" +
+              grad_sig + ";\n/* p := p - lr * g */\n" + step_sig + ";\n\n#endif\n";
+  std::string grads, step;
+  bool const done[] = {(grads += "  /* dL/d" + std::string(Ps::name) + " */\n" +
+                                 copy_out<T, order, decltype(d(Loss{}, Ps{}))>("g->" + identifier(Ps::name)),
+                        step += loop(shape_of_t<Ps>::size, "p->" + identifier(Ps::name) + "[i] -= lr * g->" +
+                                                               identifier(Ps::name) + "[i];"),
+                        true)...,
+                       true};
+  (void)done;
+  c.source = "/* Generated by ctgrad::codegen::c_export_training. */\n#include \"" + name +
+             ".h\"\n#include <math.h>\n\n" + trained_values(api, values) + grad_sig +
+             " {\n  long i, r, j, k;\n" + p.body + grads +
+             "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k;\n  return " +
+             (is_computed_v<Loss> ? buffer<order, Loss>() + "[0]" : std::string("0")) + ";\n}\n\n" + step_sig +
+             " {\n  long i;\n" + step + "  (void)p; (void)g; (void)lr; (void)i;\n}\n";
+  return c;
+}
+
+template <class T, class... Vars> std::vector<std::string> values_of(var_set<T, Vars...> const& params) {
+  std::vector<std::string> values;
+  params.for_each([&](auto, auto const& tensor) {
+    std::string v;
+    for (std::size_t i = 0; i < tensor.size; ++i) v += (i ? ", " : "") + literal(tensor.data[i]);
+    values.push_back(v);
+  });
+  return values;
 }
 
 }  // namespace detail
@@ -351,8 +461,7 @@ template <class T, class Order, class Net, class... Ns> c_program generate(type_
 template <class T, Expression Net> c_program c_export(Net, std::string const& name) {
   static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                 "ctgrad::codegen::c_export<T>: T must be float or double");
-  using order = topological_order_t<Net>;
-  return detail::generate<T, order, Net>(order{}, name, {});
+  return detail::generate<T, Net>(name, {});
 }
 
 /// c_export with the parameters' values as name_trained.   c_export(net, "mnist", params)
@@ -361,14 +470,20 @@ c_program c_export(Net, std::string const& name, var_set<T, Vars...> const& para
   static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Net>>,
                 "ctgrad::codegen::c_export(net, name, params): params must be the network's "
                 "parameter set (ctgrad::params<T>(net))");
-  std::vector<std::string> values;
-  params.for_each([&](auto, auto const& tensor) {
-    std::string v;
-    for (std::size_t i = 0; i < tensor.size; ++i) v += (i ? ", " : "") + detail::literal(tensor.data[i]);
-    values.push_back(v);
-  });
-  using order = topological_order_t<Net>;
-  return detail::generate<T, order, Net>(order{}, name, values);
+  return detail::generate<T, Net>(name, detail::values_of(params));
+}
+
+/// C99 source for training: name_loss_grad(p, ws, inputs..., g) returns the loss and writes
+/// its gradient with respect to every parameter into g (derived at compile time by d, the
+/// nodes shared); name_sgd_step(p, g, lr) does p -= lr * g.  Values as name_trained.
+///   auto c = ctgrad::codegen::c_export_training(loss, "mnist_train", params);
+template <Expression Loss, class T, class... Vars>
+c_program c_export_training(Loss, std::string const& name, var_set<T, Vars...> const& params) {
+  static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>,
+                "ctgrad::codegen::c_export_training(loss, name, params): params must be the "
+                "loss's parameter set (ctgrad::params<T>(loss))");
+  static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::codegen::c_export_training: the loss must be a scalar");
+  return detail::generate_training<T, Loss>(params_of_t<Loss>{}, name, detail::values_of(params));
 }
 
 }  // namespace ctgrad::codegen
