@@ -2,7 +2,8 @@
 // The ctgrad side of issue 15's round trip (torch_mlp.py export writes the files first):
 // PyTorch's trained nn.Sequential(Linear(4, 16), Tanh(), Linear(16, 3)), loaded from
 // safetensors with the documented name rule, gives torch's outputs to 1e-6 in float and
-// torch's gradients of the mean cross-entropy to 1e-10 in double; then it is fine-tuned here
+// torch's gradients of the mean cross-entropy to 1e-10 in double; its F16 and BF16 copies
+// read as torch converts them to float, bit for bit; then it is fine-tuned here
 // (SGD at batch 32) and saved, with its outputs, for torch_mlp.py check.
 // Run: test.interop.torch_mlp -- DIR
 #define BOOST_TEST_MODULE interop.torch_mlp
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 using namespace ctgrad;
@@ -65,6 +67,17 @@ BOOST_AUTO_TEST_CASE(torch_outputs_in_float_and_gradients_in_double) {
                                                                           << " (largest entry " << gmax << ")");
   BOOST_TEST(gmax > 1e-3);  // a gradient that is not trivially zero
   BOOST_TEST(gworst <= 1e-10);
+}
+
+BOOST_AUTO_TEST_CASE(f16_and_bf16_weights_read_as_torch_converts_them) {
+  std::string const d = dir();
+  for (std::string kind : {"f16", "bf16"}) {
+    auto low = params<float>(loss);
+    auto torch_f32 = params<float>(loss);
+    io::load_safetensors(low, d + "/model_" + kind + ".safetensors");
+    io::load_safetensors(torch_f32, d + "/model_" + kind + "_as_f32.safetensors");
+    BOOST_TEST(std::memcmp(&low, &torch_f32, sizeof low) == 0, kind << ": bit for bit");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(fine_tune_and_export_back) {

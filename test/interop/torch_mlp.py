@@ -6,7 +6,9 @@
 #                             model32.safetensors, model64.safetensors (its state_dict in float
 #                             and double), data.safetensors (X [32, 4], Y one-hot [32, 3], and
 #                             torch's float outputs "out" [32, 3]), grads64.safetensors (the
-#                             gradient of the mean cross-entropy at X, Y in double, torch's names)
+#                             gradient of the mean cross-entropy at X, Y in double, torch's names),
+#                             model_{f16,bf16}.safetensors and torch's float32 conversions of
+#                             them, model_{f16,bf16}_as_f32.safetensors
 #   torch_mlp.py check DIR    loads ctgrad's fine-tuned finetuned.safetensors with
 #                             load_state_dict (strict) and checks that torch's outputs on X equal
 #                             ctgrad's (ctgrad_out.safetensors) to 1e-6
@@ -48,6 +50,11 @@ def export(d):
     acc = (out.argmax(1) == le).float().mean().item()
     print(f"torch: trained, loss {loss.item():.4f}, accuracy on the 32 check samples {acc:.3f}")
     st.save(m.state_dict(), os.path.join(d, "model32.safetensors"))
+    # The same weights in half precision, and torch's own conversion of those back to float.
+    for kind, dtype in (("f16", torch.float16), ("bf16", torch.bfloat16)):
+        low = {k: v.to(dtype) for k, v in m.state_dict().items()}
+        st.save(low, os.path.join(d, f"model_{kind}.safetensors"))
+        st.save({k: v.float() for k, v in low.items()}, os.path.join(d, f"model_{kind}_as_f32.safetensors"))
     st.save({"X": xe, "Y": torch.nn.functional.one_hot(le, 3).float(), "out": out},
             os.path.join(d, "data.safetensors"))
     m64 = model().double()
