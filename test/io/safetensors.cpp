@@ -84,10 +84,11 @@ bytes torch_data() {
 }
 
 template <class Set>
-std::string load_error(Set& s, std::string const& path, io::name_map const& names = {}) {
+std::string load_error(Set& s, std::string const& path, io::name_map const& names = {},
+                       std::string const& architecture = {}) {
   Set const before = s;
   try {
-    io::load_safetensors(s, path, names);
+    io::load_safetensors(s, path, names, architecture);
   } catch (io::error const& e) {
     BOOST_TEST((s == before));
     return e.what();
@@ -272,4 +273,29 @@ BOOST_AUTO_TEST_CASE(every_mismatch_names_the_file_and_the_tensor) {
   }
   std::string const e = load_error(s, t.file("no_such.safetensors"));
   BOOST_TEST(e.find("no_such.safetensors\"): cannot open") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_architecture_is_recorded_in_the_metadata) {
+  temp_dir t;
+  constexpr auto tanh_net = sequential(X, layer::dense<4>, layer::tanh, layer::dense<2>);
+  set_t a{};
+  test::fill_normal(a, 12);
+  std::string const path = t.file("arch.safetensors");
+  io::save_safetensors(a, path, {}, to_string(net));
+  bytes const b = read_all(path);
+  BOOST_TEST(std::string(b.begin(), b.end()).find(R"("ctgrad.architecture":"relu(X @ W1 + b1) @ W2 + b2")") !=
+             std::string::npos);
+  set_t c{};
+  io::load_safetensors(c, path, {}, to_string(net));
+  BOOST_TEST((a == c));
+  std::string const e = load_error(c, path, {}, to_string(tanh_net));
+  BOOST_TEST(e == "ctgrad::io::load_safetensors(\"" + path + "\"): another architecture: the file was saved from "
+                  "\"relu(X @ W1 + b1) @ W2 + b2\", the network is \"tanh(X @ W1 + b1) @ W2 + b2\"");
+  // A file without the key (torch's) loads with any architecture: nothing to compare with.
+  write_all(t.file("torch.safetensors"), st_file(torch_json, torch_data()));
+  io::load_safetensors(c, t.file("torch.safetensors"), {}, to_string(tanh_net));
+  std::string bad = torch_json;
+  bad.replace(bad.find(R"("format":"pt")"), 13, R"("ctgrad.architecture":7)");
+  write_all(t.file("bad.safetensors"), st_file(bad, torch_data()));
+  BOOST_TEST(load_error(c, t.file("bad.safetensors")).find("\"ctgrad.architecture\" is not a string") != std::string::npos);
 }

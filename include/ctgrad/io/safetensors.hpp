@@ -22,6 +22,9 @@
 //   - any other parameter keeps its name and layout.
 //   - io::linear_modules({"fc1", "fc2"}) maps W1, b1 to fc1.weight, fc1.bias (transposed) and
 //     W2, b2 to fc2.*; an io::tensor_name{param, file, transposed} entry maps one tensor.
+// With an architecture (to_string(net)), save records it in the header's __metadata__ as
+// "ctgrad.architecture", and load refuses a file that records another one (a file without
+// it, such as torch's, cannot be checked).
 // Every mismatch (a parameter missing from the file, a tensor of the file that no
 // parameter takes, another shape, an unknown dtype, offsets outside the data or overlapping,
 // a truncated file, a header that is not JSON or not this layout) throws io::error naming
@@ -73,6 +76,9 @@ inline name_map linear_modules(std::initializer_list<std::string> modules, std::
 }
 
 namespace detail {
+
+// Where ctgrad records the network's architecture (to_string(net)), as in its own files.
+inline constexpr char const* architecture_key = "ctgrad.architecture";
 
 struct st_tensor {
   std::string dtype;
@@ -235,7 +241,7 @@ template <class T> T element(std::string const& dtype, unsigned char const* p) {
 
 // The header's JSON, checked: every tensor's dtype, shape and offsets, inside data_size bytes.
 inline std::map<std::string, st_tensor> parse_header(std::string_view text, std::uint64_t data_size,
-                                                     std::string const& start) {
+                                                     std::string const& start, std::string* architecture) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end());
@@ -247,6 +253,11 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
   for (auto const& [name, entry] : j.items()) {
     if (name == "__metadata__") {
       if (!entry.is_object()) throw error(start + "\"__metadata__\" is not an object");
+      auto const a = entry.find(architecture_key);
+      if (a != entry.end()) {
+        if (!a->is_string()) throw error(start + "\"__metadata__\": \"" + architecture_key + "\" is not a string");
+        *architecture = a->get<std::string>();
+      }
       continue;
     }
     std::string const what = start + "tensor \"" + name + "\": ";
@@ -309,7 +320,8 @@ inline void check_distinct(std::vector<st_param> const& ps, std::string const& s
 /// Reads a safetensors file into params (names by the rule at the top of this file, or
 /// names); every tensor of the file must go to a parameter and every parameter must be there.
 template <class T, class... Vars>
-void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name_map const& names = {}) {
+void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name_map const& names = {},
+                      std::string_view architecture = {}) {
   std::string const start = "ctgrad::io::load_safetensors(\"" + path + "\"): ";
   std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::load_safetensors");
   if (b.size() < 8)
@@ -321,7 +333,12 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
   std::string_view const header(reinterpret_cast<char const*>(b.data() + 8), header_size);
   unsigned char const* data = b.data() + 8 + header_size;
   std::uint64_t const data_size = b.size() - 8 - header_size;
-  std::map<std::string, detail::st_tensor> tensors = detail::parse_header(header, data_size, start);
+  std::string saved_architecture;
+  std::map<std::string, detail::st_tensor> tensors =
+      detail::parse_header(header, data_size, start, &saved_architecture);
+  if (!architecture.empty() && !saved_architecture.empty() && architecture != saved_architecture)
+    throw error(start + "another architecture: the file was saved from \"" + saved_architecture +
+                "\", the network is \"" + std::string(architecture) + "\"");
 
   std::vector<detail::st_param> ps = detail::describe_params(params);
   auto const dense = detail::plan_names(ps, names, start);
@@ -391,7 +408,8 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
 /// Writes params as a safetensors file (F32 for float sets, F64 for double), atomically,
 /// names by the rule at the top of this file or names.
 template <class T, class... Vars>
-void save_safetensors(var_set<T, Vars...> const& params, std::string const& path, name_map const& names = {}) {
+void save_safetensors(var_set<T, Vars...> const& params, std::string const& path, name_map const& names = {},
+                      std::string_view architecture = {}) {
   std::string const start = "ctgrad::io::save_safetensors(\"" + path + "\"): ";
   std::vector<detail::st_param> ps = detail::describe_params(params);
   auto const dense = detail::plan_names(ps, names, start);
@@ -407,6 +425,7 @@ void save_safetensors(var_set<T, Vars...> const& params, std::string const& path
 
   nlohmann::json header = nlohmann::json::object();
   header["__metadata__"] = {{"format", "pt"}};
+  if (!architecture.empty()) header["__metadata__"][detail::architecture_key] = std::string(architecture);
   std::vector<unsigned char> data;
   std::size_t index = 0;
   params.for_each([&](auto, auto const& tensor) {
