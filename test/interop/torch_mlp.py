@@ -13,6 +13,7 @@
 #                             load_state_dict (strict) and checks that torch's outputs on X equal
 #                             ctgrad's (ctgrad_out.safetensors) to 1e-6
 import os
+import subprocess
 import sys
 
 import torch
@@ -85,7 +86,16 @@ def check(d):
     if not err <= 1e-6:
         print("torch: FAILED: outputs differ")
         return 1
-    print("torch: round trip ok")
+    # The command line: import to a torch.save'd state_dict, export it again, same tensors.
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools", "ctgrad_safetensors.py")
+    pt, again = os.path.join(d, "finetuned.pt"), os.path.join(d, "again.safetensors")
+    subprocess.run([sys.executable, tool, "import", os.path.join(d, "finetuned.safetensors"), pt], check=True)
+    subprocess.run([sys.executable, tool, "export", pt, again], check=True)
+    a, b = st.load(os.path.join(d, "finetuned.safetensors")), st.load(again)
+    if list(a) != list(b) or not all(torch.equal(a[k], b[k]) for k in a):
+        print("torch: FAILED: ctgrad_safetensors.py import then export changed the tensors")
+        return 1
+    print("torch: round trip ok (and through ctgrad_safetensors.py import / export)")
     return 0
 
 
