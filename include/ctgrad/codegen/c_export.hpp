@@ -489,10 +489,14 @@ template <class T, Expression Net> c_program c_export(Net, std::string const& na
 /// c_export with the parameters' values as name_trained.   c_export(net, "mnist", params)
 template <Expression Net, class T, class... Vars>
 c_program c_export(Net, std::string const& name, var_set<T, Vars...> const& params) {
-  static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Net>>,
-                "ctgrad::codegen::c_export(net, name, params): params must be the network's "
-                "parameter set (ctgrad::params<T>(net))");
-  return detail::generate<T, Net>(name, detail::values_of(params));
+  if constexpr (!std::is_same_v<var_set<T, Vars...>, param_set<T, Net>>) {
+    static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Net>>,
+                  "ctgrad::codegen::c_export(net, name, params): params must be the network's "
+                  "parameter set (ctgrad::params<T>(net))");
+    return {};
+  } else {
+    return detail::generate<T, Net>(name, detail::values_of(params));
+  }
 }
 
 /// C99 source for training: name_loss_grad(p, ws, inputs..., g) returns the loss and writes
@@ -501,11 +505,17 @@ c_program c_export(Net, std::string const& name, var_set<T, Vars...> const& para
 ///   auto c = ctgrad::codegen::c_export_training(loss, "mnist_train", params);
 template <Expression Loss, class T, class... Vars>
 c_program c_export_training(Loss, std::string const& name, var_set<T, Vars...> const& params) {
-  static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>,
-                "ctgrad::codegen::c_export_training(loss, name, params): params must be the "
-                "loss's parameter set (ctgrad::params<T>(loss))");
-  static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::codegen::c_export_training: the loss must be a scalar");
-  return detail::generate_training<T, Loss>(params_of_t<Loss>{}, name, detail::values_of(params));
+  if constexpr (shape_of_t<Loss>::rank != 0) {
+    static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::codegen::c_export_training: the loss must be a scalar");
+    return {};  // nothing more is instantiated: one error, not a cascade
+  } else if constexpr (!std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>) {
+    static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>,
+                  "ctgrad::codegen::c_export_training(loss, name, params): params must be the "
+                  "loss's parameter set (ctgrad::params<T>(loss))");
+    return {};
+  } else {
+    return detail::generate_training<T, Loss>(params_of_t<Loss>{}, name, detail::values_of(params));
+  }
 }
 
 }  // namespace ctgrad::codegen
