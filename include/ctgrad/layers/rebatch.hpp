@@ -19,6 +19,9 @@
 //   - broadcast_to<S> whose S adds the batch dimension gets S with B in front.
 // A node template with non-type arguments declares `template <class...> with_children`
 // (as for engine/abstract.hpp) and is then rebuilt like any other.
+// Not supported yet: nodes that hold the batch size in arguments that are not children (a
+// loop's body and carried state, as in recurrent layers), and inputs whose leading dimension
+// is not the batch (time-major sequences [T, B, in]): this header predates them.
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
