@@ -37,6 +37,7 @@
 
 #include <ctgrad/init/initializers.hpp>
 
+#include <ctgrad/layers/rebatch.hpp>
 #include <ctgrad/layers/recurrent.hpp>
 #include <ctgrad/layers/sequential.hpp>
 

@@ -3,6 +3,7 @@
 # Writes the fuzzers' seed corpora, test/fuzz/corpus/<harness>/: a few valid inputs and a
 # few slightly broken ones each. The committed files come from this script; run it again
 # after changing it (python3 test/fuzz/make_corpus.py).
+import json
 import os
 import struct
 
@@ -41,8 +42,10 @@ def fnv1a(b):
     return h
 
 
-def params(scalar, tensors, version=1):
+def params(scalar, tensors, version=1, architecture=None):
     b = b"CTGRADPS" + struct.pack("<III", version, scalar, len(tensors))
+    if architecture is not None:
+        b += struct.pack("<I", len(architecture)) + architecture.encode()
     for name, dims, _ in tensors:
         b += struct.pack("<I", len(name)) + name.encode() + struct.pack("<I", len(dims))
         b += b"".join(struct.pack("<Q", d) for d in dims)
@@ -59,9 +62,39 @@ write("params_file", "mlp_float", good)
 write("params_file", "scalar_and_matrix_double", params(8, small))
 write("params_file", "truncated", good[:-9])
 write("params_file", "checksum", good[:-1] + bytes([good[-1] ^ 1]))
-write("params_file", "version_2", params(4, mlp, version=2))
+write("params_file", "version_2", params(4, mlp, version=2, architecture="relu(X @ W1 + b1) @ W2 + b2"))
+write("params_file", "version_2_empty_architecture", params(4, mlp, version=2, architecture=""))
+write("params_file", "version_3", params(4, mlp, version=3))
 write("params_file", "other_shape", params(4, [("W1", [3, 5], [0.0] * 15)] + mlp[1:]))
 
+
+# ---- safetensors: u64 header length, JSON header, data (include/ctgrad/io/safetensors.hpp)
+def safetensors(tensors, pad=True):
+    header, data = {"__metadata__": {"format": "pt"}}, b""
+    for name, dtype, shape, raw in tensors:
+        header[name] = {"dtype": dtype, "shape": shape, "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header, separators=(",", ":")).encode()
+    if pad:
+        text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def f32(values):
+    return b"".join(struct.pack("<f", v) for v in values)
+
+
+linear = [("0.weight", "F32", [4, 3], f32([0.1 * i for i in range(12)])), ("0.bias", "F32", [4], f32([0.0, 0.5, -0.5, 1.0])),
+          ("2.weight", "F32", [2, 4], f32([-0.25 * i for i in range(8)])), ("2.bias", "F32", [2], f32([0.0, -0.0]))]
+write("safetensors", "mlp_f32", safetensors(linear))
+write("safetensors", "mlp_unpadded", safetensors(linear, pad=False))
+write("safetensors", "mlp_f16_bf16",
+      safetensors([(n, "F16" if i % 2 else "BF16", s, b"\x00\x3c" * (len(r) // 4)) for i, (n, _, s, r) in enumerate(linear)]))
+write("safetensors", "scalar_and_matrix_f64",
+      safetensors([("s", "F64", [], struct.pack("<d", 2.5)), ("M", "F64", [2, 2], struct.pack("<4d", 1.0, -2.0, float("inf"), float("nan")))]))
+write("safetensors", "truncated", safetensors(linear)[:-3])
+write("safetensors", "not_json", struct.pack("<Q", 6) + b"{\"a\":[" + b"\0" * 8)
+write("safetensors", "overlap", safetensors(linear).replace(b"[48,64]", b"[40,56]"))
 
 # ---- idx: 0 0 8 n, n big-endian u32 sizes, the bytes
 def idx(dims, data, kind=8):

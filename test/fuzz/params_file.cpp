@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 // Fuzzing io::load (libFuzzer): the input is a parameter file, loaded into a float set
 // (a 3-4-2 MLP: W1 b1 W2 b2) and a double set (a scalar and a [2, 2] matrix). Either load
-// succeeds, and then io::save writes back exactly the input (the format has one encoding
-// of a set), or it throws io::error naming the file, and the set is unchanged to the bit.
+// succeeds, and then io::save with the file's architecture (io::saved_architecture) writes
+// back exactly the input (the format has one encoding of a set and an architecture), and
+// a load given that architecture succeeds too, or it throws io::error naming the file, and
+// the set is unchanged to the bit.
 // Nothing else: no other exception, crash, sanitizer finding or hang.
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/io/params_file.hpp>
@@ -54,8 +56,12 @@ void check(std::uint8_t const* data, std::size_t size, std::string const& path) 
     return;
   }
   ++counts.loaded;
+  std::string const architecture = ctgrad::io::saved_architecture(path);
+  Set q{};
+  ctgrad::io::load(q, path, architecture);
+  if (bytes_of(q) != bytes_of(p)) finding("io::load with the saved architecture read other values", path);
   std::string const again = path + ".saved";
-  ctgrad::io::save(p, again);
+  ctgrad::io::save(p, again, architecture);
   std::FILE* f = std::fopen(again.c_str(), "rb");
   std::vector<unsigned char> saved(size + 1);
   std::size_t const n = f ? std::fread(saved.data(), 1, saved.size(), f) : 0;

@@ -9,6 +9,7 @@
 
 #include "support/random.hpp"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -42,10 +43,11 @@ void write_all(std::string const& path, std::vector<char> const& bytes) {
 }
 
 // The error message of load, checking that params did not change.
-template <class Set> std::string load_error(Set& s, std::string const& path) {
+template <class Set>
+std::string load_error(Set& s, std::string const& path, std::string const& architecture = {}) {
   Set const before = s;
   try {
-    io::load(s, path);
+    io::load(s, path, architecture);
   } catch (io::error const& e) {
     BOOST_TEST((s == before));
     return e.what();
@@ -142,4 +144,110 @@ BOOST_AUTO_TEST_CASE(another_architecture_or_type_names_the_first_mismatch) {
   e = load_error(one, t.file("double.ctgrad"));
   e = load_error(one, [&] { io::save(params<float>(net), t.file("f.ctgrad")); return t.file("f.ctgrad"); }());
   BOOST_TEST(e.find("holds 4 tensors, the network has 1") != std::string::npos);
+}
+
+// The same shapes as net, another activation: only the recorded architecture tells them apart.
+constexpr auto tanh_net = sequential(X, layer::dense<4>, layer::tanh, layer::dense<2>);
+
+BOOST_AUTO_TEST_CASE(the_architecture_is_saved_and_checked) {
+  static_assert(std::is_same_v<set_t, param_set<float, std::remove_cv_t<decltype(tanh_net)>>>);
+  temp_dir t;
+  set_t a{};
+  test::fill_normal(a, 41);
+  std::string const path = t.file("relu.ctgrad");
+  io::save(a, path, to_string(net));
+  BOOST_TEST(io::saved_architecture(path) == "relu(X @ W1 + b1) @ W2 + b2");
+  // A net at another batch size is the same architecture.
+  BOOST_TEST(to_string(rebatch<1>(net)) == io::saved_architecture(path));
+
+  set_t b{};
+  io::load(b, path, to_string(net));
+  BOOST_TEST((a == b));
+  set_t c{};
+  io::load(c, path);  // without an architecture: nothing to compare with, shapes checked
+  BOOST_TEST((a == c));
+
+  test::fill_normal(b, 42);
+  std::string const e = load_error(b, path, to_string(tanh_net));
+  BOOST_TEST_MESSAGE(e);
+  BOOST_TEST(e.find("ctgrad::io::load(\"" + path + "\"): another architecture: the file was saved "
+                    "from \"relu(X @ W1 + b1) @ W2 + b2\", the network is \"tanh(X @ W1 + b1) @ W2 "
+                    "+ b2\"") == 0);
+
+  // Load, then save with the file's architecture: the same bytes (one encoding).
+  io::save(c, t.file("again.ctgrad"), io::saved_architecture(path));
+  BOOST_TEST((read_all(t.file("again.ctgrad")) == read_all(path)));
+}
+
+// A version 1 file as the format had it before architectures, written here byte by byte
+// (not by io::save): magic, version 1, scalar size, count, signatures, values, FNV-1a.
+std::vector<char> version_1_file(set_t const& s) {
+  std::vector<char> b = {'C', 'T', 'G', 'R', 'A', 'D', 'P', 'S'};
+  auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>(v >> (8 * i))); };
+  auto u64 = [&](std::uint64_t v) { for (int i = 0; i < 8; ++i) b.push_back(static_cast<char>(v >> (8 * i))); };
+  u32(1);
+  u32(4);
+  u32(4);
+  s.for_each([&](auto var, auto const& tensor) {
+    using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
+    u32(static_cast<std::uint32_t>(var.name.size()));
+    b.insert(b.end(), var.name.begin(), var.name.end());
+    u32(static_cast<std::uint32_t>(S::rank));
+    for (std::size_t d : S::dims) u64(d);
+  });
+  s.for_each([&](auto, auto const& tensor) {
+    for (float v : tensor) {
+      std::uint32_t bits;
+      std::memcpy(&bits, &v, 4);
+      u32(bits);
+    }
+  });
+  std::uint64_t h = 1469598103934665603ull;
+  for (char ch : b) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  u64(h);
+  return b;
+}
+
+BOOST_AUTO_TEST_CASE(version_1_files_still_load) {
+  temp_dir t;
+  set_t a{};
+  test::fill_normal(a, 51);
+  write_all(t.file("v1.ctgrad"), version_1_file(a));
+  set_t b{};
+  io::load(b, t.file("v1.ctgrad"), to_string(tanh_net));  // no architecture saved: not checked
+  BOOST_TEST((a == b));
+  BOOST_TEST(io::saved_architecture(t.file("v1.ctgrad")).empty());
+  io::save(b, t.file("plain.ctgrad"));  // saved without an architecture: still version 1
+  BOOST_TEST((read_all(t.file("plain.ctgrad")) == version_1_file(a)));
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_architecture_field_is_a_clear_error) {
+  temp_dir t;
+  set_t a{};
+  test::fill_normal(a, 61);
+  io::save(a, t.file("a.ctgrad"), to_string(net));
+  auto const bytes = read_all(t.file("a.ctgrad"));
+  set_t s{};
+  // Cut inside the architecture's length and inside its text.
+  for (std::size_t cut : {std::size_t{22}, std::size_t{30}}) {
+    write_all(t.file("cut.ctgrad"), {bytes.begin(), bytes.begin() + static_cast<long>(cut)});
+    std::string const e = load_error(s, t.file("cut.ctgrad"), to_string(net));
+    BOOST_TEST_MESSAGE(e);
+    BOOST_TEST(e.find("cut.ctgrad\"): file is truncated: it ends inside the architecture") != std::string::npos);
+    try {
+      (void)io::saved_architecture(t.file("cut.ctgrad"));
+      BOOST_TEST(false);
+    } catch (io::error const& err) {
+      BOOST_TEST(std::string(err.what()).find("ctgrad::io::saved_architecture(\"") == 0);
+    }
+  }
+  auto wrong = bytes;
+  wrong[30] ^= 0x20;  // a letter of the architecture: found by the checksum without one given
+  write_all(t.file("flip.ctgrad"), wrong);
+  BOOST_TEST(load_error(s, t.file("flip.ctgrad")).find("checksum mismatch") != std::string::npos);
+  wrong = bytes;
+  for (int i = 20; i < 24; ++i) wrong[static_cast<std::size_t>(i)] = 0;  // length 0
+  write_all(t.file("empty.ctgrad"), wrong);
+  BOOST_TEST(load_error(s, t.file("empty.ctgrad")).find("version 2 file with an empty architecture") !=
+             std::string::npos);
 }

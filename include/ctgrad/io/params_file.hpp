@@ -1,39 +1,45 @@
 // SPDX-License-Identifier: BSL-1.0
-// Saving and loading a parameter set (any var_set) in a small binary format:
-//   io::save(params, "model.ctgrad");   // atomic: a temporary file, flushed, then renamed
-//   io::load(params, "model.ctgrad");   // checks everything before it changes params
+// Saving and loading a parameter set (any var_set) in a small binary format, with the
+// network's architecture when given, so that a file cannot load into another net of the
+// same shapes (a tanh model into a ReLU net):
+//   io::save(params, "model.ctgrad", to_string(net));   // atomic: temporary file, fsync, rename
+//   io::load(params, "model.ctgrad", to_string(net));   // checks everything before it changes params
+//   io::save(params, path); io::load(params, path);     // without an architecture (version 1)
 // Layout (little-endian):
-//   "CTGRADPS" | u32 version = 1 | u32 scalar bytes (4 float, 8 double) | u32 tensor count
+//   "CTGRADPS" | u32 version | u32 scalar bytes (4 float, 8 double) | u32 tensor count
+//   version 2 only: u32 architecture length (> 0), the architecture's bytes
 //   per tensor: u32 name length, name bytes, u32 rank, u64 dims[rank]     (the signature)
 //   the entries of every tensor in order | u64 FNV-1a hash of all bytes before it
-// A load into another architecture fails naming the first parameter that differs; a
-// missing, truncated or corrupt file fails naming the file and the problem. All failures
-// throw io::error (a std::runtime_error); params is untouched unless load succeeds.
+// Version 1 is a file saved without an architecture (as every file before version 2 was);
+// version 2 one saved with one. A set has one encoding for each: load then save with the
+// file's architecture (io::saved_architecture(path)) writes back the same bytes.
+// The architecture is what to_string(net) prints: the operations, activations included, and
+// the names of inputs and parameters, but not the batch size (a net and its rebatch<B> agree).
+// Loading a version 2 file with an architecture that differs fails saying both; loading a
+// version 1 file, or loading without an architecture, cannot check it. A load into other
+// shapes fails naming the first parameter that differs; a missing, truncated or corrupt file
+// fails naming the file and the problem. All failures throw io::error (a
+// std::runtime_error); params is untouched unless load succeeds.
 #pragma once
 
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/io/file.hpp>
+#include <ctgrad/io/write_file.hpp>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
-
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#endif
 
 namespace ctgrad::io {
 
 namespace detail {
 
 inline constexpr char magic[8] = {'C', 'T', 'G', 'R', 'A', 'D', 'P', 'S'};
-inline constexpr std::uint32_t version = 1;
+inline constexpr std::uint32_t version_plain = 1;        // no architecture
+inline constexpr std::uint32_t version_architecture = 2; // with one
 
 inline std::uint64_t fnv1a(unsigned char const* p, std::size_t n) {
   std::uint64_t h = 1469598103934665603ull;
@@ -54,14 +60,19 @@ template <class T> void put_value(std::vector<unsigned char>& out, T v) {
 }
 
 inline std::string describe(std::string_view name, std::vector<std::uint64_t> const& dims) {
-  std::string s = "\"" + std::string(name) + "\" [";
+  // Appends, not "\"" + std::string(name): g++ 12 -O3 warns falsely (-Wrestrict) on that.
+  std::string s = "\"";
+  s.append(name);
+  s += "\" [";
   for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
 }
 
 class reader {
  public:
-  reader(std::vector<unsigned char> const& b, std::string const& file) : b_(b), file_(file) {}
+  reader(std::vector<unsigned char> const& b, std::string const& file,
+         std::string const& who = "ctgrad::io::load")
+      : b_(b), file_(file), who_(who) {}
   template <class U> U get(char const* what) {
     need(sizeof(U), what);
     U v = 0;
@@ -77,7 +88,7 @@ class reader {
   }
   std::size_t at() const { return at_; }
   [[noreturn]] void fail(std::string const& what) const {
-    throw error("ctgrad::io::load(\"" + file_ + "\"): " + what);
+    throw error(who_ + "(\"" + file_ + "\"): " + what);
   }
 
  private:
@@ -88,18 +99,27 @@ class reader {
   }
   std::vector<unsigned char> const& b_;
   std::string const& file_;
+  std::string who_;
   std::size_t at_ = 0;
 };
 
 }  // namespace detail
 
-/// Writes params to path atomically (path is replaced only by a complete file).
-template <class T, class... Vars> void save(var_set<T, Vars...> const& params, std::string const& path) {
+/// Writes params to path atomically (path is replaced only by a complete file), with the
+/// network's architecture unless it is empty.   io::save(params, "m.ctgrad", to_string(net));
+template <class T, class... Vars>
+void save(var_set<T, Vars...> const& params, std::string const& path, std::string_view architecture = {}) {
   std::vector<unsigned char> out;
-  out.insert(out.end(), detail::magic, detail::magic + 8);
-  detail::put(out, detail::version);
+  for (char ch : detail::magic) out.push_back(static_cast<unsigned char>(ch));  // not insert: see below
+  detail::put(out, architecture.empty() ? detail::version_plain : detail::version_architecture);
   detail::put(out, static_cast<std::uint32_t>(sizeof(T)));
   detail::put(out, static_cast<std::uint32_t>(sizeof...(Vars)));
+  if (!architecture.empty()) {
+    if (architecture.size() > 0xFFFFFFFFu)
+      throw error("ctgrad::io::save(\"" + path + "\"): the architecture is longer than 4 GiB");
+    detail::put(out, static_cast<std::uint32_t>(architecture.size()));
+    for (char ch : architecture) out.push_back(static_cast<unsigned char>(ch));
+  }
   params.for_each([&](auto var, auto const& tensor) {
     using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
     detail::put(out, static_cast<std::uint32_t>(var.name.size()));
@@ -113,40 +133,64 @@ template <class T, class... Vars> void save(var_set<T, Vars...> const& params, s
   });
   detail::put(out, detail::fnv1a(out.data(), out.size()));
 
-  std::string const tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw error("ctgrad::io::save(\"" + path + "\"): cannot create \"" + tmp + "\": " + std::strerror(errno));
-  bool ok = std::fwrite(out.data(), 1, out.size(), f) == out.size() && std::fflush(f) == 0;
-#if defined(__unix__) || defined(__APPLE__)
-  ok = ok && ::fsync(fileno(f)) == 0;  // on disk before the rename makes it visible
-#endif
-  int const saved_errno = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    throw error("ctgrad::io::save(\"" + path + "\"): writing \"" + tmp + "\" failed: " + std::strerror(saved_errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw error("ctgrad::io::save(\"" + path + "\"): cannot replace it: " + ec.message());
-  }
+  detail::write_file_atomically(path, out, "ctgrad::io::save");
 }
 
-/// Reads path into params after checking format, element type, architecture and checksum.
-template <class T, class... Vars> void load(var_set<T, Vars...>& params, std::string const& path) {
+namespace detail {
+struct file_header {
+  std::uint32_t version = 0, scalar_bytes = 0, tensors = 0;
+  std::string_view architecture;  // empty in version 1
+};
+// Magic, version, element size, count and (version 2) the architecture.
+inline file_header read_header(reader& r) {
+  if (r.bytes(8, "the header") != std::string_view(magic, 8))
+    r.fail("not a ctgrad parameter file (wrong magic bytes)");
+  file_header h;
+  h.version = r.get<std::uint32_t>("the header");
+  if (h.version != version_plain && h.version != version_architecture)
+    r.fail("format version " + std::to_string(h.version) + ", this ctgrad reads versions 1 and 2");
+  h.scalar_bytes = r.get<std::uint32_t>("the header");
+  h.tensors = r.get<std::uint32_t>("the header");
+  if (h.version == version_architecture) {
+    auto const len = r.get<std::uint32_t>("the architecture");
+    if (len == 0) r.fail("version 2 file with an empty architecture (such files are version 1)");
+    h.architecture = r.bytes(len, "the architecture");
+  }
+  return h;
+}
+inline std::string quoted_architecture(std::string_view a) {
+  constexpr std::size_t shown = 300;  // a deep net's text is long; the start says enough
+  std::string s = "\"";  // appends: see describe
+  s.append(a.substr(0, shown));
+  s += a.size() > shown ? "...\"" : "\"";
+  return s;
+}
+}  // namespace detail
+
+/// The architecture saved in the parameter file path ("" for a file saved without one).
+inline std::string saved_architecture(std::string const& path) {
+  std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::saved_architecture");
+  detail::reader r(b, path, "ctgrad::io::saved_architecture");
+  return std::string(detail::read_header(r).architecture);
+}
+
+/// Reads path into params after checking format, element type, architecture (when given and
+/// saved), parameter names and shapes, and checksum.
+///   io::load(params, "m.ctgrad", to_string(net));
+template <class T, class... Vars>
+void load(var_set<T, Vars...>& params, std::string const& path, std::string_view architecture = {}) {
   std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::load");
   detail::reader r(b, path);
-  if (r.bytes(8, "the header") != std::string_view(detail::magic, 8))
-    r.fail("not a ctgrad parameter file (wrong magic bytes)");
-  if (auto v = r.get<std::uint32_t>("the header"); v != detail::version)
-    r.fail("format version " + std::to_string(v) + ", this ctgrad reads version 1");
-  if (auto s = r.get<std::uint32_t>("the header"); s != sizeof(T))
-    r.fail("holds " + std::string(s == 4 ? "float" : s == 8 ? "double" : "unknown") +
+  detail::file_header const h = detail::read_header(r);
+  if (h.scalar_bytes != sizeof(T))
+    r.fail("holds " + std::string(h.scalar_bytes == 4 ? "float" : h.scalar_bytes == 8 ? "double" : "unknown") +
            " values, the parameter set is " + (sizeof(T) == 4 ? "float" : "double"));
-  if (auto c = r.get<std::uint32_t>("the header"); c != sizeof...(Vars))
-    r.fail("holds " + std::to_string(c) + " tensors, the network has " +
+  if (!architecture.empty() && !h.architecture.empty() && architecture != h.architecture)
+    r.fail("another architecture: the file was saved from " +
+           detail::quoted_architecture(h.architecture) + ", the network is " +
+           detail::quoted_architecture(architecture));
+  if (h.tensors != sizeof...(Vars))
+    r.fail("holds " + std::to_string(h.tensors) + " tensors, the network has " +
            std::to_string(sizeof...(Vars)));
   std::size_t index = 0;
   params.for_each([&](auto var, auto const& tensor) {
