@@ -9,10 +9,14 @@
 // and the activation applied to it ak; the loss is L; anything else is t1, t2, ...
 // Each line is the node's VJP rule (abstract_t / rule_t, exactly what grad runs) printed
 // with the names substituted; several contributions (fan-out) are summed.
+// A scalar formula (every node a scalar, as in the lesson's exercises) is explained by
+// engine/derivation.hpp instead: forward steps, local derivatives, adjoints, and with
+// bindings (explain(L, x = 2.0)) the numbers and a central-difference check.
 #pragma once
 
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/engine/derivation.hpp>
 #include <ctgrad/engine/print.hpp>
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/ops/dense.hpp>
@@ -182,14 +186,34 @@ template <class Loss, class Wanted, bool Body> std::string explain_impl() {
 
 }  // namespace detail
 
-/// The derived backward program of loss with respect to its parameters, one line per step.
+/// The derived backward program of loss with respect to its parameters, one line per step;
+/// for a scalar formula, its derivation with respect to every variable.
 template <Expression Loss> std::string explain(Loss) {
-  return detail::explain_impl<Loss, params_of_t<Loss>>();
+  if constexpr (is_scalar_formula_v<Loss>) {
+    return derivation_text<Loss>();
+  } else {
+    return detail::explain_impl<Loss, params_of_t<Loss>>();
+  }
 }
 
 /// The same with respect to the given variables (inputs or parameters).
 template <Expression Loss, Expression... Vars> std::string explain(Loss, Vars...) {
-  return detail::explain_impl<Loss, detail::type_list<Vars...>>();
+  if constexpr (is_scalar_formula_v<Loss>) {
+    return derivation_text<Loss, detail::type_list<Vars...>>();
+  } else {
+    return detail::explain_impl<Loss, detail::type_list<Vars...>>();
+  }
+}
+
+/// A scalar formula's derivation with the numbers at a point beside every line:
+///   explain(L, w = 0.5, b = 0.1, x = 1.0, t = 0.8)
+template <Expression Loss, class B, class... Bs>
+  requires(detail::is_source_v<B> && (detail::is_source_v<Bs> && ...))
+std::string explain(Loss loss, B const& b, Bs const&... bs) {
+  static_assert(is_scalar_formula_v<Loss>,
+                "ctgrad::explain(loss, x = value, ...): numbers beside the steps are only "
+                "shown for scalar formulas so far; call explain(loss) for a net's program");
+  return derivation_text(loss, b, bs...);
 }
 
 }  // namespace ctgrad
