@@ -415,6 +415,13 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
   return lines.str();
 }
 
+// The variables of F in the order they are bound (as the user wrote them), those of F only.
+template <class F, class... Bs> struct bound_variables {
+  using all = typename variables<topological_order_t<F>>::type;
+  using type = typename concat<std::conditional_t<contains_v<all, typename Bs::variable>,
+                                                  type_list<typename Bs::variable>, type_list<>>...>::type;
+};
+
 template <class N> struct is_scalar_node : std::bool_constant<shape_of_t<N>::rank == 0> {};
 template <class Order> struct scalar_formula;
 template <class... Ns> struct scalar_formula<type_list<Ns...>> {
@@ -437,9 +444,17 @@ template <class F> using variables_of_t = typename detail::variables<topological
 template <Expression F, class... Bs>
   requires(detail::is_source_v<Bs> && ...)
 constexpr auto derivation(F, Bs const&... bs) {
-  static_assert(is_scalar_formula_v<F>,
-                "ctgrad::derivation(f, x = value, ...): f must be a scalar formula");
-  return detail::make_table<F, variables_of_t<F>>(bs...);
+  if constexpr (!is_scalar_formula_v<F>) {
+    static_assert(is_scalar_formula_v<F>,
+                  "ctgrad::derivation(f, x = value, ...): f must be a scalar formula");
+    return invalid_expression{};
+  } else if constexpr (!(detail::is_number_binding_v<Bs> && ...)) {
+    static_assert((detail::is_number_binding_v<Bs> && ...),
+                  "ctgrad::derivation(f, x = value, ...): bind each variable to a number");
+    return invalid_expression{};
+  } else {
+    return detail::make_table<F, typename detail::bound_variables<F, Bs...>::type>(bs...);
+  }
 }
 
 /// The derivation of a scalar formula as text: forward steps, each step's local derivative
@@ -451,9 +466,13 @@ template <Expression F, class Wanted = variables_of_t<F>> std::string derivation
 /// The same with the numbers of derivation(f, bindings...) beside every line.
 template <Expression F, class... Bs>
   requires(detail::is_source_v<Bs> && ...)
-std::string derivation_text(F, Bs const&... bs) {
-  auto const table = detail::make_table<F, variables_of_t<F>>(bs...);
-  return detail::derivation_text<F, variables_of_t<F>>(&table);
+std::string derivation_text(F f, Bs const&... bs) {
+  auto const table = derivation(f, bs...);
+  if constexpr (__is_same(decltype(table), invalid_expression const)) {
+    return {};
+  } else {
+    return detail::derivation_text<F, typename detail::bound_variables<F, Bs...>::type>(&table);
+  }
 }
 
 }  // namespace ctgrad
