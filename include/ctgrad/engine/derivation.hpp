@@ -251,39 +251,39 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
   constexpr std::size_t n = steps::size;
   derivation_table<T, n, Wanted::size> table;
   // Values: children before parents (the order of steps_of), so variables first.
-  static_for<n>([&](auto i) {
-    using S = at_t<decltype(i)::value, steps>;
-    table.steps[i].name = name_of<Root, S>::type::view();
-    table.steps[i].value = eval(S{}, bs...);
-    table.steps[i].adjoint = T(0);
+  static_for<n>([&](auto at_index) {
+    using S = at_t<decltype(at_index)::value, steps>;
+    table.steps[at_index].name = name_of<Root, S>::type::view();
+    table.steps[at_index].value = eval(S{}, bs...);
+    table.steps[at_index].adjoint = T(0);
   });
   // The order: shown from its last (the root) to its first, then Wanted in order.
-  static_for<n>([&](auto j) {
-    constexpr std::size_t k = decltype(j)::value;
-    constexpr std::size_t c = k < shown::size ? shown::size - 1 - k : k;
-    using C = at_t<c, steps>;
+  static_for<n>([&](auto step_index) {
+    constexpr std::size_t position = decltype(step_index)::value;
+    constexpr std::size_t child = position < shown::size ? shown::size - 1 - position : position;
+    using C = at_t<child, steps>;
     if constexpr (__is_same(C, Root)) {
-      table.steps[c].adjoint = T(1);
+      table.steps[child].adjoint = T(1);
     } else {
-      static_for<shown::size>([&](auto pi) {
-        constexpr std::size_t p = decltype(pi)::value;
-        using P = at_t<p, steps>;
+      static_for<shown::size>([&](auto parent_index) {
+        constexpr std::size_t parent = decltype(parent_index)::value;
+        using P = at_t<parent, steps>;
         using local = local_t<Root, P, C>;
-        if constexpr (p != c && !is_zero_v<local>) {
-          T const l = eval(local{}, bs...);
-          table.links[table.link_count++] = {table.steps[p].name, table.steps[c].name, l};
-          table.steps[c].adjoint += table.steps[p].adjoint * l;
+        if constexpr (parent != child && !is_zero_v<local>) {
+          T const local_value = eval(local{}, bs...);
+          table.links[table.link_count++] = {table.steps[parent].name, table.steps[child].name, local_value};
+          table.steps[child].adjoint += table.steps[parent].adjoint * local_value;
         }
       });
     }
   });
-  static_for<Wanted::size>([&](auto v) {
-    using V = at_t<decltype(v)::value, Wanted>;
-    T const h = T(1e-5);
+  static_for<Wanted::size>([&](auto var_index) {
+    using V = at_t<decltype(var_index)::value, Wanted>;
+    T const delta = T(1e-5);
     T const derived = eval(d(Root{}, V{}), bs...);
-    T const central = (eval(Root{}, shifted<V>(bs, h)...) - eval(Root{}, shifted<V>(bs, -h)...)) / (2 * h);
+    T const central = (eval(Root{}, shifted<V>(bs, delta)...) - eval(Root{}, shifted<V>(bs, -delta)...)) / (2 * delta);
     T const sum = magnitude(derived) + magnitude(central);
-    table.checks[v] = {name_of<Root, V>::type::view(), derived, central, h,
+    table.checks[var_index] = {name_of<Root, V>::type::view(), derived, central, delta,
                        sum == T(0) ? T(0) : magnitude(derived - central) / sum};
   });
   return table;
@@ -340,41 +340,41 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
   using scope = typename print_scope<Root, shown>::type;
   constexpr std::size_t n = steps::size;
   constexpr bool with_values = !__is_same(Table, void);
-  auto value = [&](std::size_t i, bool adjoint) -> std::string {
+  auto value = [&](std::size_t at_index, bool adjoint) -> std::string {
     if constexpr (with_values) {
-      return number(adjoint ? values->steps[i].adjoint : values->steps[i].value);
+      return number(adjoint ? values->steps[at_index].adjoint : values->steps[at_index].value);
     } else {
-      (void)i, (void)adjoint;
+      (void)at_index, (void)adjoint;
       return {};
     }
   };
   two_columns lines;
   if constexpr (with_values) {
-    std::string at = "at ";
-    static_for<Wanted::size>([&](auto v) {
-      constexpr std::size_t i = shown::size + decltype(v)::value;
-      if (v != 0) at.append(", ");
-      at.append(values->steps[i].name).append(" = ").append(number(values->steps[i].value));
+    std::string header = "at ";
+    static_for<Wanted::size>([&](auto var_index) {
+      constexpr std::size_t at_index = shown::size + decltype(var_index)::value;
+      if (var_index != 0) header.append(", ");
+      header.append(values->steps[at_index].name).append(" = ").append(number(values->steps[at_index].value));
     });
-    lines.heading(at);
+    lines.heading(header);
   }
   lines.heading("forward:");
-  static_for<shown::size>([&](auto i) {
-    using S = at_t<decltype(i)::value, steps>;
+  static_for<shown::size>([&](auto at_index) {
+    using S = at_t<decltype(at_index)::value, steps>;
     lines.add(str_cat(str_cat(std::string(name_of<Root, S>::type::view()), " = "), body_text<body_t<Root, S>>::get()),
-              value(i, false));
+              value(at_index, false));
   });
   lines.heading("backward (the chain rule, from L down):");
-  static_for<n>([&](auto k) {
-    constexpr std::size_t c = k < shown::size ? shown::size - 1 - k : k;
-    using C = at_t<c, steps>;
+  static_for<n>([&](auto position) {
+    constexpr std::size_t child = position < shown::size ? shown::size - 1 - position : position;
+    using C = at_t<child, steps>;
     if constexpr (!__is_same(C, Root)) {
       std::string const cname(name_of<Root, C>::type::view());
       std::size_t parents = 0;
       bool from_root = false;
       two_columns locals;
-      static_for<shown::size>([&](auto pi) {
-        using P = at_t<decltype(pi)::value, steps>;
+      static_for<shown::size>([&](auto parent_index) {
+        using P = at_t<decltype(parent_index)::value, steps>;
         using local = local_t<Root, P, C>;
         if constexpr (!__is_same(P, C) && !is_zero_v<local>) {
           ++parents;
@@ -390,23 +390,23 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
         }
       });
       if (!(parents == 1 && from_root)) {
-        for (std::size_t i = 0; i < locals.left.size(); ++i) lines.add(locals.left[i], locals.right[i]);
+        for (std::size_t at_index = 0; at_index < locals.left.size(); ++at_index) lines.add(locals.left[at_index], locals.right[at_index]);
       }
       lines.add(str_cat(str_cat(str_cat("dL/d", cname), " = "), in_scope<scope>(typename chain_rule_sum<Root, C, shown>::type{})),
-                value(c, true));
+                value(child, true));
     }
   });
   lines.heading(with_values ? "derivatives, checked by central differences:" : "derivatives:");
-  static_for<Wanted::size>([&](auto v) {
-    using V = at_t<decltype(v)::value, Wanted>;
+  static_for<Wanted::size>([&](auto var_index) {
+    using V = at_t<decltype(var_index)::value, Wanted>;
     std::string left = str_cat(str_cat(str_cat("dL/d", std::string(name_of<Root, V>::type::view())), " = "),
                            to_string(d(Root{}, V{})));
     if constexpr (with_values) {
-      auto const& c = values->checks[v];
-      std::string right = number(c.derived);
-      right.append("   central difference (h = ").append(number(c.h)).append("): ")
-          .append(number(c.central)).append(", relative error ")
-          .append(number(c.relative_error, "%.1e"));
+      auto const& child = values->checks[var_index];
+      std::string right = number(child.derived);
+      right.append("   central difference (h = ").append(number(child.h)).append("): ")
+          .append(number(child.central)).append(", relative error ")
+          .append(number(child.relative_error, "%.1e"));
       lines.add(left, right);
     } else {
       lines.add(left);

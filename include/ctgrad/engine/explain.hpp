@@ -214,24 +214,26 @@ std::string explain_impl(Note const& note) {
   return out;
 }
 
-template <class T> std::string short_number(T v) {
+template <class T> std::string short_number(T value) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", static_cast<double>(v));
+  std::snprintf(buffer, sizeof buffer, "%.4g", static_cast<double>(value));
   return buffer;
 }
 
-// A tensor (or a number) in a few characters: its norm, shape and first entries.
-template <class V> std::string summary(V const& v) {
+// A tensor (or a number) in a few characters: its norm and first entries.
+template <class V> std::string summary(V const& value) {
   if constexpr (std::is_arithmetic_v<V>) {
-    return cat("= ", short_number(v));
+    return cat("= ", short_number(value));
   } else {
     double squares = 0;
-    for (auto const e : v.data) squares += static_cast<double>(e) * static_cast<double>(e);
+    for (auto const entry_value : value.data)
+      squares += static_cast<double>(entry_value) * static_cast<double>(entry_value);
     std::string out = cat("|.| = ", short_number(std::sqrt(squares)));
     out.append("  [");
-    std::size_t const shown = v.data.size() < 3 ? v.data.size() : 3;
-    for (std::size_t k = 0; k < shown; ++k) out.append(k ? ", " : "").append(short_number(v.data[k]));
-    out.append(v.data.size() > shown ? ", ...]" : "]");
+    std::size_t const shown = value.data.size() < 3 ? value.data.size() : 3;
+    for (std::size_t entry = 0; entry < shown; ++entry)
+      out.append(entry ? ", " : "").append(short_number(value.data[entry]));
+    out.append(value.data.size() > shown ? ", ...]" : "]");
     return out;
   }
 }
@@ -243,10 +245,10 @@ template <class Loss, class... Sources> struct value_note {
   std::tuple<Sources const&...> sources;
   template <class N> std::string get(std::string const& name) const {
     return std::apply(
-        [&](auto const&... s) {
-          std::string out = summary(eval(adjoint_t<Loss, N>{}, s...));
+        [&](auto const&... source) {
+          std::string out = summary(eval(adjoint_t<Loss, N>{}, source...));
           if constexpr (children_t<N>::size != 0) {
-            out.append(";  ").append(name).append(" ").append(summary(eval(N{}, s...)));
+            out.append(";  ").append(name).append(" ").append(summary(eval(N{}, source...)));
           }
           return out;
         },
@@ -254,11 +256,11 @@ template <class Loss, class... Sources> struct value_note {
   }
 };
 
-template <class Set, class S> constexpr auto const& replaced(Set const& set, S const& s) {
+template <class Set, class S> constexpr auto const& replaced(Set const& set, S const& source) {
   if constexpr (__is_same(S, Set)) {
     return set;
   } else {
-    return s;
+    return source;
   }
 }
 
@@ -267,31 +269,31 @@ template <class Set, class S> constexpr auto const& replaced(Set const& set, S c
 template <class Loss, class Set, class... Sources>
 std::string central_checks(Set const& params, Sources const&... sources) {
   using T = typename Set::value_type;
-  T const h = std::is_same_v<T, double> ? T(1e-5) : T(1e-2);
-  std::string out = cat(cat("central differences (h = ", short_number(h)),
+  T const delta = std::is_same_v<T, double> ? T(1e-5) : T(1e-2);
+  std::string out = cat(cat("central differences (h = ", short_number(delta)),
                         ", first entries of each parameter):\n");
   Set shifted = params;
-  shifted.for_each([&](auto var, auto& t) {
+  shifted.for_each([&](auto var, auto& tensor_value) {
     using V = decltype(var);
     auto const derived = eval(adjoint_t<Loss, V>{}, sources...);
-    std::size_t const count = t.data.size() < 3 ? t.data.size() : 3;
-    double diff = 0, a = 0, n = 0;
+    std::size_t const count = tensor_value.data.size() < 3 ? tensor_value.data.size() : 3;
+    double diff = 0, analytic_squares = 0, numeric_squares = 0;
     std::string entries;
-    for (std::size_t k = 0; k < count; ++k) {
-      T const saved = t.data[k];
-      t.data[k] = saved + h;
+    for (std::size_t entry = 0; entry < count; ++entry) {
+      T const saved = tensor_value.data[entry];
+      tensor_value.data[entry] = saved + delta;
       double const up = static_cast<double>(eval(Loss{}, replaced(shifted, sources)...));
-      t.data[k] = saved - h;
+      tensor_value.data[entry] = saved - delta;
       double const down = static_cast<double>(eval(Loss{}, replaced(shifted, sources)...));
-      t.data[k] = saved;
-      double const numeric = (up - down) / (2 * static_cast<double>(h));
-      double const analytic = static_cast<double>(derived.data[k]);
+      tensor_value.data[entry] = saved;
+      double const numeric = (up - down) / (2 * static_cast<double>(delta));
+      double const analytic = static_cast<double>(derived.data[entry]);
       diff += (analytic - numeric) * (analytic - numeric);
-      a += analytic * analytic;
-      n += numeric * numeric;
-      entries.append(k ? ", " : "").append(short_number(numeric));
+      analytic_squares += analytic * analytic;
+      numeric_squares += numeric * numeric;
+      entries.append(entry ? ", " : "").append(short_number(numeric));
     }
-    double const sum = std::sqrt(a) + std::sqrt(n);
+    double const sum = std::sqrt(analytic_squares) + std::sqrt(numeric_squares);
     out.append("  dL/d").append(V::name).append(": [").append(entries).append("], relative error ")
         .append(sum == 0 ? std::string("0") : short_number(std::sqrt(diff) / sum)).append("\n");
   });
