@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 using namespace ctgrad;
 using namespace ctgrad::literals;
@@ -201,4 +202,13 @@ BOOST_AUTO_TEST_CASE(fan_out_sums_partial_derivatives) {
   double const by_hand = (std::cos(zv) * zv + std::sin(zv)) * 2 * at;  // d(z sin z)/dz dz/dx
   BOOST_TEST(D.adjoint("x") == by_hand, boost::test_tools::tolerance(1e-14));
   BOOST_TEST(D.local("L", "z") == std::sin(zv), boost::test_tools::tolerance(1e-15));
+}
+
+// Bound to floats, the table is in float and the central difference is still taken in
+// double, so the check measures float's rounding (about 1e-7), not the step's.
+BOOST_AUTO_TEST_CASE(float_values) {
+  constexpr auto D = derivation(L2, w = 0.5f, b = 0.1f, x = 1.0f, t = 0.8f);
+  static_assert(std::is_same_v<std::remove_cvref_t<decltype(D.value("a"))>, float>);
+  BOOST_TEST(D.adjoint("z") == static_cast<float>(D2.adjoint("z")), boost::test_tools::tolerance(1e-6f));
+  for (auto const& c : D.checks) BOOST_TEST(c.relative_error < 1e-6f);
 }

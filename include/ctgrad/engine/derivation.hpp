@@ -202,7 +202,7 @@ template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table 
   struct check {
     std::string_view wrt;
     T derived;   // d(L, wrt) evaluated
-    T central;   // (L(wrt + h) - L(wrt - h)) / (2h)
+    T central;   // (L(wrt + h) - L(wrt - h)) / (2h), computed in double
     T h;
     T relative_error;  // |derived - central| / (|derived| + |central|), 0 when both are 0
   };
@@ -235,11 +235,12 @@ template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table 
 
 namespace detail {
 
-template <class V, class B, class T> constexpr B shifted(B b, T h) {
-  if constexpr (__is_same(typename B::variable, V)) {
-    b.value += h;
-  }
-  return b;
+// The binding b in double, moved by delta when it is V's: the central difference is taken
+// in double whatever the formula's type, as check::numeric_grad does.
+template <class V, class B> constexpr auto shifted(B const& b, double delta) {
+  double const value = static_cast<double>(b.value);
+  return binding<typename B::variable, double>{__is_same(typename B::variable, V) ? value + delta
+                                                                                  : value};
 }
 
 template <class T> constexpr T magnitude(T v) { return v < 0 ? -v : v; }
@@ -279,11 +280,12 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
   });
   static_for<Wanted::size>([&](auto var_index) {
     using V = at_t<decltype(var_index)::value, Wanted>;
-    T const delta = T(1e-5);
+    double const delta = 1e-5;
     T const derived = eval(d(Root{}, V{}), bs...);
-    T const central = (eval(Root{}, shifted<V>(bs, delta)...) - eval(Root{}, shifted<V>(bs, -delta)...)) / (2 * delta);
+    T const central = static_cast<T>(
+        (eval(Root{}, shifted<V>(bs, delta)...) - eval(Root{}, shifted<V>(bs, -delta)...)) / (2 * delta));
     T const sum = magnitude(derived) + magnitude(central);
-    table.checks[var_index] = {name_of<Root, V>::type::view(), derived, central, delta,
+    table.checks[var_index] = {name_of<Root, V>::type::view(), derived, central, static_cast<T>(delta),
                        sum == T(0) ? T(0) : magnitude(derived - central) / sum};
   });
   return table;
