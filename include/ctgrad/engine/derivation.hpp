@@ -85,28 +85,16 @@ template <class Name, class A> inline constexpr bool is_named_v<named_node<Name,
 
 template <class N> inline constexpr bool is_leaf_v = children_t<N>::size == 0;
 
-// An unnamed node that becomes a step: the argument of a function, or a node used twice.
+// An unnamed node that becomes a step: the argument of a function, or a node used by two
+// parents; never the body of a named node (the named node is that step).
 template <class N, class Order> struct is_auto_step;
 template <class N, class... Ps> struct is_auto_step<N, type_list<Ps...>> {
-  static constexpr bool uses(std::size_t& count) {
-    bool under_call = false, under_named = false;
-    ((contains_v<children_t<Ps>, N>
-          ? (void)(++count, under_call = under_call || Ps::style.kind == print_style::call,
-                   under_named = under_named || is_named_v<Ps>)
-          : void()),
-     ...);
-    return under_call && !under_named;
-  }
-  static constexpr bool value = [] {
-    if constexpr (is_leaf_v<N> || is_named_v<N> || is_constant_v<N>) {
-      return false;
-    } else {
-      std::size_t count = 0;
-      bool const call = uses(count);
-      bool under_named = ((is_named_v<Ps> && contains_v<children_t<Ps>, N>) || ...);
-      return !under_named && (call || count > 1);
-    }
-  }();
+  static constexpr std::size_t parents = ((contains_v<children_t<Ps>, N> ? 1 : 0) + ... + 0);
+  static constexpr bool under_call =
+      ((contains_v<children_t<Ps>, N> && Ps::style.kind == print_style::call) || ...);
+  static constexpr bool under_named = ((contains_v<children_t<Ps>, N> && is_named_v<Ps>) || ...);
+  static constexpr bool value = !is_leaf_v<N> && !is_named_v<N> && !is_constant_v<N> &&
+                                !under_named && (under_call || parents > 1);
 };
 
 template <class Root> struct steps_of {
