@@ -82,12 +82,13 @@ int main(int argc, char** argv) {
   bool const grads_ok = std::abs(g[0] - dw_hand) <= 1e-15 && std::abs(g[1] - db_hand) <= 1e-15 &&
                         std::abs(g[0] - lesson_grad) < 5e-5 && std::abs(g[1] - lesson_grad) < 5e-5;
 
-  std::printf("The derivation, as explain(L, w = %g, b = %g, x = %g, y = %g) prints it:\n%s\n",
-              w0, b0, x0, y_true0,
-              explain(L, w = w0, b = b0, x = x0, y = y_true0).c_str());
-  std::printf("Second derivatives, explain_hessian(L, w, b):\n%s", explain_hessian(L, w, b).c_str());
-  std::printf("at the exercise's point:\n%s\n",
-              to_matrix_string(eval(hessian(L, w, b), w = w0, b = b0, x = x0, y = y_true0)).c_str());
+  std::printf("The derivation, as explain(L, w = %g, b = %g, x = %g, y = %g) prints it:\n%s\n", w0,
+              b0, x0, y_true0, explain(L, w = w0, b = b0, x = x0, y = y_true0).c_str());
+  std::printf("Second derivatives, explain_hessian(L, w, b):\n%s",
+              explain_hessian(L, w, b).c_str());
+  std::printf(
+      "at the exercise's point:\n%s\n",
+      to_matrix_string(eval(hessian(L, w, b), w = w0, b = b0, x = x0, y = y_true0)).c_str());
 
   // The training loop of the lesson: forward -> loss -> gradient -> update -> repeat.
   std::printf("Gradient descent, eta = %g:\n", lr);

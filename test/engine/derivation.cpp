@@ -209,6 +209,7 @@ BOOST_AUTO_TEST_CASE(fan_out_sums_partial_derivatives) {
 BOOST_AUTO_TEST_CASE(float_values) {
   constexpr auto D = derivation(L2, w = 0.5f, b = 0.1f, x = 1.0f, t = 0.8f);
   static_assert(std::is_same_v<std::remove_cvref_t<decltype(D.value("a"))>, float>);
-  BOOST_TEST(D.adjoint("z") == static_cast<float>(D2.adjoint("z")), boost::test_tools::tolerance(1e-6f));
+  BOOST_TEST(D.adjoint("z") == static_cast<float>(D2.adjoint("z")),
+             boost::test_tools::tolerance(1e-6f));
   for (auto const& c : D.checks) BOOST_TEST(c.relative_error < 1e-6f);
 }

@@ -2,8 +2,10 @@
 // The chain rule of a scalar formula, step by step, in the lesson's notation:
 //   z = w*x + b,  a = sigmoid(z),  L = (a - t)^2
 //   dL/da = 2*(a - t)
-//   da/dz = a*(1 - a)        dL/dz = dL/da*a*(1 - a)
-//   dz/dw = x                dL/dw = dL/dz*x
+//   da/dz = a*(1 - a)
+//   dL/dz = dL/da*a*(1 - a)
+//   dz/dw = x
+//   dL/dw = dL/dz*x
 // Steps: the formula L, every named<"..."> intermediate, every variable, and (named t1,
 // t2, ... in the order they are computed) each unnamed argument of a function (sin, relu,
 // sigmoid, ...) or unnamed node used twice; what lies between steps is folded into the step
@@ -14,9 +16,13 @@
 //   adjoint           dL/dC = sum over the steps P that use C of dL/dP * dP/dC.
 // With values (derivation(L, x = 2.0, ...)), each step's value, each local derivative's,
 // each adjoint multiplied out along the chain as the lesson does, and each variable's
-// derivative both from d(L, v) and from a central difference (h = 1e-5), all constexpr.
+// derivative both from d(L, v) and from a central difference (h = 1e-5, in double), all
+// constexpr.
 #pragma once
 
+#include <ctgrad/detail/fixed_string.hpp>
+#include <ctgrad/detail/static_for.hpp>
+#include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/engine/bindings.hpp>
 #include <ctgrad/engine/derive.hpp>
@@ -28,9 +34,6 @@
 #include <ctgrad/expr/named.hpp>
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/mul.hpp>
-#include <ctgrad/detail/fixed_string.hpp>
-#include <ctgrad/detail/static_for.hpp>
-#include <ctgrad/detail/type_list.hpp>
 
 #include <array>
 #include <cstddef>
@@ -54,7 +57,8 @@ template <std::size_t K> struct auto_name {
     text_t out;
     char digits[20] = {};
     std::size_t n = 0;
-    for (std::size_t k = K; n == 0 || k != 0; k /= 10) digits[n++] = static_cast<char>('0' + k % 10);
+    for (std::size_t k = K; n == 0 || k != 0; k /= 10)
+      digits[n++] = static_cast<char>('0' + k % 10);
     out.chars[out.size++] = 't';
     while (n != 0) out.chars[out.size++] = digits[--n];
     return out;
@@ -100,18 +104,15 @@ template <class N, class... Ps> struct is_auto_step<N, type_list<Ps...>> {
 template <class Root> struct steps_of {
   using order = topological_order_t<Root>;
   template <class N> struct is_auto : std::bool_constant<is_auto_step<N, order>::value> {};
-  template <class N>
-  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> || is_variable_v<N> ||
-                                      is_auto<N>::value> {};
+  template <class N> struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> ||
+                                                         is_variable_v<N> || is_auto<N>::value> {};
   using autos = filter_t<is_auto, order>;
   using all = filter_t<is_step, order>;  // children before parents; Root last
 };
 
 // The Name argument of named_node<Name, A> or var_node<Name, S, R>.
 template <class N> struct name_arg;
-template <class Name, class A> struct name_arg<named_node<Name, A>> {
-  using type = Name;
-};
+template <class Name, class A> struct name_arg<named_node<Name, A>> { using type = Name; };
 template <class Name, class S, class R> struct name_arg<var_node<Name, S, R>> {
   using type = Name;
 };
@@ -119,20 +120,20 @@ template <class Name, class S, class R> struct name_arg<var_node<Name, S, R>> {
 template <class Root, class N> struct name_of {
   using type = typename std::conditional_t<
       __is_same(N, Root) && !is_named_v<N>, std::type_identity<to_name_t<"L">>,
-      std::conditional_t<is_named_v<N> || is_variable_v<N>, name_arg<N>,
-                         std::type_identity<auto_name<index_of_v<typename steps_of<Root>::autos, N> + 1>>>>::type;
+      std::conditional_t<
+          is_named_v<N> || is_variable_v<N>, name_arg<N>,
+          std::type_identity<auto_name<index_of_v<typename steps_of<Root>::autos, N> + 1>>>>::type;
 };
 
 // N rebuilt so that each step below it enters as a leaf (variables are leaves already).
 template <class Root, class N, class Cs = children_t<N>> struct rebuild;
 template <class Root, class C> struct entering {
-  using type = typename std::conditional_t<steps_of<Root>::template is_step<C>::value && !is_variable_v<C>,
+  using type =
+      typename std::conditional_t<steps_of<Root>::template is_step<C>::value && !is_variable_v<C>,
                                   std::type_identity<cut_node<typename name_of<Root, C>::type, C>>,
                                   rebuild<Root, C>>::type;
 };
-template <class Root, class N> struct rebuild<Root, N, type_list<>> {
-  using type = N;
-};
+template <class Root, class N> struct rebuild<Root, N, type_list<>> { using type = N; };
 template <class Root, class N, class... Cs> struct rebuild<Root, N, type_list<Cs...>> {
   using type = typename rebind<N, type_list<typename entering<Root, Cs>::type...>>::type;
 };
@@ -141,13 +142,13 @@ template <class Root, class P> using body_t = typename rebuild<Root, P>::type;
 template <class Root, class C> using entering_t = typename entering<Root, C>::type;
 
 /// dP/dC with every other step fixed.
-template <class Root, class P, class C> using local_t = adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
+template <class Root, class P, class C> using local_t =
+    adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
 
 // The steps shown: intermediates that depend on a wanted variable (root first), then the
 // wanted variables in the order asked.
 template <class Root, class Wanted> struct shown_steps {
-  template <class N>
-  struct is_intermediate
+  template <class N> struct is_intermediate
       : std::bool_constant<!is_variable_v<N> && depends_on_v<N, Wanted>> {};
   using intermediates = filter_t<is_intermediate, typename steps_of<Root>::all>;
 };
@@ -189,8 +190,8 @@ template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table 
   };
   struct check {
     std::string_view wrt;
-    T derived;   // d(L, wrt) evaluated
-    T central;   // (L(wrt + h) - L(wrt - h)) / (2h), computed in double
+    T derived;  // d(L, wrt) evaluated
+    T central;  // (L(wrt + h) - L(wrt - h)) / (2h), computed in double
     T h;
     T relative_error;  // |derived - central| / (|derived| + |central|), 0 when both are 0
   };
@@ -200,8 +201,8 @@ template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table 
   std::array<check, Vars> checks{};
 
   constexpr step const& at(std::string_view name) const {
-    for (auto const& s : steps)
-      if (s.name == name) return s;
+    for (auto const& candidate : steps)
+      if (candidate.name == name) return candidate;
     throw std::out_of_range("ctgrad::derivation_table: no step of that name");
   }
   /// The forward value of the step called name.
@@ -210,13 +211,14 @@ template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table 
   constexpr T adjoint(std::string_view name) const { return at(name).adjoint; }
   /// d(of)/d(wrt), the local derivative of one step.
   constexpr T local(std::string_view of, std::string_view wrt) const {
-    for (std::size_t i = 0; i < link_count; ++i)
-      if (links[i].of == of && links[i].wrt == wrt) return links[i].local;
+    for (std::size_t index = 0; index < link_count; ++index)
+      if (links[index].of == of && links[index].wrt == wrt) return links[index].local;
     throw std::out_of_range("ctgrad::derivation_table: step of does not use step wrt");
   }
+  /// The check of variable wrt: d(L, wrt) evaluated beside its central difference.
   constexpr check const& derivative(std::string_view wrt) const {
-    for (auto const& c : checks)
-      if (c.wrt == wrt) return c;
+    for (auto const& candidate : checks)
+      if (candidate.wrt == wrt) return candidate;
     throw std::out_of_range("ctgrad::derivation_table: not a variable of the derivation");
   }
 };
@@ -231,7 +233,9 @@ template <class V, class B> constexpr auto shifted(B const& b, double delta) {
                                                                                   : value};
 }
 
-template <class T> constexpr T magnitude(T v) { return v < 0 ? -v : v; }
+template <class T> constexpr T magnitude(T signed_value) {
+  return signed_value < 0 ? -signed_value : signed_value;
+}
 
 template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs const&... bs) {
   using T = decltype(eval(Root{}, bs...));
@@ -239,7 +243,7 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
   using steps = typename concat<shown, Wanted>::type;
   constexpr std::size_t n = steps::size;
   derivation_table<T, n, Wanted::size> table;
-  // Values: children before parents (the order of steps_of), so variables first.
+  // Forward values, in the order of steps: the intermediates (root last), then the variables.
   static_for<n>([&](auto at_index) {
     using S = at_t<decltype(at_index)::value, steps>;
     table.steps[at_index].name = name_of<Root, S>::type::view();
@@ -260,7 +264,8 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
         using local = local_t<Root, P, C>;
         if constexpr (parent != child && !is_zero_v<local>) {
           T const local_value = eval(local{}, bs...);
-          table.links[table.link_count++] = {table.steps[parent].name, table.steps[child].name, local_value};
+          table.links[table.link_count++] = {table.steps[parent].name, table.steps[child].name,
+                                             local_value};
           table.steps[child].adjoint += table.steps[parent].adjoint * local_value;
         }
       });
@@ -271,10 +276,12 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
     double const delta = 1e-5;
     T const derived = eval(d(Root{}, V{}), bs...);
     T const central = static_cast<T>(
-        (eval(Root{}, shifted<V>(bs, delta)...) - eval(Root{}, shifted<V>(bs, -delta)...)) / (2 * delta));
+        (eval(Root{}, shifted<V>(bs, delta)...) - eval(Root{}, shifted<V>(bs, -delta)...)) /
+        (2 * delta));
     T const sum = magnitude(derived) + magnitude(central);
-    table.checks[var_index] = {name_of<Root, V>::type::view(), derived, central, static_cast<T>(delta),
-                       sum == T(0) ? T(0) : magnitude(derived - central) / sum};
+    table.checks[var_index] = {name_of<Root, V>::type::view(), derived, central,
+                               static_cast<T>(delta),
+                               sum == T(0) ? T(0) : magnitude(derived - central) / sum};
   });
   return table;
 }
@@ -307,7 +314,8 @@ struct two_columns {
         continue;
       }
       out.append("  ").append(left[i]);
-      if (!right[i].empty()) out.append(width - left[i].size() + 3, ' ').append("= ").append(right[i]);
+      if (!right[i].empty())
+        out.append(width - left[i].size() + 3, ' ').append("= ").append(right[i]);
       out += '\n';
     }
     return out;
@@ -344,14 +352,17 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
     static_for<Wanted::size>([&](auto var_index) {
       constexpr std::size_t at_index = shown::size + decltype(var_index)::value;
       if (var_index != 0) header.append(", ");
-      header.append(values->steps[at_index].name).append(" = ").append(number(values->steps[at_index].value));
+      header.append(values->steps[at_index].name)
+          .append(" = ")
+          .append(number(values->steps[at_index].value));
     });
     lines.heading(header);
   }
   lines.heading("forward:");
   static_for<shown::size>([&](auto at_index) {
     using S = at_t<decltype(at_index)::value, steps>;
-    lines.add(str_cat(str_cat(std::string(name_of<Root, S>::type::view()), " = "), body_text<body_t<Root, S>>::get()),
+    lines.add(str_cat(str_cat(std::string(name_of<Root, S>::type::view()), " = "),
+                      body_text<body_t<Root, S>>::get()),
               value(at_index, false));
   });
   lines.heading("backward (the chain rule, from L down):");
@@ -369,7 +380,8 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
         if constexpr (!__is_same(P, C) && !is_zero_v<local>) {
           ++parents;
           from_root = __is_same(P, Root);
-          std::string text = str_cat(str_cat(str_cat("d", std::string(name_of<Root, P>::type::view())), "/d"), cname);
+          std::string text = str_cat(
+              str_cat(str_cat("d", std::string(name_of<Root, P>::type::view())), "/d"), cname);
           // L's own use of C, when C also reaches L through other steps: not yet dL/dC.
           if constexpr (__is_same(P, Root)) text.append(" directly");
           std::string number_text;
@@ -380,22 +392,28 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
         }
       });
       if (!(parents == 1 && from_root)) {
-        for (std::size_t at_index = 0; at_index < locals.left.size(); ++at_index) lines.add(locals.left[at_index], locals.right[at_index]);
+        for (std::size_t at_index = 0; at_index < locals.left.size(); ++at_index)
+          lines.add(locals.left[at_index], locals.right[at_index]);
       }
-      lines.add(str_cat(str_cat(str_cat("dL/d", cname), " = "), in_scope<scope>(typename chain_rule_sum<Root, C, shown>::type{})),
+      lines.add(str_cat(str_cat(str_cat("dL/d", cname), " = "),
+                        in_scope<scope>(typename chain_rule_sum<Root, C, shown>::type{})),
                 value(child, true));
     }
   });
   lines.heading(with_values ? "derivatives, checked by central differences:" : "derivatives:");
   static_for<Wanted::size>([&](auto var_index) {
     using V = at_t<decltype(var_index)::value, Wanted>;
-    std::string left = str_cat(str_cat(str_cat("dL/d", std::string(name_of<Root, V>::type::view())), " = "),
-                           to_string(d(Root{}, V{})));
+    std::string left =
+        str_cat(str_cat(str_cat("dL/d", std::string(name_of<Root, V>::type::view())), " = "),
+                to_string(d(Root{}, V{})));
     if constexpr (with_values) {
       auto const& child = values->checks[var_index];
       std::string right = number(child.derived);
-      right.append("   central difference (h = ").append(number(child.h)).append("): ")
-          .append(number(child.central)).append(", relative error ")
+      right.append("   central difference (h = ")
+          .append(number(child.h))
+          .append("): ")
+          .append(number(child.central))
+          .append(", relative error ")
           .append(number(child.relative_error, "%.1e"));
       lines.add(left, right);
     } else {
@@ -408,22 +426,23 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
 // The variables of F in the order they are bound (as the user wrote them), those of F only.
 template <class F, class... Bs> struct bound_variables {
   using all = typename variables<topological_order_t<F>>::type;
-  using type = typename concat<std::conditional_t<contains_v<all, typename Bs::variable>,
-                                                  type_list<typename Bs::variable>, type_list<>>...>::type;
+  using type =
+      typename concat<std::conditional_t<contains_v<all, typename Bs::variable>,
+                                         type_list<typename Bs::variable>, type_list<>>...>::type;
 };
 
 template <class N> struct is_scalar_node : std::bool_constant<shape_of_t<N>::rank == 0> {};
 template <class Order> struct scalar_formula;
 template <class... Ns> struct scalar_formula<type_list<Ns...>> {
-  static constexpr bool value = (is_scalar_node<Ns>::value && ...) &&
-                                !((requires { typename Ns::body; }) || ...);
+  static constexpr bool value =
+      (is_scalar_node<Ns>::value && ...) && !((requires { typename Ns::body; }) || ...);
 };
 
 }  // namespace detail
 
 /// A formula whose nodes are all scalars (no tensors, parameters of a net, or loops).
-template <class F>
-inline constexpr bool is_scalar_formula_v = detail::scalar_formula<topological_order_t<F>>::value;
+template <class F> inline constexpr bool is_scalar_formula_v =
+    detail::scalar_formula<topological_order_t<F>>::value;
 
 /// The variables of f, in the order they first appear.
 template <class F> using variables_of_t = typename detail::variables<topological_order_t<F>>::type;

@@ -11,8 +11,8 @@
 // several entries is written once, below the matrix, as s1, s2, ...
 #pragma once
 
-#include <ctgrad/engine/print.hpp>
 #include <ctgrad/engine/derive.hpp>
+#include <ctgrad/engine/print.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/leaf.hpp>
 
@@ -58,7 +58,8 @@ inline std::string matrix_lines(std::vector<std::string> const& row_labels,
       line.append(l).append(label_width - l.size() + 1, ' ');
     }
     line.append("[ ");
-    for (std::size_t j = 0; j < columns; ++j) line.append(cell(cells[i][j], j)).append(j + 1 < columns ? "   " : " ");
+    for (std::size_t j = 0; j < columns; ++j)
+      line.append(cell(cells[i][j], j)).append(j + 1 < columns ? "   " : " ");
     out.append(line).append("]\n");
   }
   return out;
@@ -110,10 +111,15 @@ inline std::string name_shared_sums(std::vector<std::vector<std::string>>& cells
     for (auto& row : cells)
       for (auto& c : row) {
         if (c == text) c = name;
-        for (std::size_t at = c.find(wrapped); at != std::string::npos; at = c.find(wrapped, at + name.size()))
+        for (std::size_t at = c.find(wrapped); at != std::string::npos;
+             at = c.find(wrapped, at + name.size()))
           c.replace(at, wrapped.size(), name);
       }
-    where.append(where.empty() ? "where " : "      ").append(name).append(" = ").append(text).append("\n");
+    where.append(where.empty() ? "where " : "      ")
+        .append(name)
+        .append(" = ")
+        .append(text)
+        .append("\n");
   }
   return where;
 }
@@ -127,7 +133,8 @@ template <class... Rows> std::string to_matrix_string(boost::hana::tuple<Rows...
 
 /// A matrix of numbers (eval of a hessian) with printf's format, "%.6g" by default.
 template <class T, std::size_t R, std::size_t C>
-std::string to_matrix_string(std::array<std::array<T, C>, R> const& m, char const* format = "%.6g") {
+std::string to_matrix_string(std::array<std::array<T, C>, R> const& m,
+                             char const* format = "%.6g") {
   std::vector<std::vector<std::string>> cells(R, std::vector<std::string>(C));
   for (std::size_t i = 0; i < R; ++i)
     for (std::size_t j = 0; j < C; ++j) {
