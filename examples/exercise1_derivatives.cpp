@@ -3,6 +3,8 @@
 //   1. the local derivatives dL/da = 2a, da/dz = (z > 0), dz/dx = 3
 //   2. the chain rule: dL/dx = 2a * (z > 0) * 3, which is 42 at x = 2
 //   3. a check with the central difference (f(x + h) - f(x - h)) / (2h), h = 1e-5
+// explain(L, x = 2.0) prints all three steps at once; derivation(L, x = 2.0) holds the same
+// numbers as constexpr data, so the answers below are checked by the compiler.
 // Three derivatives side by side at several points: the formula written by hand (below, in
 // plain C++), the one ctgrad derived at compile time, and the central difference.
 //   exercise1_derivatives [--x 2 --x -1 ...] [--h 1e-5]
@@ -29,6 +31,12 @@ constexpr auto L = pow<2>(a);
 // The lesson's point, checked while this file compiles: 2 * 7 * 1 * 3.
 static_assert(eval(L, x = 2.0) == 49.0);
 static_assert(eval(d(L, x), x = 2.0) == 42.0);
+
+// The worksheet's answers, one step at a time: dL/da = 14, da/dz = 1, dz/dx = 3, dL/dx = 42.
+constexpr auto steps = derivation(L, x = 2.0);
+static_assert(steps.value("z") == 7.0 && steps.value("a") == 7.0);
+static_assert(steps.adjoint("a") == 14.0 && steps.local("a", "z") == 1.0 &&
+              steps.local("z", "x") == 3.0 && steps.adjoint("x") == 42.0);
 
 // Written by hand from the chain rule, with nothing from ctgrad.
 double L_by_hand(double v) {
@@ -64,6 +72,9 @@ int main(int argc, char** argv) {
   std::printf("  dL/da = %g, da/dz = %g, dz/dx = %g  ->  dL/dx = %g (also a static_assert)\n\n",
               eval(d(L, a), x = 2.0), eval(d(a, z), x = 2.0), eval(d(z, x), x = 2.0),
               eval(d(L, x), x = 2.0));
+
+  std::printf("The whole derivation at x = 2, as explain(L, x = 2.0) prints it:\n%s\n",
+              explain(L, x = 2.0).c_str());
 
   std::printf("%9s %11s %11s %11s %15s %11s %11s\n", "x", "L", "by hand", "ctgrad", "central diff",
               "|ct - hand|", "|num - hand|");

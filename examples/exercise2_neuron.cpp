@@ -2,7 +2,9 @@
 // The lesson's exercise 2: one neuron with a sigmoid and a squared error,
 //   z = w*x + b,  a = sigmoid(z),  L = (a - y_true)^2,   w = 0.5, b = 0.1, x = 1, y_true = 0.8
 // The gradients step by step by hand (plain C++ below), the ones ctgrad derived, and then a
-// few gradient-descent steps W := W - eta * dL/dW showing the loss fall.
+// few gradient-descent steps W := W - eta * dL/dW showing the loss fall. explain(L, w = 0.5,
+// ...) prints the steps with their numbers and a central-difference check; derivation(L, ...)
+// is the same table as constexpr data; explain_hessian(L, w, b) the second derivatives.
 //   exercise2_neuron [--steps 10] [--lr 1]
 #include <ctgrad/ctgrad.hpp>
 
@@ -31,6 +33,14 @@ constexpr double lesson_grad = -0.0706;  // dL/dw = dL/db (x = 1), to the 4 digi
 constexpr auto g0 = eval(dL, w = w0, b = b0, x = x0, y = y_true0);
 static_assert(g0[0] - lesson_grad < 5e-5 && lesson_grad - g0[0] < 5e-5);
 static_assert(g0[0] == g0[1]);  // x = 1, so dL/dw = dL/db * x = dL/db
+
+// Step by step, as the lesson works it: z = 0.6, a = 0.645656, dL/da = -0.308687,
+// dL/dz = dL/dw = dL/db = -0.070623.
+constexpr bool near(double u, double v) { return u - v < 5e-7 && v - u < 5e-7; }
+constexpr auto steps = derivation(L, w = w0, b = b0, x = x0, y = y_true0);
+static_assert(steps.value("z") == 0.6 && near(steps.value("a"), 0.645656));
+static_assert(near(steps.adjoint("a"), -0.308687) && near(steps.adjoint("z"), -0.070623));
+static_assert(steps.adjoint("w") == steps.adjoint("z") && steps.adjoint("b") == steps.adjoint("z"));
 
 }  // namespace
 
@@ -71,6 +81,14 @@ int main(int argc, char** argv) {
               std::abs(g[1] - db_hand), lesson_grad);
   bool const grads_ok = std::abs(g[0] - dw_hand) <= 1e-15 && std::abs(g[1] - db_hand) <= 1e-15 &&
                         std::abs(g[0] - lesson_grad) < 5e-5 && std::abs(g[1] - lesson_grad) < 5e-5;
+
+  std::printf("The derivation, as explain(L, w = %g, b = %g, x = %g, y = %g) prints it:\n%s\n", w0,
+              b0, x0, y_true0, explain(L, w = w0, b = b0, x = x0, y = y_true0).c_str());
+  std::printf("Second derivatives, explain_hessian(L, w, b):\n%s",
+              explain_hessian(L, w, b).c_str());
+  std::printf(
+      "at the exercise's point:\n%s\n",
+      to_matrix_string(eval(hessian(L, w, b), w = w0, b = b0, x = x0, y = y_true0)).c_str());
 
   // The training loop of the lesson: forward -> loss -> gradient -> update -> repeat.
   std::printf("Gradient descent, eta = %g:\n", lr);

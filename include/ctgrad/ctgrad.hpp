@@ -26,6 +26,7 @@
 #include <ctgrad/engine/evaluate.hpp>
 #include <ctgrad/engine/execute.hpp>
 #include <ctgrad/engine/explain.hpp>
+#include <ctgrad/engine/print_matrix.hpp>
 #include <ctgrad/engine/forward.hpp>
 #include <ctgrad/engine/loop.hpp>
 #include <ctgrad/engine/memory.hpp>

@@ -56,6 +56,16 @@ int main() {
   float const loss0 = ctgrad::grad_into(net::loss, grads, params, net::X = xb, net::Y = yb);
   check(std::isfinite(loss0), "loss is finite");
   check(!ctgrad::explain(net::loss).empty(), "explain");
+  check(!ctgrad::explain(net::loss, params, net::X = xb, net::Y = yb).empty(), "explain at a point");
+  {
+    constexpr auto wv = ctgrad::var<"w">;
+    constexpr auto zv = ctgrad::named<"z">(wv * xv + 1_c);
+    constexpr auto Lv = ctgrad::pow<2>(ctgrad::named<"a">(ctgrad::sigmoid(zv)));
+    constexpr auto steps = ctgrad::derivation(Lv, wv = 0.5, xv = 1.0);
+    static_assert(steps.value("z") == 1.5);
+    check(!ctgrad::explain(Lv, wv = 0.5, xv = 1.0).empty(), "explain of a formula at a point");
+    check(!ctgrad::explain_hessian(Lv, wv, xv).empty(), "explain_hessian");
+  }
   ctgrad::optim::adam<decltype(params)> opt({.lr = 0.01f});
   opt.step(params, grads);
   auto ws = std::make_unique<ctgrad::workspace_for<float, decltype(net::loss)>>();

@@ -9,16 +9,25 @@
 // and the activation applied to it ak; the loss is L; anything else is t1, t2, ...
 // Each line is the node's VJP rule (abstract_t / rule_t, exactly what grad runs) printed
 // with the names substituted; several contributions (fan-out) are summed.
+// A scalar formula (every node a scalar, as in the lesson's exercises) is explained by
+// engine/derivation.hpp instead: forward steps, local derivatives, adjoints, and with
+// bindings (explain(L, x = 2.0)) the numbers and a central-difference check.
 #pragma once
 
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/engine/backprop.hpp>
+#include <ctgrad/engine/derivation.hpp>
+#include <ctgrad/engine/evaluate.hpp>
 #include <ctgrad/engine/print.hpp>
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/detail/static_for.hpp>
 
+#include <cmath>
 #include <cstddef>
+#include <cstdio>
+#include <tuple>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -57,8 +66,16 @@ template <class Pa, std::size_t K, bool IsRoot> std::string rule_text() {
 }
 
 template <class N> inline constexpr bool is_loop_node_v = requires { typename N::body; N::trip; };
+template <class Order> inline constexpr bool has_loop_v = false;
+template <class... Ns>
+inline constexpr bool has_loop_v<type_list<Ns...>> = (is_loop_node_v<Ns> || ...);
 
-template <class Loss, class Wanted, bool Body = false> std::string explain_impl();
+struct no_note {
+  template <class N> std::string get(std::string const&) const { return {}; }
+};
+
+template <class Loss, class Wanted, bool Body = false, class Note = no_note>
+std::string explain_impl(Note const& note = {});
 
 // A loop's block: its body's backward program, derived once, inside the loop over t.
 template <class N> std::string loop_block(std::string const& loop_name) {
@@ -98,7 +115,8 @@ template <class N, std::size_t K> std::string custom_term(std::string const& up)
   }
 }
 
-template <class Loss, class Wanted, bool Body> std::string explain_impl() {
+template <class Loss, class Wanted, bool Body, class Note>
+std::string explain_impl(Note const& note) {
   using order = topological_order_t<Loss>;
   using S = sweep<order, Wanted>;
   using P = typename S::P;
@@ -158,6 +176,29 @@ template <class Loss, class Wanted, bool Body> std::string explain_impl() {
     }
   });
 
+  std::vector<std::string> notes(S::n);
+  if constexpr (!__is_same(Note, no_note)) {
+    static_for<S::n>([&](auto index) {
+      constexpr std::size_t node = decltype(index)::value;
+      if (!terms[node].empty()) notes[node] = note.template get<at_t<node, order>>(name[node]);
+    });
+  }
+  std::vector<std::string> lines(S::n);
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < S::n; ++i) {
+    if (terms[i].empty()) continue;
+    std::string& line = lines[i];
+    line.append("dL/d").append(name[i]).append(" = ");
+    for (std::size_t t = 0; t < terms[i].size(); ++t) {
+      if (t != 0) line.append(" + ");
+      if (terms[i].size() > 1) {
+        line.append("(").append(terms[i][t]).append(")");
+      } else {
+        line.append(terms[i][t]);
+      }
+    }
+    width = line.size() > width ? line.size() : width;
+  }
   std::string out;
   for (std::size_t j = 0; j < S::n; ++j) {
     std::size_t const i = S::n - 1 - j;
@@ -165,31 +206,159 @@ template <class Loss, class Wanted, bool Body> std::string explain_impl() {
       out.append(blocks[i]);
       continue;
     }
-    out.append("dL/d").append(name[i]).append(" = ");
-    for (std::size_t t = 0; t < terms[i].size(); ++t) {
-      if (t != 0) out.append(" + ");
-      if (terms[i].size() > 1) {
-        out.append("(").append(terms[i][t]).append(")");
-      } else {
-        out.append(terms[i][t]);
-      }
-    }
+    out.append(lines[i]);
+    if (!notes[i].empty()) out.append(width - lines[i].size() + 3, ' ').append(notes[i]);
     out += '\n';
     out.append(blocks[i]);
   }
   return out;
 }
 
+template <class T> std::string short_number(T value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", static_cast<double>(value));
+  return buffer;
+}
+
+// A tensor (or a number) in a few characters: its norm and first entries.
+template <class V> std::string summary(V const& value) {
+  if constexpr (std::is_arithmetic_v<V>) {
+    return cat("= ", short_number(value));
+  } else {
+    double squares = 0;
+    for (auto const entry_value : value.data)
+      squares += static_cast<double>(entry_value) * static_cast<double>(entry_value);
+    std::string out = cat("|.| = ", short_number(std::sqrt(squares)));
+    out.append("  [");
+    std::size_t const shown = value.data.size() < 3 ? value.data.size() : 3;
+    for (std::size_t entry = 0; entry < shown; ++entry)
+      out.append(entry ? ", " : "").append(short_number(value.data[entry]));
+    out.append(value.data.size() > shown ? ", ...]" : "]");
+    return out;
+  }
+}
+
+// Beside each line of a net's program: dL/d(node) evaluated from its derived expression
+// (adjoint_t, the sweep's rules composed by derive.hpp), and the node's own value unless it
+// is a variable, summarised.
+template <class Loss, class... Sources> struct value_note {
+  std::tuple<Sources const&...> sources;
+  template <class N> std::string get(std::string const& name) const {
+    return std::apply(
+        [&](auto const&... source) {
+          std::string out = summary(eval(adjoint_t<Loss, N>{}, source...));
+          if constexpr (children_t<N>::size != 0) {
+            out.append(";  ").append(name).append(" ").append(summary(eval(N{}, source...)));
+          }
+          return out;
+        },
+        sources);
+  }
+};
+
+template <class Set, class S> constexpr auto const& replaced(Set const& set, S const& source) {
+  if constexpr (__is_same(S, Set)) {
+    return set;
+  } else {
+    return source;
+  }
+}
+
+// The central-difference check of a few entries of each parameter: the lesson's relative
+// error ||a - n|| / (||a|| + ||n||) over the first (at most) 3 entries.
+template <class Loss, class Set, class... Sources>
+std::string central_checks(Set const& params, Sources const&... sources) {
+  using T = typename Set::value_type;
+  T const delta = std::is_same_v<T, double> ? T(1e-5) : T(1e-2);
+  std::string out = cat(cat("central differences (h = ", short_number(delta)),
+                        ", first entries of each parameter):\n");
+  Set shifted = params;
+  shifted.for_each([&](auto var, auto& tensor_value) {
+    using V = decltype(var);
+    auto const derived = eval(adjoint_t<Loss, V>{}, sources...);
+    std::size_t const count = tensor_value.data.size() < 3 ? tensor_value.data.size() : 3;
+    double diff = 0, analytic_squares = 0, numeric_squares = 0;
+    std::string entries;
+    for (std::size_t entry = 0; entry < count; ++entry) {
+      T const saved = tensor_value.data[entry];
+      tensor_value.data[entry] = saved + delta;
+      double const up = static_cast<double>(eval(Loss{}, replaced(shifted, sources)...));
+      tensor_value.data[entry] = saved - delta;
+      double const down = static_cast<double>(eval(Loss{}, replaced(shifted, sources)...));
+      tensor_value.data[entry] = saved;
+      double const numeric = (up - down) / (2 * static_cast<double>(delta));
+      double const analytic = static_cast<double>(derived.data[entry]);
+      diff += (analytic - numeric) * (analytic - numeric);
+      analytic_squares += analytic * analytic;
+      numeric_squares += numeric * numeric;
+      entries.append(entry ? ", " : "").append(short_number(numeric));
+    }
+    double const sum = std::sqrt(analytic_squares) + std::sqrt(numeric_squares);
+    out.append("  dL/d").append(V::name).append(": [").append(entries).append("], relative error ")
+        .append(sum == 0 ? std::string("0") : short_number(std::sqrt(diff) / sum)).append("\n");
+  });
+  return out;
+}
+
+// Checks for the parameter set among the sources (a var_set), if there is one.
+template <class Loss, class One, class... Sources>
+void add_checks(std::string& out, One const& one, Sources const&... all) {
+  if constexpr (requires { typename One::variables; typename One::value_type; }) {
+    out.append(central_checks<Loss>(one, all...));
+  }
+}
+template <class Loss, std::size_t... I, class... Sources>
+std::string all_checks(std::index_sequence<I...>, Sources const&... all) {
+  std::string out;
+  std::tuple<Sources const&...> const sources{all...};
+  (add_checks<Loss>(out, std::get<I>(sources), all...), ...);
+  return out;
+}
+
 }  // namespace detail
 
-/// The derived backward program of loss with respect to its parameters, one line per step.
+/// The derived backward program of loss with respect to its parameters, one line per step;
+/// for a scalar formula, its derivation with respect to every variable.
 template <Expression Loss> std::string explain(Loss) {
-  return detail::explain_impl<Loss, params_of_t<Loss>>();
+  if constexpr (is_scalar_formula_v<Loss>) {
+    return derivation_text<Loss>();
+  } else {
+    return detail::explain_impl<Loss, params_of_t<Loss>>();
+  }
 }
 
 /// The same with respect to the given variables (inputs or parameters).
 template <Expression Loss, Expression... Vars> std::string explain(Loss, Vars...) {
-  return detail::explain_impl<Loss, detail::type_list<Vars...>>();
+  if constexpr (is_scalar_formula_v<Loss>) {
+    return derivation_text<Loss, detail::type_list<Vars...>>();
+  } else {
+    return detail::explain_impl<Loss, detail::type_list<Vars...>>();
+  }
+}
+
+/// With values bound: for a scalar formula, its derivation with the numbers at that point
+/// and a central-difference check; for a net (explain(loss, params, X = x, Y = y)), its
+/// program with each adjoint's norm and first entries, then central differences of the
+/// first entries of each parameter.
+template <Expression Loss, class B, class... Bs>
+  requires(detail::is_source_v<B> && (detail::is_source_v<Bs> && ...))
+std::string explain(Loss loss, B const& b, Bs const&... bs) {
+  if constexpr (is_scalar_formula_v<Loss>) {
+    return derivation_text(loss, b, bs...);
+  } else if constexpr (detail::has_loop_v<topological_order_t<Loss>>) {
+    // A plain name, so that clang does not print the net's whole type in the message.
+    constexpr bool no_loop = !detail::has_loop_v<topological_order_t<Loss>>;
+    static_assert(no_loop,
+                  "ctgrad::explain(loss, params, X = x, ...): numbers beside the steps are not "
+                  "shown for loops yet; call explain(loss) for the program");
+    return {};
+  } else {
+    using wanted = params_of_t<Loss>;
+    std::string out = detail::explain_impl<Loss, wanted, false, detail::value_note<Loss, B, Bs...>>(
+        detail::value_note<Loss, B, Bs...>{{b, bs...}});
+    out.append(detail::all_checks<Loss>(std::index_sequence_for<B, Bs...>{}, b, bs...));
+    return out;
+  }
 }
 
 }  // namespace ctgrad
