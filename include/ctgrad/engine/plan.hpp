@@ -37,9 +37,11 @@ struct slot_size
     : std::integral_constant<std::size_t,
                              is_variable_v<N> ? 0 : shape_of_t<N>::size + cache_size<N>()> {};
 
+// (An array, not a fold: clang 14 stops at folds of more than 256 elements.)
 template <std::size_t... Arities> constexpr std::size_t table_width() {
+  std::size_t const arities[] = {Arities..., 0};
   std::size_t w = max_arity;
-  ((w = Arities > w ? Arities : w), ...);
+  for (std::size_t a : arities) w = a > w ? a : w;
   return w;
 }
 
