@@ -718,9 +718,9 @@ inline void print_stats() {
   std::printf(
       "ctgrad fuzz expressions: %zu expressions; %llu inputs; %llu gradients compared "
       "with the tape, %llu of grad_into's bit-exact; central differences judged %llu, "
-      "skipped %llu (not smooth, not finite, ill-conditioned or not converging; %llu as f "
-      "changed too little over the step against its rounding, %llu of them only because of "
-      "the rounding of intermediate values)\n",
+      "skipped %llu (not smooth, not finite, f changing too little over the step against "
+      "its rounding: %llu, or not converging; %llu kept out only by the rounding bound of "
+      "intermediate values)\n",
       std::size_t{CTGRAD_FUZZ_EXPRESSIONS}, static_cast<unsigned long long>(stats.inputs),
       static_cast<unsigned long long>(stats.compared),
       static_cast<unsigned long long>(stats.sweep_bit_exact),
