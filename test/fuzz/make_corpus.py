@@ -3,6 +3,7 @@
 # Writes the fuzzers' seed corpora, test/fuzz/corpus/<harness>/: a few valid inputs and a
 # few slightly broken ones each. The committed files come from this script; run it again
 # after changing it (python3 test/fuzz/make_corpus.py).
+import base64
 import json
 import os
 import struct
@@ -32,6 +33,10 @@ write("expressions", "near_zero", struct.pack("<H", 20) + bytes([1]) + struct.pa
 write("expressions", "quarters", struct.pack("<H", 41) + bytes([2, 6, 2, 0xfa]))
 write("expressions", "huge", struct.pack("<H", 63) + raw(1e300) + raw(-3.5))
 write("expressions", "nan", struct.pack("<H", 90) + raw(float("nan")) + raw(float("inf")))
+# Issue 22: sigmoid(x^-1) - y (entry 8) at x = 8.196874112397505e+107, y = 0.5, where
+# central differences are 0 (f is flat in every format) and d(f, x) = -3.72e-217 is right.
+write("expressions", "issue22_flat_sigmoid",
+      base64.b64decode("SBT/AABWVlZWVlZWAgBWVlZWVlZWVlZWVlYC"))
 
 
 # ---- params_file: the format of include/ctgrad/io/params_file.hpp
