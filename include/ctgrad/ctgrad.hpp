@@ -51,6 +51,7 @@
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
+#include <ctgrad/ops/conv.hpp>
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>
