@@ -63,7 +63,9 @@
 #include <ctgrad/ops/matmul.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/pool.hpp>
 #include <ctgrad/ops/pow.hpp>
+#include <ctgrad/ops/reduce_rows.hpp>
 #include <ctgrad/ops/relu.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
@@ -75,6 +77,7 @@
 #include <ctgrad/ops/sum.hpp>
 #include <ctgrad/ops/tanh.hpp>
 #include <ctgrad/ops/transpose.hpp>
+#include <ctgrad/ops/window.hpp>
 
 #include <ctgrad/train/clip.hpp>
 #include <ctgrad/train/set_ops.hpp>

@@ -127,8 +127,10 @@ def activation_cases():
         ("elu.alpha1", make, lambda x: F.elu(x)),
         ("silu", make, lambda x: F.silu(x)),
         ("softplus", make, lambda x: F.softplus(x)),
-        ("row_max", lambda: {"x": torch.randn(4, 7)}, lambda x: x.amax(dim=-1)),
+        ("row_max", lambda: {"x": torch.randn(4, 7)}, lambda x: x.max(dim=-1).values),
+        ("row_max.ties", lambda: {"x": torch.round(torch.randn(4, 7))}, lambda x: x.max(dim=-1).values),
         ("row_sum", lambda: {"x": torch.randn(4, 7)}, lambda x: x.sum(dim=-1)),
+        ("row_sum2", lambda: {"x": torch.randn(2, 3, 5)}, lambda x: x.sum(dim=(-2, -1))),
     ]
 
 
