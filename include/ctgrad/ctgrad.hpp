@@ -51,6 +51,7 @@
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
+#include <ctgrad/ops/concat.hpp>
 #include <ctgrad/ops/conv.hpp>
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
@@ -67,9 +68,11 @@
 #include <ctgrad/ops/pow.hpp>
 #include <ctgrad/ops/reduce_rows.hpp>
 #include <ctgrad/ops/relu.hpp>
+#include <ctgrad/ops/reshape.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
 #include <ctgrad/ops/sin.hpp>
+#include <ctgrad/ops/slice.hpp>
 #include <ctgrad/ops/softmax.hpp>
 #include <ctgrad/ops/sqrt.hpp>
 #include <ctgrad/ops/step.hpp>

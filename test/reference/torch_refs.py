@@ -134,6 +134,20 @@ def activation_cases():
     ]
 
 
+def shape_cases():
+    return [
+        ("reshape.b2c3l4.to4x6", lambda: {"x": torch.randn(2, 3, 4)}, lambda x: x.reshape(4, 6)),
+        ("flatten.b2c3h2w2", lambda: {"x": torch.randn(2, 3, 2, 2)}, lambda x: torch.flatten(x, 1)),
+        ("concat.axis1", lambda: {"a": torch.randn(2, 3, 4), "b": torch.randn(2, 2, 4)},
+         lambda a, b: torch.cat([a, b], 1)),
+        ("concat.axis2.three", lambda: {"a": torch.randn(2, 3, 2), "b": torch.randn(2, 3, 3),
+                                        "c": torch.randn(2, 3, 1)},
+         lambda a, b, c: torch.cat([a, b, c], 2)),
+        ("slice.axis1.1to4", lambda: {"x": torch.randn(2, 5, 3)}, lambda x: x[:, 1:4]),
+        ("slice.axis0.1to2", lambda: {"x": torch.randn(3, 4)}, lambda x: x[1:2]),
+    ]
+
+
 def fmt(t):
     return " ".join("%.17g" % v for v in t.reshape(-1).tolist())
 
@@ -141,7 +155,7 @@ def fmt(t):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "torch_refs.txt")
-    all_cases = conv_cases() + pool_cases() + activation_cases()
+    all_cases = conv_cases() + pool_cases() + activation_cases() + shape_cases()
     names = [c[0] for c in all_cases]
     assert len(names) == len(set(names)), "case names must be unique"
     lines = ["# Written by test/reference/torch_refs.py with torch %s, float64. Do not edit."
