@@ -38,6 +38,7 @@
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
+#include <ctgrad/math/erf.hpp>
 
 #include <ctgrad/losses/binary_cross_entropy.hpp>
 #include <ctgrad/losses/cross_entropy.hpp>
@@ -56,7 +57,9 @@
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>
+#include <ctgrad/ops/elu.hpp>
 #include <ctgrad/ops/exp.hpp>
+#include <ctgrad/ops/gelu.hpp>
 #include <ctgrad/ops/identity.hpp>
 #include <ctgrad/ops/leaky_relu.hpp>
 #include <ctgrad/ops/log.hpp>
@@ -64,6 +67,7 @@
 #include <ctgrad/ops/matmul.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/normal.hpp>
 #include <ctgrad/ops/pool.hpp>
 #include <ctgrad/ops/pow.hpp>
 #include <ctgrad/ops/reduce_rows.hpp>
@@ -71,9 +75,11 @@
 #include <ctgrad/ops/reshape.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
+#include <ctgrad/ops/silu.hpp>
 #include <ctgrad/ops/sin.hpp>
 #include <ctgrad/ops/slice.hpp>
 #include <ctgrad/ops/softmax.hpp>
+#include <ctgrad/ops/softplus.hpp>
 #include <ctgrad/ops/sqrt.hpp>
 #include <ctgrad/ops/step.hpp>
 #include <ctgrad/ops/sub.hpp>

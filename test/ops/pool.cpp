@@ -9,7 +9,7 @@
 #include <ctgrad/ctgrad.hpp>
 
 #include "support/random.hpp"
-#include "support/torch_reference.hpp"
+#include "support/torch_check.hpp"
 
 #include <cmath>
 #include <limits>
@@ -17,53 +17,33 @@
 
 using namespace ctgrad;
 
-namespace {
-
-constexpr double tolerance = 1e-10;
-
-// y = f(x) for a reference case whose input x has shape SX.
-template <class SX, class F> void check_against_torch(std::string const& name, F f) {
-  auto const& ref = test::torch_refs().at(name);
-  constexpr auto x = var_node<detail::to_name_t<"x">, SX, param_role>{};
-  constexpr auto y = F{}(x);
-  using Y = shape_of_t<decltype(y)>;
-  constexpr auto g = var_node<detail::to_name_t<"g">, Y, input_role>{};
-  constexpr auto loss = sum(y * g);
-  auto ps = params<double>(loss);
-  ps[x] = ref.tensor<double, SX>("x");
-  test::check_close(eval(y, ps), ref.tensor<double, Y>("y"), tolerance, name + " y");
-  auto const gr = grad(loss, ps, g = ref.tensor<double, Y>("g"));
-  test::check_close(gr[x], ref.tensor<double, SX>("dx"), tolerance, name + " dx");
-  (void)f;
-}
-
-}  // namespace
+using test::check_unary_against_torch;
 
 BOOST_AUTO_TEST_CASE(matches_pytorch) {
-  check_against_torch<shape<2, 3, 6, 6>>("max_pool2d.b2c3h6w6.k2s2p0",
+  check_unary_against_torch<shape<2, 3, 6, 6>>("max_pool2d.b2c3h6w6.k2s2p0",
                                          [](auto x) { return max_pool2d<2>(x); });
-  check_against_torch<shape<1, 2, 7, 5>>("max_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
+  check_unary_against_torch<shape<1, 2, 7, 5>>("max_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
     return max_pool2d<3, 2>(x, stride<2, 1>, padding<1, 0>);
   });
-  check_against_torch<shape<2, 1, 5, 5>>("max_pool2d.b2c1h5w5.k3s1p1.ties", [](auto x) {
+  check_unary_against_torch<shape<2, 1, 5, 5>>("max_pool2d.b2c1h5w5.k3s1p1.ties", [](auto x) {
     return max_pool2d<3>(x, stride<1>, padding<1>);
   });
-  check_against_torch<shape<2, 3, 6, 6>>("avg_pool2d.b2c3h6w6.k2s2p0",
+  check_unary_against_torch<shape<2, 3, 6, 6>>("avg_pool2d.b2c3h6w6.k2s2p0",
                                          [](auto x) { return avg_pool2d<2>(x); });
-  check_against_torch<shape<1, 2, 7, 5>>("avg_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
+  check_unary_against_torch<shape<1, 2, 7, 5>>("avg_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
     return avg_pool2d<3, 2>(x, stride<2, 1>, padding<1, 0>);
   });
-  check_against_torch<shape<2, 3, 9>>("max_pool1d.b2c3l9.k3s2p1", [](auto x) {
+  check_unary_against_torch<shape<2, 3, 9>>("max_pool1d.b2c3l9.k3s2p1", [](auto x) {
     return max_pool1d<3>(x, stride<2>, padding<1>);
   });
-  check_against_torch<shape<2, 2, 8>>("max_pool1d.b2c2l8.k2s1p0.ties",
+  check_unary_against_torch<shape<2, 2, 8>>("max_pool1d.b2c2l8.k2s1p0.ties",
                                       [](auto x) { return max_pool1d<2>(x, stride<1>); });
-  check_against_torch<shape<2, 3, 9>>("avg_pool1d.b2c3l9.k3s2p1", [](auto x) {
+  check_unary_against_torch<shape<2, 3, 9>>("avg_pool1d.b2c3l9.k3s2p1", [](auto x) {
     return avg_pool1d<3>(x, stride<2>, padding<1>);
   });
-  check_against_torch<shape<2, 3, 5, 4>>("global_avg_pool2d.b2c3h5w4",
+  check_unary_against_torch<shape<2, 3, 5, 4>>("global_avg_pool2d.b2c3h5w4",
                                          [](auto x) { return global_avg_pool2d(x); });
-  check_against_torch<shape<2, 3, 7>>("global_avg_pool1d.b2c3l7",
+  check_unary_against_torch<shape<2, 3, 7>>("global_avg_pool1d.b2c3l7",
                                       [](auto x) { return global_avg_pool1d(x); });
 }
 

@@ -125,6 +125,7 @@ def activation_cases():
         ("gelu.erf", make, lambda x: F.gelu(x)),
         ("gelu.tanh", make, lambda x: F.gelu(x, approximate="tanh")),
         ("elu.alpha1", make, lambda x: F.elu(x)),
+        ("elu.alpha0.5", make, lambda x: F.elu(x, alpha=0.5)),
         ("silu", make, lambda x: F.silu(x)),
         ("softplus", make, lambda x: F.softplus(x)),
         ("row_max", lambda: {"x": torch.randn(4, 7)}, lambda x: x.max(dim=-1).values),
