@@ -35,6 +35,8 @@
 
 #include <ctgrad/init/initializers.hpp>
 
+#include <ctgrad/layers/activations.hpp>
+#include <ctgrad/layers/conv.hpp>
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
