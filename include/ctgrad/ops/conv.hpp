@@ -150,6 +150,9 @@ inline constexpr bool conv_channels_divisible_by_groups_v =
 /// True when w's second dimension is x's channels per group.
 template <class SX, class SW, std::size_t Groups>
 inline constexpr bool conv_weight_channels_fit_v = SW::dims[1] * Groups == SX::dims[1];
+/// True when, along every spatial axis, x padded holds w's dilated kernel.
+template <class SX, class SW, class Window>
+inline constexpr bool conv_kernel_fits_input_v = window_fits_v<spatial_t<SX>, spatial_t<SW>, Window>;
 /// True when the bias has one entry per output channel.
 template <class SW, class SB>
 inline constexpr bool conv_bias_fits_v = SB::rank == 1 && SB::dims[0] == SW::dims[0];
@@ -178,8 +181,8 @@ template <std::size_t Rank, class X, class W, class Window, class... Bias> const
                   "ctgrad::conv1d/conv2d(x, w): shapes do not fit: w's dimension 1 must be x's "
                   "channels / groups");
     return false;
-  } else if constexpr (!window_fits_v<spatial_t<sx>, spatial_t<sw>, Window>) {
-    static_assert(window_fits_v<spatial_t<sx>, spatial_t<sw>, Window>,
+  } else if constexpr (!conv_kernel_fits_input_v<sx, sw, Window>) {
+    static_assert(conv_kernel_fits_input_v<sx, sw, Window>,
                   "ctgrad::conv1d/conv2d(x, w): kernel larger than the padded input: along each spatial "
                   "axis, in + 2 padding must be at least dilation (kernel - 1) + 1");
     return false;

@@ -103,6 +103,9 @@ template <class Kernel, class Window> inline constexpr bool pool_padding_fits_v 
     if (2 * Window::padding::dims[a] > Kernel::dims[a]) return false;
   return true;
 }();
+/// True when, along every spatial axis of x, x padded holds the dilated kernel.
+template <class SX, class Kernel, class Window>
+inline constexpr bool pool_kernel_fits_input_v = window_fits_v<spatial_t<SX>, Kernel, Window>;
 /// True when x is [batch, channels, spatial...] with Rank spatial axes.
 template <std::size_t Rank, class SX> inline constexpr bool pool_rank_fits_v = SX::rank == Rank + 2;
 
@@ -137,8 +140,8 @@ constexpr auto pool_call(X) {
       static_assert(pool_padding_fits_v<kernel, win>,
                     "ctgrad::max_pool/avg_pool(x): padding must be at most half the kernel size");
       return invalid_expression{};
-    } else if constexpr (!window_fits_v<spatial_t<sx>, kernel, win>) {
-      static_assert(window_fits_v<spatial_t<sx>, kernel, win>,
+    } else if constexpr (!pool_kernel_fits_input_v<sx, kernel, win>) {
+      static_assert(pool_kernel_fits_input_v<sx, kernel, win>,
                     "ctgrad::max_pool/avg_pool(x): kernel larger than the padded input: along "
                     "each spatial axis, in + 2 padding must be at least dilation (kernel - 1) + 1");
       return invalid_expression{};
