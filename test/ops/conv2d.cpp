@@ -11,6 +11,7 @@
 #include "support/random.hpp"
 #include "support/torch_reference.hpp"
 
+#include <array>
 #include <string>
 
 using namespace ctgrad;
@@ -110,4 +111,41 @@ BOOST_AUTO_TEST_CASE(second_derivatives_through_the_adjoints) {
   BOOST_TEST_MESSAGE("second order: worst relative error " << r.max_relative_error);
   BOOST_TEST(r.ok(1e-7));
   BOOST_TEST(g0[w].data.size() == 8u);
+}
+
+// The stride-1 fast path (whole planes at the input's pitch) against the row-by-row loops,
+// on geometries that take each of its branches: padding or none, dilation, channel blocks
+// of 4, 2 and 1, groups, accumulation.
+template <class D> void check_fast_path() {
+  static_assert(kernels::detail::fast_conv_applies<D, double>());
+  constexpr std::size_t nx = D::batch * D::channels * D::height * D::width;
+  constexpr std::size_t nw = D::outputs * D::in_per_group * D::kh * D::kw;
+  constexpr std::size_t ny = D::batch * D::outputs * D::oh * D::ow;
+  auto const x = ::test::normal_tensor<double, shape<nx>>(31);
+  auto const w = ::test::normal_tensor<double, shape<nw>>(32);
+  auto const b = ::test::normal_tensor<double, shape<D::outputs>>(33);
+  auto const dy = ::test::normal_tensor<double, shape<ny>>(34);
+  std::array<double, ny> y1{}, y2{};
+  std::array<double, nx> dx1{}, dx2{};
+  std::array<double, nw> dw1{}, dw2{};
+  y1.fill(0.5);
+  y2.fill(0.5);
+  kernels::detail::conv_body<D, true, true>(y1.data(), x.data.data(), w.data.data(), b.data.data());
+  kernels::detail::conv_fast<D, true, true>(y2.data(), x.data.data(), w.data.data(), b.data.data());
+  kernels::detail::conv_input_grad_body<D, false>(dx1.data(), dy.data.data(), w.data.data());
+  kernels::detail::conv_input_grad_fast<D, false>(dx2.data(), dy.data.data(), w.data.data());
+  kernels::detail::conv_weight_grad_body<D, false>(dw1.data(), x.data.data(), dy.data.data());
+  kernels::detail::conv_weight_grad_fast<D, false>(dw2.data(), x.data.data(), dy.data.data());
+  for (std::size_t i = 0; i < ny; ++i) BOOST_TEST(y1[i] == y2[i], boost::test_tools::tolerance(1e-12));
+  for (std::size_t i = 0; i < nx; ++i) BOOST_TEST(dx1[i] == dx2[i], boost::test_tools::tolerance(1e-12));
+  for (std::size_t i = 0; i < nw; ++i) BOOST_TEST(dw1[i] == dw2[i], boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(fast_path_matches_the_row_loops) {
+  //                         B  C  H  W  O  KH KW SH SW PH PW DH DW G
+  check_fast_path<kernels::conv_dims<2, 3, 7, 6, 4, 3, 2, 1, 1, 0, 0, 1, 1, 1>>();
+  check_fast_path<kernels::conv_dims<1, 4, 6, 7, 6, 2, 3, 1, 1, 2, 1, 2, 1, 2>>();
+  check_fast_path<kernels::conv_dims<2, 3, 5, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 3>>();
+  check_fast_path<kernels::conv_dims<1, 8, 9, 5, 8, 3, 3, 1, 1, 1, 2, 1, 2, 2>>();
+  check_fast_path<kernels::conv_dims<2, 2, 1, 9, 6, 1, 4, 1, 1, 0, 3, 1, 1, 1>>();  // 1-D
 }
