@@ -52,7 +52,9 @@
 
 #include <ctgrad/ops/abs.hpp>
 #include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/batch_norm.hpp>
 #include <ctgrad/ops/broadcast.hpp>
+#include <ctgrad/ops/channel.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
 #include <ctgrad/ops/concat.hpp>
 #include <ctgrad/ops/conv.hpp>
@@ -63,6 +65,7 @@
 #include <ctgrad/ops/exp.hpp>
 #include <ctgrad/ops/gelu.hpp>
 #include <ctgrad/ops/identity.hpp>
+#include <ctgrad/ops/layer_norm.hpp>
 #include <ctgrad/ops/leaky_relu.hpp>
 #include <ctgrad/ops/log.hpp>
 #include <ctgrad/ops/log_softmax.hpp>

@@ -38,7 +38,8 @@ def run(seed, name, make, fn):
     for label, t in inputs.items():
         out.append((label, t.detach()))
     for label, t in inputs.items():
-        out.append(("d" + label, t.grad))
+        if t.grad is not None:
+            out.append(("d" + label, t.grad))
     return name, out
 
 
@@ -149,6 +150,46 @@ def shape_cases():
     ]
 
 
+def norm_cases():
+    def bn_train(x, w, b):
+        rm, rv = torch.zeros(x.shape[1]), torch.ones(x.shape[1])
+        return F.batch_norm(x, rm, rv, w, b, training=True, momentum=0.1, eps=1e-5)
+
+    def bn_eval(x, w, b, rm, rv):
+        # Running statistics are buffers: torch does not differentiate them.
+        return F.batch_norm(x, rm.detach(), rv.detach(), w, b, training=False, eps=1e-5)
+
+    def running(shape):
+        # The running statistics after three training steps from (0, 1), as recorded by
+        # torch's BatchNorm: inputs are the three batches, outputs the statistics.
+        def make():
+            return {"x1": torch.randn(*shape) * 2 + 1, "x2": torch.randn(*shape) * 3 - 1,
+                    "x3": torch.randn(*shape)}
+
+        def fn(x1, x2, x3):
+            rm, rv = torch.zeros(shape[1]), torch.ones(shape[1])
+            for x in (x1, x2, x3):
+                F.batch_norm(x.detach(), rm, rv, None, None, training=True, momentum=0.1)
+            return torch.stack([rm, rv]) + 0 * (x1.sum() + x2.sum() + x3.sum())
+        return make, fn
+
+    def affine(C):
+        return {"w": torch.randn(C) * 0.5 + 1, "b": torch.randn(C)}
+
+    run2 = running((4, 3, 2, 5))
+    return [
+        ("layer_norm.last1", lambda: {"x": torch.randn(4, 7) * 3 + 1, "w": torch.randn(7), "b": torch.randn(7)},
+         lambda x, w, b: F.layer_norm(x, [7], w, b, eps=1e-5)),
+        ("layer_norm.last2", lambda: {"x": torch.randn(3, 4, 5), "w": torch.randn(4, 5), "b": torch.randn(4, 5)},
+         lambda x, w, b: F.layer_norm(x, [4, 5], w, b, eps=1e-5)),
+        ("batch_norm1d.train", lambda: {"x": torch.randn(6, 4) * 2 - 1, **affine(4)}, bn_train),
+        ("batch_norm2d.train", lambda: {"x": torch.randn(3, 2, 4, 5) + 2, **affine(2)}, bn_train),
+        ("batch_norm2d.eval", lambda: {"x": torch.randn(3, 2, 4, 5), **affine(2),
+                                       "rm": torch.randn(2), "rv": torch.rand(2) + 0.5}, bn_eval),
+        ("batch_norm2d.running", run2[0], run2[1]),
+    ]
+
+
 def fmt(t):
     return " ".join("%.17g" % v for v in t.reshape(-1).tolist())
 
@@ -156,7 +197,7 @@ def fmt(t):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "torch_refs.txt")
-    all_cases = conv_cases() + pool_cases() + activation_cases() + shape_cases()
+    all_cases = conv_cases() + pool_cases() + activation_cases() + shape_cases() + norm_cases()
     names = [c[0] for c in all_cases]
     assert len(names) == len(set(names)), "case names must be unique"
     lines = ["# Written by test/reference/torch_refs.py with torch %s, float64. Do not edit."

@@ -16,6 +16,7 @@
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/conv.hpp>
+#include <ctgrad/ops/channel.hpp>
 #include <ctgrad/ops/window.hpp>
 
 #include <cstddef>
@@ -55,23 +56,6 @@ inline std::string conv_name(std::size_t rank) { return rank == 3 ? "conv1d" : "
 template <class X, class W, class Window> struct conv_node;
 template <class DY, class W, class Window, class XShape> struct conv_input_grad_node;
 template <class X, class DY, class Window, class WShape> struct conv_weight_grad_node;
-
-/// The adjoint of a convolution's bias: dy summed over the batch and the spatial axes.
-/// (Not differentiable again: nothing in a net differentiates a bias adjoint.)
-template <class DY> struct channel_sum_node : node<DY> {
-  using in_shape = shape_of_t<DY>;
-  using shape = ctgrad::shape<in_shape::dims[1]>;
-  static constexpr print_style style{print_style::call, "channel_sum"};
-  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* dy) {
-    kernels::channel_sum<Acc, in_shape::dims[0], in_shape::dims[1],
-                         in_shape::size / (in_shape::dims[0] * in_shape::dims[1])>(out, dy);
-  }
-  template <class... Ts> static constexpr auto vjp(Ts...) {
-    static_assert(detail::always_false<DY>,
-                  "ctgrad: second derivatives through a convolution's bias are not supported");
-    return invalid_expression{};
-  }
-};
 
 /// dx of y = conv(x, w): the transposed convolution of dy with w, of shape XShape.
 template <class DY, class W, class Window, class XShape>
