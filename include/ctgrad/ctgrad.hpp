@@ -61,6 +61,7 @@
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>
+#include <ctgrad/ops/dropout.hpp>
 #include <ctgrad/ops/elu.hpp>
 #include <ctgrad/ops/exp.hpp>
 #include <ctgrad/ops/gelu.hpp>

@@ -68,6 +68,7 @@ template <class Z> struct softplus_grad_node;
 template <class X, class N, class Eps> struct normalize_rows_node;
 template <class X, class XH, class DXH, class N, class Eps> struct normalize_rows_grad_node;
 template <class X, class Eps> struct normalize_channels_node;
+template <class X, class Seed, class P> struct dropout_node;
 template <class X, class XH, class DXH, class Eps> struct normalize_channels_grad_node;
 
 // Declared here because mul's rule t^m * t^n = t^(m+n) names it before ops/pow.hpp is read.
