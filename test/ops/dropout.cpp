@@ -15,7 +15,7 @@ using namespace ctgrad;
 
 constexpr auto x = param<"x", 100, 100>;
 constexpr auto seed = input<"seed">;
-constexpr auto g = input<"g", 100, 100>;
+constexpr auto upstream = input<"upstream", 100, 100>;
 
 BOOST_AUTO_TEST_CASE(keeps_one_minus_p_and_scales_by_its_inverse) {
   auto ps = params<double>(sum(dropout<3, 10>(x, seed)));
@@ -34,12 +34,12 @@ BOOST_AUTO_TEST_CASE(keeps_one_minus_p_and_scales_by_its_inverse) {
 }
 
 BOOST_AUTO_TEST_CASE(the_gradient_uses_the_same_mask) {
-  constexpr auto loss = sum(dropout<1, 2>(x, seed) * g);
+  constexpr auto loss = sum(dropout<1, 2>(x, seed) * upstream);
   auto ps = params<double>(loss);
   test::fill_normal(ps, 42);
   auto const up = test::normal_tensor<double, shape<100, 100>>(43);
   auto const y = eval(dropout<1, 2>(x, seed), ps, seed = 3.0);
-  auto const gr = grad(loss, ps, seed = 3.0, g = up);
+  auto const gr = grad(loss, ps, seed = 3.0, upstream = up);
   for (std::size_t i = 0; i < 10000; ++i) {
     double const expected = y.data[i] == 0.0 ? 0.0 : 2.0 * up.data[i];
     BOOST_TEST(gr[x].data[i] == expected, boost::test_tools::tolerance(1e-15));

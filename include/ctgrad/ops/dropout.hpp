@@ -8,9 +8,14 @@
 // training step, bound like any input) draws a new mask. The seed is a scalar input holding
 // a whole number; a negative seed means evaluation: y = x, no entry dropped (torch's
 // module.eval()), so the mode is the value the caller binds, visible at every call.
+// With the seed variable dropout_seed, train::fit binds it itself: a new whole number for
+// every training step, and -1 (evaluation) when it scores validation data, as train::evaluate
+// does:   sequential(X, layer::dense<128>, layer::relu, layer::dropout<1, 2>, layer::dense<10>)
 #pragma once
 
+#include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
@@ -62,6 +67,10 @@ template <class X, class Seed, class P> struct dropout_node : node<X, Seed> {
   }
 };
 
+/// The seed train::fit and train::evaluate bind (a step number in training, -1 in evaluation).
+using dropout_seed_t = var_node<detail::to_name_t<"dropout_seed">, shape<>, input_role>;
+inline constexpr dropout_seed_t dropout_seed{};
+
 /// True when the drop probability is in [0, 1).
 template <std::intmax_t Num, std::intmax_t Den>
 inline constexpr bool dropout_probability_valid_v = Den > 0 && Num >= 0 && Num < Den;
@@ -81,5 +90,15 @@ constexpr auto dropout(X, Seed) {
     return dropout_node<X, Seed, std::remove_cv_t<decltype(constant<Num, Den>)>>{};
   }
 }
+
+namespace layer {
+/// Inverted dropout with probability Num/Den, its mask drawn from ctgrad::dropout_seed.
+template <std::intmax_t Num, std::intmax_t Den> struct dropout_t {
+  template <Expression X> constexpr auto operator()(X x) const {
+    return ctgrad::dropout<Num, Den>(x, dropout_seed);
+  }
+};
+template <std::intmax_t Num, std::intmax_t Den> inline constexpr dropout_t<Num, Den> dropout{};
+}  // namespace layer
 
 }  // namespace ctgrad
