@@ -2,9 +2,10 @@
 // A convolutional net trained on Fashion-MNIST with ctgrad's compile-time gradient
 // (./scripts/demo --model cnn):
 //   28x28 -> conv 3x3 32 -> relu -> max-pool 2 -> conv 3x3 64 -> relu -> max-pool 2
-//         -> flatten (1600) -> dense 128 -> relu -> dense 10
-// trained with train::fit (Adam, cosine learning rate, batches of 32), the test set
-// evaluated after every epoch; prints "final test accuracy N%" and writes the curves.
+//         -> flatten (1600) -> dense 128 -> relu -> dropout 1/2 -> dense 10
+// trained with train::fit (Adam, cosine learning rate, batches of 32; fit draws a new
+// dropout mask every step and evaluates without dropout), the test set evaluated after
+// every epoch; prints "final test accuracy N%" and writes the curves.
 //   fashion_mnist_cnn --data /path/to/uncompressed/idx/files --epochs 4
 //   fashion_mnist_cnn --synthetic --epochs 1 --limit 640
 #include <ctgrad/ctgrad.hpp>
@@ -38,7 +39,7 @@ constexpr auto as_images = [](auto x) { return reshape<shape<batch, 1, 28, 28>>(
 constexpr auto logits =
     sequential(X, as_images, layer::conv2d<32, 3>, layer::relu, layer::max_pool2d<2>,
                layer::conv2d<64, 3>, layer::relu, layer::max_pool2d<2>, layer::flatten,
-               layer::dense<128>, layer::relu, layer::dense<classes>);
+               layer::dense<128>, layer::relu, layer::dropout<1, 2>, layer::dense<classes>);
 constexpr auto loss = cross_entropy(softmax(logits), Y);
 using params_t = param_set<float, std::remove_cv_t<decltype(loss)>>;
 
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
     demo::limit(train_set, limit);
     demo::limit(test_set, limit);
   }
-  std::cout << "conv3x3-32 relu maxpool2 conv3x3-64 relu maxpool2 dense128 relu dense10\n"
+  std::cout << "conv3x3-32 relu maxpool2 conv3x3-64 relu maxpool2 dense128 relu dropout0.5 dense10\n"
             << "training samples " << train_set.size() << ", test samples " << test_set.size()
             << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
 
