@@ -16,7 +16,7 @@ set(allowed_init detail expr)
 set(allowed_io detail expr)
 set(allowed_check detail engine expr math)
 set(allowed_codegen detail engine expr kernels losses math ops)
-set(allowed_train check detail engine expr init)
+set(allowed_train check detail engine expr init ops)  # ops: dropout_seed, bound by fit
 set(allowed_optim detail expr train)
 set(allowed_tape detail expr kernels losses math ops)
 

@@ -14,6 +14,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "fashion_mnist_data.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -29,7 +31,10 @@ using namespace ctgrad;
 
 namespace {
 
-constexpr std::size_t batch = 32, pixels = 784, classes = 10;
+using demo::classes;
+using demo::dataset;
+using demo::pixels;
+constexpr std::size_t batch = 32;
 
 constexpr auto X = input<"X", batch, pixels>;
 constexpr auto Y = input<"Y", batch, classes>;
@@ -40,51 +45,6 @@ constexpr auto loss = cross_entropy(softmax(logits), Y);
 constexpr auto gru_logits = sequential(X, layer::as_sequence<28>, layer::gru<64, "gru.">,
                                        layer::last_step, layer::dense<classes>);
 constexpr auto gru_loss = cross_entropy(softmax(gru_logits), Y);
-
-struct dataset {
-  std::vector<float> images;   // n * 784, in [0, 1]
-  std::vector<float> targets;  // n * 10, one-hot
-  std::size_t size() const { return targets.size() / classes; }
-  train::samples<float> view() const { return {images, targets}; }
-};
-
-dataset load(std::string const& images, std::string const& labels) {
-  auto const im = io::read_idx(images, {28, 28});
-  auto const lb = io::read_idx(labels, {});
-  if (im.items() != lb.items())
-    throw io::error(images + " has " + std::to_string(im.items()) + " images but " + labels +
-                    " has " + std::to_string(lb.items()) + " labels");
-  dataset d;
-  d.images.resize(im.data.size());
-  for (std::size_t i = 0; i < im.data.size(); ++i) d.images[i] = im.data[i] / 255.0f;
-  d.targets.assign(lb.data.size() * classes, 0.0f);
-  for (std::size_t i = 0; i < lb.data.size(); ++i) {
-    if (lb.data[i] >= classes)
-      throw io::error(labels + ": label " + std::to_string(lb.data[i]) + " is not below 10");
-    d.targets[i * classes + lb.data[i]] = 1.0f;
-  }
-  return d;
-}
-
-// Ten classes of noisy prototype images, for machines without the dataset.
-dataset synthetic(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> noise(0.0f, 0.35f);
-  std::vector<float> proto(classes * pixels);
-  std::mt19937 prng(7);
-  std::uniform_real_distribution<float> u(0.0f, 1.0f);
-  for (auto& p : proto) p = u(prng);
-  dataset d;
-  d.images.resize(n * pixels);
-  d.targets.assign(n * classes, 0.0f);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::size_t const c = i % classes;
-    d.targets[i * classes + c] = 1.0f;
-    for (std::size_t p = 0; p < pixels; ++p)
-      d.images[i * pixels + p] = std::clamp(proto[c * pixels + p] + noise(rng), 0.0f, 1.0f);
-  }
-  return d;
-}
 
 }  // namespace
 
@@ -152,25 +112,20 @@ int main(int argc, char** argv) {
     if (use_synthetic || data_dir.empty()) {
       if (!use_synthetic)
         std::cout << "no --data given: training on a synthetic 10-class task instead\n";
-      train_set = synthetic(12000, seed);
-      test_set = synthetic(2000, seed + 1);
+      train_set = demo::synthetic(12000, seed);
+      test_set = demo::synthetic(2000, seed + 1);
     } else {
       train_set =
-          load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
-      test_set = load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
+          demo::load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
+      test_set = demo::load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
     }
   } catch (io::error const& e) {
     std::cerr << "fashion_mnist: " << e.what() << "\n";
     return 1;
   }
   if (limit) {
-    auto cut = [&](dataset& d) {
-      std::size_t const n = std::min(limit, d.size());
-      d.targets.resize(n * classes);
-      d.images.resize(n * pixels);
-    };
-    cut(train_set);
-    cut(test_set);
+    demo::limit(train_set, limit);
+    demo::limit(test_set, limit);
   }
   bool const gru = model == "gru";
   if (epochs == 0) epochs = gru ? 8 : 10;
@@ -189,28 +144,7 @@ int main(int argc, char** argv) {
   }
   double const final_accuracy = history.back().val_accuracy;
 
-  // The curves as an image, when gnuplot is there.
-  std::string const png = out_prefix + ".png";
-  std::string const cmd =
-      "command -v gnuplot >/dev/null 2>&1 && gnuplot -e \"set terminal png size 900,400; "
-      "set output '" +
-      png +
-      "'; set datafile "
-      "separator ','; set multiplot layout 1,2; set xlabel 'epoch'; set key bottom right; set "
-      "title 'loss'; "
-      "plot '" +
-      out_prefix +
-      ".csv' every ::1 using 1:2 with linespoints title 'train', '' every ::1 using 1:4 with "
-      "linespoints title 'test'; set title "
-      "'accuracy'; plot '" +
-      out_prefix +
-      ".csv' every ::1 using 1:3 with linespoints title "
-      "'train', '' every ::1 using 1:5 with linespoints title 'test'; unset multiplot\" "
-      "2>/dev/null";
-  if (std::system(cmd.c_str()) == 0)
-    std::cout << "curves: " << out_prefix << ".csv, " << png << "\n";
-  else
-    std::cout << "curves: " << out_prefix << ".csv (install gnuplot for " << png << ")\n";
+  demo::plot_curves(out_prefix);
   std::printf("final test accuracy %.2f%%\n", 100.0 * final_accuracy);
   return 0;
 }

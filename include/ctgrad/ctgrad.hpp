@@ -38,11 +38,14 @@
 
 #include <ctgrad/init/initializers.hpp>
 
+#include <ctgrad/layers/activations.hpp>
+#include <ctgrad/layers/conv.hpp>
 #include <ctgrad/layers/rebatch.hpp>
 #include <ctgrad/layers/recurrent.hpp>
 #include <ctgrad/layers/sequential.hpp>
 
 #include <ctgrad/math/elementary.hpp>
+#include <ctgrad/math/erf.hpp>
 
 #include <ctgrad/losses/binary_cross_entropy.hpp>
 #include <ctgrad/losses/cross_entropy.hpp>
@@ -54,31 +57,47 @@
 
 #include <ctgrad/ops/abs.hpp>
 #include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/batch_norm.hpp>
 #include <ctgrad/ops/broadcast.hpp>
+#include <ctgrad/ops/channel.hpp>
 #include <ctgrad/ops/clamped_log.hpp>
+#include <ctgrad/ops/concat.hpp>
+#include <ctgrad/ops/conv.hpp>
 #include <ctgrad/ops/cos.hpp>
 #include <ctgrad/ops/dense.hpp>
 #include <ctgrad/ops/div.hpp>
+#include <ctgrad/ops/dropout.hpp>
+#include <ctgrad/ops/elu.hpp>
 #include <ctgrad/ops/exp.hpp>
+#include <ctgrad/ops/gelu.hpp>
 #include <ctgrad/ops/identity.hpp>
+#include <ctgrad/ops/layer_norm.hpp>
 #include <ctgrad/ops/leaky_relu.hpp>
 #include <ctgrad/ops/log.hpp>
 #include <ctgrad/ops/log_softmax.hpp>
 #include <ctgrad/ops/matmul.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/normal.hpp>
+#include <ctgrad/ops/pool.hpp>
 #include <ctgrad/ops/pow.hpp>
+#include <ctgrad/ops/reduce_rows.hpp>
 #include <ctgrad/ops/relu.hpp>
+#include <ctgrad/ops/reshape.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
+#include <ctgrad/ops/silu.hpp>
 #include <ctgrad/ops/sin.hpp>
+#include <ctgrad/ops/slice.hpp>
 #include <ctgrad/ops/softmax.hpp>
+#include <ctgrad/ops/softplus.hpp>
 #include <ctgrad/ops/sqrt.hpp>
 #include <ctgrad/ops/step.hpp>
 #include <ctgrad/ops/sub.hpp>
 #include <ctgrad/ops/sum.hpp>
 #include <ctgrad/ops/tanh.hpp>
 #include <ctgrad/ops/transpose.hpp>
+#include <ctgrad/ops/window.hpp>
 
 #include <ctgrad/train/clip.hpp>
 #include <ctgrad/train/set_ops.hpp>

@@ -35,6 +35,42 @@ template <class Z> struct sqrt_node;
 template <class Z> struct abs_node;
 template <class Z> struct sign_node;
 
+// Convolutional and normalised nets (issue 14).
+template <class X, class W, class Window> struct conv_node;
+template <class X, class W, class Bias, class Window> struct conv_bias_node;
+template <class DY, class W, class Window, class XShape> struct conv_input_grad_node;
+template <class X, class DY, class Window, class WShape> struct conv_weight_grad_node;
+template <class DY> struct channel_sum_node;
+template <class X, class S> struct channel_mul_node;
+template <class X, class S> struct channel_add_node;
+template <class X, class Kernel, class Window> struct max_pool_node;
+template <class X, class DY, class Kernel, class Window> struct max_pool_grad_node;
+template <class X, class Kernel, class Window> struct avg_pool_node;
+template <class DY, class Kernel, class Window, class XShape> struct avg_pool_grad_node;
+template <class A, class S> struct row_sum_node;
+template <class A, class S> struct row_repeat_node;
+template <class A> struct row_max_node;
+template <class A, class DC> struct row_max_grad_node;
+template <class A, class S> struct reshape_node;
+template <class A, class Axis, class Begin, class End> struct slice_node;
+template <class A, class Axis, class Begin, class S> struct embed_node;
+template <class Axis, class... As> struct concat_node;
+template <class Z> struct normal_pdf_node;
+template <class Z> struct normal_cdf_node;
+template <class Z> struct gelu_node;
+template <class Z> struct gelu_tanh_node;
+template <class Z> struct gelu_tanh_grad_node;
+template <class Z, class Alpha> struct elu_node;
+template <class Z, class Alpha, class Above> struct elu_slope_node;
+template <class Z> struct silu_node;
+template <class Z> struct softplus_node;
+template <class Z> struct softplus_grad_node;
+template <class X, class N, class Eps> struct normalize_rows_node;
+template <class X, class XH, class DXH, class N, class Eps> struct normalize_rows_grad_node;
+template <class X, class Eps> struct normalize_channels_node;
+template <class X, class Seed, class P> struct dropout_node;
+template <class X, class XH, class DXH, class Eps> struct normalize_channels_grad_node;
+
 // Declared here because mul's rule t^m * t^n = t^(m+n) names it before ops/pow.hpp is read.
 template <int N, Expression A> constexpr auto pow(A a);
 

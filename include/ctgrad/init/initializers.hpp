@@ -58,8 +58,14 @@ template <class T, class S> void uniform(tensor<T, S>& t, rng& r, double lo, dou
 template <class T, class S> void zeros(tensor<T, S>& t) { t = {}; }
 
 namespace detail {
-template <class S> constexpr double fan_in() { return S::rank == 2 ? double(S::dims[0]) : 1.0; }
+// A convolution's weight [out, in / groups, kernel...] (PyTorch's layout and fans):
+// fan_in = (in / groups) * kernel size, fan_out = out * kernel size.
+template <class S> constexpr double fan_in() {
+  if constexpr (S::rank >= 3) return double(S::size / S::dims[0]);
+  return S::rank == 2 ? double(S::dims[0]) : 1.0;
+}
 template <class S> constexpr double fan_out() {
+  if constexpr (S::rank >= 3) return double(S::size / S::dims[1]);
   return S::rank == 2 ? double(S::dims[1]) : double(S::size);
 }
 }  // namespace detail
@@ -97,12 +103,13 @@ struct normal_rule {
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { normal(t, r, mean, std); }
 };
 
-/// Fills every rank-2 tensor of the set with rule (in the set's order, one rng seeded with
-/// seed) and sets every other tensor (biases) to zero.
+/// Fills every weight of the set with rule (in the set's order, one rng seeded with seed):
+/// rank 2 (dense, [in, out]) and rank 3 or more (convolutions, [out, in / groups, kernel...]);
+/// sets every other tensor (biases) to zero.
 template <class Set, class Rule> void apply(Set& params, std::uint64_t seed, Rule rule) {
   rng r{seed};
   params.for_each([&](auto, auto& tensor) {
-    if constexpr (std::remove_cvref_t<decltype(tensor)>::shape_type::rank == 2) {
+    if constexpr (std::remove_cvref_t<decltype(tensor)>::shape_type::rank >= 2) {
       rule(tensor, r);
     } else {
       zeros(tensor);

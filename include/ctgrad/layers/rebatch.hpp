@@ -24,6 +24,7 @@
 // is not the batch (time-major sequences [T, B, in]): this header predates them.
 #pragma once
 
+#include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/leaf.hpp>
@@ -74,24 +75,7 @@ template <std::size_t B, std::size_t D0, std::size_t... Ds> struct with_batch<B,
   using type = shape<B, Ds...>;
 };
 
-// P's template re-instantiated with new children; arguments that are not children (a
-// shape, a layout tag) are kept. Nodes with non-type arguments declare with_children.
-template <class P, class New, class = void> struct rebuild;
-template <template <class...> class Tpl, class... Args, class... New>
-struct rebuild<Tpl<Args...>, type_list<New...>,
-               std::enable_if_t<!requires { typename Tpl<Args...>::template with_children<New...>; }>> {
-  using old = children_t<Tpl<Args...>>;
-  template <class Arg>
-  using map = typename std::conditional_t<contains_v<old, Arg>,
-                                          at<index_of_v<old, Arg>, type_list<New...>>,
-                                          std::type_identity<Arg>>::type;
-  using type = Tpl<map<Args>...>;
-};
-template <class P, class... New>
-struct rebuild<P, type_list<New...>,
-               std::enable_if_t<requires { typename P::template with_children<New...>; }>> {
-  using type = typename P::template with_children<New...>;
-};
+// Nodes are rebuilt with engine/abstract.hpp's rebind (P's template with new children).
 
 // rebatched<B, Old, N>: node N of an expression whose batch size was Old, at batch size B.
 // A class template, so each distinct node is rebuilt once however often it is shared.
@@ -105,7 +89,7 @@ using rebatched_t = typename rebatched<B, Old, N>::type;
 // whose batch dependence cannot be told from the constant any more).
 template <std::size_t B, std::size_t Old, class N, class... Cs>
 struct rebatched<B, Old, N, type_list<Cs...>> {
-  using type = typename rebuild<N, type_list<rebatched_t<B, Old, Cs>...>>::type;
+  using type = typename rebind<N, type_list<rebatched_t<B, Old, Cs>...>>::type;
   static constexpr bool batched = (rebatched<B, Old, Cs>::batched || ...);
   static constexpr bool sums_batch = (rebatched<B, Old, Cs>::sums_batch || ...);
   static constexpr bool ok = (rebatched<B, Old, Cs>::ok && ...);

@@ -5,7 +5,8 @@
 //   constexpr auto loss = ctgrad::cross_entropy(ctgrad::softmax(net), Y);
 // is the same type as dense(relu(dense(X, W1, b1)), W2, b2) with W1 = param<"W1", 4, 8>,
 // b1 = param<"b1", 8>, W2 = param<"W2", 8, 2>, b2 = param<"b2", 2>: the k-th dense layer
-// owns parameters "Wk" and "bk" (sequential<"enc.">(...) names them "enc.Wk", "enc.bk").
+// owns parameters "Wk" and "bk" (sequential<"enc.">(...) names them "enc.Wk", "enc.bk"); layers
+// with parameters of other kinds (layer::conv2d, layers/conv.hpp) are counted with them.
 // Everything else in the list is applied as a function of the previous output: the
 // activations below, or any callable such as [](auto z) { return z + relu(z); }.
 #pragma once
@@ -98,9 +99,15 @@ constexpr auto apply_layer(E e, layer::dense_t<Out>) {
 }
 template <class F, class E> inline constexpr bool is_layer_for_v = requires(F f, E e) { f(e); };
 
+// A layer with parameters of its own (layers/conv.hpp) says so with a `numbered` member and
+// builds itself from its number K: F::apply<Prefix, K>(e).
+template <class F> inline constexpr bool is_numbered_layer_v = requires { F::numbered; };
+
 template <fixed_string Prefix, std::size_t K, class E, class F>
 constexpr auto apply_layer(E e, F f) {
-  if constexpr (!is_layer_for_v<F, E>) {
+  if constexpr (is_numbered_layer_v<F>) {
+    return F::template apply<Prefix, K>(e);
+  } else if constexpr (!is_layer_for_v<F, E>) {
     static_assert(is_layer_for_v<F, E>,
                   "ctgrad::sequential: each layer is a layer::dense<n> or a function of the "
                   "previous layer's output");
@@ -112,15 +119,16 @@ constexpr auto apply_layer(E e, F f) {
 
 template <class L> inline constexpr bool is_dense_layer_v = false;
 template <std::size_t Out> inline constexpr bool is_dense_layer_v<layer::dense_t<Out>> = true;
+template <class L> inline constexpr bool has_params_v = is_dense_layer_v<L> || is_numbered_layer_v<L>;
 
-// Applies the layers left to right, counting dense layers from 1.
+// Applies the layers left to right, counting layers with parameters from 1.
 template <fixed_string Prefix, std::size_t K, class E>
 constexpr auto chain(E e) {
   return e;
 }
 template <fixed_string Prefix, std::size_t K, class E, class L, class... Ls>
 constexpr auto chain(E e, L l, Ls... ls) {
-  constexpr std::size_t next = K + (is_dense_layer_v<L> ? 1 : 0);
+  constexpr std::size_t next = K + (has_params_v<L> ? 1 : 0);
   auto const out = apply_layer<Prefix, next>(e, l);
   if constexpr (__is_same(std::remove_cv_t<decltype(out)>, invalid_expression)) {
     return out;  // the error is reported; do not cascade

@@ -60,8 +60,11 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
   // Loss of the batch in *x, *y; correct predictions among its first `scored` rows.
   auto run = [&](std::size_t scored, std::size_t& correct) -> double {
     if constexpr (traits::classifies) {
-      auto const result =
-          eval(boost::hana::make_tuple(Loss{}, Output{}), ws, params, XVar{} = *x, YVar{} = *y);
+      // Evaluation mode: dropout (if any) keeps every entry.
+      auto const result = with_dropout_seed<Loss, T>(-1, [&](auto... mode) {
+        return eval(boost::hana::make_tuple(Loss{}, Output{}), ws, params, XVar{} = *x, YVar{} = *y,
+                    mode...);
+      });
       auto const& out = boost::hana::at_c<1>(result);
       correct +=
           count_correct<traits::targets>(out.data.data(), y->data.data(), scored, t.threshold);
@@ -69,7 +72,8 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
     } else {
       (void)scored;
       (void)correct;
-      return static_cast<double>(eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y));
+      return static_cast<double>(with_dropout_seed<Loss, T>(
+          -1, [&](auto... mode) { return eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y, mode...); }));
     }
   };
   double sum = 0;  // of per-row losses

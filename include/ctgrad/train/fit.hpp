@@ -139,13 +139,21 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       for (std::size_t r = 0; r < B; ++r)
         detail::copy_row<traits>(data, order[(b * B + r) % n], *x, *y, r);
       T loss;
+      // A dropout mask per step (when the net has dropout): whole numbers below 2^24, exact
+      // in float, different for every step of the run and for every fit seed.
+      double const step_seed = static_cast<double>(
+          (o.seed * 1000003u + (epoch - 1) * batches + b) % (std::uint64_t{1} << 24));
       if constexpr (traits::classifies) {
-        loss = grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
-                         YVar{} = *y);
+        loss = detail::with_dropout_seed<Loss, T>(step_seed, [&](auto... mode) {
+          return grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
+                           YVar{} = *y, mode...);
+        });
         correct += detail::count_correct<traits::targets>(out->data.data(), y->data.data(), B,
                                                           t.threshold);
       } else {
-        loss = grad_into(Loss{}, *grads, *ws, params, XVar{} = *x, YVar{} = *y);
+        loss = detail::with_dropout_seed<Loss, T>(step_seed, [&](auto... mode) {
+          return grad_into(Loss{}, *grads, *ws, params, XVar{} = *x, YVar{} = *y, mode...);
+        });
       }
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.

@@ -12,6 +12,7 @@
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
+#include <ctgrad/ops/dropout.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -137,6 +138,17 @@ std::size_t count_correct(T const* out, T const* y, std::size_t rows, double thr
     }
   }
   return correct;
+}
+
+/// f(bindings...) with the binding of dropout_seed when the loss draws dropout masks: the
+/// step's seed in training (a whole number), -1 for evaluation; f() otherwise.
+template <class Loss, class T, class F> decltype(auto) with_dropout_seed(double seed, F f) {
+  if constexpr (ctgrad::detail::contains_v<topological_order_t<Loss>, dropout_seed_t>) {
+    return f(dropout_seed = static_cast<T>(seed));
+  } else {
+    (void)seed;
+    return f();
+  }
 }
 
 /// Row `from` of the data set into row `to` of the batch tensors.

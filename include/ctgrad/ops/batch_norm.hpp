@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: BSL-1.0
+// Batch normalisation of x [B, C] or [B, C, L] or [B, C, H, W] (torch.nn.BatchNorm1d/2d),
+// eps 1e-5 unless given; gamma, beta [C]:
+//   training:    xh = normalize_channels(x): each channel over the batch and the spatial axes,
+//                (x - mean) / sqrt(var + eps), the batch's mean and biased variance
+//                y = channel_add(channel_mul(xh, gamma), beta)
+//                chain rule (per channel of n values, s = sqrt(var + eps)):
+//                dx = (dxh - mean(dxh) - xh mean(dxh xh)) / s: the gradient through the
+//                batch mean and variance
+//   evaluation:  y = (x - running_mean) / sqrt(running_var + eps) * gamma + beta, the
+//                running statistics inputs of the expression (not trained)
+//   update_running_stats(running_mean, running_var, x): PyTorch's momentum rule
+//                r = (1 - m) r + m batch_stat, the variance unbiased (n / (n - 1)), m = 1/10
+#pragma once
+
+#include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/shape.hpp>
+#include <ctgrad/expr/tensor.hpp>
+#include <ctgrad/kernels/normalize.hpp>
+#include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/channel.hpp>
+#include <ctgrad/ops/div.hpp>
+#include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/sqrt.hpp>
+#include <ctgrad/ops/sub.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+namespace ctgrad {
+
+/// The adjoint of normalize_channels. Not differentiable again.
+template <class X, class XH, class DXH, class Eps> struct normalize_channels_grad_node : node<X, XH, DXH> {
+  using shape = shape_of_t<X>;
+  using view = detail::channel_view<shape>;
+  static constexpr print_style style{print_style::call, "normalize_channels_grad"};
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* dx, T const* x, T const* xh, T const* dxh) {
+    kernels::normalize_channels_grad<Acc, view::outer, view::channels, view::inner>(dx, x, xh, dxh,
+                                                                                   Eps::template value<T>());
+  }
+  template <class... Ts> static constexpr auto vjp(Ts...) {
+    static_assert(detail::always_false<X>, "ctgrad: second derivatives through batch_norm are not supported");
+    return invalid_expression{};
+  }
+};
+
+template <class X, class Eps> struct normalize_channels_node : node<X> {
+  using shape = shape_of_t<X>;
+  using view = detail::channel_view<shape>;
+  static constexpr print_style style{print_style::call, "normalize_channels"};
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x) {
+    kernels::normalize_channels<Acc, view::outer, view::channels, view::inner>(out, x, Eps::template value<T>());
+  }
+  static constexpr auto vjp(X, normalize_channels_node, auto dxh) {
+    return normalize_channels_grad_node<X, normalize_channels_node, decltype(dxh), Eps>{};
+  }
+};
+
+/// x [B, C, ...] normalised per channel with the batch's statistics, eps = EpsNum / EpsDen.
+template <std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 100000, Expression X>
+constexpr auto normalize_channels(X) {
+  static_assert(shape_of_t<X>::rank >= 2, "ctgrad::normalize_channels(x): x must be [batch, channels, ...]");
+  return normalize_channels_node<X, std::remove_cv_t<decltype(constant<EpsNum, EpsDen>)>>{};
+}
+
+/// True when x is [batch, channels, ...] and each of the vectors is [channels].
+template <class SX, class... SV>
+inline constexpr bool batch_norm_shapes_fit_v = SX::rank >= 2 && ((SV::rank == 1 && SV::dims[0] == SX::dims[1]) && ...);
+
+/// Batch norm in training mode (batch statistics): torch.nn.BatchNorm1d/2d(C).train().
+template <std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 100000, Expression X, Expression Gamma, Expression Beta>
+constexpr auto batch_norm(X x, Gamma gamma, Beta beta) {
+  if constexpr (!batch_norm_shapes_fit_v<shape_of_t<X>, shape_of_t<Gamma>, shape_of_t<Beta>>) {
+    static_assert(batch_norm_shapes_fit_v<shape_of_t<X>, shape_of_t<Gamma>, shape_of_t<Beta>>,
+                  "ctgrad::batch_norm(x, gamma, beta): x must be [batch, channels, ...] and gamma, "
+                  "beta [channels]");
+    return invalid_expression{};
+  } else {
+    return channel_add(channel_mul(normalize_channels<EpsNum, EpsDen>(x), gamma), beta);
+  }
+}
+
+/// Batch norm in evaluation mode with running statistics (inputs [C], not trained):
+/// torch.nn.BatchNorm1d/2d(C).eval().
+template <std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 100000, Expression X, Expression Gamma,
+          Expression Beta, Expression Mean, Expression Var>
+constexpr auto batch_norm_eval(X x, Gamma gamma, Beta beta, Mean mean, Var var) {
+  using sx = shape_of_t<X>;
+  if constexpr (!batch_norm_shapes_fit_v<sx, shape_of_t<Gamma>, shape_of_t<Beta>, shape_of_t<Mean>, shape_of_t<Var>>) {
+    static_assert(batch_norm_shapes_fit_v<sx, shape_of_t<Gamma>, shape_of_t<Beta>, shape_of_t<Mean>, shape_of_t<Var>>,
+                  "ctgrad::batch_norm_eval(x, gamma, beta, mean, var): x must be [batch, channels, "
+                  "...] and the others [channels]");
+    return invalid_expression{};
+  } else {
+    auto const scale = gamma / sqrt(var + constant<EpsNum, EpsDen>);
+    return channel_add(channel_mul(x, scale), beta - mean * scale);
+  }
+}
+
+/// PyTorch's running statistics update after a training step on the batch x [B, C, ...]:
+/// mean = (1 - m) mean + m batch_mean,  var = (1 - m) var + m batch_var * n / (n - 1),
+/// m = MomNum / MomDen (default 1/10).
+template <std::intmax_t MomNum = 1, std::intmax_t MomDen = 10, class T, std::size_t C, class SX>
+constexpr void update_running_stats(tensor<T, shape<C>>& mean, tensor<T, shape<C>>& var, tensor<T, SX> const& x) {
+  static_assert(SX::rank >= 2 && SX::dims[1] == C,
+                "ctgrad::update_running_stats(mean, var, x): x must be [batch, channels, ...] and "
+                "mean, var [channels]");
+  using view = detail::channel_view<SX>;
+  constexpr std::size_t n = view::outer * view::inner;
+  T const m = static_cast<T>(MomNum) / static_cast<T>(MomDen);
+  for (std::size_t c = 0; c < C; ++c) {
+    T sum{};
+    for (std::size_t o = 0; o < view::outer; ++o)
+      for (std::size_t i = 0; i < view::inner; ++i) sum += x.data[(o * C + c) * view::inner + i];
+    T const batch_mean = sum / static_cast<T>(n);
+    T squares{};
+    for (std::size_t o = 0; o < view::outer; ++o)
+      for (std::size_t i = 0; i < view::inner; ++i) {
+        T const d = x.data[(o * C + c) * view::inner + i] - batch_mean;
+        squares += d * d;
+      }
+    T const unbiased = n > 1 ? squares / static_cast<T>(n - 1) : T{};
+    mean.data[c] = (T(1) - m) * mean.data[c] + m * batch_mean;
+    var.data[c] = (T(1) - m) * var.data[c] + m * unbiased;
+  }
+}
+
+}  // namespace ctgrad
