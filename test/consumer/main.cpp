@@ -87,6 +87,63 @@ int main() {
   std::filesystem::remove(file);
   check(loaded == params, "saved and loaded parameters are equal");
 
+  // Loops: a GRU over a short sequence (gradient, explain), an LSTM's value, a stream, a
+  // scalar recurrence with two carries, and repeated blocks.
+  {
+    constexpr auto Xs = ctgrad::input<"Xs", 5, 2, 3>;
+    constexpr auto Ys = ctgrad::input<"Ys", 2, 2>;
+    constexpr auto seq_net = ctgrad::sequential(Xs, ctgrad::layer::gru<4, "gru.">,
+                                                ctgrad::layer::last_step, ctgrad::layer::dense<2>);
+    constexpr auto seq_loss = ctgrad::cross_entropy(ctgrad::softmax(seq_net), Ys);
+    auto sp = ctgrad::params<double>(seq_loss);
+    ctgrad::init::apply(sp, 3, ctgrad::init::he_normal_rule{});
+    ctgrad::tensor<double, ctgrad::shape<5, 2, 3>> xsq{};
+    for (std::size_t q = 0; q < xsq.size; ++q) xsq.data[q] = 0.1 * static_cast<double>(q % 7);
+    ctgrad::tensor<double, ctgrad::shape<2, 2>> ysq{{1, 0, 0, 1}};
+    auto sg = ctgrad::grad(seq_loss, sp, Xs = xsq, Ys = ysq);
+    check(ctgrad::check::gradcheck(seq_loss, sp, Xs = xsq, Ys = ysq).ok(1e-6), "GRU gradcheck");
+    check(ctgrad::explain(seq_loss).find("for t = 4 ... 0") != std::string::npos, "loop explain");
+    (void)sg;
+    auto const lv = ctgrad::eval(ctgrad::lstm<3, "l.", 2>(Xs), ctgrad::params<double>(ctgrad::lstm<3, "l.", 2>(Xs)),
+                                 Xs = xsq);
+    check(std::isfinite(lv.data[0]), "LSTM value");
+    auto st = ctgrad::make_stream<double>(ctgrad::gru_cell_of<4, "gru.", 3, 2>());
+    ctgrad::tensor<double, ctgrad::shape<2, 3>> x0{};
+    check(std::isfinite(st.step(sp, x0).data[0]), "GRU stream");
+    st.reset();
+
+    constexpr auto hc = ctgrad::carry<"h", 1, 1>;
+    constexpr auto cc = ctgrad::carry<"c", 1, 1>;
+    constexpr auto xc = ctgrad::step_input<"x", 1, 1>;
+    constexpr auto wc = ctgrad::param<"w", 1, 1>;
+    constexpr auto h0 = ctgrad::param<"h0", 1, 1>;
+    constexpr auto Xc = ctgrad::input<"Xc", 4, 1, 1>;
+    constexpr auto two = ctgrad::scan(ctgrad::bundle(ctgrad::tanh(wc * hc + xc), cc + hc),
+                                      hc = h0, cc = wc, xc = Xc);
+    constexpr auto two_loss = ctgrad::sum(ctgrad::last<0>(two)) + ctgrad::sum(ctgrad::states<1>(two));
+    auto tp = ctgrad::params<double>(two_loss);
+    tp[wc].data[0] = 0.7;
+    tp[h0].data[0] = 0.2;
+    ctgrad::tensor<double, ctgrad::shape<4, 1, 1>> xcv{{0.1, -0.3, 0.5, 0.2}};
+    check(ctgrad::check::gradcheck(two_loss, tp, Xc = xcv).ok(1e-7), "two-carry loop gradcheck");
+
+    constexpr auto Wb = ctgrad::param<"Wb", 3, 2, 2>;
+    constexpr auto Bb = ctgrad::param<"Bb", 3, 2>;
+    constexpr auto hb = ctgrad::carry<"hb", 1, 2>;
+    constexpr auto wb = ctgrad::step_input<"wb", 2, 2>;
+    constexpr auto bb = ctgrad::step_input<"bb", 2>;
+    constexpr auto Xb = ctgrad::input<"Xb", 1, 2>;
+    constexpr auto blocks = ctgrad::scan(hb + ctgrad::relu(ctgrad::dense(hb, wb, bb)), hb = Xb, wb = Wb,
+                                         bb = Bb);
+    auto bp = ctgrad::params<double>(ctgrad::sum(ctgrad::last(blocks)));
+    bp.for_each([](auto, auto& tensor) {
+      for (auto& q : tensor) q = 0.3;
+    });
+    ctgrad::tensor<double, ctgrad::shape<1, 2>> xbv{{1.0, -0.5}};
+    check(ctgrad::check::gradcheck(ctgrad::sum(ctgrad::last(blocks)), bp, Xb = xbv).ok(1e-7),
+          "repeated blocks gradcheck");
+  }
+
   // The runtime tape on the lesson's chain rule L = sin(x^2)^2.
   ctgrad::tape::recorder<double> rec;
   auto const xt = rec.variable(1.3);

@@ -120,3 +120,17 @@ BOOST_AUTO_TEST_CASE(explain_prints_the_body_once) {
   BOOST_TEST(lines_with_tanh_rule >= 1u);
   BOOST_TEST(text.find("dL/dw = sum over t of dL/dw (the loop above)") != std::string::npos);
 }
+
+// A child in two slots: the initial state is the cell's own parameter (h = w). Its gradient
+// is the sum of both paths (a loop once assigned the initial state's after adding the
+// parameter's, losing the latter).
+BOOST_AUTO_TEST_CASE(initial_state_is_a_parameter_of_the_cell) {
+  auto loop = scan(tanh(w * h + xt), h = w, xt = X);
+  auto loss = sum(last(loop));
+  var_set<double, decltype(X), decltype(w)> wrt;
+  for (std::size_t t = 0; t < 5; ++t) wrt[X].data[t] = xs[t];
+  wrt[w].data[0] = 0.7;
+  auto const r = check::gradcheck(loss, wrt);
+  BOOST_TEST_INFO(r);
+  BOOST_TEST(r.ok(1e-8));
+}

@@ -44,8 +44,8 @@ template <class Var, class V> struct promoted<binding<Var, V>> {
 template <class Var, class T, class S> struct promoted<binding<Var, tensor<T, S> const*>> {
   tensor<double, S> t{};
   binding<Var, tensor<double, S> const*> b{&t};
-  explicit promoted(binding<Var, tensor<T, S> const*> const& s) {
-    for (std::size_t i = 0; i < S::size; ++i) t.data[i] = static_cast<double>(s.value->data[i]);
+  explicit promoted(binding<Var, tensor<T, S> const*> const& source) {
+    for (std::size_t idx = 0; idx < S::size; ++idx) t.data[idx] = static_cast<double>(source.value->data[idx]);
   }
   promoted(promoted const&) = delete;
   binding<Var, tensor<double, S> const*> const& get() const { return b; }
@@ -84,19 +84,19 @@ auto numeric_grad(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          auto& w = point->s.template get<Is>();
-          auto& g = result->template get<Is>();
-          for (std::size_t i = 0; i < w.size; ++i) {
-            double const old = w.data[i];
-            w.data[i] = old + h;
+          auto& wt = point->s.template get<Is>();
+          auto& gt = result->template get<Is>();
+          for (std::size_t idx = 0; idx < wt.size; ++idx) {
+            double const old = wt.data[idx];
+            wt.data[idx] = old + h;
             double const up = f();
             if (opt.method == difference::central) {
-              w.data[i] = old - h;
-              g.data[i] = (up - f()) / (2 * h);
+              wt.data[idx] = old - h;
+              gt.data[idx] = (up - f()) / (2 * h);
             } else {
-              g.data[i] = (up - f0) / h;
+              gt.data[idx] = (up - f0) / h;
             }
-            w.data[i] = old;
+            wt.data[idx] = old;
           }
         }(),
         ...);
@@ -172,31 +172,31 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   auto analytic = std::make_unique<var_set<T, Vars...>>();
   grad_into(loss, *analytic, wrt, sources...);
   auto const numeric = numeric_grad(loss, wrt, opt, sources...);
-  report r;
+  report rep;
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          auto const& a = analytic->template get<Is>();
-          auto const& n = numeric.template get<Is>();
-          r.entries_checked += a.size;
-          double const e = relative_error(a, n);
-          if (e < r.max_relative_error || (Is != 0 && e == r.max_relative_error)) return;
-          r.max_relative_error = e;
-          r.worst_parameter = ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
+          auto const& an = analytic->template get<Is>();
+          auto const& nu = numeric.template get<Is>();
+          rep.entries_checked += an.size;
+          double const err = relative_error(an, nu);
+          if (err < rep.max_relative_error || (Is != 0 && err == rep.max_relative_error)) return;
+          rep.max_relative_error = err;
+          rep.worst_parameter = ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
           double worst = -1;
-          for (std::size_t i = 0; i < a.size; ++i) {
-            double const diff = std::abs(static_cast<double>(a.data[i]) - n.data[i]);
+          for (std::size_t idx = 0; idx < an.size; ++idx) {
+            double const diff = std::abs(static_cast<double>(an.data[idx]) - nu.data[idx]);
             if (diff > worst) {
               worst = diff;
-              r.worst_entry = i;
-              r.analytic = static_cast<double>(a.data[i]);
-              r.numeric = n.data[i];
+              rep.worst_entry = idx;
+              rep.analytic = static_cast<double>(an.data[idx]);
+              rep.numeric = nu.data[idx];
             }
           }
         }(),
         ...);
   }(std::index_sequence_for<Vars...>{});
-  return r;
+  return rep;
 }
 
 template <Expression Loss, class T, class... Vars, class... Sources>

@@ -95,28 +95,28 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
     static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{index_of<order, Cs>::value..., n};
   };
   static constexpr table_t table = [] {
-    table_t t{};
+    table_t tab{};
     std::size_t const* const kids[] = {child_positions<Ns>::value.data()..., nullptr};
     std::size_t const arity[] = {children_t<Ns>::size..., 0};
     std::array<std::size_t, n + 1> count{};
     std::array<std::size_t, n + 1> last{};  // the last parent recorded per child, + 1
-    for (std::size_t p = 0; p < n; ++p)
-      for (std::size_t k = 0; k < arity[p]; ++k)
-        if (last[kids[p][k]] != p + 1) {
-          last[kids[p][k]] = p + 1;
-          ++count[kids[p][k]];
+    for (std::size_t parent = 0; parent < n; ++parent)
+      for (std::size_t slot = 0; slot < arity[parent]; ++slot)
+        if (last[kids[parent][slot]] != parent + 1) {
+          last[kids[parent][slot]] = parent + 1;
+          ++count[kids[parent][slot]];
         }
-    for (std::size_t i = 0; i < n; ++i) t.begin[i + 1] = t.begin[i] + count[i];
+    for (std::size_t node = 0; node < n; ++node) tab.begin[node + 1] = tab.begin[node] + count[node];
     std::array<std::size_t, n + 1> fill = {};
     last = {};
-    for (std::size_t p = 0; p < n; ++p)
-      for (std::size_t k = 0; k < arity[p]; ++k) {
-        std::size_t const c = kids[p][k];
-        if (last[c] == p + 1) continue;
-        last[c] = p + 1;
-        t.list[t.begin[c] + fill[c]++] = p;
+    for (std::size_t parent = 0; parent < n; ++parent)
+      for (std::size_t slot = 0; slot < arity[parent]; ++slot) {
+        std::size_t const child = kids[parent][slot];
+        if (last[child] == parent + 1) continue;
+        last[child] = parent + 1;
+        tab.list[tab.begin[child] + fill[child]++] = parent;
       }
-    return t;
+    return tab;
   }();
 };
 

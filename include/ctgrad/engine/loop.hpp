@@ -52,7 +52,7 @@ namespace detail {
 template <class... Ts> constexpr std::array<std::size_t, sizeof...(Ts) + 1> prefix_sizes() {
   std::array<std::size_t, sizeof...(Ts) + 1> at{};
   std::size_t const sizes[] = {shape_of_t<Ts>::size..., 0};
-  for (std::size_t k = 0; k < sizeof...(Ts); ++k) at[k + 1] = at[k] + sizes[k];
+  for (std::size_t kk = 0; kk < sizeof...(Ts); ++kk) at[kk + 1] = at[kk] + sizes[kk];
   return at;
 }
 template <unsigned Mask, std::size_t K> inline constexpr bool bit_v = ((Mask >> K) & 1u) != 0;
@@ -104,9 +104,14 @@ template <class... Es> struct bundle_node : node<Es...> {
   static constexpr std::size_t backward_scratch = 0;
   template <unsigned Active, unsigned Acc, class T>
   static constexpr void backward(T* const* child_adj, T const* const*, T const*, T const* up, T*) {
+    // Zero first, then add: a child may fill two slots (bundle(a, a)).
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      ((detail::bit_v<Active, Ks> && !detail::bit_v<Acc, Ks>
+            ? kernels::fill_zero<shape_of_t<Es>::size>(child_adj[Ks])
+            : void()),
+       ...);
       ((detail::bit_v<Active, Ks>
-            ? kernels::copy<detail::bit_v<Acc, Ks>, shape_of_t<Es>::size>(child_adj[Ks], up + at[Ks])
+            ? kernels::copy<true, shape_of_t<Es>::size>(child_adj[Ks], up + at[Ks])
             : void()),
        ...);
     }(std::index_sequence_for<Es...>{});
@@ -199,7 +204,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
                               typename detail::masked<Active, carries + steps,
                                                       detail::type_list<Frees...>>::type>::type,
       typename detail::concat<
-          typename detail::masked<Active & Acc, carries, detail::type_list<Steps...>>::type,
+          typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
           detail::type_list<Frees...>>::type>;
   using full_sweep = body_sweep<~0u, ~0u>;
 
@@ -231,25 +236,25 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   };
   static constexpr layout_t layout = [] {
     layout_t l{};
-    for (std::size_t i = 0; i < body_nodes; ++i) {
-      if ((reads[i] & detail::self_bit) != 0) l.kept[i] = true;
-      for (std::size_t k = 0; k < body_plan::arity[i]; ++k)
-        if (((reads[i] >> k) & 1ull) != 0) l.kept[body_plan::child[i][k]] = true;
+    for (std::size_t node_i = 0; node_i < body_nodes; ++node_i) {
+      if ((reads[node_i] & detail::self_bit) != 0) l.kept[node_i] = true;
+      for (std::size_t kk = 0; kk < body_plan::arity[node_i]; ++kk)
+        if (((reads[node_i] >> kk) & 1ull) != 0) l.kept[body_plan::child[node_i][kk]] = true;
     }
     std::array<std::size_t, body_nodes + 1> kept_at{};
-    for (std::size_t i = 0; i < body_nodes; ++i) {
-      if (is_var[i]) continue;
-      std::size_t& end = l.kept[i] ? l.kept_size : l.transient;
-      std::size_t const at = detail::slot_start(end, sizes[i]);
-      (l.kept[i] ? kept_at[i] : l.base[i]) = at;
-      end = at + sizes[i];
+    for (std::size_t node_i = 0; node_i < body_nodes; ++node_i) {
+      if (is_var[node_i]) continue;
+      std::size_t& end = l.kept[node_i] ? l.kept_size : l.transient;
+      std::size_t const at = detail::slot_start(end, sizes[node_i]);
+      (l.kept[node_i] ? kept_at[node_i] : l.base[node_i]) = at;
+      end = at + sizes[node_i];
     }
     l.transient = detail::round_up_16(l.transient);
     l.kept_size = detail::round_up_16(l.kept_size);
-    for (std::size_t i = 0; i < body_nodes; ++i)
-      if (l.kept[i] && !is_var[i]) {
-        l.base[i] = l.transient + kept_at[i];
-        l.per_step[i] = l.kept_size;
+    for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
+      if (l.kept[node_i] && !is_var[node_i]) {
+        l.base[node_i] = l.transient + kept_at[node_i];
+        l.per_step[node_i] = l.kept_size;
       }
     return l;
   }();
@@ -260,17 +265,17 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   static std::string print(auto const&... children) {
     std::string const args[] = {children...};
     std::string const vars[] = {std::string(Carries::name)..., std::string(Steps::name)...};
-    std::string s = "scan<" + std::to_string(Trip) + ">(" + to_string(Body{});
-    for (std::size_t k = 0; k < carries + steps; ++k) s += ", " + vars[k] + " = " + args[k];
-    return s + ")";
+    std::string si = "scan<" + std::to_string(Trip) + ">(" + to_string(Body{});
+    for (std::size_t kk = 0; kk < carries + steps; ++kk) si += ", " + vars[kk] + " = " + args[kk];
+    return si + ")";
   }
 
   template <class T>
   static constexpr void step_sources(T const** src, T const* const* child, T const* out,
-                                     std::size_t t) {
-    for (std::size_t c = 0; c < carries; ++c)
-      src[c] = t == 0 ? child[c] : out + (t - 1) * state_size + carry_at[c];
-    for (std::size_t s = 0; s < steps; ++s) src[carries + s] = child[carries + s] + t * step_size[s];
+                                     std::size_t step_t) {
+    for (std::size_t ci = 0; ci < carries; ++ci)
+      src[ci] = step_t == 0 ? child[ci] : out + (step_t - 1) * state_size + carry_at[ci];
+    for (std::size_t si = 0; si < steps; ++si) src[carries + si] = child[carries + si] + step_t * step_size[si];
   }
 
   static constexpr bool any_arity_forward = true;
@@ -278,22 +283,22 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     static_assert(!Acc, "ctgrad: a loop's value is computed once, never added to");
     T const* const child[] = {in..., nullptr};
     std::array<T const*, sizeof...(Cs) + 1> src{};
-    for (std::size_t k = carries + steps; k < sizeof...(Cs); ++k) src[k] = child[k];
+    for (std::size_t kk = carries + steps; kk < sizeof...(Cs); ++kk) src[kk] = child[kk];
     std::array<T const*, body_nodes> val;
     std::array<std::size_t, body_nodes + 1> offset;
-    for (std::size_t t = 0; t < Trip; ++t) {
-      step_sources(src.data(), child, out, t);
-      for (std::size_t i = 0; i < body_nodes; ++i) offset[i] = layout.base[i] + t * layout.per_step[i];
+    for (std::size_t step_t = 0; step_t < Trip; ++step_t) {
+      step_sources(src.data(), child, out, step_t);
+      for (std::size_t node_i = 0; node_i < body_nodes; ++node_i) offset[node_i] = layout.base[node_i] + step_t * layout.per_step[node_i];
       detail::forward_steps<typename body_plan::abstracts>::run(
           std::make_index_sequence<body_nodes>{}, out + cache_at, val.data(),
           body_plan::child.data(), offset.data(), src.data(), bound.data());
-      kernels::copy<false, state_size>(out + t * state_size, val[body_nodes - 1]);
+      kernels::copy<false, state_size>(out + step_t * state_size, val[body_nodes - 1]);
     }
   }
 
   // The body's reverse sweep for the children whose bits are set in Active (body_sweep):
   // the carries' adjoints are assigned (dh_{t-1}); step inputs' go to their sequence's
-  // slice; the free variables' are summed over the steps (Kept).
+  // slice; the free variables' are summed over the steps (Kept: added to, from zero).
   static constexpr std::size_t state_at = detail::round_up_16(state_size);
   static constexpr std::size_t backward_scratch =
       2 * state_at + detail::round_up_16(full_sweep::workspace) + full_sweep::scratch + 1;
@@ -307,58 +312,59 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
         typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
         typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type>::type;
     T* const dcarry = scratch;
-    T* const g = scratch + state_at;
-    T* const adj_ws = g + state_at;
+    T* const g_sum = scratch + state_at;
+    T* const adj_ws = g_sum + state_at;
     T* const rule_scratch = adj_ws + detail::round_up_16(S::workspace);
 
-    // Free variables' gradients are sums over the steps: start them at zero unless this
-    // loop adds to an earlier contribution.
-    [&]<std::size_t... Fs>(std::index_sequence<Fs...>) {
-      ((detail::bit_v<Active, carries + steps + Fs> && !detail::bit_v<Acc, carries + steps + Fs>
-            ? kernels::fill_zero<shape_of_t<Frees>::size>(child_adj[carries + steps + Fs])
+    // Every adjoint this loop sends is a sum (over steps, or with another slot holding the
+    // same child: a state's initial value may also be a parameter of the cell). So each
+    // child whose first contribution this is starts at zero, before any slot adds to it.
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
+      ((detail::bit_v<Active, Ks> && !detail::bit_v<Acc, Ks>
+            ? kernels::fill_zero<shape_of_t<Cs>::size>(child_adj[Ks])
             : void()),
        ...);
-    }(std::index_sequence_for<Frees...>{});
-    for (std::size_t e = 0; e < state_size; ++e) dcarry[e] = T{};
+    }(std::index_sequence_for<Cs...>{});
+    for (std::size_t entry = 0; entry < state_size; ++entry) dcarry[entry] = T{};
 
     std::array<T const*, sizeof...(Cs) + 1> src{};
-    for (std::size_t k = carries + steps; k < sizeof...(Cs); ++k) src[k] = child_val[k];
+    for (std::size_t kk = carries + steps; kk < sizeof...(Cs); ++kk) src[kk] = child_val[kk];
     std::array<T const*, body_nodes> val;
     std::array<T*, body_nodes> adj;
     std::array<T*, wanted::size + 1> grad{};
     for (std::size_t step = 0; step < Trip; ++step) {
-      std::size_t const t = Trip - 1 - step;
-      for (std::size_t e = 0; e < state_size; ++e) g[e] = up[t * state_size + e] + dcarry[e];
-      step_sources(src.data(), child_val, self, t);
+      std::size_t const step_t = Trip - 1 - step;
+      for (std::size_t entry = 0; entry < state_size; ++entry) g_sum[entry] = up[step_t * state_size + entry] + dcarry[entry];
+      step_sources(src.data(), child_val, self, step_t);
       // Values the backward reads are kept per step; the transient ones are not read.
-      for (std::size_t i = 0; i < body_nodes; ++i)
-        val[i] = is_var[i] ? src[bound[i]] : self + cache_at + layout.base[i] + t * layout.per_step[i];
+      for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
+        val[node_i] = is_var[node_i] ? src[bound[node_i]] : self + cache_at + layout.base[node_i] + step_t * layout.per_step[node_i];
       // The wanted variables' adjoints, in the order of `wanted`.
       [&]<class... Ws>(detail::type_list<Ws...>) {
-        std::size_t w = 0;
-        ((grad[w++] = [&]() -> T* {
-           constexpr std::size_t k = detail::index_of_v<sources, Ws>;
-           if constexpr (k < carries) {
-             return dcarry + carry_at[k];
-           } else if constexpr (k < carries + steps) {
-             return child_adj[k] + t * step_size[k - carries];
+        std::size_t wi = 0;
+        ((grad[wi++] = [&]() -> T* {
+           constexpr std::size_t kk = detail::index_of_v<sources, Ws>;
+           if constexpr (kk < carries) {
+             return dcarry + carry_at[kk];
+           } else if constexpr (kk < carries + steps) {
+             return child_adj[kk] + step_t * step_size[kk - carries];
            } else {
-             return child_adj[k];
+             return child_adj[kk];
            }
          }()),
          ...);
       }(wanted{});
       if constexpr (!(detail::contains_v<body_order, Carries> && ...))
-        for (std::size_t e = 0; e < state_size; ++e) dcarry[e] = T{};  // a carry the cell ignores
+        for (std::size_t entry = 0; entry < state_size; ++entry) dcarry[entry] = T{};  // a carry the cell ignores
       detail::adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad.data(), adj_ws);
-      adj[body_nodes - 1] = g;
+      adj[body_nodes - 1] = g_sum;
       detail::backward_steps<typename S::reversed_steps>::run(
           std::make_index_sequence<body_nodes>{}, adj.data(), val.data(), rule_scratch,
           body_plan::child.data());
     }
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       ((detail::bit_v<Active, Ks>
-            ? kernels::copy<detail::bit_v<Acc, Ks>, shape_of_t<Carries>::size>(child_adj[Ks],
+            ? kernels::copy<true, shape_of_t<Carries>::size>(child_adj[Ks],
                                                                                  dcarry + carry_at[Ks])
             : void()),
        ...);
@@ -456,8 +462,8 @@ template <class Sequence, class StepInput> inline constexpr bool sequence_shape_
   if constexpr (Sequence::rank != StepInput::rank + 1) {
     return false;
   } else {
-    for (std::size_t k = 0; k < StepInput::rank; ++k)
-      if (Sequence::dims[k + 1] != StepInput::dims[k]) return false;
+    for (std::size_t kk = 0; kk < StepInput::rank; ++kk)
+      if (Sequence::dims[kk + 1] != StepInput::dims[kk]) return false;
     return true;
   }
 }();

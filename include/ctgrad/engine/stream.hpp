@@ -36,13 +36,13 @@ class stream<T, recurrent_cell_t<Body, detail::type_list<Carries...>, StepInput>
   template <class Params>
   constexpr auto const& step(Params const& params, input_type const& x) {
     auto const next = std::apply(
-        [&](auto const&... s) { return eval(Body{}, params, Carries{} = s..., StepInput{} = x); },
+        [&](auto const&... st) { return eval(Body{}, params, Carries{} = st..., StepInput{} = x); },
         state_);
     if constexpr (sizeof...(Carries) == 1) {
       std::get<0>(state_) = next;
     } else {
       std::size_t at = 0;
-      std::apply([&](auto&... s) { (copy_from(s, next, at), ...); }, state_);
+      std::apply([&](auto&... st) { (copy_from(st, next, at), ...); }, state_);
     }
     return std::get<0>(state_);
   }
@@ -52,8 +52,8 @@ class stream<T, recurrent_cell_t<Body, detail::type_list<Carries...>, StepInput>
   template <std::size_t K = 0> constexpr auto& state() { return std::get<K>(state_); }
 
  private:
-  template <class S, class Flat> static constexpr void copy_from(S& s, Flat const& flat, std::size_t& at) {
-    for (auto& v : s.data) v = flat.data[at++];
+  template <class S, class Flat> static constexpr void copy_from(S& st, Flat const& flat, std::size_t& at) {
+    for (auto& v : st.data) v = flat.data[at++];
   }
 };
 

@@ -102,17 +102,17 @@ constexpr auto cell_body() {
   } else if constexpr (__is_same(Cell, rnn_relu_cell)) {
     return relu(gi + gh);
   } else if constexpr (__is_same(Cell, gru_cell)) {
-    auto const r = sigmoid(gate<0, H>(gi) + gate<0, H>(gh));
-    auto const z = sigmoid(gate<1, H>(gi) + gate<1, H>(gh));
-    auto const n = tanh(gate<2, H>(gi) + r * gate<2, H>(gh));
-    return n + z * (Hs{} - n);  // (1 - z) n + z h, one multiplication fewer
+    auto const r_gate = sigmoid(gate<0, H>(gi) + gate<0, H>(gh));
+    auto const z_gate = sigmoid(gate<1, H>(gi) + gate<1, H>(gh));
+    auto const n_gate = tanh(gate<2, H>(gi) + r_gate * gate<2, H>(gh));
+    return n_gate + z_gate * (Hs{} - n_gate);  // (1 - z) n + z h, one multiplication fewer
   } else {
-    auto const i = sigmoid(gate<0, H>(gi) + gate<0, H>(gh));
-    auto const f = sigmoid(gate<1, H>(gi) + gate<1, H>(gh));
-    auto const g = tanh(gate<2, H>(gi) + gate<2, H>(gh));
-    auto const o = sigmoid(gate<3, H>(gi) + gate<3, H>(gh));
-    auto const c_next = f * Cs{} + i * g;
-    return bundle(o * tanh(c_next), c_next);
+    auto const i_gate = sigmoid(gate<0, H>(gi) + gate<0, H>(gh));
+    auto const f_gate = sigmoid(gate<1, H>(gi) + gate<1, H>(gh));
+    auto const g_gate = tanh(gate<2, H>(gi) + gate<2, H>(gh));
+    auto const o_gate = sigmoid(gate<3, H>(gi) + gate<3, H>(gh));
+    auto const c_next = f_gate * Cs{} + i_gate * g_gate;
+    return bundle(o_gate * tanh(c_next), c_next);
   }
 }
 
@@ -123,37 +123,37 @@ template <class Given, class Expected> inline constexpr bool initial_state_shape
 template <class Cell, std::size_t H, fixed_string Prefix, std::size_t Layer, Expression Seq,
           class... Init>
 constexpr auto rnn_layer(Seq, Init...) {
-  using s = shape_of_t<Seq>;
-  if constexpr (!sequence_rank_v<s>) {
-    static_assert(sequence_rank_v<s>,
+  using seq_shape = shape_of_t<Seq>;
+  if constexpr (!sequence_rank_v<seq_shape>) {
+    static_assert(sequence_rank_v<seq_shape>,
                   "ctgrad::gru/lstm/rnn: the input must be a sequence [T, batch, features] (or "
                   "[batch, T, features] for the _batch_first forms); its shape is in this "
                   "condition");
     return invalid_expression{};
   } else {
-    constexpr std::size_t B = s::dims[1];
-    constexpr std::size_t In = s::dims[2];
-    constexpr auto x = step_input<"x", B, In>;
-    constexpr auto h = carry<"h", B, H>;
+    constexpr std::size_t B = seq_shape::dims[1];
+    constexpr std::size_t In = seq_shape::dims[2];
+    constexpr auto x_var = step_input<"x", B, In>;
+    constexpr auto h_var = carry<"h", B, H>;
     constexpr auto zeros = broadcast_to<shape<B, H>>(zero_t{});
     if constexpr (__is_same(Cell, lstm_cell)) {
-      constexpr auto c = carry<"c", B, H>;
-      auto const body = cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h), decltype(c)>();
+      constexpr auto c_var = carry<"c", B, H>;
+      auto const body = cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var), decltype(c_var)>();
       if constexpr (sizeof...(Init) == 0) {
-        return states<0>(scan(body, h = zeros, c = zeros, x = Seq{}));
+        return states<0>(scan(body, h_var = zeros, c_var = zeros, x_var = Seq{}));
       } else {
         static_assert(sizeof...(Init) == 2, "ctgrad::lstm(X, h0, c0): give both initial states or neither");
         using h0 = at_t<0, type_list<Init...>>;
         using c0 = at_t<sizeof...(Init) - 1, type_list<Init...>>;
-        return states<0>(scan(body, h = h0{}, c = c0{}, x = Seq{}));
+        return states<0>(scan(body, h_var = h0{}, c_var = c0{}, x_var = Seq{}));
       }
     } else {
-      auto const body = cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h)>();
+      auto const body = cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var)>();
       if constexpr (sizeof...(Init) == 0) {
-        return scan(body, h = zeros, x = Seq{});
+        return scan(body, h_var = zeros, x_var = Seq{});
       } else {
         static_assert(sizeof...(Init) == 1, "ctgrad::gru/rnn(X, h0): one initial state");
-        return scan(body, h = at_t<0, type_list<Init...>>{}, x = Seq{});
+        return scan(body, h_var = at_t<0, type_list<Init...>>{}, x_var = Seq{});
       }
     }
   }
@@ -184,24 +184,24 @@ template <class E, class Dims = std::index_sequence<shape_of_t<E>::dims[0], shap
 struct swap_leading_node;
 template <class E, std::size_t A, std::size_t Bd>
 struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
-  static constexpr std::size_t a = A;
-  static constexpr std::size_t b = Bd;
-  static constexpr std::size_t inner = shape_of_t<E>::size / (a * b);
-  using shape = ctgrad::shape<b, a, inner>;
+  static constexpr std::size_t dim_a = A;
+  static constexpr std::size_t dim_b = Bd;
+  static constexpr std::size_t inner = shape_of_t<E>::size / (dim_a * dim_b);
+  using shape = ctgrad::shape<dim_b, dim_a, inner>;
   static constexpr print_style style{print_style::call, "swap_leading"};
   static constexpr bool reads_no_values = true;
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
-    for (std::size_t j = 0; j < b; ++j)
-      for (std::size_t i = 0; i < a; ++i)
-        kernels::copy<Acc, inner>(out + (j * a + i) * inner, in + (i * b + j) * inner);
+    for (std::size_t jj = 0; jj < dim_b; ++jj)
+      for (std::size_t i_gate = 0; i_gate < dim_a; ++i_gate)
+        kernels::copy<Acc, inner>(out + (jj * dim_a + i_gate) * inner, in + (i_gate * dim_b + jj) * inner);
   }
   static constexpr std::size_t backward_scratch = 0;
   template <unsigned Active, unsigned Acc, class T>
   static constexpr void backward(T* const* child_adj, T const* const*, T const*, T const* up, T*) {
     if constexpr (bit_v<Active, 0>) {
-      for (std::size_t i = 0; i < a; ++i)
-        for (std::size_t j = 0; j < b; ++j)
-          kernels::copy<bit_v<Acc, 0>, inner>(child_adj[0] + (i * b + j) * inner, up + (j * a + i) * inner);
+      for (std::size_t i_gate = 0; i_gate < dim_a; ++i_gate)
+        for (std::size_t jj = 0; jj < dim_b; ++jj)
+          kernels::copy<bit_v<Acc, 0>, inner>(child_adj[0] + (i_gate * dim_b + jj) * inner, up + (jj * dim_a + i_gate) * inner);
     }
   }
   static constexpr auto vjp(auto...) {
@@ -230,11 +230,11 @@ constexpr auto recurrent(Seq seq, Init... init) {
     static_assert(Layers == 1,
                   "ctgrad::gru/lstm/rnn(X, h0): initial states are supported for one layer; "
                   "stack layers by hand to give each its own");
-    using s = shape_of_t<Seq>;
-    if constexpr (!sequence_rank_v<s>) {
+    using seq_shape = shape_of_t<Seq>;
+    if constexpr (!sequence_rank_v<seq_shape>) {
       return rnn_layer<Cell, H, Prefix, 0>(seq);  // reports the rank
-    } else if constexpr (!(initial_state_shape_v<shape_of_t<Init>, shape<s::dims[1], H>> && ...)) {
-      static_assert((initial_state_shape_v<shape_of_t<Init>, shape<s::dims[1], H>> && ...),
+    } else if constexpr (!(initial_state_shape_v<shape_of_t<Init>, shape<seq_shape::dims[1], H>> && ...)) {
+      static_assert((initial_state_shape_v<shape_of_t<Init>, shape<seq_shape::dims[1], H>> && ...),
                     "ctgrad::gru/lstm/rnn(X, h0): an initial state must be [batch, H] (its shape, "
                     "then the expected one, are in this condition)");
       return invalid_expression{};
@@ -249,26 +249,26 @@ constexpr auto recurrent(Seq seq, Init... init) {
 /// Elman RNN with tanh: X [T, B, in] -> states [T, B, H]; optional h0 [B, H].
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X,
           class... Init>
-constexpr auto rnn_tanh(X x, Init... init) {
-  return detail::recurrent<rnn_tanh_cell, H, Prefix, Layers>(x, init...);
+constexpr auto rnn_tanh(X x_var, Init... init) {
+  return detail::recurrent<rnn_tanh_cell, H, Prefix, Layers>(x_var, init...);
 }
 /// Elman RNN with relu (PyTorch's nonlinearity='relu').
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X,
           class... Init>
-constexpr auto rnn_relu(X x, Init... init) {
-  return detail::recurrent<rnn_relu_cell, H, Prefix, Layers>(x, init...);
+constexpr auto rnn_relu(X x_var, Init... init) {
+  return detail::recurrent<rnn_relu_cell, H, Prefix, Layers>(x_var, init...);
 }
 /// GRU: X [T, B, in] -> states [T, B, H]; optional h0 [B, H].
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X,
           class... Init>
-constexpr auto gru(X x, Init... init) {
-  return detail::recurrent<gru_cell, H, Prefix, Layers>(x, init...);
+constexpr auto gru(X x_var, Init... init) {
+  return detail::recurrent<gru_cell, H, Prefix, Layers>(x_var, init...);
 }
 /// LSTM: X [T, B, in] -> the h states [T, B, H]; optional h0, c0 [B, H].
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X,
           class... Init>
-constexpr auto lstm(X x, Init... init) {
-  return detail::recurrent<lstm_cell, H, Prefix, Layers>(x, init...);
+constexpr auto lstm(X x_var, Init... init) {
+  return detail::recurrent<lstm_cell, H, Prefix, Layers>(x_var, init...);
 }
 
 /// [A, B, ...] -> [B, A, ...] (batch-first to time-major and back).
@@ -277,42 +277,42 @@ template <Expression E> constexpr auto swap_leading(E e) { return detail::swap_l
 /// Rows of features as a sequence: X [B, T * F] -> [T, B, F] (an image of T rows of F pixels
 /// per sample becomes T steps of F inputs).
 template <std::size_t T, Expression E> constexpr auto as_sequence(E) {
-  using s = shape_of_t<E>;
-  if constexpr (s::rank != 2 || s::dims[1] % T != 0) {
-    static_assert(s::rank == 2 && s::dims[1] % T == 0,
+  using seq_shape = shape_of_t<E>;
+  if constexpr (seq_shape::rank != 2 || seq_shape::dims[1] % T != 0) {
+    static_assert(seq_shape::rank == 2 && seq_shape::dims[1] % T == 0,
                   "ctgrad::as_sequence<T>(X): X must be [batch, T * features]");
     return invalid_expression{};
   } else {
-    return detail::swap_leading_node<E, std::index_sequence<s::dims[0], T>>{};
+    return detail::swap_leading_node<E, std::index_sequence<seq_shape::dims[0], T>>{};
   }
 }
 
 /// The batch-first forms: X [B, T, in] -> [B, T, H] (PyTorch's batch_first=True).
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
-constexpr auto gru_batch_first(X x) {
-  return swap_leading(gru<H, Prefix, Layers>(swap_leading(x)));
+constexpr auto gru_batch_first(X x_var) {
+  return swap_leading(gru<H, Prefix, Layers>(swap_leading(x_var)));
 }
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
-constexpr auto lstm_batch_first(X x) {
-  return swap_leading(lstm<H, Prefix, Layers>(swap_leading(x)));
+constexpr auto lstm_batch_first(X x_var) {
+  return swap_leading(lstm<H, Prefix, Layers>(swap_leading(x_var)));
 }
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
-constexpr auto rnn_tanh_batch_first(X x) {
-  return swap_leading(rnn_tanh<H, Prefix, Layers>(swap_leading(x)));
+constexpr auto rnn_tanh_batch_first(X x_var) {
+  return swap_leading(rnn_tanh<H, Prefix, Layers>(swap_leading(x_var)));
 }
 
 /// The last step of a sequence [T, ...] -> [...] (of a time-major layer's states: h_n).
 template <Expression E> constexpr auto last_step(E) {
-  using s = shape_of_t<E>;
-  if constexpr (s::rank < 2) {
-    static_assert(s::rank >= 2, "ctgrad::last_step(seq): seq must be a sequence [T, ...]");
+  using seq_shape = shape_of_t<E>;
+  if constexpr (seq_shape::rank < 2) {
+    static_assert(seq_shape::rank >= 2, "ctgrad::last_step(seq): seq must be a sequence [T, ...]");
     return invalid_expression{};
   } else {
-    constexpr std::size_t rest = s::size / s::dims[0];
+    constexpr std::size_t rest = seq_shape::size / seq_shape::dims[0];
     using out = typename decltype([]<std::size_t T0, std::size_t... Ds>(shape<T0, Ds...>*) {
       return std::type_identity<shape<Ds...>>{};
-    }(static_cast<s*>(nullptr)))::type;
-    return gather_node<E, detail::gather_spec<(s::dims[0] - 1) * rest, rest, 0, 1, out,
+    }(static_cast<seq_shape*>(nullptr)))::type;
+    return gather_node<E, detail::gather_spec<(seq_shape::dims[0] - 1) * rest, rest, 0, 1, out,
                                               detail::to_name_t<"last_step">>>{};
   }
 }
@@ -320,15 +320,15 @@ template <Expression E> constexpr auto last_step(E) {
 namespace detail {
 template <class Cell, std::size_t H, fixed_string Prefix, std::size_t In, std::size_t B, std::size_t Layer>
 constexpr auto cell_of() {
-  constexpr auto x = step_input<"x", B, In>;
-  constexpr auto h = carry<"h", B, H>;
+  constexpr auto x_var = step_input<"x", B, In>;
+  constexpr auto h_var = carry<"h", B, H>;
   if constexpr (__is_same(Cell, lstm_cell)) {
-    constexpr auto c = carry<"c", B, H>;
-    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h), decltype(c)>());
-    return recurrent_cell_t<body, type_list<decltype(h), decltype(c)>, decltype(x)>{};
+    constexpr auto c_var = carry<"c", B, H>;
+    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var), decltype(c_var)>());
+    return recurrent_cell_t<body, type_list<decltype(h_var), decltype(c_var)>, decltype(x_var)>{};
   } else {
-    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x), decltype(h)>());
-    return recurrent_cell_t<body, type_list<decltype(h)>, decltype(x)>{};
+    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var)>());
+    return recurrent_cell_t<body, type_list<decltype(h_var)>, decltype(x_var)>{};
   }
 }
 }  // namespace detail
@@ -353,8 +353,8 @@ constexpr auto rnn_tanh_cell_of() {
 
 namespace layer {
 template <class Cell, std::size_t H, detail::fixed_string Prefix, std::size_t Layers> struct recurrent_t {
-  template <Expression X> constexpr auto operator()(X x) const {
-    return detail::recurrent<Cell, H, Prefix, Layers>(x);
+  template <Expression X> constexpr auto operator()(X x_var) const {
+    return detail::recurrent<Cell, H, Prefix, Layers>(x_var);
   }
 };
 /// In sequential:  sequential(X, layer::gru<64, "gru.">, layer::last_step, layer::dense<10>)
@@ -365,16 +365,16 @@ inline constexpr recurrent_t<lstm_cell, H, Prefix, Layers> lstm{};
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1>
 inline constexpr recurrent_t<rnn_tanh_cell, H, Prefix, Layers> rnn{};
 struct last_step_t {
-  template <Expression X> constexpr auto operator()(X x) const { return ctgrad::last_step(x); }
+  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::last_step(x_var); }
 };
 inline constexpr last_step_t last_step{};
 template <std::size_t T> struct as_sequence_t {
-  template <Expression X> constexpr auto operator()(X x) const { return ctgrad::as_sequence<T>(x); }
+  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::as_sequence<T>(x_var); }
 };
 /// In sequential: sequential(X, layer::as_sequence<28>, layer::gru<64>, layer::last_step, ...)
 template <std::size_t T> inline constexpr as_sequence_t<T> as_sequence{};
 struct swap_leading_t {
-  template <Expression X> constexpr auto operator()(X x) const { return ctgrad::swap_leading(x); }
+  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::swap_leading(x_var); }
 };
 inline constexpr swap_leading_t swap_leading{};
 }  // namespace layer
