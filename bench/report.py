@@ -246,6 +246,17 @@ def scaling(comp):
     return out
 
 
+def write_outputs(md, records, args):
+    """The markdown to stdout and args.md, the records to args.json."""
+    text = "\n".join(md) + "\n"
+    sys.stdout.write(text)
+    with open(args.md, "w", encoding="utf-8") as f:
+        f.write(text)
+    with open(args.json, "w", encoding="utf-8") as f:
+        json.dump(records, f, indent=2)
+        f.write("\n")
+
+
 def recurrent_section(gru_path, loop_path, demos, records):
     """Issue 13's GRU rows (ctgrad_bench_gru), loop compile times and the demo's accuracy."""
     md = []
@@ -314,13 +325,7 @@ def main():
         records = []
         md = ["# ctgrad benchmarks: recurrent nets", ""] + [f"- {h}" for h in args.header]
         md += recurrent_section(args.gru, args.loop_compile, args.demo, records)
-        text = "\n".join(md) + "\n"
-        sys.stdout.write(text)
-        with open(args.md, "w", encoding="utf-8") as f:
-            f.write(text)
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(records, f, indent=2)
-            f.write("\n")
+        write_outputs(md, records, args)
         return
     run, counters = runtimes(args.benchmarks)
     reference = {case: ns for case, impl, ns, _ in run if impl == REFERENCE}
@@ -412,14 +417,7 @@ def main():
     md += [""] + [f"Error: {e}" for e in errors] + ([""] if errors else [])
     # Doubling the depth should at most double the time; more means superlinear growth.
     md += ["Scaling: " + "; ".join(scaling(comp)) + "."]
-    text = "\n".join(md) + "\n"
-
-    sys.stdout.write(text)
-    with open(args.md, "w", encoding="utf-8") as f:
-        f.write(text)
-    with open(args.json, "w", encoding="utf-8") as f:
-        json.dump(records, f, indent=2)
-        f.write("\n")
+    write_outputs(md, records, args)
 
 
 if __name__ == "__main__":

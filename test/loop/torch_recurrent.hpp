@@ -8,10 +8,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <ctgrad/ctgrad.hpp>
+#include <ctgrad/layers/recurrent.hpp>
 
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -91,6 +93,30 @@ void check_against_torch(std::string const& name, Loss loss, Set& wrt, Rt& r) {
       BOOST_TEST(e <= 1e-10);
     });
   }
+}
+
+/// One case: a layer of Cell (hidden 4, input 3) over X [T, B, 3], with initial states for
+/// one layer and two stacked layers otherwise; the loss sum(output * R).
+template <class Cell, std::size_t Layers, std::size_t T, std::size_t B>
+void run_recurrent_case(std::string const& kind) {
+  using namespace ctgrad;
+  constexpr auto X = param<"X", T, B, 3>;  // a parameter here, for its gradient
+  constexpr auto R = input<"R", T, B, 4>;
+  constexpr auto out = [&] {
+    if constexpr (Layers == 2) {
+      return detail::recurrent<Cell, 4, "", 2>(X);
+    } else if constexpr (__is_same(Cell, lstm_cell)) {
+      return detail::recurrent<Cell, 4, "", 1>(X, param<"h0", B, 4>, param<"c0", B, 4>);
+    } else {
+      return detail::recurrent<Cell, 4, "", 1>(X, param<"h0", B, 4>);
+    }
+  }();
+  constexpr auto loss = sum(out * R);
+  auto wrt = std::make_unique<param_set<double, decltype(loss)>>();
+  auto r = std::make_unique<tensor<double, shape<T, B, 4>>>();
+  check_against_torch(kind + "_l" + std::to_string(Layers) + "_t" + std::to_string(T) + "_b" +
+                          std::to_string(B),
+                      loss, *wrt, *r);
 }
 
 }  // namespace test
