@@ -196,17 +196,22 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
 
   // The body's reverse sweep with respect to everything (the largest one; a gradient with
   // respect to fewer variables runs a subset of its rules).
-  template <unsigned Active, unsigned Acc>
+  // The step inputs and free variables whose children's bits are set in Active.
+  template <unsigned Active>
+  using active_steps = typename detail::masked<Active, carries, detail::type_list<Steps...>>::type;
+  template <unsigned Active>
+  using active_frees = typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type;
+  // The variables the body's sweep differentiates for: every carry (the state's adjoint
+  // travels back whatever is wanted) and the active step inputs and free variables, whose
+  // adjoints are added to (Kept: the loop starts them at zero).
+  template <unsigned Active>
+  using wanted_vars = typename detail::concat<detail::type_list<Carries...>, active_steps<Active>,
+                                              active_frees<Active>>::type;
+  template <unsigned Active>
   using body_sweep = detail::sweep<
-      body_order,
-      typename detail::concat<detail::type_list<Carries...>,
-                              typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
-                              typename detail::masked<Active, carries + steps,
-                                                      detail::type_list<Frees...>>::type>::type,
-      typename detail::concat<
-          typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
-          detail::type_list<Frees...>>::type>;
-  using full_sweep = body_sweep<~0u, ~0u>;
+      body_order, wanted_vars<Active>,
+      typename detail::concat<active_steps<Active>, active_frees<Active>>::type>;
+  using full_sweep = body_sweep<~0u>;
 
   // What the body's backward reads: a node's value is kept for every step when a rule that
   // runs reads it (as an input or as the rule's own output); the others are written to one
@@ -306,11 +311,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   template <unsigned Active, unsigned Acc, class T>
   static constexpr void backward(T* const* child_adj, T const* const* child_val, T const* self,
                                  T const* up, T* scratch) {
-    using S = body_sweep<Active, Acc>;
-    using wanted = typename detail::concat<
-        detail::type_list<Carries...>,
-        typename detail::masked<Active, carries, detail::type_list<Steps...>>::type,
-        typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type>::type;
+    using S = body_sweep<Active>;
+    using wanted = wanted_vars<Active>;
     T* const dcarry = scratch;
     T* const g_sum = scratch + state_at;
     T* const adj_ws = g_sum + state_at;
