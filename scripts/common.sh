@@ -73,3 +73,42 @@ ctgrad_apt_get() {
     sleep 5
   done
 }
+
+# ctgrad_try_packages PKG...: like ctgrad_require_packages, for what a program can do
+# without (a dataset, a plotting tool): returns non-zero instead of stopping.
+ctgrad_try_packages() {
+  (ctgrad_require_packages "$@") || {
+    echo "ctgrad: could not install $*; going on without" >&2
+    return 1
+  }
+}
+
+# The packages every build needs, plus the compiler named by $CXX. (CLI11, header-only,
+# gives the examples their command lines.)
+ctgrad_require_build_tools() {
+  local pkgs=(cmake make libboost-dev libboost-test-dev libcli11-dev)
+  if ! command -v "$CXX" >/dev/null 2>&1; then
+    local cpkg
+    cpkg=$(compiler_package "$CXX")
+    if [ -z "$cpkg" ]; then
+      echo "ctgrad: compiler '$CXX' not found, and no Debian package is known for it" >&2
+      exit 1
+    fi
+    pkgs+=("$cpkg")
+  fi
+  ctgrad_require_packages "${pkgs[@]}"
+}
+
+# ctgrad_configure BUILD_TYPE: configures build/<compiler>-<type>, prints its path in
+# CTGRAD_BUILD. With CTGRAD_SANITIZE set (address,undefined or thread), the tests and
+# examples are built with those sanitizers, in build/<compiler>-<type>-<sanitizers>.
+ctgrad_configure() {
+  local type=$1
+  shift
+  CTGRAD_BUILD="$CTGRAD_ROOT/build/$(basename "$CXX")-$(echo "$type" | tr '[:upper:]' '[:lower:]')"
+  if [ -n "${CTGRAD_SANITIZE:-}" ]; then
+    CTGRAD_BUILD="$CTGRAD_BUILD-$(echo "$CTGRAD_SANITIZE" | tr ',' '-')"
+  fi
+  cmake -S "$CTGRAD_ROOT" -B "$CTGRAD_BUILD" -DCMAKE_BUILD_TYPE="$type" \
+    -DCMAKE_CXX_COMPILER="$CXX" -DCTGRAD_SANITIZE="${CTGRAD_SANITIZE:-}" "$@" >/dev/null
+}
