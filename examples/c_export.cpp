@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <algorithm>
 #include <ctime>
 #include <cstdio>
@@ -136,12 +138,14 @@ int main(int argc, char** argv) {
   std::size_t limit = 0;
   app.add_option("--data", data_dir, "directory with the four uncompressed IDX files");
   app.add_flag("--synthetic", use_synthetic, "train on a generated 10-class task instead");
-  app.add_option("--epochs", epochs, "passes over the training set")->check(CLI::PositiveNumber);
-  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)");
+  app.add_option("--epochs", epochs, "passes over the training set")->check(demo::whole_number(1));
+  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)")
+      ->check(demo::whole_number(0));
   app.add_option("--out", out_dir, "directory for fmnist.h, fmnist.c, the driver and the program");
   app.add_option("--cc", cc, "the C compiler");
   app.add_option("--cflags", cflags, "its optimisation flags (compare with this program's)");
-  app.add_option("--repeat", repeat, "timed passes over the test set, the best counts")->check(CLI::PositiveNumber);
+  app.add_option("--repeat", repeat, "timed passes over the test set, the best counts")
+      ->check(demo::whole_number(1));
   CLI11_PARSE(app, argc, argv);
 
   dataset train_set, test_set;

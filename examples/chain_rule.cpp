@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -39,7 +41,7 @@ int main(int argc, char** argv) {
   CLI::App app{"The lesson's chain rule (z = x^2, y = sin z, L = y^2) derived by ctgrad."};
   double at = lesson_x, h = 1e-5;
   app.add_option("--x", at, "the point x at which to evaluate");
-  app.add_option("--h", h, "step of the central difference")->check(CLI::PositiveNumber);
+  app.add_option("--h", h, "step of the central difference")->check(demo::positive_number());
   CLI11_PARSE(app, argc, argv);
 
   std::printf("Chain rule: z = x^2, y = sin z, L = y^2\n\n");

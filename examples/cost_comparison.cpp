@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -125,10 +127,12 @@ int main(int argc, char** argv) {
   options_t opt;
   unsigned seed = 1;
   app.add_option("--repeat", opt.repeat, "measurements per timing; the fastest is kept")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--max-params", opt.max_params, "skip networks with more parameters than this");
-  app.add_option("--h", opt.h, "step of the central differences")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the weights and the batch");
+      ->check(demo::whole_number(1));
+  app.add_option("--max-params", opt.max_params, "skip networks with more parameters than this")
+      ->check(demo::whole_number(0));
+  app.add_option("--h", opt.h, "step of the central differences")->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the weights and the batch")
+      ->check(demo::whole_number(0, 4294967295));
   CLI11_PARSE(app, argc, argv);
 
   std::printf(

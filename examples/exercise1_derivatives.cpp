@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -58,7 +60,7 @@ int main(int argc, char** argv) {
   std::vector<double> points{-2.0, -1.0, -1.0 / 3.0, 0.0, 0.5, 1.0, 2.0, 3.0};
   double h = 1e-5;
   app.add_option("--x", points, "points at which to compare (repeat the option for several)");
-  app.add_option("--h", h, "step of the central difference")->check(CLI::PositiveNumber);
+  app.add_option("--h", h, "step of the central difference")->check(demo::positive_number());
   CLI11_PARSE(app, argc, argv);
 
   std::printf("Exercise 1: x -> z = 3x + 1 -> a = relu(z) -> L = a^2\n\n");

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <cmath>
 #include <cstdio>
 
@@ -48,8 +50,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Exercise 2: a single sigmoid neuron, its gradients, and gradient descent."};
   int steps = 10;
   double lr = 1.0;
-  app.add_option("--steps", steps, "gradient-descent steps")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "learning rate eta")->check(CLI::PositiveNumber);
+  app.add_option("--steps", steps, "gradient-descent steps")->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "learning rate eta")->check(demo::positive_number());
   CLI11_PARSE(app, argc, argv);
 
   std::printf("Exercise 2: z = w*x + b, a = sigmoid(z), L = (a - y)^2\n");

@@ -15,6 +15,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -185,9 +187,10 @@ int main(int argc, char** argv) {
   int steps = 30;
   double lr = 0.5;
   unsigned seed = 5;
-  app.add_option("--steps", steps, "SGD steps in part 3")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "SGD learning rate in part 3")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the data and the initialisation");
+  app.add_option("--steps", steps, "SGD steps in part 3")->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "SGD learning rate in part 3")->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the data and the initialisation")
+      ->check(demo::whole_number(0, 4294967295));
   CLI11_PARSE(app, argc, argv);
 
   std::printf("grad_into overwrites its gradient set; accumulation is add_into a zeroed set.\n\n");

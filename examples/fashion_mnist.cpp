@@ -14,6 +14,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include "fashion_mnist_data.hpp"
 
 #include <algorithm>
@@ -52,12 +54,12 @@ struct run_options {
   int epochs;
   float lr;
   unsigned seed;
-  std::string out_prefix;
 };
 
 template <class Loss, class Logits>
 std::vector<train::epoch_stats> train_model(Loss, Logits, dataset const& train_set,
-                                            dataset const& test_set, run_options const& o) {
+                                            dataset const& test_set, run_options const& o,
+                                            demo::curves_file& curves) {
   using params_t = param_set<float, Loss>;
   auto ps = std::make_unique<params_t>();
   init::apply(*ps, o.seed, init::he_normal_rule{});
@@ -72,9 +74,6 @@ std::vector<train::epoch_stats> train_model(Loss, Logits, dataset const& train_s
   // small steps settle the test accuracy (set for the next epoch as each one ends).
   optim::cosine_lr<float> const schedule{.base = o.lr, .period = o.epochs, .min = o.lr / 20};
 
-  // The curves are written as the epochs end, so an interrupted run keeps what it did.
-  std::ofstream csv(o.out_prefix + ".csv");
-  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
   std::cout << "after each epoch, val = the " << test_set.size() << " test samples\n";
   return train::fit(train::classifier(X, Y, Loss{}, Logits{}), *ps, *opt, train_set.view(),
                     {.epochs = static_cast<std::size_t>(o.epochs),
@@ -82,8 +81,7 @@ std::vector<train::epoch_stats> train_model(Loss, Logits, dataset const& train_s
                      .validation = test_set.view(),
                      .on_epoch = [&](train::epoch_stats const& s) {
                        opt->lr() = schedule(static_cast<long>(s.epoch));
-                       csv << s.epoch << ',' << s.loss << ',' << s.accuracy << ',' << s.val_loss
-                           << ',' << s.val_accuracy << ',' << s.seconds << std::endl;
+                       curves.add(s);
                      }});
 }
 
@@ -100,14 +98,26 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "directory with the four uncompressed IDX files");
   app.add_flag("--synthetic", use_synthetic, "train on a generated 10-class task instead");
   app.add_option("--epochs", epochs, "passes over the training set (mlp 10, gru 8)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "Adam learning rate (mlp 1e-3, gru 2e-3)")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the initialisation and the shuffles");
-  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)");
+      ->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "Adam learning rate (mlp 1e-3, gru 2e-3)")
+      ->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the initialisation and the shuffles")
+      ->check(demo::whole_number(0, 4294967295));
+  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)")
+      ->check(demo::whole_number(0));
   app.add_option("--out", out_prefix, "prefix of the curve files (.csv, and .png with gnuplot)");
+  bool check_only = false;
+  app.add_flag("--check-options", check_only, "check the options and exit (for scripts/demo)");
   CLI11_PARSE(app, argc, argv);
 
+  if (use_synthetic && !data_dir.empty()) {
+    std::cerr << "fashion_mnist: --synthetic and --data exclude each other\n";
+    return 2;
+  }
+  if (check_only) return 0;
   dataset train_set, test_set;
+  std::string const data_name =
+      use_synthetic || data_dir.empty() ? demo::synthetic_name : "Fashion-MNIST";
   try {
     if (use_synthetic || data_dir.empty()) {
       if (!use_synthetic)
@@ -130,21 +140,31 @@ int main(int argc, char** argv) {
   bool const gru = model == "gru";
   if (epochs == 0) epochs = gru ? 8 : 10;
   if (lr == 0) lr = gru ? 2e-3f : 1e-3f;
-  std::cout << "model " << (gru ? "GRU 64 over 28 rows of 28 pixels, dense 10" : "784-128-10 MLP")
-            << "; training samples " << train_set.size() << ", test samples " << test_set.size()
+  std::string const model_name =
+      gru ? "GRU 64 over 28 rows of 28 pixels, dense 10" : "784-128-10 MLP";
+  std::cout << "data " << data_name << "; model " << model_name << "; training samples " << train_set.size() << ", test samples " << test_set.size()
             << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
-  run_options const o{epochs, lr, seed, out_prefix};
+  run_options const o{epochs, lr, seed};
   std::vector<train::epoch_stats> history;
+  demo::curves_file curves(out_prefix);
   try {
-    history = gru ? train_model(gru_loss, gru_logits, train_set, test_set, o)
-                  : train_model(loss, logits, train_set, test_set, o);
+    history = gru ? train_model(gru_loss, gru_logits, train_set, test_set, o, curves)
+                  : train_model(loss, logits, train_set, test_set, o, curves);
+  } catch (train::diverged const& e) {
+    std::cerr << "fashion_mnist: " << e.what() << "\n"
+              << "fashion_mnist: learning rate too high? try --lr " << (gru ? "0.002" : "0.001")
+              << " (the default) or lower\n";
+    curves.keep_failed();
+    return 1;
   } catch (std::exception const& e) {
     std::cerr << "fashion_mnist: " << e.what() << "\n";
+    curves.keep_failed();
     return 1;
   }
+  if (!curves.commit()) return 1;
   double const final_accuracy = history.back().val_accuracy;
 
-  demo::plot_curves(out_prefix);
+  demo::plot_curves(out_prefix, data_name + ", " + model_name);
   std::printf("final test accuracy %.2f%%\n", 100.0 * final_accuracy);
   return 0;
 }

@@ -14,6 +14,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include "fashion_mnist_data.hpp"
 
 #include <cstdio>
@@ -55,14 +57,25 @@ int main(int argc, char** argv) {
   std::size_t limit = 0;
   app.add_option("--data", data_dir, "directory with the four uncompressed IDX files");
   app.add_flag("--synthetic", use_synthetic, "train on a generated 10-class task instead");
-  app.add_option("--epochs", epochs, "passes over the training set")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "Adam learning rate")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the initialisation and the shuffles");
-  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)");
+  app.add_option("--epochs", epochs, "passes over the training set")->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "Adam learning rate")->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the initialisation and the shuffles")
+      ->check(demo::whole_number(0, 4294967295));
+  app.add_option("--limit", limit, "use only the first N training and test samples (0: all)")
+      ->check(demo::whole_number(0));
   app.add_option("--out", out_prefix, "prefix of the curve files (.csv, and .png with gnuplot)");
+  bool check_only = false;
+  app.add_flag("--check-options", check_only, "check the options and exit (for scripts/demo)");
   CLI11_PARSE(app, argc, argv);
 
+  if (use_synthetic && !data_dir.empty()) {
+    std::cerr << "fashion_mnist_cnn: --synthetic and --data exclude each other\n";
+    return 2;
+  }
+  if (check_only) return 0;
   dataset train_set, test_set;
+  std::string const data_name =
+      use_synthetic || data_dir.empty() ? demo::synthetic_name : "Fashion-MNIST";
   try {
     if (use_synthetic || data_dir.empty()) {
       if (!use_synthetic)
@@ -83,7 +96,9 @@ int main(int argc, char** argv) {
     demo::limit(train_set, limit);
     demo::limit(test_set, limit);
   }
-  std::cout << "conv3x3-32 relu maxpool2 conv3x3-64 relu maxpool2 dense128 relu dropout0.5 dense10\n"
+  std::string const model_name =
+      "conv3x3-32 relu maxpool2 conv3x3-64 relu maxpool2 dense128 relu dropout0.5 dense10";
+  std::cout << "data " << data_name << "; model " << model_name << "\n"
             << "training samples " << train_set.size() << ", test samples " << test_set.size()
             << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
 
@@ -92,8 +107,7 @@ int main(int argc, char** argv) {
   auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = lr});
   optim::cosine_lr<float> const schedule{.base = lr, .period = epochs, .min = lr / 20};
 
-  std::ofstream csv(out_prefix + ".csv");
-  csv << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+  demo::curves_file curves(out_prefix);
   std::cout << "after each epoch, val = the " << test_set.size() << " test samples\n";
   std::vector<train::epoch_stats> history;
   try {
@@ -103,18 +117,23 @@ int main(int argc, char** argv) {
                           .validation = test_set.view(),
                           .on_epoch = [&](train::epoch_stats const& s) {
                             opt->lr() = schedule(static_cast<long>(s.epoch));
-                            csv << s.epoch << ',' << s.loss << ',' << s.accuracy << ','
-                                << s.val_loss << ',' << s.val_accuracy << ',' << s.seconds
-                                << std::endl;
+                            curves.add(s);
                           }});
+  } catch (train::diverged const& e) {
+    std::cerr << "fashion_mnist_cnn: " << e.what() << "\n"
+              << "fashion_mnist_cnn: learning rate too high? try --lr 0.001 (the default) or "
+                 "lower\n";
+    curves.keep_failed();
+    return 1;
   } catch (std::exception const& e) {
     std::cerr << "fashion_mnist_cnn: " << e.what() << "\n";
+    curves.keep_failed();
     return 1;
   }
-  csv.close();
+  if (!curves.commit()) return 1;
   double seconds = 0;
   for (auto const& s : history) seconds += s.seconds;
-  demo::plot_curves(out_prefix);
+  demo::plot_curves(out_prefix, data_name + ", CNN");
   std::printf("training took %.0f s\n", seconds);
   std::printf("final test accuracy %.2f%%\n", 100.0 * history.back().val_accuracy);
   return 0;

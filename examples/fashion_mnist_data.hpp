@@ -8,11 +8,14 @@
 #include <ctgrad/train/fit.hpp>
 
 #include <algorithm>
-#include <cstdlib>
-#include <iostream>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace demo {
@@ -73,29 +76,78 @@ inline void limit(dataset& d, std::size_t n) {
   d.images.resize(n * pixels);
 }
 
+/// The data set's name in banners and plot titles when the demos train without Fashion-MNIST.
+inline constexpr char const* synthetic_name = "synthetic 10-class task (not Fashion-MNIST)";
+
+/// The curve file of a run, written as the epochs end under <prefix>.csv.part (so an
+/// interrupted run keeps what it did) and renamed to <prefix>.csv only by commit(): a run
+/// that failed (diverged, interrupted) never replaces the curves of a good one.
+class curves_file {
+ public:
+  explicit curves_file(std::string prefix)
+      : prefix_(std::move(prefix)), out_(prefix_ + ".csv.part") {
+    out_ << "epoch,train_loss,train_accuracy,test_loss,test_accuracy,seconds\n";
+  }
+  void add(train::epoch_stats const& s) {
+    out_ << s.epoch << ',' << s.loss << ',' << s.accuracy << ',' << s.val_loss << ','
+         << s.val_accuracy << ',' << s.seconds << std::endl;
+  }
+  /// Renames the finished file to <prefix>.csv; false (and says so) if that failed.
+  bool commit() {
+    out_.close();
+    if (!out_ || std::rename((prefix_ + ".csv.part").c_str(), (prefix_ + ".csv").c_str()) != 0) {
+      std::cerr << "could not write " << prefix_ << ".csv\n";
+      return false;
+    }
+    return true;
+  }
+  /// Says where the curves of a failed run are, and that the last good ones were kept.
+  void keep_failed() {
+    out_.close();
+    std::cerr << "the curves of this run are in " << prefix_ << ".csv.part; " << prefix_
+              << ".csv and .png (if any) are those of the last complete run\n";
+  }
+
+ private:
+  std::string prefix_;
+  std::ofstream out_;
+};
+
 /// The curves of <out_prefix>.csv as <out_prefix>.png, when gnuplot is there; says which.
-inline void plot_curves(std::string const& out_prefix) {
-  std::string const png = out_prefix + ".png";
-  std::string const cmd =
-      "command -v gnuplot >/dev/null 2>&1 && gnuplot -e \"set terminal png size 900,400; "
-      "set output '" +
-      png +
-      "'; set datafile "
-      "separator ','; set multiplot layout 1,2; set xlabel 'epoch'; set key bottom right; set "
-      "title 'loss'; "
-      "plot '" +
-      out_prefix +
-      ".csv' every ::1 using 1:2 with linespoints title 'train', '' every ::1 using 1:4 with "
-      "linespoints title 'test'; set title "
-      "'accuracy'; plot '" +
-      out_prefix +
-      ".csv' every ::1 using 1:3 with linespoints title "
-      "'train', '' every ::1 using 1:5 with linespoints title 'test'; unset multiplot\" "
-      "2>/dev/null";
-  if (std::system(cmd.c_str()) == 0)
-    std::cout << "curves: " << out_prefix << ".csv, " << png << "\n";
-  else
-    std::cout << "curves: " << out_prefix << ".csv (install gnuplot for " << png << ")\n";
+/// Loss and accuracy side by side under one title (the data set and the model), accuracy in
+/// percent as the console prints it, the legends below the plots so that they cover no
+/// curve. gnuplot writes <out_prefix>.png.part, renamed when it succeeded.
+inline void plot_curves(std::string const& out_prefix, std::string const& title) {
+  std::string const png = out_prefix + ".png", csv = out_prefix + ".csv";
+  // Single quotes inside the gnuplot program; the title may not contain any.
+  std::string t = title;
+  std::replace(t.begin(), t.end(), '\'', ' ');
+  std::string const script =
+      "set terminal png size 1000,450; set output '" + png + ".part'; "
+      "set datafile separator ','; "
+      "set multiplot layout 1,2 title '" + t + "'; "
+      "set xlabel 'epoch'; set key below horizontal; set grid; "
+      "set title 'loss'; set ylabel 'cross-entropy loss'; "
+      "plot '" + csv + "' every ::1 using 1:2 with linespoints title 'train', "
+      "'' every ::1 using 1:4 with linespoints title 'test'; "
+      "set title 'accuracy'; set ylabel 'accuracy (%)'; "
+      "plot '" + csv + "' every ::1 using 1:($3*100) with linespoints title 'train', "
+      "'' every ::1 using 1:($5*100) with linespoints title 'test'; "
+      "unset multiplot";
+  // The program goes through the shell in double quotes: $ must not be expanded there.
+  std::string quoted;
+  for (char c : script) {
+    if (c == '$' || c == '"' || c == '\\' || c == '`') quoted += '\\';
+    quoted += c;
+  }
+  std::string const cmd = "command -v gnuplot >/dev/null 2>&1 && gnuplot -e \"" + quoted +
+                          "\" 2>/dev/null && mv -f '" + png + ".part' '" + png + "'";
+  if (std::system(cmd.c_str()) == 0) {
+    std::cout << "curves: " << csv << ", " << png << "\n";
+  } else {
+    std::remove((png + ".part").c_str());
+    std::cout << "curves: " << csv << " (install gnuplot for " << png << ")\n";
+  }
 }
 
 }  // namespace demo

@@ -4,6 +4,8 @@
 // double.
 #include <ctgrad/ctgrad.hpp>
 
+#include "no_options.hpp"
+
 #include <iostream>
 #include <random>
 
@@ -37,7 +39,11 @@ template <class T> bool check_in(unsigned seed, double tolerance) {
   return report.ok(tolerance);
 }
 
-int main() {
+int main(int argc, char** argv) {
+  demo::no_options(argc, argv,
+                   "The lesson's exercise 3: the backward program ctgrad derives for a 4-8-2 MLP\n"
+                   "(ReLU, softmax + cross-entropy), and its gradient against central\n"
+                   "differences in float and in double; exits non-zero if they disagree.");
   std::cout << "4-8-2 MLP, batch " << batch << ", ReLU, softmax + cross-entropy\n\n"
             << "Backward program derived at compile time:\n"
             << explain(loss) << '\n';

@@ -4,6 +4,8 @@
 // checked while this file compiles.
 #include <ctgrad/ctgrad.hpp>
 
+#include "no_options.hpp"
+
 #include <cstdio>
 #include <string>
 
@@ -88,7 +90,11 @@ void gradient_and_hessian() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  demo::no_options(argc, argv,
+                   "The lesson's scalar examples: the chain rule, exercises 1 and 2, the\n"
+                   "computation graph, a gradient and a Hessian, each derived by the compiler,\n"
+                   "printed and evaluated.");
   std::printf("ctgrad: derivatives derived at compile time\n\n");
   chain_rule();
   exercise_1();

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -205,9 +207,10 @@ int main(int argc, char** argv) {
   unsigned seed = 3;
   app.add_option("--task", task_name, "data set")->check(CLI::IsMember({"spiral", "moons"}));
   app.add_option("--steps", steps, "Adam steps, each on all 300 points")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "Adam learning rate")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the data and the initialisation");
+      ->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "Adam learning rate")->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the data and the initialisation")
+      ->check(demo::whole_number(0, 4294967295));
   app.add_option("--out", out, "prefix of the CSV files of regions and points (and PNG)");
   CLI11_PARSE(app, argc, argv);
 

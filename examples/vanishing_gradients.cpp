@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -58,7 +60,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Per-layer weight-gradient norms of a 10-hidden-layer MLP, sigmoid vs ReLU."};
   unsigned seed = 1;
   std::string out = "vanishing";
-  app.add_option("--seed", seed, "seed of the weights and the batch");
+  app.add_option("--seed", seed, "seed of the weights and the batch")
+      ->check(demo::whole_number(0, 4294967295));
   app.add_option("--out", out, "prefix of the table files (.csv, and .png with gnuplot)");
   CLI11_PARSE(app, argc, argv);
 

@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli_options.hpp"
+
 #include <cstdio>
 
 using namespace ctgrad;
@@ -23,9 +25,10 @@ int main(int argc, char** argv) {
   int steps = 500;
   float lr = 0.05f;
   unsigned seed = 2024;
-  app.add_option("--steps", steps, "optimiser steps")->check(CLI::PositiveNumber);
-  app.add_option("--lr", lr, "Adam learning rate")->check(CLI::PositiveNumber);
-  app.add_option("--seed", seed, "seed of the initialisation");
+  app.add_option("--steps", steps, "optimiser steps")->check(demo::whole_number(1));
+  app.add_option("--lr", lr, "Adam learning rate")->check(demo::positive_number());
+  app.add_option("--seed", seed, "seed of the initialisation")
+      ->check(demo::whole_number(0, 4294967295));
   CLI11_PARSE(app, argc, argv);
 
   params_t ps{}, gs{};

@@ -17,6 +17,13 @@
 // - A non-finite training loss or gradient stops fit with an error naming the epoch and
 //   batch and the first non-finite gradient entry and parameter entry (check/finite.hpp),
 //   before that batch's step: the parameters keep the last finite state.
+// - So does a diverging loss, before it overflows (train::diverged): a learning rate far
+//   too high makes the loss grow by orders of magnitude per step, and it may stay finite
+//   (a stable cross-entropy of huge logits is huge, not NaN) while the run is useless.
+//   The test is on a smoothed loss (an exponential moving average, weight 1/10 for each
+//   new batch, so that one hard batch alone must exceed about 100 times the start) against
+//   the first batch's loss, which the initial parameters give: stop when smoothed >
+//   divergence_factor * first (default 10).
 // Heap: the buffers (batch, gradient set, workspace, permutation, history) are allocated
 // once per call; the epochs and steps allocate nothing.
 #pragma once
@@ -75,30 +82,70 @@ struct fit_options {
   /// Called after each epoch (after validation): a learning-rate schedule, a checkpoint,
   /// a curve file.
   std::function<void(epoch_stats const&)> on_epoch{};
+  /// Stop with train::diverged when the smoothed training loss exceeds this multiple of
+  /// the first batch's loss (see the top); 0 never stops. Not applied when the first loss
+  /// is not positive (a loss that can be negative has no scale to compare with).
+  double divergence_factor = 10;
+};
+
+/// What fit throws when the training loss diverges (see fit_options::divergence_factor).
+struct diverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 namespace detail {
 
 // The epoch's summary, into a buffer (a std::string of this length would allocate).
+// Each field is at most 31 characters (loss_text, percent), so the line fits in 256.
 inline void epoch_line(char (&buf)[256], epoch_stats const& s, std::size_t epochs, bool validated) {
-  char acc[32], val_acc[32];
+  char acc[32], val_acc[32], loss[32], val_loss[32];
   percent(acc, s.accuracy);
   percent(val_acc, s.val_accuracy);
-  int len = std::snprintf(buf, sizeof buf, "epoch %2zu/%zu  loss %.4f  acc %s", s.epoch, epochs,
-                          s.loss, acc);
+  loss_text(loss, s.loss);
+  loss_text(val_loss, s.val_loss);
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f s  %.0f samples/s", s.seconds,
+                s.samples_per_second);
   if (validated)
-    len += std::snprintf(buf + len, sizeof buf - static_cast<std::size_t>(len),
-                         "  val loss %.4f  val acc %s", s.val_loss, val_acc);
-  std::snprintf(buf + len, sizeof buf - static_cast<std::size_t>(len), "  %.2f s  %.0f samples/s",
-                s.seconds, s.samples_per_second);
+    std::snprintf(buf, sizeof buf, "epoch %2zu/%zu  loss %s  acc %s  val loss %s  val acc %s  %s",
+                  s.epoch, epochs, loss, acc, val_loss, val_acc, seconds);
+  else
+    std::snprintf(buf, sizeof buf, "epoch %2zu/%zu  loss %s  acc %s  %s", s.epoch, epochs, loss,
+                  acc, seconds);
+}
+
+// A number in an error message: never the 300 digits std::to_string gives 1e300.
+inline std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+// The advice names the optimiser's learning rate when it has one (opt.lr(), as sgd and adam).
+template <class Opt>
+std::string divergence_message(Opt& opt, std::size_t epoch, std::size_t batch, double loss,
+                               double smoothed, double first, double factor) {
+  auto const g = short_number;
+  std::string advice = "learning rate too high? try a smaller one, or gradient clipping";
+  if constexpr (requires { static_cast<double>(opt.lr()); }) {
+    double const lr = static_cast<double>(opt.lr());
+    advice = "learning rate too high? it is " + g(lr) + ": try " + g(lr / 10) + " or " +
+             g(lr / 100) + ", or gradient clipping";
+  }
+  return "ctgrad::train::fit: the training loss diverged at epoch " + std::to_string(epoch) +
+         ", batch " + std::to_string(batch) + ": " + g(loss) + " (smoothed " + g(smoothed) +
+         ") is more than " + g(factor) + " times the first batch's " + g(first) +
+         " (parameters kept from before this batch; fit_options::divergence_factor sets the "
+         "limit); " + advice;
 }
 
 }  // namespace detail
 
 /// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
 /// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do
-/// not fit the network (or fewer samples than one batch with last_batch::drop) and
-/// std::runtime_error for a non-finite loss or gradient.
+/// not fit the network (or fewer samples than one batch with last_batch::drop),
+/// std::runtime_error for a non-finite loss or gradient, and train::diverged (a
+/// runtime_error) for a diverging loss.
 template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt>
 std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
                              Opt& opt, samples<T> const& data,
@@ -126,6 +173,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
   std::vector<epoch_stats> history;
   history.reserve(o.epochs);
   detail::progress_report report(o.show, o.out);
+  double first_loss = 0, smoothed_loss = 0;  // for the divergence test (see the top)
 
   for (std::size_t epoch = 1; epoch <= o.epochs; ++epoch) {
     // Fisher-Yates with ctgrad's own draws: std::shuffle differs between libraries.
@@ -161,7 +209,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
         check::finite_report const bad_grad = check::first_non_finite(*grads);
         check::finite_report const bad_param = check::first_non_finite(params);
         throw std::runtime_error(
-            "ctgrad::train::fit: the loss is " + std::to_string(static_cast<double>(loss)) +
+            "ctgrad::train::fit: the loss is " + detail::short_number(static_cast<double>(loss)) +
             " at epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
             (bad_grad ? std::string()
                       : "; first non-finite gradient dL/d" + check::to_string(bad_grad)) +
@@ -170,6 +218,13 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
             " (parameters kept from before this batch; a lower learning rate or gradient "
             "clipping may help)");
       }
+      if (epoch == 1 && b == 0) first_loss = smoothed_loss = static_cast<double>(loss);
+      smoothed_loss += 0.1 * (static_cast<double>(loss) - smoothed_loss);
+      if (o.divergence_factor > 0 && first_loss > 0 &&
+          smoothed_loss > o.divergence_factor * first_loss)
+        throw diverged(detail::divergence_message(opt, epoch, b + 1, static_cast<double>(loss),
+                                                  smoothed_loss, first_loss,
+                                                  o.divergence_factor));
       opt.step(params, *grads);
       loss_sum += static_cast<double>(loss);
       double const secs =

@@ -38,6 +38,12 @@ inline void percent(char (&buf)[32], double fraction) {
     std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * fraction);
 }
 
+/// A loss with four decimals, or in exponent form from 1e6 on: "%.4f" of a diverging run's
+/// 1e180 has 185 characters, more than the epoch line's buffer holds.
+inline void loss_text(char (&buf)[32], double loss) {
+  std::snprintf(buf, sizeof buf, std::fabs(loss) < 1e6 ? "%.4f" : "%.4g", loss);
+}
+
 class progress_report {
  public:
   progress_report(progress mode, std::FILE* out)
@@ -56,10 +62,11 @@ class progress_report {
     char bar[width + 1];
     for (std::size_t i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
     bar[width] = '\0';
-    char acc[32];
+    char acc[32], loss[32];
     percent(acc, accuracy);
-    std::fprintf(out_, "\repoch %2zu/%zu [%s] %5zu/%zu  loss %.4f  acc %s  %.0f samples/s ", epoch,
-                 epochs, bar, done, batches, mean_loss, acc, samples_per_second);
+    loss_text(loss, mean_loss);
+    std::fprintf(out_, "\repoch %2zu/%zu [%s] %5zu/%zu  loss %s  acc %s  %.0f samples/s ", epoch,
+                 epochs, bar, done, batches, loss, acc, samples_per_second);
     std::fflush(out_);
     drawn_ = true;
   }
