@@ -72,6 +72,43 @@ constexpr bool require_in_network() {
   return true;
 }
 
+// The first variable of a parameter set among Sources that is not in Order (void if none):
+// another network's parameters, which would otherwise surface as "a variable of f has no
+// value" once for each of this network's parameters.
+template <class Order, class Source>
+struct foreign_in {
+  using type = void;  // a binding X = x
+};
+template <class Order, class T, class... Vs>
+struct foreign_in<Order, var_set<T, Vs...>> {
+  using type = typename first_missing<Order, std::remove_cv_t<Vs>...>::type;
+};
+template <class Order, class... Sources>
+struct first_foreign {
+  using type = void;
+};
+template <class Order, class Source, class... Sources>
+struct first_foreign<Order, Source, Sources...> {
+  using here = typename foreign_in<Order, Source>::type;
+  using type = typename std::conditional_t<__is_same(here, void), first_foreign<Order, Sources...>,
+                                           std::type_identity<here>>::type;
+};
+template <grad_api Api, class Var>
+constexpr bool require_params_in_network() {
+  if constexpr (Api == grad_api::grad) {
+    static_assert(variable_in_network_v<Var, false>,
+                  "ctgrad::grad(loss, params, ...): params names a variable that is not in the "
+                  "network (is it another network's parameter set?); the variable, its name and "
+                  "shape, is in this message's condition");
+  } else {
+    static_assert(variable_in_network_v<Var, false>,
+                  "ctgrad::grad_into(loss, grads, params, ...): params names a variable that is "
+                  "not in the network (is it another network's parameter set?); the variable, "
+                  "its name and shape, is in this message's condition");
+  }
+  return true;
+}
+
 // grad_into's checks, then the sweep; Captured is void or the node capture() asked for; Ws
 // is void (the workspace goes where its size says) or the caller's workspace type.
 template <class Loss, class Captured, grad_api Api, class Ws = void, class T, class... Wanted,
@@ -90,6 +127,9 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
     return T{};
   } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
     require_in_network<Api, typename first_missing<order, std::remove_cv_t<Wanted>...>::type>();
+    return T{};
+  } else if constexpr (!__is_same(typename first_foreign<order, Sources...>::type, void)) {
+    require_params_in_network<Api, typename first_foreign<order, Sources...>::type>();
     return T{};
   } else if constexpr (!bound_check<vars, Sources...>::ok) {
     bound_check<vars, Sources...>::require();

@@ -140,11 +140,28 @@ template <class Order> struct variables {
   using type = filter_t<is_variable, Order>;
 };
 
+// The unbound variable's name and shape lead the error line on clang, which prints the
+// condition has_a_value_v<name<'y'>, shape<>, bound> (a condition on provider<...> would
+// put every source first); g++ names Var first in the line that opens the diagnostic, and
+// prints has_a_value_v<name<'y'>, shape<>, false> in the note after the error.
+template <class Var> struct name_and_shape {
+  using name = Var;
+  using shape = void;
+};
+template <class Name, class Shape, class Role> struct name_and_shape<var_node<Name, Shape, Role>> {
+  using name = Name;
+  using shape = Shape;
+};
+template <class Name, class Shape, bool Bound> inline constexpr bool has_a_value_v = Bound;
+
 // One static_assert per variable, so the compiler names the unbound one.
 template <class Var, class... Sources> constexpr bool require_bound() {
-  static_assert(provider<Var, Sources...>::count != 0,
+  using name = typename name_and_shape<Var>::name;
+  using shape = typename name_and_shape<Var>::shape;
+  constexpr bool bound = provider<Var, Sources...>::count != 0;
+  static_assert(has_a_value_v<name, shape, bound>,
                 "ctgrad::eval(f, x = value, ...): a variable of f has no value; bind every "
-                "variable of f (the variable is named in this message's condition)");
+                "variable of f (the variable's name and shape open this diagnostic)");
   static_assert(provider<Var, Sources...>::count <= 1,
                 "ctgrad::eval(f, ...): a variable is bound more than once");
   return true;

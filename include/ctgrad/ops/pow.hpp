@@ -6,6 +6,7 @@
 
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/node.hpp>
+#include <ctgrad/expr/number_guard.hpp>
 #include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/ops/mul.hpp>
 
@@ -54,6 +55,17 @@ template <int N, Expression A> constexpr auto pow(A a) {
 /// a^n with n written as an integer constant.   pow(x, 3_c)
 template <Expression A, std::intmax_t N> constexpr auto pow(A a, constant_node<N, 1>) {
   return pow<static_cast<int>(N)>(a);
+}
+
+/// pow(x, 2) with a run-time number: one error saying what to write, instead of "no
+/// matching function" and every candidate, as number_guard.hpp does for x * 2.
+template <Expression A, class N>
+  requires detail::is_number_v<N>
+constexpr auto pow(A, N) {
+  static_assert(!detail::is_number_v<N>,
+                "ctgrad::pow(a, n): the exponent must be a compile-time constant: write "
+                "pow(x, 2_c) or pow<2>(x), not pow(x, 2)");
+  return invalid_expression{};
 }
 
 /// a^2.
