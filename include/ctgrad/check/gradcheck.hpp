@@ -2,7 +2,17 @@
 // Gradient checking, the lesson's way: compare the derived gradient with a numerical one.
 //   auto n = ctgrad::check::numeric_grad(loss, params, X = x, Y = y);   central, h = 1e-6
 //   double e = ctgrad::check::relative_error(g, n);         ||a - n|| / (||a|| + ||n||)
-//   auto r = ctgrad::check::gradcheck(loss, params, X = x, Y = y);   r.ok(1e-5), std::cout << r
+//   auto r = ctgrad::check::gradcheck(loss, params, X = x, Y = y);   r.ok(), std::cout << r
+// Two criteria, each with an absolute floor so that a gradient entry that is zero in truth
+// (analytic -5.6e-17, numeric -2.2e-10: both rounding) cannot fail a check:
+// - r.ok(): every entry within |analytic - numeric| <= atol + rtol * |numeric| (PyTorch's
+//   gradcheck and its defaults, atol 1e-5 and rtol 1e-3; set them in options);
+// - r.ok(tolerance): the lesson's relative error ||a - n|| / (||a|| + ||n||) of each
+//   parameter below tolerance, except for a parameter whose gradient is zero within atol
+//   (every |analytic| and |numeric| <= atol: its relative error compares rounding with
+//   rounding, and is about 1 for such a gradient). A gradient of any larger size is still held
+//   to the relative tolerance, however small the tolerance.
+// r.failure(tolerance) says in words which criterion failed, and where.
 // The numerical gradient is computed in double whatever the network's element type (the
 // parameters and inputs are converted), so a float network is checked against differences
 // that are not swamped by float rounding. It costs 2 forward passes per parameter entry
@@ -14,10 +24,13 @@
 #include <ctgrad/engine/evaluate.hpp>
 #include <ctgrad/expr/var_set.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <memory>
 #include <ostream>
+#include <string>
 #include <string_view>
 #include <tuple>
 
@@ -31,6 +44,8 @@ enum class difference {
 struct options {
   double step = 1e-6;
   difference method = difference::central;
+  double atol = 1e-5;  // gradcheck's absolute floor (PyTorch's default)
+  double rtol = 1e-3;  // and its relative part: |a - n| <= atol + rtol * |n| (PyTorch's)
 };
 
 namespace detail {
@@ -148,20 +163,66 @@ double relative_error(var_set<T, Vs...> const& a, var_set<U, Vs...> const& n) {
   return den == 0 ? 0.0 : std::sqrt(d) / den;
 }
 
-/// What gradcheck found: the worst parameter (by relative error of its tensor) and, in
-/// it, the entry with the largest difference.
+/// What gradcheck found (see the top for the two criteria).
 struct report {
-  double max_relative_error = 0;  // of the worst parameter
+  /// The worst relative error of a parameter (its whole tensor) among those whose gradient
+  /// is not zero within atol; 0 when none is.
+  double max_relative_error = 0;
   std::string_view worst_parameter{};
-  std::size_t worst_entry = 0;
-  double analytic = 0, numeric = 0;  // at the worst entry
+  std::size_t worst_entry = 0;         // in worst_parameter: the largest |analytic - numeric|
+  double analytic = 0, numeric = 0;    // at that entry
   std::size_t entries_checked = 0;
+  double atol = 0, rtol = 0;           // as given in options
+  /// Entries outside |a - n| <= atol + rtol * |n|, and the one that is furthest outside
+  /// (by (|a - n| - bound) / bound).
+  std::size_t entries_outside = 0;
+  std::string_view outside_parameter{};
+  std::size_t outside_entry = 0;
+  double outside_analytic = 0, outside_numeric = 0;
+
+  /// PyTorch's criterion: every entry within atol + rtol * |numeric|.
+  bool ok() const { return entries_outside == 0; }
+  /// The lesson's criterion: relative error below tolerance (with the floor, see the top).
   bool ok(double tolerance) const { return max_relative_error < tolerance; }
+  /// "" when both criteria hold, else which failed and where, with the numbers.
+  std::string failure(double tolerance) const {
+    std::string why;
+    if (!ok(tolerance))
+      why += "relative error " + text(max_relative_error) + " of " + std::string(worst_parameter) +
+             " is not below " + text(tolerance) + " (largest difference at entry " +
+             std::to_string(worst_entry) + ": analytic " + text(analytic) + ", numeric " +
+             text(numeric) + ")";
+    if (!ok()) {
+      if (!why.empty()) why += "; ";
+      why += std::to_string(entries_outside) + " of " + std::to_string(entries_checked) +
+             " entries outside |analytic - numeric| <= atol + rtol * |numeric|, furthest " +
+             std::string(outside_parameter) + "[" + std::to_string(outside_entry) +
+             "]: analytic " + text(outside_analytic) + ", numeric " + text(outside_numeric) +
+             ", |difference| " + text(std::abs(outside_analytic - outside_numeric)) + " > " +
+             text(atol) + " + " + text(rtol) + " * " + text(std::abs(outside_numeric)) + " = " +
+             text(atol + rtol * std::abs(outside_numeric));
+    }
+    return why;
+  }
   friend std::ostream& operator<<(std::ostream& os, report const& r) {
-    return os << "gradcheck: " << r.entries_checked << " entries, worst relative error "
-              << r.max_relative_error << " in " << r.worst_parameter << " (entry "
-              << r.worst_entry << ": analytic " << r.analytic << ", numeric " << r.numeric
-              << ")";
+    os << "gradcheck: " << r.entries_checked << " entries, worst relative error "
+       << r.max_relative_error;
+    if (!r.worst_parameter.empty())
+      os << " in " << r.worst_parameter << " (entry " << r.worst_entry << ": analytic "
+         << r.analytic << ", numeric " << r.numeric << ")";
+    os << "; " << r.entries_outside << " outside atol " << r.atol << " + rtol " << r.rtol
+       << " * |numeric|";
+    if (r.entries_outside != 0)
+      os << " (furthest " << r.outside_parameter << "[" << r.outside_entry << "]: analytic "
+         << r.outside_analytic << ", numeric " << r.outside_numeric << ")";
+    return os;
+  }
+
+ private:
+  static std::string text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return buf;
   }
 };
 
@@ -173,26 +234,51 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   grad_into(loss, *analytic, wrt, sources...);
   auto const numeric = numeric_grad(loss, wrt, opt, sources...);
   report rep;
+  rep.atol = opt.atol;
+  rep.rtol = opt.rtol;
+  double furthest = 0;  // (|a - n| - bound) / bound of the furthest entry outside
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
+          std::string_view const name =
+              ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
           auto const& an = analytic->template get<Is>();
           auto const& nu = numeric.template get<Is>();
           rep.entries_checked += an.size;
-          double const err = relative_error(an, nu);
-          if (err < rep.max_relative_error || (Is != 0 && err == rep.max_relative_error)) return;
-          rep.max_relative_error = err;
-          rep.worst_parameter = ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
-          double worst = -1;
+          double largest = -1;  // |a - n|
+          double size = 0;      // max |a|, |n|
+          std::size_t at = 0;
           for (std::size_t idx = 0; idx < an.size; ++idx) {
-            double const diff = std::abs(static_cast<double>(an.data[idx]) - nu.data[idx]);
-            if (diff > worst) {
-              worst = diff;
-              rep.worst_entry = idx;
-              rep.analytic = static_cast<double>(an.data[idx]);
-              rep.numeric = nu.data[idx];
+            double const a = static_cast<double>(an.data[idx]);
+            double const n = nu.data[idx];
+            double const diff = std::abs(a - n);
+            size = std::max({size, std::abs(a), std::abs(n)});
+            if (diff > largest) {
+              largest = diff;
+              at = idx;
+            }
+            double const bound = opt.atol + opt.rtol * std::abs(n);
+            // !(diff <= bound): a NaN is outside too.
+            if (!(diff <= bound)) {
+              ++rep.entries_outside;
+              double const by = bound > 0 ? (diff - bound) / bound : diff;
+              if (rep.entries_outside == 1 || !(by <= furthest)) {
+                furthest = by;
+                rep.outside_parameter = name;
+                rep.outside_entry = idx;
+                rep.outside_analytic = a;
+                rep.outside_numeric = n;
+              }
             }
           }
+          if (size <= opt.atol) return;  // zero within the floor: rounding against rounding
+          double const err = relative_error(an, nu);
+          if (!rep.worst_parameter.empty() && !(err > rep.max_relative_error)) return;
+          rep.max_relative_error = err;
+          rep.worst_parameter = name;
+          rep.worst_entry = at;
+          rep.analytic = static_cast<double>(an.data[at]);
+          rep.numeric = nu.data[at];
         }(),
         ...);
   }(std::index_sequence_for<Vars...>{});
