@@ -4,9 +4,9 @@
 //                      element), instantiated once per list, not once per query
 //   index_of_v<L, T>   template argument deduction against that same indexer
 //   at_t<I, L>         __type_pack_element where the compiler has it (clang), else the indexer
-// No Hana containers, no constexpr loops over whole lists per query: a Hana-based
-// topological sort took 31 s at 64 nodes in a prototype, and a constexpr-function
-// membership test cost 0.3 s per 260 queries on a 260-node list (this form: ~0).
+// No Hana containers, no constexpr loops over whole lists per query: their cost grows with
+// the list at every query, and the graph algorithms make queries for every node, so the
+// total grows with the square of the graph (DESIGN.md's measured traps).
 #pragma once
 
 #include <cstddef>
