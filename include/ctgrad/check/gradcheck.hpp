@@ -240,42 +240,42 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
-          std::string_view const name =
+          std::string_view const param_name =
               ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
           auto const& an = analytic->template get<Is>();
           auto const& nu = numeric.template get<Is>();
           rep.entries_checked += an.size;
           double largest = -1;  // |a - n|
-          double size = 0;      // max |a|, |n|
+          double magnitude = 0;  // max |a|, |n|
           std::size_t at = 0;
           for (std::size_t idx = 0; idx < an.size; ++idx) {
-            double const a = static_cast<double>(an.data[idx]);
-            double const n = nu.data[idx];
-            double const diff = std::abs(a - n);
-            size = std::max({size, std::abs(a), std::abs(n)});
+            double const a_v = static_cast<double>(an.data[idx]);
+            double const n_v = nu.data[idx];
+            double const diff = std::abs(a_v - n_v);
+            magnitude = std::max({magnitude, std::abs(a_v), std::abs(n_v)});
             if (diff > largest) {
               largest = diff;
               at = idx;
             }
-            double const bound = opt.atol + opt.rtol * std::abs(n);
+            double const bound = opt.atol + opt.rtol * std::abs(n_v);
             // !(diff <= bound): a NaN is outside too.
             if (!(diff <= bound)) {
               ++rep.entries_outside;
               double const by = bound > 0 ? (diff - bound) / bound : diff;
               if (rep.entries_outside == 1 || !(by <= furthest)) {
                 furthest = by;
-                rep.outside_parameter = name;
+                rep.outside_parameter = param_name;
                 rep.outside_entry = idx;
-                rep.outside_analytic = a;
-                rep.outside_numeric = n;
+                rep.outside_analytic = a_v;
+                rep.outside_numeric = n_v;
               }
             }
           }
-          if (size <= opt.atol) return;  // zero within the floor: rounding against rounding
+          if (magnitude <= opt.atol) return;  // zero within the floor: rounding against rounding
           double const err = relative_error(an, nu);
           if (!rep.worst_parameter.empty() && !(err > rep.max_relative_error)) return;
           rep.max_relative_error = err;
-          rep.worst_parameter = name;
+          rep.worst_parameter = param_name;
           rep.worst_entry = at;
           rep.analytic = static_cast<double>(an.data[at]);
           rep.numeric = nu.data[at];

@@ -141,7 +141,7 @@ template <class Order> struct variables {
 };
 
 // The unbound variable's name and shape lead the error line on clang, which prints the
-// condition has_a_value_v<name<'y'>, shape<>, bound> (a condition on provider<...> would
+// condition has_a_value_v<name<'y'>, shape<>, is_bound> (a condition on provider<...> would
 // put every source first); g++ names Var first in the line that opens the diagnostic, and
 // prints has_a_value_v<name<'y'>, shape<>, false> in the note after the error.
 template <class Var> struct name_and_shape {
@@ -156,10 +156,10 @@ template <class Name, class Shape, bool Bound> inline constexpr bool has_a_value
 
 // One static_assert per variable, so the compiler names the unbound one.
 template <class Var, class... Sources> constexpr bool require_bound() {
-  using name = typename name_and_shape<Var>::name;
-  using shape = typename name_and_shape<Var>::shape;
-  constexpr bool bound = provider<Var, Sources...>::count != 0;
-  static_assert(has_a_value_v<name, shape, bound>,
+  using var_name = typename name_and_shape<Var>::name;
+  using var_shape = typename name_and_shape<Var>::shape;
+  constexpr bool is_bound = provider<Var, Sources...>::count != 0;
+  static_assert(has_a_value_v<var_name, var_shape, is_bound>,
                 "ctgrad::eval(f, x = value, ...): a variable of f has no value; bind every "
                 "variable of f (the variable's name and shape open this diagnostic)");
   static_assert(provider<Var, Sources...>::count <= 1,

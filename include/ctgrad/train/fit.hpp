@@ -125,16 +125,16 @@ inline std::string short_number(double v) {
 template <class Opt>
 std::string divergence_message(Opt& opt, std::size_t epoch, std::size_t batch, double loss,
                                double smoothed, double first, double factor) {
-  auto const g = short_number;
   std::string advice = "learning rate too high? try a smaller one, or gradient clipping";
   if constexpr (requires { static_cast<double>(opt.lr()); }) {
     double const lr = static_cast<double>(opt.lr());
-    advice = "learning rate too high? it is " + g(lr) + ": try " + g(lr / 10) + " or " +
-             g(lr / 100) + ", or gradient clipping";
+    advice = "learning rate too high? it is " + short_number(lr) + ": try " +
+             short_number(lr / 10) + " or " + short_number(lr / 100) + ", or gradient clipping";
   }
   return "ctgrad::train::fit: the training loss diverged at epoch " + std::to_string(epoch) +
-         ", batch " + std::to_string(batch) + ": " + g(loss) + " (smoothed " + g(smoothed) +
-         ") is more than " + g(factor) + " times the first batch's " + g(first) +
+         ", batch " + std::to_string(batch) + ": " + short_number(loss) + " (smoothed " +
+         short_number(smoothed) + ") is more than " + short_number(factor) +
+         " times the first batch's " + short_number(first) +
          " (parameters kept from before this batch; fit_options::divergence_factor sets the "
          "limit); " + advice;
 }
