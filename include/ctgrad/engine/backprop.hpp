@@ -73,8 +73,8 @@ constexpr bool require_in_network() {
 }
 
 // The first variable of a parameter set among Sources that is not in Order (void if none):
-// another network's parameters, which would otherwise surface as "a variable of f has no
-// value" once for each of this network's parameters.
+// with a variable of the network unbound, another network's parameters, which would
+// otherwise surface as "a variable of f has no value" once per unbound parameter.
 template <class Order, class Source>
 struct foreign_in {
   using type = void;  // a binding X = x
@@ -128,11 +128,13 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
   } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
     require_in_network<Api, typename first_missing<order, std::remove_cv_t<Wanted>...>::type>();
     return T{};
-  } else if constexpr (!__is_same(typename first_foreign<order, Sources...>::type, void)) {
-    require_params_in_network<Api, typename first_foreign<order, Sources...>::type>();
-    return T{};
   } else if constexpr (!bound_check<vars, Sources...>::ok) {
-    bound_check<vars, Sources...>::require();
+    // A set with variables the network lacks is fine when every variable is bound (a
+    // larger set serving a sub-network); with one unbound, it is the likely cause.
+    if constexpr (!__is_same(typename first_foreign<order, Sources...>::type, void))
+      require_params_in_network<Api, typename first_foreign<order, Sources...>::type>();
+    else
+      bound_check<vars, Sources...>::require();
     return T{};
   } else if constexpr (!__is_same(Captured, void) && !contains_v<order, Captured>) {
     static_assert(__is_same(Captured, void) || contains_v<order, Captured>,
