@@ -36,7 +36,9 @@ ctgrad_require_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
     export CTGRAD_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+  # Waits for another install's dpkg lock (developers share the machine) instead of failing.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}" \
     >/dev/null
   echo "ctgrad: installed ${missing[*]}"
 }
