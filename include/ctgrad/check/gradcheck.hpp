@@ -23,13 +23,17 @@
 
 namespace ctgrad::check {
 
+/// How numeric_grad differentiates numerically.
 enum class difference {
-  forward,  // (f(w + h) - f(w)) / h          error O(h)
-  central,  // (f(w + h) - f(w - h)) / (2h)   error O(h^2)
+  forward,  ///< (f(w + h) - f(w)) / h          error O(h)
+  central,  ///< (f(w + h) - f(w - h)) / (2h)   error O(h^2)
 };
 
+/// Step and method of numeric_grad and gradcheck (central differences, h = 1e-6, by default).
 struct options {
+  /// The step h added to and subtracted from each parameter entry.
   double step = 1e-6;
+  /// Central (error O(h²), two evaluations per entry) or forward (O(h), one) differences.
   difference method = difference::central;
 };
 
@@ -151,12 +155,20 @@ double relative_error(var_set<T, Vs...> const& a, var_set<U, Vs...> const& n) {
 /// What gradcheck found: the worst parameter (by relative error of its tensor) and, in
 /// it, the entry with the largest difference.
 struct report {
-  double max_relative_error = 0;  // of the worst parameter
+  double max_relative_error = 0;  ///< of the worst parameter
+  /// The name of the parameter whose tensor has the largest relative error.
   std::string_view worst_parameter{};
+  /// The row-major index, in that parameter, of the entry that differs most.
   std::size_t worst_entry = 0;
+  /// The derived (analytic) and the numerical gradient at that entry.
   double analytic = 0, numeric = 0;  // at the worst entry
+  /** \var report::numeric
+      The numerical gradient at that entry (`analytic`: the derived one). */
+  /// How many parameter entries were compared.
   std::size_t entries_checked = 0;
+  /// True when the largest relative error is below `tolerance` (the lesson's 1e-5, say).
   bool ok(double tolerance) const { return max_relative_error < tolerance; }
+  /// Prints a one-line summary: entries, worst relative error, parameter and entry.
   friend std::ostream& operator<<(std::ostream& os, report const& r) {
     return os << "gradcheck: " << r.entries_checked << " entries, worst relative error "
               << r.max_relative_error << " in " << r.worst_parameter << " (entry "
@@ -200,6 +212,8 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
 }
 
 template <Expression Loss, class T, class... Vars, class... Sources>
+/// gradcheck with the default options: central differences, h = 1e-6.
+/// Example: `auto r = ctgrad::check::gradcheck(loss, params, X = x, Y = y);   if (!r.ok(1e-5)) ...`
 report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, Sources const&... sources) {
   return gradcheck(loss, wrt, options{}, sources...);
 }
