@@ -16,6 +16,7 @@ namespace ctgrad {
 template <std::size_t... Dims> struct shape {
   static constexpr std::size_t rank = sizeof...(Dims);
   static constexpr std::size_t size = (std::size_t{1} * ... * Dims);
+  /// The sizes the kernels loop over, from the shapes and the window options.
   static constexpr std::array<std::size_t, rank> dims{Dims...};
   static std::string to_string() {
     std::string s = "[";

@@ -30,9 +30,13 @@ template <std::size_t G> inline constexpr groups_t<G> groups{};
 
 /// A window's options, each as shape<one value per spatial axis>, and its group count.
 template <class Stride, class Padding, class Dilation, std::size_t Groups> struct window {
+  /// Stride along each spatial axis.
   using stride = Stride;
+  /// Zero padding on each side of each spatial axis.
   using padding = Padding;
+  /// Spacing between the kernel's taps along each spatial axis.
   using dilation = Dilation;
+  /// Number of channel groups (the channel count for a depthwise convolution).
   static constexpr std::size_t groups = Groups;
 };
 
