@@ -31,7 +31,7 @@ template <std::size_t Axis, class... As> struct concat_layout {
 
 /// The node of concat<Axis>(a, b, ...): the inputs side by side along Axis.
 template <class Axis, class... As> struct concat_node : node<As...> {
-  /// The rows-by-columns layout the kernels use (an internal type).
+  /// Where each input starts along Axis (an internal table).
   using layout = detail::concat_layout<Axis::value, As...>;
   /// The shape of the first input, whose other axes every input shares.
   using first = shape_of_t<detail::at_t<0, detail::type_list<As...>>>;

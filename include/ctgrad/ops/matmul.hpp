@@ -32,7 +32,7 @@ template <class Layout, class SA, class SB> struct matmul_dims {
 /// The node of matmul(...): c = a @ b, a [M, K], b [K, N], c [M, N] (a batch of M rows times a
 /// matrix).
 template <class A, class B, class Layout = kernels::nn> struct matmul_node : node<A, B> {
-  /// The sizes the kernels loop over, from the shapes and the window options.
+  /// M, K and N of the product in the node's layout, for the kernels.
   using dims = detail::matmul_dims<Layout, shape_of_t<A>, shape_of_t<B>>;
   /// Shape of the node's value (this header's shape rule).
   using shape = ctgrad::shape<dims::m, dims::n>;

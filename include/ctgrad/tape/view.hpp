@@ -19,7 +19,7 @@ template <class T, class Shape> class view {
   using shape_type = Shape;
   static constexpr std::size_t size = Shape::size;
 
-  /// How the kernels index the value around the chosen axis (an internal layout).
+  /// A view of the Shape::size values starting at data.
   constexpr explicit view(T* data) : data_(data) {}
 
   constexpr T* data() const { return data_; }
