@@ -39,7 +39,8 @@ template <class Var, class E> struct expr_binding {
   using expression = E;
 };
 
-/// A variable, input, parameter or loop variable: a named leaf of a compile-time shape (made by var, input, param, carry, step_input).
+/// A variable, input, parameter or loop variable: a named leaf of a compile-time shape (made by
+/// var, input, param, carry, step_input).
 template <class Name, class Shape, class Role> struct var_node : node<> {
   /// The variable's shape.
   using shape = Shape;

@@ -11,7 +11,8 @@
 
 namespace ctgrad {
 
-/// The node of named<"z">(a): a under a name, printed as that name wherever it appears; its value and gradient are a's.
+/// The node of named<"z">(a): a under a name, printed as that name wherever it appears; its value
+/// and gradient are a's.
 template <class Name, class A> struct named_node : node<A> {
   /// The shape of a.
   using shape = shape_of_t<A>;

@@ -31,7 +31,8 @@ struct print_style {
       How the node prints (a call by default). */
   /// The call's name or the operator's symbol.
   std::string_view symbol{};
-  /// The node's precedence: 10 for + -, 15 unary minus, 20 for * /, 40 for ^, 50 for atoms and calls.
+  /// The node's precedence: 10 for + -, 15 unary minus, 20 for * /, 40 for ^, 50 for atoms and
+  /// calls.
   int precedence = 50;  // 10: + -, 15: unary minus, 20: * /, 40: ^, 50: atoms and calls
   /// The lowest precedence a left child may have without parentheses.
   int left_min = 0;

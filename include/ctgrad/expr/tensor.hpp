@@ -18,7 +18,8 @@ template <class T, std::size_t N>
 inline constexpr std::size_t tensor_alignment = N * sizeof(T) >= 64 ? 64 : alignof(T);
 }  // namespace detail
 
-/// Fixed-size storage for a value of shape Shape: a row-major std::array of T, aligned to 64 bytes from 64 bytes on.
+/// Fixed-size storage for a value of shape Shape: a row-major std::array of T, aligned to 64 bytes
+/// from 64 bytes on.
 template <class T, class Shape> struct tensor {
   /// The element type, float or double.
   using value_type = T;

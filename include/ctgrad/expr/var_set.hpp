@@ -49,7 +49,8 @@ constexpr X const& slot_at(var_slot<I, Var, X> const& s) {
 }
 }  // namespace detail
 
-/// One tensor per variable, by variable: a network's parameters (param_set), its gradients, an optimiser's state.
+/// One tensor per variable, by variable: a network's parameters (param_set), its gradients, an
+/// optimiser's state.
 template <class T, class... Vars> struct var_set {
   static_assert(std::is_floating_point_v<T>, "ctgrad::var_set<T, ...>: T must be float or double");
   static_assert(detail::all_of_v<is_variable_v<std::remove_cv_t<Vars>>...>,

@@ -16,8 +16,8 @@
 
 namespace ctgrad::optim {
 
-/// The options of optim::adam, given by name: `{.lr = 1e-3f, .weight_decay = 0.01f, .decoupled =
-/// true}`.
+/// The options of optim::adam, given by name:
+/// `{.lr = 1e-3f, .weight_decay = 0.01f, .decoupled = true}`.
 template <class T> struct adam_options {
   /// Learning rate.
   T lr = T(0.001);
@@ -34,8 +34,8 @@ template <class T> struct adam_options {
 };
 
 /// Adam and AdamW over a parameter set Set, in PyTorch's formulation; the moments are held in the
-/// optimiser (no heap). Example: `optim::adam<decltype(params)> opt({.lr = 1e-3f});
-/// opt.step(params, grads);`
+/// optimiser (no heap).
+/// Example: `optim::adam<decltype(params)> opt({.lr = 1e-3f}); opt.step(params, grads);`
 template <class Set> class adam {
  public:
   /// The element type of the set.

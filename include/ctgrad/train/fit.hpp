@@ -72,8 +72,8 @@ struct epoch_stats {
 
 template <class T>
 /// The options of train::fit, given by name in this order:
-/// `{.epochs = 10, .seed = 1, .last = train::last_batch::fill, .validation = {xv, yv},
-/// .show = train::progress::lines, .out = stderr, .on_epoch = f}`; every one has a default.
+/// `{.epochs = 10, .seed = 1, .last = train::last_batch::fill, .validation = {xv, yv}, ...}`
+/// then `.show = train::progress::lines, .out = stderr, .on_epoch = f`; each has a default.
 struct fit_options {
   /// Number of epochs (passes over the training set).
   std::size_t epochs = 1;
