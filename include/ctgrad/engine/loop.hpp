@@ -41,6 +41,7 @@
 
 namespace ctgrad {
 
+/// Prepends dimension N to shape S (defined for shapes below).
 template <std::size_t N, class S> struct prepend_dim;
 /// Prepends dimension N to a shape.
 template <std::size_t N, std::size_t... Dims> struct prepend_dim<N, shape<Dims...>> {
@@ -171,7 +172,10 @@ struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
 };
 }  // namespace detail
 
+/// The node of scan(...): a body derived once and run Trip times, carrying states, reading one
+/// slice of each step input per step (see the README's loops section and engine/loop.hpp).
 template <class Spec, class... Cs> struct loop_node;
+/// The loop node for one loop_spec: the body, its carries, step inputs and free variables, the trip count.
 template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip, class... Cs>
 struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::type_list<Steps...>,
                                    detail::type_list<Frees...>, Trip>,
@@ -408,7 +412,9 @@ template <std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t
 struct gather_spec {};
 }  // namespace detail
 
+/// Reads Count chunks of a child's value into one value (a loop's per-step slices, last, states).
 template <class E, class Spec> struct gather_node;
+/// The gather for one gather_spec: chunk r of Chunk entries is read at Offset + r * Stride.
 template <class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t Count,
           class Shape, class Name>
 struct gather_node<E, detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>> : node<E> {

@@ -18,10 +18,12 @@
 
 namespace ctgrad {
 
+/// The role of an input (var, input): data bound at each call, no gradient unless asked.
 struct input_role {};
+/// The role of a parameter (param): part of the parameter set.
 struct param_role {};
-struct carry_role {};  // a loop's carried state (engine/loop.hpp)
-struct step_role {};   // a loop's per-step input slice
+struct carry_role {};  ///< a loop's carried state (engine/loop.hpp)
+struct step_role {};   ///< a loop's per-step input slice
 
 /// A value for variable Var: a number (scalars), or a pointer to the caller's tensor.
 template <class Var, class V> struct binding {

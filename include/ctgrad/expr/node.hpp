@@ -12,6 +12,7 @@
 
 namespace ctgrad {
 
+/// The base every node derives from: what the Expression concept checks.
 struct expression_tag {};
 
 /// Anything built from ctgrad variables, constants and primitives.

@@ -21,8 +21,11 @@
 
 namespace ctgrad::kernels {
 
+/// Layout of a product: c = a @ b.
 struct nn {};
+/// Layout of a product: c = a^T @ b (a stored transposed).
 struct tn {};
+/// Layout of a product: c = a @ b^T (b stored transposed).
 struct nt {};
 
 /// Sets the N entries of c to zero, unless Acc (then the kernel adds to them).

@@ -710,13 +710,15 @@ namespace ct {
 
 // Plain constexpr functions, also callable at run time.
 
+/// True for a NaN (x != x).
 template <std::floating_point T> constexpr bool isnan(T x) { return x != x; }
 
+/// True for +inf or -inf.
 template <std::floating_point T> constexpr bool isinf(T x) {
   return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
 }
 
-// A NaN is returned unchanged (its sign bit is not cleared).
+/// The absolute value; a NaN is returned unchanged (its sign bit is not cleared).
 template <std::floating_point T> constexpr T fabs(T x) {
   if (x < 0) return -x;
   return x == 0 ? T(0) : x;

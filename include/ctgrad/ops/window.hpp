@@ -14,9 +14,13 @@
 
 namespace ctgrad {
 
+/// The type of ctgrad::stride<N...>: a tag passed to a convolution or a pooling.
 template <std::size_t... N> struct stride_t {};
+/// The type of ctgrad::padding<N...>.
 template <std::size_t... N> struct padding_t {};
+/// The type of ctgrad::dilation<N...>.
 template <std::size_t... N> struct dilation_t {};
+/// The type of ctgrad::groups<G>.
 template <std::size_t... N> struct groups_t {};
 
 /// Step between windows (default 1 for convolutions, the kernel size for pooling).

@@ -88,9 +88,11 @@ template <class T> class recorder {
     T aux;                            ///< a scalar the primitive keeps (x * c keeps c)
   };
 
+  /// An empty tape.
   recorder() = default;
-  // Handles point at their tape: it must not move while they are in use.
+  /// Not copyable: handles point at their tape, which must not move while they are in use.
   recorder(recorder const&) = delete;
+  /// Not assignable, for the same reason.
   recorder& operator=(recorder const&) = delete;
 
   // ---- leaves
@@ -104,8 +106,9 @@ template <class T> class recorder {
   }
   /// The same for S::size values at data.
   template <class S> var<T, S> input(T const* data) { return leaf<S>(data, false); }
-  // The tape reads a parameter or an input where it is, later: not from a temporary.
+  /// The tape reads a parameter or an input where it is, later: not from a temporary.
   template <class S> var<T, S> param(tensor<T, S> const&&) = delete;
+  /// Not from a temporary either.
   template <class S> var<T, S> input(tensor<T, S> const&&) = delete;
   /// A value copied into the tape, with a gradient.   auto x = t.variable(2.0);
   template <class S> var<T, S> variable(tensor<T, S> const& x) {
