@@ -175,7 +175,8 @@ struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
 /// The node of scan(...): a body derived once and run Trip times, carrying states, reading one
 /// slice of each step input per step (see the README's loops section and engine/loop.hpp).
 template <class Spec, class... Cs> struct loop_node;
-/// The loop node for one loop_spec: the body, its carries, step inputs and free variables, the trip count.
+/// The loop node for one loop_spec: the body, its carries, step inputs and free variables,
+/// the trip count.
 template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip, class... Cs>
 struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::type_list<Steps...>,
                                    detail::type_list<Frees...>, Trip>,
