@@ -7,9 +7,11 @@
 #   check_site.py <repository root> <output directory>
 # Exits 77 (CTest: skipped) when doxygen or chromium is missing; .ci/run installs both.
 import collections
+import html
 import html.parser
 import os
 import pathlib
+import re
 import shutil
 import struct
 import subprocess
@@ -18,8 +20,12 @@ import urllib.parse
 import zlib
 
 WIDTH, HEIGHT = 1280, 900
-# (page, expected <title>) rendered with Chromium.
-PAGES = [("index.html", "ctgrad: ctgrad"), ("group__engine.html", "ctgrad: Engine")]
+# (page, expected <title>, texts the rendered page must show) rendered with Chromium: the
+# main page with its guides, and the engine's group page with the functions of its headers.
+PAGES = [("index.html", "ctgrad: ctgrad",
+          ["Embedding and training a fixed-architecture net", "Compile-time derivative exercises",
+           "Benchmarking against a runtime tape", "static_assert(sheet.adjoint("]),
+         ("group__engine.html", "ctgrad: Engine", ["grad_into", "hessian", "explain", "make_stream"])]
 
 
 def fail(message):
@@ -115,7 +121,7 @@ def render(chromium, page, shot):
                          capture_output=True, text=True).stdout
     parser = Links()
     parser.feed(dom)
-    return (parser.title or "").strip()
+    return (parser.title or "").strip(), dom
 
 
 def main():
@@ -134,13 +140,17 @@ def main():
     if broken:
         fail(f"{len(broken)} broken internal links:\n" + "\n".join(broken[:50]))
     print(f"links: {checked} internal links in {len(list(site.rglob('*.html')))} pages, none broken")
-    for name, expected in PAGES:
+    for name, expected, texts in PAGES:
         page, shot = site / name, out / (pathlib.Path(name).stem + ".png")
         if not page.exists():
             fail(f"{page} was not generated")
-        title = render(chromium, page, shot)
+        title, dom = render(chromium, page, shot)
         if title != expected:
             fail(f"{name}: title {title!r}, expected {expected!r}")
+        text = html.unescape(re.sub(r"<[^>]+>", "", dom))  # the page's text, as shown
+        absent = [t for t in texts if t not in text]
+        if absent:
+            fail(f"{name}: the rendered page does not show {absent}")
         width, height, rows, bpp = png_pixels(shot)
         if (width, height) != (WIDTH, HEIGHT):
             fail(f"{shot}: {width}x{height}, expected {WIDTH}x{HEIGHT}")
