@@ -24,10 +24,12 @@ namespace ctgrad::check {
 /// Where the first non-finite entry of a var_set is: the variable's name, the entry's
 /// row-major index and its value. Converts to true when every entry is finite.
 struct finite_report {
+  /// True when every entry is finite (then the other fields are empty).
   bool finite = true;
-  std::string_view name{};  // the variable's name (a string literal of its type)
-  std::size_t index = 0;    // row-major index inside that variable's tensor
-  double value = 0;         // the non-finite value found there
+  std::string_view name{};  ///< the variable's name (a string literal of its type)
+  std::size_t index = 0;    ///< row-major index inside that variable's tensor
+  double value = 0;         ///< the non-finite value found there
+  /// True when every entry is finite: `if (auto r = check::first_non_finite(grads); !r) ...`.
   constexpr explicit operator bool() const { return finite; }
 };
 

@@ -36,16 +36,20 @@
 
 namespace ctgrad::check {
 
+/// How numeric_grad differentiates numerically.
 enum class difference {
-  forward,  // (f(w + h) - f(w)) / h          error O(h)
-  central,  // (f(w + h) - f(w - h)) / (2h)   error O(h^2)
+  forward,  ///< (f(w + h) - f(w)) / h          error O(h)
+  central,  ///< (f(w + h) - f(w - h)) / (2h)   error O(h^2)
 };
 
+/// Step and method of numeric_grad and gradcheck (central differences, h = 1e-6, by default).
 struct options {
+  /// The step h added to and subtracted from each parameter entry.
   double step = 1e-6;
+  /// Central (error O(h²), two evaluations per entry) or forward (O(h), one) differences.
   difference method = difference::central;
-  double atol = 1e-5;  // gradcheck's absolute floor (PyTorch's default)
-  double rtol = 1e-3;  // and its relative part: |a - n| <= atol + rtol * |n| (PyTorch's)
+  double atol = 1e-5;  ///< gradcheck's absolute floor (PyTorch's default)
+  double rtol = 1e-3;  ///< and its relative part: |a - n| <= atol + rtol * |n| (PyTorch's)
 };
 
 namespace detail {
@@ -168,17 +172,21 @@ struct report {
   /// The worst relative error of a parameter (its whole tensor) among those whose gradient
   /// is not zero within atol; 0 when none is.
   double max_relative_error = 0;
+  /// The name of the parameter whose tensor has the largest relative error.
   std::string_view worst_parameter{};
-  std::size_t worst_entry = 0;         // in worst_parameter: the largest |analytic - numeric|
-  double analytic = 0, numeric = 0;    // at that entry
-  std::size_t entries_checked = 0;
-  double atol = 0, rtol = 0;           // as given in options
-  /// Entries outside |a - n| <= atol + rtol * |n|, and the one that is furthest outside
-  /// (by (|a - n| - bound) / bound).
+  std::size_t worst_entry = 0;         ///< in worst_parameter: the largest |analytic - numeric|
+  double analytic = 0;                 ///< the derived gradient at worst_entry
+  double numeric = 0;                  ///< the numerical gradient at worst_entry
+  std::size_t entries_checked = 0;     ///< how many parameter entries were compared
+  double atol = 0;                     ///< as given in options
+  double rtol = 0;                     ///< as given in options
+  /// Entries outside |a - n| <= atol + rtol * |n|.
   std::size_t entries_outside = 0;
+  /// The entry furthest outside (by (|a - n| - bound) / bound): its parameter, index and values.
   std::string_view outside_parameter{};
-  std::size_t outside_entry = 0;
-  double outside_analytic = 0, outside_numeric = 0;
+  std::size_t outside_entry = 0;       ///< row-major index in outside_parameter
+  double outside_analytic = 0;         ///< the derived gradient there
+  double outside_numeric = 0;          ///< the numerical gradient there
 
   /// PyTorch's criterion: every entry within atol + rtol * |numeric|.
   bool ok() const { return entries_outside == 0; }
@@ -286,6 +294,8 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
 }
 
 template <Expression Loss, class T, class... Vars, class... Sources>
+/// gradcheck with the default options: central differences, h = 1e-6.
+/// Example: `auto r = ctgrad::check::gradcheck(loss, params, X = x, Y = y);   if (!r.ok(1e-5)) ...`
 report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, Sources const&... sources) {
   return gradcheck(loss, wrt, options{}, sources...);
 }

@@ -73,7 +73,12 @@ namespace ctgrad::codegen {
 
 /// The generated pair: name.h and name.c.
 struct c_program {
+  /// The name given: the files are name.h and name.c, the functions name_forward, ...
   std::string name, header, source;
+  /** \var c_program::header
+      The text of name.h. */
+  /** \var c_program::source
+      The text of name.c. */
   /// Writes dir/name.h and dir/name.c; throws std::runtime_error naming a file it cannot write.
   void write(std::string const& dir) const {
     for (auto const& [file, text] : {std::pair{dir + "/" + name + ".h", &header}, std::pair{dir + "/" + name + ".c", &source}}) {

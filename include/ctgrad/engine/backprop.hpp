@@ -20,6 +20,7 @@ namespace ctgrad {
 
 /// grad_into's request to copy the forward value of the subexpression Node into *out.
 template <class Node, class T> struct capture_into {
+  /// Where the value is copied.
   tensor<T, shape_of_t<Node>>* out;
 };
 

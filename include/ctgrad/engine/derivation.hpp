@@ -179,27 +179,42 @@ template <class Root, class C, class... Ps> struct chain_rule_sum<Root, C, type_
 /// The numbers of a derivation at one point, all computed at compile time when asked
 /// (constexpr auto D = derivation(L, x = 2.0); static_assert(D.adjoint("a") == 14.0)).
 template <class T, std::size_t Steps, std::size_t Vars> struct derivation_table {
+  /// One step of the derivation: the formula L, a named intermediate, a variable or an automatic
+  /// t1, t2, ...
   struct step {
+    /// The step's name.
     std::string_view name;
-    T value;    // the forward value
-    T adjoint;  // dL/d(name), multiplied out along the chain
+    T value;    ///< the forward value
+    T adjoint;  ///< dL/d(name), multiplied out along the chain
   };
+  /// One local derivative d(of)/d(wrt) between two steps.
   struct link {
-    std::string_view of, wrt;  // d(of)/d(wrt), the other steps held fixed
+    std::string_view of, wrt;  ///< d(of)/d(wrt), the other steps held fixed
+    /** \var link::of
+        The step differentiated: d(of)/d(wrt). */
+    /// Its value at the point.
     T local;
   };
+  /// One variable's derivative beside its central difference.
   struct check {
+    /// The variable.
     std::string_view wrt;
-    T derived;  // d(L, wrt) evaluated
-    T central;  // (L(wrt + h) - L(wrt - h)) / (2h), computed in double
+    T derived;  ///< d(L, wrt) evaluated
+    T central;  ///< (L(wrt + h) - L(wrt - h)) / (2h), computed in double
+    /// The step of the central difference (the lesson's 1e-5).
     T h;
-    T relative_error;  // |derived - central| / (|derived| + |central|), 0 when both are 0
+    T relative_error;  ///< |derived - central| / (|derived| + |central|), 0 when both are 0
   };
+  /// The steps, in the order they are computed.
   std::array<step, Steps> steps{};
+  /// The local derivatives; the first link_count are used.
   std::array<link, Steps * Steps> links{};
+  /// Number of links used.
   std::size_t link_count = 0;
+  /// One check per variable.
   std::array<check, Vars> checks{};
 
+  /// The step of that name; a wrong name is a compile error in constant evaluation.
   constexpr step const& at(std::string_view name) const {
     for (auto const& candidate : steps)
       if (candidate.name == name) return candidate;

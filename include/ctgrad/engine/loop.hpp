@@ -41,8 +41,11 @@
 
 namespace ctgrad {
 
+/// Prepends dimension N to shape S (defined for shapes below).
 template <std::size_t N, class S> struct prepend_dim;
+/// Prepends dimension N to a shape.
 template <std::size_t N, std::size_t... Dims> struct prepend_dim<N, shape<Dims...>> {
+  /// shape<N, Dims...>.
   using type = shape<N, Dims...>;
 };
 /// shape<N, Dims...> from shape<Dims...>.
@@ -88,20 +91,31 @@ template <class Pa, std::size_t K, bool Active> constexpr unsigned long long rul
 }  // namespace detail
 
 // ---- bundle: several values as one (a cell's next states, in the carries' order)
+/// The node of bundle(e1, e2, ...): several values as one vector, in order (a cell's next states,
+/// in the carries' order).
 template <class... Es> struct bundle_node : node<Es...> {
+  /// Where each value starts in the bundle (prefix sums of their sizes).
   static constexpr auto at = detail::prefix_sizes<Es...>();
+  /// One vector of all the values' entries, one after the other.
   using shape = ctgrad::shape<at[sizeof...(Es)]>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "bundle"};
+  /// Marks a bundle for the loop engine.
   static constexpr bool carries_bundle = true;
+  /// The backward step reads no forward value: it only routes adjoints.
   static constexpr bool reads_no_values = true;
+  /// forward_into takes any number of children.
   static constexpr bool any_arity_forward = true;
+  /// Copies each value into its place (with Acc, adds to it).
   template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
     T const* const from[] = {in...};
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       (kernels::copy<Acc, shape_of_t<Es>::size>(out + at[Ks], from[Ks]), ...);
     }(std::index_sequence_for<Es...>{});
   }
+  /// The backward step needs no scratch.
   static constexpr std::size_t backward_scratch = 0;
+  /// Sends each part of the upstream adjoint to its child.
   template <unsigned Active, unsigned Acc, class T>
   static constexpr void backward(T* const* child_adj, T const* const*, T const*, T const* up, T*) {
     // Zero first, then add: a child may fill two slots (bundle(a, a)).
@@ -116,6 +130,7 @@ template <class... Es> struct bundle_node : node<Es...> {
        ...);
     }(std::index_sequence_for<Es...>{});
   }
+  /// A loop's derivative is not an expression: d through a bundle is a compile error saying so.
   static constexpr auto vjp(auto...) {
     static_assert(detail::always_false<bundle_node>,
                   "ctgrad::d(f, x): f contains a loop (bundle); a loop's derivative is run by "
@@ -157,7 +172,11 @@ struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
 };
 }  // namespace detail
 
+/// The node of scan(...): a body derived once and run Trip times, carrying states, reading one
+/// slice of each step input per step (see the README's loops section and engine/loop.hpp).
 template <class Spec, class... Cs> struct loop_node;
+/// The loop node for one loop_spec: the body, its carries, step inputs and free variables,
+/// the trip count.
 template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip, class... Cs>
 struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::type_list<Steps...>,
                                    detail::type_list<Frees...>, Trip>,
@@ -381,7 +400,9 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   }
 };
 
+/// True when N is a loop node (scan).
 template <class N> inline constexpr bool is_loop_v = false;
+/// True: a loop_node.
 template <class Spec, class... Cs> inline constexpr bool is_loop_v<loop_node<Spec, Cs...>> = true;
 
 // ---- reading a loop's states
@@ -392,7 +413,9 @@ template <std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t
 struct gather_spec {};
 }  // namespace detail
 
+/// Reads Count chunks of a child's value into one value (a loop's per-step slices, last, states).
 template <class E, class Spec> struct gather_node;
+/// The gather for one gather_spec: chunk r of Chunk entries is read at Offset + r * Stride.
 template <class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t Count,
           class Shape, class Name>
 struct gather_node<E, detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>> : node<E> {

@@ -24,7 +24,12 @@ namespace ctgrad {
 /// step input: what a stream runs.
 template <class Body, class Carries, class StepInput> struct recurrent_cell_t {};
 
+/// A recurrent cell advanced one input at a time (streaming inference), its carried states kept
+/// between calls, no heap; made by make_stream.
+/// Example: `auto s = make_stream<float>(gru_cell_of<16, "gru.", 1>());` then
+/// `auto const& h = s.step(params, x);` per input.
 template <class T, class Cell> class stream;
+/// The stream of a recurrent_cell_t: one tensor per carried state.
 template <class T, class Body, class... Carries, class StepInput>
 class stream<T, recurrent_cell_t<Body, detail::type_list<Carries...>, StepInput>> {
   std::tuple<tensor<T, shape_of_t<Carries>>...> state_{};

@@ -26,6 +26,9 @@
 #include <type_traits>
 
 #ifndef CTGRAD_STACK_WORKSPACE
+/// The stack budget in bytes (default 65536): a call whose workspace is larger uses a buffer of
+/// the calling thread (or the workspace passed). Define it, the same in every translation unit,
+/// to change it; see also CTGRAD_NO_IMPLICIT_HEAP.
 #define CTGRAD_STACK_WORKSPACE 65536
 #endif
 
@@ -35,12 +38,16 @@ namespace ctgrad {
 /// Not zeroed by the calls: every entry is written before it is read.
 template <class T, std::size_t N> struct workspace {
   static_assert(std::is_floating_point_v<T>, "ctgrad::workspace<T, N>: T must be float or double");
+  /// The element type, float or double.
   using value_type = T;
+  /// Number of entries, N.
   static constexpr std::size_t size = N;
-  alignas(64) T data[N + 1];  // + 1: never zero-sized
+  alignas(64) T data[N + 1];  ///< + 1: never zero-sized
 };
 
+/// True when W is a workspace.
 template <class W> inline constexpr bool is_workspace_v = false;
+/// True: a workspace.
 template <class T, std::size_t N> inline constexpr bool is_workspace_v<workspace<T, N>> = true;
 
 namespace detail {

@@ -16,14 +16,20 @@ namespace ctgrad {
 /// The rational N/D, kept normalised (D > 0, gcd(N, D) = 1) so equal values are equal types.
 template <std::intmax_t N, std::intmax_t D> struct constant_node : node<> {
   static_assert(D > 0, "ctgrad::constant_node: denominator must be positive (normalised)");
+  /// A constant is a scalar: shape<>.
   using shape = ctgrad::shape<>;
+  /// Numerator N.
   static constexpr std::intmax_t num = N;
+  /// Denominator D (positive).
   static constexpr std::intmax_t den = D;
   // Negative constants print like a unary minus, fractions like a division.
+  /// How to_string prints the constant (as a number, a negation or a fraction).
   static constexpr print_style style{print_style::leaf, {}, N < 0 ? 15 : (D != 1 ? 20 : 50)};
+  /// The constant as text: "3" or "1/3".
   static std::string label() {
     return D == 1 ? std::to_string(N) : std::to_string(N) + "/" + std::to_string(D);
   }
+  /// The constant's value in T.
   template <class T> static constexpr T value() { return static_cast<T>(N) / static_cast<T>(D); }
 };
 
@@ -93,13 +99,16 @@ struct is_constant<constant_node<N, D>> : std::true_type {};
 template <class C> constexpr rational as_rational() { return {C::num, C::den, true}; }
 }  // namespace detail
 
+/// True when T is a constant_node.
 template <class T> inline constexpr bool is_constant_v = detail::is_constant<T>::value;
 
 /// The constant N/D, normalised.   auto half = ctgrad::constant<1, 2>;
 template <std::intmax_t N, std::intmax_t D = 1>
 inline constexpr auto constant = detail::to_constant<detail::normalise({N, D, true})>();
 
+/// The constant 0.
 using zero_t = constant_node<0, 1>;
+/// The constant 1.
 using one_t = constant_node<1, 1>;
 
 namespace detail {

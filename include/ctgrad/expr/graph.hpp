@@ -14,6 +14,7 @@
 
 namespace ctgrad {
 
+/// The children of node N, as a type list.
 template <class N> using children_t = typename N::children;
 
 namespace detail {

@@ -18,28 +18,41 @@
 
 namespace ctgrad {
 
+/// The role of an input (var, input): data bound at each call, no gradient unless asked.
 struct input_role {};
+/// The role of a parameter (param): part of the parameter set.
 struct param_role {};
-struct carry_role {};  // a loop's carried state (engine/loop.hpp)
-struct step_role {};   // a loop's per-step input slice
+struct carry_role {};  ///< a loop's carried state (engine/loop.hpp)
+struct step_role {};   ///< a loop's per-step input slice
 
 /// A value for variable Var: a number (scalars), or a pointer to the caller's tensor.
 template <class Var, class V> struct binding {
+  /// The variable bound.
   using variable = Var;
+  /// The number or the pointer to the caller's tensor.
   V value;
 };
 
 /// Var bound to an expression: a loop's initial state (h = h0) or its sequence (x = X).
 template <class Var, class E> struct expr_binding {
+  /// The variable bound.
   using variable = Var;
+  /// The expression it is bound to.
   using expression = E;
 };
 
+/// A variable, input, parameter or loop variable: a named leaf of a compile-time shape (made by
+/// var, input, param, carry, step_input).
 template <class Name, class Shape, class Role> struct var_node : node<> {
+  /// The variable's shape.
   using shape = Shape;
+  /// input_role, param_role, carry_role or step_role.
   using role = Role;
+  /// The variable's name.
   static constexpr std::string_view name = Name::view();
+  /// Variables print as their name.
   static constexpr print_style style{print_style::leaf};
+  /// The variable's name as text.
   static std::string label() { return std::string(name); }
 
   /// `x = 2.0` binds a scalar for ctgrad::eval; integers are evaluated as double.
@@ -77,7 +90,9 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, input_role> i
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, param_role> param{};
 
+/// True when T is a variable (var_node of any role).
 template <class T> inline constexpr bool is_variable_v = false;
+/// True: a var_node.
 template <class Name, class Shape, class Role>
 inline constexpr bool is_variable_v<var_node<Name, Shape, Role>> = true;
 
@@ -89,14 +104,20 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, carry_role> c
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, step_role> step_input{};
 
+/// True when T is a parameter (param).
 template <class T> inline constexpr bool is_param_v = false;
+/// True: a parameter.
 template <class Name, class Shape>
 inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
 
+/// True when T is a loop's carried state (carry).
 template <class T> inline constexpr bool is_carry_v = false;
+/// True: a carried state.
 template <class Name, class Shape>
 inline constexpr bool is_carry_v<var_node<Name, Shape, carry_role>> = true;
+/// True when T is a loop's per-step input (step_input).
 template <class T> inline constexpr bool is_step_input_v = false;
+/// True: a step input.
 template <class Name, class Shape>
 inline constexpr bool is_step_input_v<var_node<Name, Shape, step_role>> = true;
 

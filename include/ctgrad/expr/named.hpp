@@ -11,12 +11,20 @@
 
 namespace ctgrad {
 
+/// The node of named<"z">(a): a under a name, printed as that name wherever it appears; its value
+/// and gradient are a's.
 template <class Name, class A> struct named_node : node<A> {
+  /// The shape of a.
   using shape = shape_of_t<A>;
+  /// The name given.
   static constexpr std::string_view name = Name::view();
+  /// A named intermediate prints as its name.
   static constexpr print_style style{print_style::leaf};
+  /// The name as text.
   static std::string label() { return std::string(name); }
+  /// The value of a, unchanged.
   static constexpr auto forward(auto a) { return a; }
+  /// The adjoint passes through: da = dz.
   static constexpr auto vjp(A, named_node, auto da) { return da; }
 };
 

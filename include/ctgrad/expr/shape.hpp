@@ -13,10 +13,15 @@
 
 namespace ctgrad {
 
+/// A compile-time shape: shape<32, 4> is 32 rows of 4, shape<> a scalar.
 template <std::size_t... Dims> struct shape {
+  /// Number of dimensions.
   static constexpr std::size_t rank = sizeof...(Dims);
+  /// Number of entries: the product of the dimensions (1 for a scalar).
   static constexpr std::size_t size = (std::size_t{1} * ... * Dims);
+  /// The dimensions, outermost first.
   static constexpr std::array<std::size_t, rank> dims{Dims...};
+  /// The shape as text: "[32, 4]".
   static std::string to_string() {
     std::string s = "[";
     ((s += (s.size() > 1 ? ", " : "") + std::to_string(Dims)), ...);
@@ -24,9 +29,12 @@ template <std::size_t... Dims> struct shape {
   }
 };
 
+/// The shape of a scalar, shape<>.
 using scalar_shape = shape<>;
 
+/// True when S is a shape<...>.
 template <class S> inline constexpr bool is_shape_v = false;
+/// True: a shape.
 template <std::size_t... Dims> inline constexpr bool is_shape_v<shape<Dims...>> = true;
 
 namespace detail {

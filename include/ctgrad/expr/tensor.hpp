@@ -18,19 +18,31 @@ template <class T, std::size_t N>
 inline constexpr std::size_t tensor_alignment = N * sizeof(T) >= 64 ? 64 : alignof(T);
 }  // namespace detail
 
+/// Fixed-size storage for a value of shape Shape: a row-major std::array of T, aligned to 64 bytes
+/// from 64 bytes on.
 template <class T, class Shape> struct tensor {
+  /// The element type, float or double.
   using value_type = T;
+  /// The shape.
   using shape_type = Shape;
+  /// Number of entries.
   static constexpr std::size_t size = Shape::size;
+  /// The entries, row-major.
   alignas(detail::tensor_alignment<T, Shape::size>) std::array<T, Shape::size> data{};
 
   /// Element at a multi-index, row-major: t(i, j) is data[i * cols + j].
   template <class... I> constexpr T& operator()(I... i) { return data[offset(i...)]; }
+  /// The same, read-only.
   template <class... I> constexpr T const& operator()(I... i) const { return data[offset(i...)]; }
+  /// The first entry (tensors are ranges of their entries).
   constexpr T* begin() { return data.data(); }
+  /// One past the last entry.
   constexpr T* end() { return data.data() + size; }
+  /// The first entry (tensors are ranges of their entries).
   constexpr T const* begin() const { return data.data(); }
+  /// One past the last entry.
   constexpr T const* end() const { return data.data() + size; }
+  /// Entry by entry.
   friend constexpr bool operator==(tensor const&, tensor const&) = default;
 
  private:

@@ -49,21 +49,28 @@ constexpr X const& slot_at(var_slot<I, Var, X> const& s) {
 }
 }  // namespace detail
 
+/// One tensor per variable, by variable: a network's parameters (param_set), its gradients, an
+/// optimiser's state.
 template <class T, class... Vars> struct var_set {
   static_assert(std::is_floating_point_v<T>, "ctgrad::var_set<T, ...>: T must be float or double");
   static_assert(detail::all_of_v<is_variable_v<std::remove_cv_t<Vars>>...>,
                 "ctgrad::var_set<T, Vars...>: each Var must be a variable (param, input or var)");
+  /// The element type, float or double.
   using value_type = T;
   // decltype of a constexpr variable is const-qualified: var_set<T, decltype(W1)> is fine.
+  /// The variables, in order, as a type list.
   using variables = detail::type_list<std::remove_cv_t<Vars>...>;
   /// Number of tensors, and of scalars in all of them.
   static constexpr std::size_t size = sizeof...(Vars);
+  /// Number of scalars in all the tensors.
   static constexpr std::size_t scalar_count = detail::sum_of<shape_of_t<Vars>::size...>();
 
   detail::var_storage<std::index_sequence_for<Vars...>,
                       detail::type_list<std::remove_cv_t<Vars>, tensor<T, shape_of_t<Vars>>>...>
+      /// The tensors (an internal type: use operator[], get or for_each).
       tensors{};
 
+  /// True when V is one of the set's variables.
   template <class V> static constexpr bool has = detail::contains_v<variables, V>;
 
   /// The tensor of variable v.   grads[W1](0, 3)
@@ -71,6 +78,7 @@ template <class T, class... Vars> struct var_set {
     static_assert(has<V>, "ctgrad::var_set[v]: v is not one of this set's variables");
     return detail::slot_by_var<V>(tensors);
   }
+  /// The tensor of variable v, read-only.
   template <class V> constexpr auto const& operator[](V) const {
     static_assert(has<V>, "ctgrad::var_set[v]: v is not one of this set's variables");
     return detail::slot_by_var<V>(tensors);
@@ -78,12 +86,14 @@ template <class T, class... Vars> struct var_set {
 
   /// The I-th tensor, in the set's order.
   template <std::size_t I> constexpr auto& get() { return detail::slot_at<I>(tensors); }
+  /// The I-th tensor, read-only.
   template <std::size_t I> constexpr auto const& get() const { return detail::slot_at<I>(tensors); }
 
   /// f(variable, tensor&) for each variable, in order (for optimisers, initialisers, printing).
   template <class F> constexpr void for_each(F&& f) {
     each(*this, f, std::index_sequence_for<Vars...>{});
   }
+  /// f(variable, tensor const&) for each variable, in order.
   template <class F> constexpr void for_each(F&& f) const {
     each(*this, f, std::index_sequence_for<Vars...>{});
   }
@@ -92,6 +102,7 @@ template <class T, class... Vars> struct var_set {
   constexpr std::array<T*, size> pointers() {
     return pointers_of<T*>(*this, std::index_sequence_for<Vars...>{});
   }
+  /// The first element of each tensor, read-only.
   constexpr std::array<T const*, size> pointers() const {
     return pointers_of<T const*>(*this, std::index_sequence_for<Vars...>{});
   }
@@ -99,6 +110,7 @@ template <class T, class... Vars> struct var_set {
   /// Sets every entry to zero.
   constexpr void zero() { tensors = {}; }
 
+  /// Tensor by tensor.
   friend constexpr bool operator==(var_set const&, var_set const&) = default;
 
  private:

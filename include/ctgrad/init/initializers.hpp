@@ -25,8 +25,11 @@ namespace ctgrad::init {
 /// normal by Box-Muller.
 class rng {
  public:
+  /// A source seeded with `seed`: the same numbers on every standard library.
   explicit rng(std::uint64_t seed) : engine_(seed) {}
+  /// A uniform number in [0, 1), from the engine's top 53 bits.
   double uniform01() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+  /// A standard normal number (Box-Muller; every second call uses the spare).
   double normal() {
     if (has_spare_) {
       has_spare_ = false;
@@ -49,12 +52,15 @@ class rng {
   bool has_spare_ = false;
 };
 
+/// Fills t from N(mean, std²).
 template <class T, class S> void normal(tensor<T, S>& t, rng& r, double mean, double std) {
   for (auto& v : t) v = static_cast<T>(mean + std * r.normal());
 }
+/// Fills t uniformly from [lo, hi).
 template <class T, class S> void uniform(tensor<T, S>& t, rng& r, double lo, double hi) {
   for (auto& v : t) v = static_cast<T>(lo + (hi - lo) * r.uniform01());
 }
+/// Sets t to zero.
 template <class T, class S> void zeros(tensor<T, S>& t) { t = {}; }
 
 namespace detail {
@@ -70,36 +76,54 @@ template <class S> constexpr double fan_out() {
 }
 }  // namespace detail
 
+/// Glorot normal: std = gain * sqrt(2 / (fan_in + fan_out)), fans as PyTorch's (a convolution's
+/// included).
 template <class T, class S> void xavier_normal(tensor<T, S>& t, rng& r, double gain = 1.0) {
   normal(t, r, 0.0, gain * std::sqrt(2.0 / (detail::fan_in<S>() + detail::fan_out<S>())));
 }
+/// Glorot uniform: bound = gain * sqrt(6 / (fan_in + fan_out)).
 template <class T, class S> void xavier_uniform(tensor<T, S>& t, rng& r, double gain = 1.0) {
   double const a = gain * std::sqrt(6.0 / (detail::fan_in<S>() + detail::fan_out<S>()));
   uniform(t, r, -a, a);
 }
+/// Kaiming normal: std = sqrt(2 / fan_in).
 template <class T, class S> void he_normal(tensor<T, S>& t, rng& r) {
   normal(t, r, 0.0, std::sqrt(2.0 / detail::fan_in<S>()));
 }
+/// Kaiming uniform: bound = sqrt(6 / fan_in).
 template <class T, class S> void he_uniform(tensor<T, S>& t, rng& r) {
   double const a = std::sqrt(6.0 / detail::fan_in<S>());
   uniform(t, r, -a, a);
 }
 
 // Rules for apply(): how to fill one weight matrix.
+/// A rule for init::apply: xavier_normal on each weight.
 struct xavier_normal_rule {
+  /// Fills one weight.
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_normal(t, r); }
 };
+/// A rule for init::apply: xavier_uniform on each weight.
 struct xavier_uniform_rule {
+  /// Fills one weight.
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_uniform(t, r); }
 };
+/// A rule for init::apply: he_normal on each weight.
 struct he_normal_rule {
+  /// Fills one weight.
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { he_normal(t, r); }
 };
+/// A rule for init::apply: he_uniform on each weight.
 struct he_uniform_rule {
+  /// Fills one weight.
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { he_uniform(t, r); }
 };
+/// A rule for init::apply: N(mean, std²) on each weight.
 struct normal_rule {
+  /// Mean of the normal distribution.
   double mean = 0, std = 1;
+  /** \var normal_rule::std
+      Standard deviation of the normal distribution. */
+  /// Fills one weight.
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { normal(t, r, mean, std); }
 };
 

@@ -16,6 +16,7 @@
 
 namespace ctgrad::io {
 
+/// Whether read_csv skips a header line (`header::skip`) or reads every line as numbers.
 enum class header { none, skip };
 
 namespace detail {
@@ -37,13 +38,22 @@ inline std::string printable(std::string const& text) {
 }
 }  // namespace detail
 
+/// A numeric table read by read_csv: `t(r, c)` is row r, column c.
 struct csv_table {
+  /// Number of rows (lines holding numbers).
   std::size_t rows = 0;
+  /// Number of columns, as given to read_csv.
   std::size_t columns = 0;
-  std::vector<double> values;  // rows * columns, row-major
+  std::vector<double> values;  ///< rows * columns, row-major
+  /// The value at row r, column c.
   double operator()(std::size_t r, std::size_t c) const { return values[r * columns + c]; }
 };
 
+/// Reads a numeric CSV file of `columns` comma-separated numbers per line (blank lines
+/// ignored), skipping a header line with `header::skip`.
+/// Example: `auto t = io::read_csv("data.csv", 3, io::header::skip);` (t.rows, t(r, c), t.values)
+/// \throws io::error naming the file, the line and, for a bad field, the column: a missing
+/// file, a row with another number of fields, a field that is not a number.
 inline csv_table read_csv(std::string const& path, std::size_t columns, header h = header::none) {
   auto const b = detail::read_file(path, "ctgrad::io::read_csv");
   std::string const text(b.begin(), b.end());

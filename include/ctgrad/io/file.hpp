@@ -12,6 +12,7 @@
 
 namespace ctgrad::io {
 
+/// The exception of every io function: what() names the function, the file and the problem.
 struct error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

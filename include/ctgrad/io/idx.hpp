@@ -18,10 +18,13 @@
 
 namespace ctgrad::io {
 
+/// The contents of an IDX file (MNIST's format), read by read_idx: sizes and bytes.
 struct idx_array {
-  std::vector<std::size_t> dims;    // dims[0] is the number of items
-  std::vector<std::uint8_t> data;   // row-major, product(dims) bytes
+  std::vector<std::size_t> dims;    ///< dims[0] is the number of items
+  std::vector<std::uint8_t> data;   ///< row-major, product(dims) bytes
+  /// The number of items (dims[0]; 0 for an empty array).
   std::size_t items() const { return dims.empty() ? 0 : dims[0]; }
+  /// Bytes per item: the product of the dimensions after the first.
   std::size_t item_size() const {
     std::size_t s = 1;
     for (std::size_t i = 1; i < dims.size(); ++i) s *= dims[i];

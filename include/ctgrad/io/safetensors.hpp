@@ -56,10 +56,14 @@ namespace ctgrad::io {
 /// One parameter's tensor in a safetensors file; transposed for a [in, out] matrix stored
 /// [out, in] (nn.Linear's weight).
 struct tensor_name {
+  /// The ctgrad parameter's name (`W1`).
   std::string param;
+  /// The tensor's name in the file (`0.weight`).
   std::string file;
+  /// True when the file stores the matrix transposed ([out, in], as nn.Linear's weight).
   bool transposed = false;
 };
+/// Overrides of the default naming rule, one entry per parameter; io::linear_modules makes one.
 using name_map = std::vector<tensor_name>;
 
 /// Dense layer k (parameters "<prefix>Wk", "<prefix>bk") as nn.Linear module modules[k-1].

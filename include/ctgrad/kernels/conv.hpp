@@ -40,6 +40,42 @@ struct conv_dims {
   static constexpr std::size_t oh = (H + 2 * PH - DH * (KH - 1) - 1) / SH + 1;
   static constexpr std::size_t ow = (W + 2 * PW - DW * (KW - 1) - 1) / SW + 1;
   static constexpr std::size_t in_per_group = C / G, out_per_group = O / G;
+  /** \var conv_dims::batch
+      Batch size B. */
+  /** \var conv_dims::channels
+      Input channels C. */
+  /** \var conv_dims::height
+      Input height H (1 in 1-D). */
+  /** \var conv_dims::width
+      Input width W (the length in 1-D). */
+  /** \var conv_dims::outputs
+      Output channels O. */
+  /** \var conv_dims::kh
+      Kernel height. */
+  /** \var conv_dims::kw
+      Kernel width. */
+  /** \var conv_dims::sh
+      Stride along the height. */
+  /** \var conv_dims::sw
+      Stride along the width. */
+  /** \var conv_dims::ph
+      Zero padding on each side of the height. */
+  /** \var conv_dims::pw
+      Zero padding on each side of the width. */
+  /** \var conv_dims::dh
+      Dilation along the height. */
+  /** \var conv_dims::dw
+      Dilation along the width. */
+  /** \var conv_dims::groups
+      Channel groups G. */
+  /** \var conv_dims::oh
+      Output height: floor((H + 2 PH - DH (KH - 1) - 1) / SH) + 1. */
+  /** \var conv_dims::ow
+      Output width, by the same rule. */
+  /** \var conv_dims::in_per_group
+      Input channels per group, C / G. */
+  /** \var conv_dims::out_per_group
+      Output channels per group, O / G. */
 };
 
 namespace detail {

@@ -15,6 +15,8 @@
 
 namespace ctgrad::kernels {
 
+/// The loops of kernels::dense: z = x @ w + b for Rows rows (with Acc, z += ...), inlined where
+/// called.
 template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
 constexpr void dense_body(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
                           T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT b) {
@@ -28,6 +30,7 @@ constexpr void dense_body(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
   }
 }
 
+/// dense_body compiled as a function of its own (for large layers: see kernels::outline_work).
 template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
 CTGRAD_NOINLINE void dense_outlined(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
                                     T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT b) {

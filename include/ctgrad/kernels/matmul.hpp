@@ -21,24 +21,31 @@
 
 namespace ctgrad::kernels {
 
+/// Layout of a product: c = a @ b.
 struct nn {};
+/// Layout of a product: c = a^T @ b (a stored transposed).
 struct tn {};
+/// Layout of a product: c = a @ b^T (b stored transposed).
 struct nt {};
 
+/// Sets the N entries of c to zero, unless Acc (then the kernel adds to them).
 template <bool Acc, std::size_t N, class T> constexpr void clear_unless(T* c) {
   if constexpr (!Acc)
     for (std::size_t j = 0; j < N; ++j) c[j] = T{};
 }
 
-// nt transposes B into a stack copy from this many rows of A on, if the copy is this small;
-// tn's narrow path keeps C^T on the stack under the same bound (so no kernel puts more than
-// 64 KiB on the stack, whatever the sizes).
+/// nt transposes B into a stack copy from this many rows of A on, if the copy is this small;
+/// tn's narrow path keeps C^T on the stack under the same bound (so no kernel puts more than
+/// 64 KiB on the stack, whatever the sizes).
 inline constexpr std::size_t nt_transpose_rows = 4;
+/// The bound on that copy, in bytes.
 inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
-// tn accumulates C^T when C has fewer columns than this and at least this many rows (and
-// the product sums over 4 or more rows: below that, writing C^T out costs more).
+/// tn accumulates C^T when C has fewer columns than this and at least this many rows (and
+/// the product sums over 4 or more rows: below that, writing C^T out costs more).
 inline constexpr std::size_t tn_narrow = 16;
 
+/// The loops of kernels::matmul: c = a @ b in Layout (nn, tn: a transposed, nt: b transposed), a
+/// [M, K], b [K, N] as the layout reads them; with Acc, c += ....
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
   if constexpr (__is_same(Layout, nn)) {
@@ -106,11 +113,12 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T c
   }
 }
 
-// Products of at least this many multiply-adds are compiled as functions of their own:
-// inlined into a whole net's gradient, g++ compiles them into slower code than on their
-// own, while a call costs nanoseconds against their microseconds of work.
+/// Products of at least this many multiply-adds are compiled as functions of their own:
+/// inlined into a whole net's gradient, g++ compiles them into slower code than on their
+/// own, while a call costs nanoseconds against their microseconds of work.
 inline constexpr std::size_t outline_work = 16384;
 
+/// matmul_body compiled as a function of its own (products of outline_work multiply-adds or more).
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
 CTGRAD_NOINLINE void matmul_outlined(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
                                        T const* CTGRAD_RESTRICT b) {

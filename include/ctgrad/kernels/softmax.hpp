@@ -22,6 +22,8 @@ template <std::size_t Cols, class T> constexpr T row_max(T const* z) {
   return m;
 }
 
+/// Row-wise softmax of a [Rows, Cols] block, the row maximum subtracted first: a_j = exp(z_j - m) /
+/// sum_k exp(z_k - m).
 template <bool Acc, std::size_t Rows, std::size_t Cols, class T>
 constexpr void softmax(T* CTGRAD_RESTRICT out, T const* z) {
   for (std::size_t r = 0; r < Rows; ++r) {
@@ -39,6 +41,7 @@ constexpr void softmax(T* CTGRAD_RESTRICT out, T const* z) {
   }
 }
 
+/// softmax's VJP per row: dz = a * (da - sum_j da_j a_j).
 template <bool Acc, std::size_t Rows, std::size_t Cols, class T>
 constexpr void softmax_backward(T* CTGRAD_RESTRICT out, T const* a, T const* da) {
   for (std::size_t r = 0; r < Rows; ++r) {
@@ -50,6 +53,7 @@ constexpr void softmax_backward(T* CTGRAD_RESTRICT out, T const* a, T const* da)
   }
 }
 
+/// Row-wise log-softmax: a_j = z_j - (m + log sum_k exp(z_k - m)).
 template <bool Acc, std::size_t Rows, std::size_t Cols, class T>
 constexpr void log_softmax(T* CTGRAD_RESTRICT out, T const* z) {
   for (std::size_t r = 0; r < Rows; ++r) {
@@ -62,6 +66,7 @@ constexpr void log_softmax(T* CTGRAD_RESTRICT out, T const* z) {
   }
 }
 
+/// log_softmax's VJP per row: dz = da - exp(a) * sum_j da_j.
 template <bool Acc, std::size_t Rows, std::size_t Cols, class T>
 constexpr void log_softmax_backward(T* CTGRAD_RESTRICT out, T const* a, T const* da) {
   for (std::size_t r = 0; r < Rows; ++r) {

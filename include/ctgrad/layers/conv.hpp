@@ -27,7 +27,9 @@ namespace ctgrad::layer {
 /// A convolution over Rank spatial axes with Out output channels and a K-wide kernel.
 template <std::size_t Rank, std::size_t Out, std::size_t K, class... Opts> struct conv_t {
   static_assert(Out > 0 && K > 0, "ctgrad::layer::conv1d/conv2d<Out, K>: Out and K must be positive");
+  /// The layer has parameters, numbered by sequential (W1, b1, ...).
   static constexpr bool numbered = true;
+  /// The convolution of e with parameters Prefix W<Index> and b<Index>, their shapes from e's.
   template <detail::fixed_string Prefix, std::size_t Index, class E> static constexpr auto apply(E e) {
     using s = shape_of_t<E>;
     if constexpr (s::rank != Rank + 2) {
@@ -63,7 +65,9 @@ inline constexpr conv_t<1, Out, K, std::remove_cv_t<decltype(Opts)>...> conv1d{}
 template <std::size_t Out, std::size_t K, auto... Opts>
 inline constexpr conv_t<2, Out, K, std::remove_cv_t<decltype(Opts)>...> conv2d{};
 
+/// Max (Max) or average pooling over Rank spatial axes with a K-wide window, as a layer.
 template <bool Max, std::size_t Rank, std::size_t K, class... Opts> struct pool_t {
+  /// Pools e with the layer's window and options.
   template <Expression E> constexpr auto operator()(E e) const {
     if constexpr (Max && Rank == 1) {
       return ctgrad::max_pool1d<K>(e, Opts{}...);
@@ -80,21 +84,29 @@ template <bool Max, std::size_t Rank, std::size_t K, class... Opts> struct pool_
 /// Max pooling with a K (x K) window, stride K unless given: layer::max_pool2d<2>.
 template <std::size_t K, auto... Opts>
 inline constexpr pool_t<true, 1, K, std::remove_cv_t<decltype(Opts)>...> max_pool1d{};
+/// Max pooling over two spatial axes with a K x K window: layer::max_pool2d<2>.
 template <std::size_t K, auto... Opts>
 inline constexpr pool_t<true, 2, K, std::remove_cv_t<decltype(Opts)>...> max_pool2d{};
 /// Average pooling with a K (x K) window: layer::avg_pool2d<2>.
 template <std::size_t K, auto... Opts>
 inline constexpr pool_t<false, 1, K, std::remove_cv_t<decltype(Opts)>...> avg_pool1d{};
+/// Average pooling over two spatial axes with a K x K window: layer::avg_pool2d<2>.
 template <std::size_t K, auto... Opts>
 inline constexpr pool_t<false, 2, K, std::remove_cv_t<decltype(Opts)>...> avg_pool2d{};
 
+/// ctgrad::flatten as a layer of sequential.
 struct flatten_t {
+  /// Returns flatten(x).
   template <Expression E> constexpr auto operator()(E e) const { return ctgrad::flatten(e); }
 };
+/// ctgrad::global_avg_pool1d as a layer of sequential.
 struct global_avg_pool1d_t {
+  /// Returns global_avg_pool1d(x).
   template <Expression E> constexpr auto operator()(E e) const { return ctgrad::global_avg_pool1d(e); }
 };
+/// ctgrad::global_avg_pool2d as a layer of sequential.
 struct global_avg_pool2d_t {
+  /// Returns global_avg_pool2d(x).
   template <Expression E> constexpr auto operator()(E e) const { return ctgrad::global_avg_pool2d(e); }
 };
 
@@ -102,6 +114,7 @@ struct global_avg_pool2d_t {
 inline constexpr flatten_t flatten{};
 /// [B, C, ...] -> [B, C], each channel's mean.
 inline constexpr global_avg_pool1d_t global_avg_pool1d{};
+/// [B, C, H, W] -> [B, C], each channel's mean.
 inline constexpr global_avg_pool2d_t global_avg_pool2d{};
 
 }  // namespace ctgrad::layer

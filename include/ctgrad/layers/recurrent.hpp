@@ -38,17 +38,23 @@ namespace ctgrad {
 
 /// The cells, by PyTorch's equations (x the step's input [B, in], h the state [B, H]).
 struct rnn_tanh_cell {
-  static constexpr std::size_t gates = 1;  // h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)
+  static constexpr std::size_t gates = 1;  ///< h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)
 };
+/// The Elman cell with ReLU: h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh).
 struct rnn_relu_cell {
-  static constexpr std::size_t gates = 1;  // h' = relu(...)
+  static constexpr std::size_t gates = 1;  ///< h' = relu(...)
 };
+/// The GRU cell: r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r * gh_n),
+/// h' = (1 - z) n + z h.
 struct gru_cell {
   // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r * gh_n), h' = (1 - z) n + z h
+  /// Number of gates (r, z, n): the weights are [3H, in] and [3H, H].
   static constexpr std::size_t gates = 3;
 };
+/// The LSTM cell: i, f, o = σ(.), g = tanh(.), c' = f c + i g, h' = o tanh(c').
 struct lstm_cell {
   // i, f, o = σ(.), g = tanh(.), c' = f c + i g, h' = o tanh(c')
+  /// Number of gates (i, f, g, o): the weights are [4H, in] and [4H, H].
   static constexpr std::size_t gates = 4;
 };
 
@@ -292,10 +298,12 @@ template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 
 constexpr auto gru_batch_first(X x_var) {
   return swap_leading(gru<H, Prefix, Layers>(swap_leading(x_var)));
 }
+/// lstm over X [B, T, in], giving [B, T, H].
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
 constexpr auto lstm_batch_first(X x_var) {
   return swap_leading(lstm<H, Prefix, Layers>(swap_leading(x_var)));
 }
+/// rnn_tanh over X [B, T, in], giving [B, T, H].
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1, Expression X>
 constexpr auto rnn_tanh_batch_first(X x_var) {
   return swap_leading(rnn_tanh<H, Prefix, Layers>(swap_leading(x_var)));
@@ -342,17 +350,22 @@ constexpr auto gru_cell_of() {
 }
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t In = 1, std::size_t B = 1,
           std::size_t Layer = 0>
+/// The LSTM layer's cell, for make_stream (as gru_cell_of).
 constexpr auto lstm_cell_of() {
   return detail::cell_of<lstm_cell, H, Prefix, In, B, Layer>();
 }
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t In = 1, std::size_t B = 1,
           std::size_t Layer = 0>
+/// The tanh RNN layer's cell, for make_stream (as gru_cell_of).
 constexpr auto rnn_tanh_cell_of() {
   return detail::cell_of<rnn_tanh_cell, H, Prefix, In, B, Layer>();
 }
 
 namespace layer {
+/// A recurrent layer (Cell: gru_cell, lstm_cell or rnn_tanh_cell) of hidden size H and Layers
+/// stacked layers, its parameters named with Prefix as PyTorch names them.
 template <class Cell, std::size_t H, detail::fixed_string Prefix, std::size_t Layers> struct recurrent_t {
+  /// Runs the layer over the sequence x [T, B, in], giving [T, B, H].
   template <Expression X> constexpr auto operator()(X x_var) const {
     return detail::recurrent<Cell, H, Prefix, Layers>(x_var);
   }
@@ -360,22 +373,32 @@ template <class Cell, std::size_t H, detail::fixed_string Prefix, std::size_t La
 /// In sequential:  sequential(X, layer::gru<64, "gru.">, layer::last_step, layer::dense<10>)
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1>
 inline constexpr recurrent_t<gru_cell, H, Prefix, Layers> gru{};
+/// An LSTM layer in a list of layers (as layer::gru).
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1>
 inline constexpr recurrent_t<lstm_cell, H, Prefix, Layers> lstm{};
+/// A tanh RNN layer in a list of layers (as layer::gru).
 template <std::size_t H, detail::fixed_string Prefix = "", std::size_t Layers = 1>
 inline constexpr recurrent_t<rnn_tanh_cell, H, Prefix, Layers> rnn{};
+/// ctgrad::last_step as a layer of sequential.
 struct last_step_t {
+  /// Returns last_step(x).
   template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::last_step(x_var); }
 };
+/// ctgrad::last_step in a list of layers: `sequential(X, ..., layer::last_step, ...)`.
 inline constexpr last_step_t last_step{};
+/// ctgrad::as_sequence<T> as a layer of sequential.
 template <std::size_t T> struct as_sequence_t {
+  /// Returns as_sequence<T>(x).
   template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::as_sequence<T>(x_var); }
 };
 /// In sequential: sequential(X, layer::as_sequence<28>, layer::gru<64>, layer::last_step, ...)
 template <std::size_t T> inline constexpr as_sequence_t<T> as_sequence{};
+/// ctgrad::swap_leading as a layer of sequential.
 struct swap_leading_t {
+  /// Returns swap_leading(x).
   template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::swap_leading(x_var); }
 };
+/// ctgrad::swap_leading in a list of layers: `sequential(X, ..., layer::swap_leading, ...)`.
 inline constexpr swap_leading_t swap_leading{};
 }  // namespace layer
 

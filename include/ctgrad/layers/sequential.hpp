@@ -33,30 +33,46 @@ namespace layer {
 template <std::size_t Out> struct dense_t {
   static_assert(Out > 0, "ctgrad::layer::dense<Out>: a layer needs at least one output");
 };
+/// A dense layer with Out outputs in a list of layers: `layer::dense<8>`.
 template <std::size_t Out> inline constexpr dense_t<Out> dense{};
 
+/// ctgrad::relu as a layer of sequential.
 struct relu_t {
+  /// Returns relu(x).
   template <Expression Z> constexpr auto operator()(Z z) const { return ctgrad::relu(z); }
 };
+/// ctgrad::sigmoid as a layer of sequential.
 struct sigmoid_t {
+  /// Returns sigmoid(x).
   template <Expression Z> constexpr auto operator()(Z z) const { return ctgrad::sigmoid(z); }
 };
+/// ctgrad::tanh as a layer of sequential.
 struct tanh_t {
+  /// Returns tanh(x).
   template <Expression Z> constexpr auto operator()(Z z) const { return ctgrad::tanh(z); }
 };
+/// ctgrad::softmax as a layer of sequential.
 struct softmax_t {
+  /// Returns softmax(x).
   template <Expression Z> constexpr auto operator()(Z z) const { return ctgrad::softmax(z); }
 };
+/// ctgrad::leaky_relu<Num, Den> as a layer of sequential.
 template <std::intmax_t Num, std::intmax_t Den> struct leaky_relu_t {
+  /// Returns leaky_relu<Num, Den>(x).
   template <Expression Z> constexpr auto operator()(Z z) const {
     return ctgrad::leaky_relu<Num, Den>(z);
   }
 };
 
+/// ctgrad::relu in a list of layers: `sequential(X, ..., layer::relu, ...)`.
 inline constexpr relu_t relu{};
+/// ctgrad::sigmoid in a list of layers: `sequential(X, ..., layer::sigmoid, ...)`.
 inline constexpr sigmoid_t sigmoid{};
+/// ctgrad::tanh in a list of layers: `sequential(X, ..., layer::tanh, ...)`.
 inline constexpr tanh_t tanh{};
+/// ctgrad::softmax in a list of layers: `sequential(X, ..., layer::softmax, ...)`.
 inline constexpr softmax_t softmax{};
+/// ctgrad::leaky_relu in a list of layers, slope Num/Den (default 1/100): `layer::leaky_relu<>`.
 template <std::intmax_t Num = 1, std::intmax_t Den = 100>
 inline constexpr leaky_relu_t<Num, Den> leaky_relu{};
 

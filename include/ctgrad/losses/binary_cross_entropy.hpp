@@ -26,18 +26,29 @@
 
 namespace ctgrad {
 
+/// The fused node of binary_cross_entropy(sigmoid(z), y): stable in z, gradient (sigmoid(z) - y) /
+/// n.
 template <class Z, class A, class Y> struct sigmoid_binary_cross_entropy_node : node<Z, A, Y> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = ctgrad::shape<>;
+  /// Number of elements the loss is the mean over.
   static constexpr std::size_t n = shape_of_t<Z>::size;
+  /// 1 / n as a compile-time rational.
   static constexpr auto inv_n = constant<1, static_cast<std::intmax_t>(n)>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& z, std::string const&, std::string const& y) {
     return "binary_cross_entropy(sigmoid(" + z + "), " + y + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* out, T const* z, T const*, T const* y) {
     kernels::sigmoid_binary_cross_entropy<Acc, n>(out, z, y);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, A a, Y y, sigmoid_binary_cross_entropy_node, auto dc) {
     return make_adjoints((a - y) * (dc * inv_n), zero_t{}, -(z * (dc * inv_n)));
   }

@@ -31,17 +31,26 @@ namespace ctgrad {
 /// The fused node: inputs z (logits), p = softmax(z) (already computed for the forward
 /// pass, reused by the gradient) and y.
 template <class Z, class P, class Y> struct softmax_cross_entropy_node : node<Z, P, Y> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = ctgrad::shape<>;
+  /// The rows-by-columns layout the kernels use (an internal type).
   using layout = detail::rows_of<shape_of_t<Z>>;
+  /// 1 / B (the batch size) as a compile-time rational.
   static constexpr auto inv_rows = constant<1, static_cast<std::intmax_t>(layout::rows)>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& z, std::string const&, std::string const& y) {
     return "cross_entropy(softmax(" + z + "), " + y + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* out, T const* z, T const* p, T const* y) {
     kernels::softmax_cross_entropy<Acc, layout::rows, layout::cols>(out, z, p, y);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, P p, Y y, softmax_cross_entropy_node, auto dc) {
     return make_adjoints((p - y) * (dc * inv_rows), zero_t{}, -(log_softmax(z) * (dc * inv_rows)));
   }

@@ -710,18 +710,22 @@ namespace ct {
 
 // Plain constexpr functions, also callable at run time.
 
+/// True for a NaN (x != x).
 template <std::floating_point T> constexpr bool isnan(T x) { return x != x; }
 
+/// True for +inf or -inf.
 template <std::floating_point T> constexpr bool isinf(T x) {
   return x == std::numeric_limits<T>::infinity() || x == -std::numeric_limits<T>::infinity();
 }
 
-// A NaN is returned unchanged (its sign bit is not cleared).
+/// The absolute value; a NaN is returned unchanged (its sign bit is not cleared).
 template <std::floating_point T> constexpr T fabs(T x) {
   if (x < 0) return -x;
   return x == 0 ? T(0) : x;
 }
 
+/// Defines ctgrad::math::ct::f(x), the constexpr implementation of f, for f = exp, expm1,
+/// log, log1p, sin, cos, tanh, sqrt (within 1-2 ulp of `<cmath>`); undefined after use.
 #define CTGRAD_MATH_CT(f)                                                           \
   template <std::floating_point T> constexpr T f(T x) {                             \
     return detail::in_work(x, [](auto work) { return detail::f##_impl(work); });    \
@@ -739,7 +743,9 @@ CTGRAD_MATH_CT(sqrt)
 
 }  // namespace ct
 
-// Dispatchers: ct:: during constant evaluation, <cmath> at run time.
+/// Dispatchers: ct:: during constant evaluation, `<cmath>` at run time. Defines
+/// ctgrad::math::f(x) for f = exp, expm1, log, log1p, sin, cos, tanh, sqrt, fabs; undefined after
+/// use.
 #define CTGRAD_MATH_DISPATCH(f)                                                     \
   template <std::floating_point T> constexpr T f(T x) {                             \
     return detail::dispatch(                                                        \

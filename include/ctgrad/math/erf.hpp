@@ -15,8 +15,11 @@
 
 namespace ctgrad::math {
 
+/// The constexpr series and rational implementations, usable in constant evaluation (also at
+/// run time); ctgrad::math's functions choose them when std::is_constant_evaluated().
 namespace ct {
 
+/// The error function, in constant evaluation.
 template <std::floating_point T> constexpr T erf(T x) {
   if (x != x) return x;
   using W = long double;  // x87 extended: the sum and e^(-x^2) keep 11 bits beyond double

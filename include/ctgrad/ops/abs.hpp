@@ -14,10 +14,16 @@
 
 namespace ctgrad {
 
+/// The node of abs(...): a = abs(z), whose derivative is sign(z) (0 at 0, as in PyTorch).
 template <class Z> struct abs_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "abs"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) { return math::fabs(z); }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, abs_node, auto da) { return da * sign(z); }
 };
 

@@ -15,10 +15,16 @@
 
 namespace ctgrad {
 
+/// The node of a + b: c = a + b.
 template <class A, class B> struct add_node : node<A, B> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = broadcast_shape_t<shape_of_t<A>, shape_of_t<B>>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::infix, " + ", 10, 10, 16};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto a, auto b) { return a + b; }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, B, add_node, auto dc) { return make_adjoints(dc, dc); }
 };
 

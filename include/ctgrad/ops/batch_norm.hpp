@@ -33,27 +33,43 @@ namespace ctgrad {
 
 /// The adjoint of normalize_channels. Not differentiable again.
 template <class X, class XH, class DXH, class Eps> struct normalize_channels_grad_node : node<X, XH, DXH> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normalize_channels_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* dx, T const* x, T const* xh, T const* dxh) {
     kernels::normalize_channels_grad<Acc, view::outer, view::channels, view::inner>(dx, x, xh, dxh,
                                                                                    Eps::template value<T>());
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<X>, "ctgrad: second derivatives through batch_norm are not supported");
     return invalid_expression{};
   }
 };
 
+/// The node inside batch_norm: each channel of x over the batch and spatial axes, (x - mean) /
+/// sqrt(var + eps).
 template <class X, class Eps> struct normalize_channels_node : node<X> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normalize_channels"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x) {
     kernels::normalize_channels<Acc, view::outer, view::channels, view::inner>(out, x, Eps::template value<T>());
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, normalize_channels_node, auto dxh) {
     return normalize_channels_grad_node<X, normalize_channels_node, decltype(dxh), Eps>{};
   }

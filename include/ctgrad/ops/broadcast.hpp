@@ -14,15 +14,24 @@
 
 namespace ctgrad {
 
+/// The node of broadcast_to<S>(a): a repeated over the leading dimensions of S; da =
+/// sum_to<shape(a)>(dc).
 template <class A, class S> struct broadcast_to_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = S;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& a) {
     return "broadcast" + S::to_string() + "(" + a + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::broadcast_rows<Acc, S::size, shape_of_t<A>::size>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, broadcast_to_node, auto dc) { return sum_to<shape_of_t<A>>(dc); }
 };
 

@@ -28,12 +28,19 @@ template <class S> struct channel_view {
 
 /// dy summed over the batch and the spatial axes, per channel.
 template <class DY> struct channel_sum_node : node<DY> {
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape_of_t<DY>>;
+  /// Shape of the node's value (this header's shape rule).
   using shape = ctgrad::shape<view::channels>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "channel_sum"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* dy) {
     kernels::channel_sum<Acc, view::outer, view::channels, view::inner>(out, dy);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<DY>,
                   "ctgrad: second derivatives through a per-channel sum (a bias or a batch norm "
@@ -42,25 +49,41 @@ template <class DY> struct channel_sum_node : node<DY> {
   }
 };
 
+/// The node of channel_mul(x, s): channel k of x [B, C, ...] multiplied by s[k].
 template <class X, class S> struct channel_mul_node : node<X, S> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "channel_mul"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x, T const* s) {
     kernels::channel_apply<Acc, true, view::outer, view::channels, view::inner>(out, x, s);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X x, S, channel_mul_node, auto dy) {
     return make_adjoints(channel_mul_node<decltype(dy), S>{}, channel_sum_node<decltype(dy * x)>{});
   }
 };
 
+/// The node of channel_add(x, s): s[k] added to channel k of x [B, C, ...].
 template <class X, class S> struct channel_add_node : node<X, S> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "channel_add"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x, T const* s) {
     kernels::channel_apply<Acc, false, view::outer, view::channels, view::inner>(out, x, s);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, S, channel_add_node, auto dy) {
     return make_adjoints(dy, channel_sum_node<decltype(dy)>{});
   }

@@ -29,15 +29,25 @@ template <std::size_t Axis, class... As> struct concat_layout {
 };
 }  // namespace detail
 
+/// The node of concat<Axis>(a, b, ...): the inputs side by side along Axis.
 template <class Axis, class... As> struct concat_node : node<As...> {
+  /// Where each input starts along Axis (an internal table).
   using layout = detail::concat_layout<Axis::value, As...>;
+  /// The shape of the first input, whose other axes every input shares.
   using first = shape_of_t<detail::at_t<0, detail::type_list<As...>>>;
+  /// Shape of the node's value (this header's shape rule).
   using shape = with_axis_t<Axis::value, layout::offsets[sizeof...(As)], first>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::axis_view<Axis::value, shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "concat"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In const*... in) {
     put_all<Acc>(std::make_index_sequence<sizeof...(As)>{}, out, in...);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(As..., concat_node, auto dc) {
     return slices(std::make_index_sequence<sizeof...(As)>{}, dc);
   }

@@ -60,12 +60,19 @@ template <class X, class DY, class Window, class WShape> struct conv_weight_grad
 /// dx of y = conv(x, w): the transposed convolution of dy with w, of shape XShape.
 template <class DY, class W, class Window, class XShape>
 struct conv_input_grad_node : node<DY, W> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = XShape;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::conv_dims_t<XShape, shape_of_t<W>, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "conv_input_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* dx, T const* dy, T const* w) {
     kernels::conv_input_grad<dims, Acc>(dx, dy, w);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(DY, W, conv_input_grad_node, auto g) {
     return make_adjoints(conv_node<decltype(g), W, Window>{},
                          conv_weight_grad_node<decltype(g), DY, Window, shape_of_t<W>>{});
@@ -75,12 +82,19 @@ struct conv_input_grad_node : node<DY, W> {
 /// dw of y = conv(x, w): sum over the batch and the outputs of dy times the taps of x.
 template <class X, class DY, class Window, class WShape>
 struct conv_weight_grad_node : node<X, DY> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = WShape;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::conv_dims_t<shape_of_t<X>, WShape, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "conv_weight_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* dw, T const* x, T const* dy) {
     kernels::conv_weight_grad<dims, Acc>(dw, x, dy);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, DY, conv_weight_grad_node, auto g) {
     return make_adjoints(conv_input_grad_node<DY, decltype(g), Window, shape_of_t<X>>{},
                          conv_node<X, decltype(g), Window>{});
@@ -89,15 +103,23 @@ struct conv_weight_grad_node : node<X, DY> {
 
 /// y = conv(x, w), no bias.
 template <class X, class W, class Window> struct conv_node : node<X, W> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = detail::conv_shape_t<shape_of_t<X>, shape_of_t<W>, Window>;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::conv_dims_t<shape_of_t<X>, shape_of_t<W>, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& x, std::string const& w) {
     return detail::conv_name(shape_of_t<X>::rank) + "(" + x + ", " + w + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* y, T const* x, T const* w) {
     kernels::conv<dims, Acc, false>(y, x, w, static_cast<T const*>(nullptr));
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, W, conv_node, auto dy) {
     return make_adjoints(conv_input_grad_node<decltype(dy), W, Window, shape_of_t<X>>{},
                          conv_weight_grad_node<X, decltype(dy), Window, shape_of_t<W>>{});
@@ -106,16 +128,24 @@ template <class X, class W, class Window> struct conv_node : node<X, W> {
 
 /// y = conv(x, w) + b[o] on every output of channel o.
 template <class X, class W, class Bias, class Window> struct conv_bias_node : node<X, W, Bias> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = detail::conv_shape_t<shape_of_t<X>, shape_of_t<W>, Window>;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::conv_dims_t<shape_of_t<X>, shape_of_t<W>, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& x, std::string const& w, std::string const& b) {
     return detail::conv_name(shape_of_t<X>::rank) + "(" + x + ", " + w + ", " + b + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* y, T const* x, T const* w, T const* b) {
     kernels::conv<dims, Acc, true>(y, x, w, b);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, W, Bias, conv_bias_node, auto dy) {
     return make_adjoints(conv_input_grad_node<decltype(dy), W, Window, shape_of_t<X>>{},
                          conv_weight_grad_node<X, decltype(dy), Window, shape_of_t<W>>{},

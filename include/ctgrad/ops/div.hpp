@@ -14,12 +14,20 @@
 
 namespace ctgrad {
 
+/// The node of a / b: c = a / b.
 template <class A, class B> struct div_node : node<A, B> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = broadcast_shape_t<shape_of_t<A>, shape_of_t<B>>;  // elementwise
+  /// The numerator a of a / b (rules read it).
   using numerator = A;
+  /// The denominator b of a / b (rules read it).
   using denominator = B;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::infix, "/", 20, 15, 21};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto a, auto b) { return a / b; }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, B b, div_node c, auto dc) {
     return make_adjoints(dc / b, -(dc * c / b));
   }

@@ -53,15 +53,24 @@ constexpr void dropout(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT x, T see
 
 }  // namespace kernels
 
+/// The node of dropout<Num, Den>(x, seed): inverted dropout, its mask a hash of the seed and the
+/// index.
 template <class X, class Seed, class P> struct dropout_node : node<X, Seed> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& x, std::string const& seed) {
     return "dropout(" + x + ", " + P::label() + ", " + seed + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x, T const* seed) {
     kernels::dropout<Acc, shape::size>(out, x, seed[0], P::template value<double>());
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, Seed, dropout_node, auto dy) {
     return make_adjoints(dropout_node<decltype(dy), Seed, P>{}, zero_t{});
   }
@@ -69,6 +78,8 @@ template <class X, class Seed, class P> struct dropout_node : node<X, Seed> {
 
 /// The seed train::fit and train::evaluate bind (a step number in training, -1 in evaluation).
 using dropout_seed_t = var_node<detail::to_name_t<"dropout_seed">, shape<>, input_role>;
+/// The scalar input dropout draws its mask from; train::fit binds a new value every step, -1 to
+/// evaluate.
 inline constexpr dropout_seed_t dropout_seed{};
 
 /// True when the drop probability is in [0, 1).
@@ -94,10 +105,12 @@ constexpr auto dropout(X, Seed) {
 namespace layer {
 /// Inverted dropout with probability Num/Den, its mask drawn from ctgrad::dropout_seed.
 template <std::intmax_t Num, std::intmax_t Den> struct dropout_t {
+  /// Applies dropout<Num, Den>(x, dropout_seed).
   template <Expression X> constexpr auto operator()(X x) const {
     return ctgrad::dropout<Num, Den>(x, dropout_seed);
   }
 };
+/// A dropout layer for sequential: layer::dropout<1, 2> drops half, with ctgrad::dropout_seed.
 template <std::intmax_t Num, std::intmax_t Den> inline constexpr dropout_t<Num, Den> dropout{};
 }  // namespace layer
 

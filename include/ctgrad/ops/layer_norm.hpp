@@ -27,26 +27,41 @@ namespace ctgrad {
 /// The adjoint of normalize_rows, from x, its value xh and the upstream dxh. Not
 /// differentiable again.
 template <class X, class XH, class DXH, class N, class Eps> struct normalize_rows_grad_node : node<X, XH, DXH> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// Number of entries per normalised row.
   static constexpr std::size_t n = shape::size / leading_t<shape::rank - N::value, shape>::size;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normalize_rows_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* dx, T const* x, T const* xh, T const* dxh) {
     kernels::normalize_rows_grad<Acc, shape::size / n, n>(dx, x, xh, dxh, Eps::template value<T>());
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<X>, "ctgrad: second derivatives through layer_norm are not supported");
     return invalid_expression{};
   }
 };
 
+/// The node inside layer_norm<N>: each row of the last N axes, (x - mean) / sqrt(var + eps).
 template <class X, class N, class Eps> struct normalize_rows_node : node<X> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// Number of entries per normalised row.
   static constexpr std::size_t n = shape::size / leading_t<shape::rank - N::value, shape>::size;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normalize_rows"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x) {
     kernels::normalize_rows<Acc, shape::size / n, n>(out, x, Eps::template value<T>());
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, normalize_rows_node, auto dxh) {
     return normalize_rows_grad_node<X, normalize_rows_node, decltype(dxh), N, Eps>{};
   }

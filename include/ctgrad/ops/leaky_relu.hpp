@@ -15,16 +15,24 @@
 
 namespace ctgrad {
 
+/// The node of leaky_relu(...): a = z if z > 0, else c * z (slope c a compile-time rational,
+/// default 1/100).
 template <class Z, class Slope> struct leaky_relu_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& z) {
     return "leaky_relu(" + z + ", " + Slope::label() + ")";
   }
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return z > T{0} ? z : Slope::template value<T>() * z;
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, leaky_relu_node, auto da) {
     return da * (Slope{} + (one_t{} - Slope{}) * step(z));
   }

@@ -29,16 +29,26 @@ template <class Layout, class SA, class SB> struct matmul_dims {
 };
 }  // namespace detail
 
+/// The node of matmul(...): c = a @ b, a [M, K], b [K, N], c [M, N] (a batch of M rows times a
+/// matrix).
 template <class A, class B, class Layout = kernels::nn> struct matmul_node : node<A, B> {
+  /// M, K and N of the product in the node's layout, for the kernels.
   using dims = detail::matmul_dims<Layout, shape_of_t<A>, shape_of_t<B>>;
+  /// Shape of the node's value (this header's shape rule).
   using shape = ctgrad::shape<dims::m, dims::n>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 20, 21};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& a, std::string const& b) {
     return a + (dims::ta ? "^T" : "") + " @ " + b + (dims::tb ? "^T" : "");
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a, T const* b) {
     kernels::matmul<Layout, Acc, dims::m, dims::k, dims::n>(out, a, b);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A a, B b, matmul_node, auto dc) {
     // The operands as the product reads them: a' = a or a^T, b' = b or b^T, c = a' b'.
     // Then da' = dc b'^T, db' = a'^T dc, and da = (da')^T where a was read transposed.

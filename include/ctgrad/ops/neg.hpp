@@ -12,10 +12,16 @@
 
 namespace ctgrad {
 
+/// The node of -a: b = -a.
 template <class A> struct neg_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<A>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::prefix, "-", 15, 0, 20};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto a) { return -a; }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, neg_node, auto db) { return -db; }
 };
 

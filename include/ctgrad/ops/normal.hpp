@@ -20,23 +20,35 @@ inline constexpr long double inv_sqrt_2pi = 0.3989422804014326779399460599343818
 inline constexpr long double inv_sqrt_2 = 0.70710678118654752440084436210484904L;
 }  // namespace detail
 
+/// The node of normal_pdf(z): phi(z) = e^(-z^2/2) / sqrt(2 pi).
 template <class Z> struct normal_pdf_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normal_pdf"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return math::exp(T(-0.5) * z * z) * static_cast<T>(detail::inv_sqrt_2pi);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, normal_pdf_node a, auto da) { return -(da * z * a); }
 };
 
+/// The node of normal_cdf(z): Phi(z) = (1 + erf(z / sqrt 2)) / 2.
 template <class Z> struct normal_cdf_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normal_cdf"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return T(0.5) * (T(1) + math::erf(z * static_cast<T>(detail::inv_sqrt_2)));
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, normal_cdf_node, auto da) { return da * normal_pdf_node<Z>{}; }
 };
 

@@ -38,12 +38,19 @@ inline std::string pool_name(char const* kind, std::size_t rank) {
 
 /// dx of a max pool: dy routed to each window's winning tap of x. Not differentiable again.
 template <class X, class DY, class Kernel, class Window> struct max_pool_grad_node : node<X, DY> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::pool_dims_t<shape_of_t<X>, Kernel, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "max_pool_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* dx, T const* x, T const* dy) {
     kernels::max_pool_grad<dims, Acc>(dx, x, dy);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<X>,
                   "ctgrad: second derivatives through max pooling are not supported");
@@ -51,16 +58,25 @@ template <class X, class DY, class Kernel, class Window> struct max_pool_grad_no
   }
 };
 
+/// The node of max_pool1d / max_pool2d: each window's maximum, padding never winning.
 template <class X, class Kernel, class Window> struct max_pool_node : node<X> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = detail::pool_shape_t<shape_of_t<X>, Kernel, Window>;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::pool_dims_t<shape_of_t<X>, Kernel, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& x) {
     return detail::pool_name("max", shape_of_t<X>::rank) + "(" + x + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* y, T const* x) {
     kernels::max_pool<dims, Acc>(y, x);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, max_pool_node, auto dy) {
     return max_pool_grad_node<X, decltype(dy), Kernel, Window>{};
   }
@@ -70,27 +86,44 @@ template <class X, class Kernel, class Window> struct avg_pool_node;
 
 /// dx of an average pool, of shape XShape: dy / (kernel size) on every tap.
 template <class DY, class Kernel, class Window, class XShape> struct avg_pool_grad_node : node<DY> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = XShape;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::pool_dims_t<XShape, Kernel, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "avg_pool_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* dx, T const* dy) {
     kernels::avg_pool_grad<dims, Acc>(dx, dy);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(DY, avg_pool_grad_node, auto g) {
     return avg_pool_node<decltype(g), Kernel, Window>{};
   }
 };
 
+/// The node of avg_pool1d / avg_pool2d: each window's mean, padding counted
+/// (count_include_pad=True).
 template <class X, class Kernel, class Window> struct avg_pool_node : node<X> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = detail::pool_shape_t<shape_of_t<X>, Kernel, Window>;
+  /// The sizes the kernels loop over, from the shapes and the window options.
   using dims = detail::pool_dims_t<shape_of_t<X>, Kernel, Window>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& x) {
     return detail::pool_name("avg", shape_of_t<X>::rank) + "(" + x + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* y, T const* x) {
     kernels::avg_pool<dims, Acc>(y, x);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, avg_pool_node, auto dy) {
     return avg_pool_grad_node<decltype(dy), Kernel, Window, shape_of_t<X>>{};
   }

@@ -14,14 +14,21 @@
 
 namespace ctgrad {
 
+/// The node of pow(...): b = a^N, N a compile-time integer (negative allowed).
 template <class A, int N> struct pow_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<A>;  // elementwise
+  /// The exponent N.
   static constexpr int exponent = N;
+  /// The same power of other children (rules rebuild nodes with it).
   template <class... New> using with_children = pow_node<New..., N>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, "^", 40, 50, 0};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& base) {
     return base + "^" + (N < 0 ? "(" + std::to_string(N) + ")" : std::to_string(N));
   }
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto a) {
     // Exact repeated squaring: integer powers must not go through std::pow.
     decltype(a) result{1};
@@ -33,6 +40,8 @@ template <class A, int N> struct pow_node : node<A> {
     }
     return N < 0 ? decltype(a){1} / result : result;
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A a, pow_node, auto db) { return db * (constant<N> * pow<N - 1>(a)); }
 };
 

@@ -36,11 +36,17 @@ template <class A, class S> struct row_sum_node;
 
 /// Each entry of a [rows...] repeated along the trailing axes of S (row_sum's adjoint).
 template <class A, class S> struct row_repeat_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = S;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "row_repeat"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::row_repeat<Acc, shape_of_t<A>::size, S::size / shape_of_t<A>::size>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, row_repeat_node, auto dc) {
     return row_sum_node<decltype(dc), shape_of_t<A>>{};
   }
@@ -48,11 +54,17 @@ template <class A, class S> struct row_repeat_node : node<A> {
 
 /// a summed over its trailing axes down to its leading shape S.
 template <class A, class S> struct row_sum_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = S;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "row_sum"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::row_sum<Acc, S::size, shape_of_t<A>::size / S::size>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, row_sum_node, auto dc) {
     return row_repeat_node<decltype(dc), shape_of_t<A>>{};
   }
@@ -60,26 +72,42 @@ template <class A, class S> struct row_sum_node : node<A> {
 
 /// The adjoint of row_max: dc at each row's arg-max. Not differentiable again.
 template <class A, class DC> struct row_max_grad_node : node<A, DC> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<A>;
+  /// Length of the last axis, over which the maximum was taken.
   static constexpr std::size_t inner = shape::dims[shape::rank - 1];
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "row_max_grad"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* da, T const* a, T const* dc) {
     kernels::row_max_grad<Acc, shape::size / inner, inner>(da, a, dc);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<A>, "ctgrad: second derivatives through row_max are not supported");
     return invalid_expression{};
   }
 };
 
+/// The node of row_max(a): each row's maximum over the last axis (the first on ties).
 template <class A> struct row_max_node : node<A> {
+  /// The shape of a.
   using in_shape = shape_of_t<A>;
+  /// Length of the last axis, over which the maximum is taken.
   static constexpr std::size_t inner = in_shape::dims[in_shape::rank - 1];
+  /// Shape of the node's value (this header's shape rule).
   using shape = leading_t<in_shape::rank - 1, in_shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "row_max"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::row_max<Acc, shape::size, inner>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, row_max_node, auto dc) { return row_max_grad_node<A, decltype(dc)>{}; }
 };
 

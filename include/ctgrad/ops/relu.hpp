@@ -13,13 +13,19 @@
 
 namespace ctgrad {
 
+/// The node of relu(...): a = max(z, 0).
 template <class Z> struct relu_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "relu"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return z > T{0} || math::ct::isnan(z) ? z : T{0};  // NaN propagates, it is not clipped to 0
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z z, relu_node, auto da) { return da * step(z); }
 };
 

@@ -14,13 +14,21 @@
 
 namespace ctgrad {
 
+/// The node of reshape<S>(a): the same values in row-major order, seen as shape S.
 template <class A, class S> struct reshape_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = S;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& a) { return "reshape" + S::to_string() + "(" + a + ")"; }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::copy<Acc, S::size>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, reshape_node, auto dc) {
     if constexpr (__is_same(shape_of_t<decltype(dc)>, shape_of_t<A>)) {
       return dc;
@@ -50,6 +58,7 @@ template <class S, Expression A> constexpr auto reshape(A a) {
     return reshape_node<A, S>{};
   }
 }
+/// reshape of a reshape is one reshape of the original: reshape<S>(reshape<S2>(a)) = reshape<S>(a).
 template <class S, class A, class S2> constexpr auto reshape(reshape_node<A, S2>) {
   return reshape<S>(A{});
 }

@@ -14,9 +14,13 @@
 
 namespace ctgrad {
 
+/// The node of sigmoid(...): a = σ(z) = 1 / (1 + e^(-z)).
 template <class Z> struct sigmoid_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "sigmoid"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     if (std::is_constant_evaluated()) {
@@ -30,10 +34,14 @@ template <class Z> struct sigmoid_node : node<Z> {
     // is exactly 0, its limit: never NaN.
     return T{1} / (T{1} + math::exp(-z));
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, sigmoid_node a, auto da) { return da * (a * (one_t{} - a)); }
 };
 
+/// True for a sigmoid_node (rules recognise the node by it).
 template <class T> inline constexpr bool is_sigmoid_v = false;
+/// True: a sigmoid_node.
 template <class Z> inline constexpr bool is_sigmoid_v<sigmoid_node<Z>> = true;
 
 /// σ(z) = 1 / (1 + e^(-z)).

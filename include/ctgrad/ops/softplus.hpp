@@ -16,23 +16,35 @@
 
 namespace ctgrad {
 
+/// softplus's slope: 1 above the threshold 20, sigmoid(z) below (the node of its derivative).
 template <class Z> struct softplus_grad_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "softplus_grad"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return z > T(20) ? T(1) : sigmoid_node<Z>::forward(z);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, softplus_grad_node s, auto ds) { return ds * (s * (one_t{} - s)); }
 };
 
+/// The node of softplus(z): z above 20, log(1 + e^z) below (torch.nn.Softplus).
 template <class Z> struct softplus_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "softplus"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return z > T(20) ? z : math::log1p(math::exp(z));
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, softplus_node, auto da) { return da * softplus_grad_node<Z>{}; }
 };
 

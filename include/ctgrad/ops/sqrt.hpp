@@ -12,10 +12,16 @@
 
 namespace ctgrad {
 
+/// The node of sqrt(...): a = √z (z ≥ 0).
 template <class Z> struct sqrt_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "sqrt"};
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) { return math::sqrt(z); }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, sqrt_node a, auto da) { return da / (constant<2> * a); }
 };
 

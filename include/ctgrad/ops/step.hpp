@@ -11,14 +11,21 @@
 
 namespace ctgrad {
 
+/// The node of step(...): a = (z > 0), 1 where z > 0 and 0 elsewhere (the derivative of relu).
 template <class Z> struct step_node : node<Z> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<Z>;  // elementwise
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& z) { return "(" + z + " > 0)"; }
+  /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
     return z > T{0} ? T{1} : T{0};
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Z, step_node, auto) { return zero_t{}; }
 };
 

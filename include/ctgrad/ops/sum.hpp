@@ -17,17 +17,25 @@
 
 namespace ctgrad {
 
+/// The node of sum_to<S>(a): a summed over its leading dimensions down to shape S.
 template <class A, class S> struct sum_to_node : node<A> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = S;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
+  /// The node's text, from its children's texts (for to_string).
   static std::string print(std::string const& a) {
     if constexpr (S::rank == 0) return "sum(" + a + ")";
     if constexpr (shape_of_t<A>::rank == S::rank + 1) return "sum_rows(" + a + ")";
     return "sum_to" + S::to_string() + "(" + a + ")";
   }
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
     kernels::sum_rows<Acc, shape_of_t<A>::size, S::size>(out, a);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(A, sum_to_node, auto dc) { return broadcast_to<shape_of_t<A>>(dc); }
 };
 

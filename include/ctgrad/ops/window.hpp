@@ -14,9 +14,13 @@
 
 namespace ctgrad {
 
+/// The type of ctgrad::stride<N...>: a tag passed to a convolution or a pooling.
 template <std::size_t... N> struct stride_t {};
+/// The type of ctgrad::padding<N...>.
 template <std::size_t... N> struct padding_t {};
+/// The type of ctgrad::dilation<N...>.
 template <std::size_t... N> struct dilation_t {};
+/// The type of ctgrad::groups<G>.
 template <std::size_t... N> struct groups_t {};
 
 /// Step between windows (default 1 for convolutions, the kernel size for pooling).
@@ -30,9 +34,13 @@ template <std::size_t G> inline constexpr groups_t<G> groups{};
 
 /// A window's options, each as shape<one value per spatial axis>, and its group count.
 template <class Stride, class Padding, class Dilation, std::size_t Groups> struct window {
+  /// Stride along each spatial axis.
   using stride = Stride;
+  /// Zero padding on each side of each spatial axis.
   using padding = Padding;
+  /// Spacing between the kernel's taps along each spatial axis.
   using dilation = Dilation;
+  /// Number of channel groups (the channel count for a depthwise convolution).
   static constexpr std::size_t groups = Groups;
 };
 

@@ -16,20 +16,34 @@
 
 namespace ctgrad::optim {
 
+/// The options of optim::adam, given by name:
+/// `{.lr = 1e-3f, .weight_decay = 0.01f, .decoupled = true}`.
 template <class T> struct adam_options {
+  /// Learning rate.
   T lr = T(0.001);
+  /// Decay of the first moment (the gradients' running mean).
   T beta1 = T(0.9);
+  /// Decay of the second moment (the squared gradients' running mean).
   T beta2 = T(0.999);
+  /// Added to the second moment's square root, against division by zero.
   T eps = T(1e-8);
+  /// L2 decay (Adam, through the gradient) or decoupled decay (AdamW).
   T weight_decay = T(0);
+  /// True: AdamW (decoupled decay); false: Adam with L2 decay.
   bool decoupled = false;  // true: AdamW
 };
 
+/// Adam and AdamW over a parameter set Set, in PyTorch's formulation; the moments are held in the
+/// optimiser (no heap).
+/// Example: `optim::adam<decltype(params)> opt({.lr = 1e-3f}); opt.step(params, grads);`
 template <class Set> class adam {
  public:
+  /// The element type of the set.
   using value_type = typename Set::value_type;
+  /// adam_options of that type.
   using options = adam_options<value_type>;
 
+  /// An optimiser with those options and zero moments.
   explicit adam(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
@@ -75,10 +89,15 @@ template <class Set> class adam {
   }
 
  public:
+  /// The learning rate, for schedules: `opt.lr() = schedule(epoch)`.
   value_type& lr() { return opt_.lr; }
+  /// Number of steps taken (t, from which the bias corrections are computed).
   long steps() const { return t_; }
+  /// The first moment m, a set of the parameters' structure.
   Set const& first_moment() const { return m_; }
+  /// The second moment v.
   Set const& second_moment() const { return v_; }
+  /// Forgets the moments and the step count (as a new optimiser would).
   void reset() {
     m_.zero();
     v_.zero();

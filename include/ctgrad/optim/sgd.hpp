@@ -13,18 +13,29 @@
 
 namespace ctgrad::optim {
 
+/// The options of optim::sgd, given by name: `{.lr = 0.1f, .momentum = 0.9f, .nesterov = true}`.
 template <class T> struct sgd_options {
+  /// Learning rate.
   T lr = T(0.01);
+  /// Momentum factor (0: plain SGD); no dampening.
   T momentum = T(0);
+  /// Nesterov momentum instead of heavy ball.
   bool nesterov = false;
+  /// L2 decay, added to the gradient as weight_decay * W.
   T weight_decay = T(0);
 };
 
+/// Stochastic gradient descent over a parameter set Set, with optional momentum and L2 decay, in
+/// PyTorch's formulation; the velocity is held in the optimiser (no heap). Example:
+/// `optim::sgd<decltype(params)> opt({.lr = 0.1f}); opt.step(params, grads);`
 template <class Set> class sgd {
  public:
+  /// The element type of the set.
   using value_type = typename Set::value_type;
+  /// sgd_options of that type.
   using options = sgd_options<value_type>;
 
+  /// An optimiser with those options and zero velocity.
   constexpr explicit sgd(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
@@ -74,6 +85,7 @@ template <class Set> class sgd {
  public:
   /// The learning rate, for schedules: opt.lr() = schedule(epoch).
   constexpr value_type& lr() { return opt_.lr; }
+  /// The velocity v, a set of the parameters' structure.
   constexpr Set const& velocity() const { return velocity_; }
   /// Forgets the velocity (as a new optimiser would).
   constexpr void reset() { velocity_.zero(); }

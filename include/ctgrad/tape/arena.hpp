@@ -16,6 +16,8 @@
 
 namespace ctgrad::tape {
 
+/// The tape's growable storage for values or adjoints, addressed by offset; clear() keeps the
+/// capacity, memory is never zero-filled, every tensor starts on a 64-byte boundary.
 template <class T> class arena {
   static constexpr std::size_t alignment = 64;
   static constexpr std::size_t granule = alignment / sizeof(T) > 0 ? alignment / sizeof(T) : 1;
@@ -46,11 +48,16 @@ template <class T> class arena {
     size_ = capacity_ = 0;
   }
 
+  /// The first element.
   T* data() { return data_.get(); }
+  /// The first element.
   T const* data() const { return data_.get(); }
+  /// Elements in use.
   std::size_t size() const { return size_; }
+  /// Elements allocated.
   std::size_t capacity() const { return capacity_; }
 
+  /// n rounded up to a whole number of 64-byte granules.
   static constexpr std::size_t round_up(std::size_t n) {
     return (n + granule - 1) / granule * granule;
   }

@@ -185,24 +185,31 @@ template <class T, class S> var<T, S> operator-(var<T, S> const& a) {
 template <class T, class S> var<T, S> operator+(var<T, S> const& a, std::type_identity_t<T> k) {
   return detail::unary<detail::add_k_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator+(std::type_identity_t<T> k, var<T, S> const& a) {
   return detail::unary<detail::k_add_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator-(var<T, S> const& a, std::type_identity_t<T> k) {
   return detail::unary<detail::sub_k_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator-(std::type_identity_t<T> k, var<T, S> const& a) {
   return detail::unary<detail::k_sub_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator*(var<T, S> const& a, std::type_identity_t<T> k) {
   return detail::unary<detail::scale_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator*(std::type_identity_t<T> k, var<T, S> const& a) {
   return detail::unary<detail::scale_rule>(a, k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator/(var<T, S> const& a, std::type_identity_t<T> k) {
   return detail::unary<detail::scale_rule>(a, T{1} / k);
 }
+/// \copydoc operator+(var<T, S> const&, std::type_identity_t<T>)
 template <class T, class S> var<T, S> operator/(std::type_identity_t<T> k, var<T, S> const& a) {
   return detail::unary<detail::k_div_rule>(a, k);
 }

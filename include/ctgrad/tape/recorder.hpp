@@ -61,27 +61,38 @@
 
 namespace ctgrad::tape {
 
+/// A reverse-mode tape, the benchmarks' runtime baseline: each operation on handles runs at once
+/// and appends a record; backward(loss) replays the records in reverse.
+/// Example: `auto W = t.param(w); ...; t.backward(loss); t.grad(W)(i, j); t.clear();`
 template <class T> class recorder {
   static_assert(std::is_floating_point_v<T>,
                 "ctgrad::tape::recorder<T>: T must be float or double");
 
  public:
+  /// The element type, float or double.
   using value_type = T;
+  /// The id of no node (an unused input of a record).
   static constexpr std::uint32_t none = ~std::uint32_t{0};
 
   struct record;
   /// A primitive's backward step: reads the record's output adjoint, sends to its inputs.
   using backward_fn = void (*)(recorder&, record const&);
+  /// One recorded operation: its backward step, its output and inputs, a scalar it keeps.
   struct record {
+    /// The operation's backward step.
     backward_fn backward;
+    /// The output node's id.
     std::uint32_t out;
-    std::array<std::uint32_t, 3> in;  // unused entries are `none`
-    T aux;                            // a scalar the primitive keeps (x * c keeps c)
+    /// The input nodes' ids.
+    std::array<std::uint32_t, 3> in;  ///< unused entries are `none`
+    T aux;                            ///< a scalar the primitive keeps (x * c keeps c)
   };
 
+  /// An empty tape.
   recorder() = default;
-  // Handles point at their tape: it must not move while they are in use.
+  /// Not copyable: handles point at their tape, which must not move while they are in use.
   recorder(recorder const&) = delete;
+  /// Not assignable, for the same reason.
   recorder& operator=(recorder const&) = delete;
 
   // ---- leaves
@@ -93,19 +104,23 @@ template <class T> class recorder {
   template <class S> var<T, S> input(tensor<T, S> const& x) {
     return leaf<S>(x.data.data(), false);
   }
+  /// The same for S::size values at data.
   template <class S> var<T, S> input(T const* data) { return leaf<S>(data, false); }
-  // The tape reads a parameter or an input where it is, later: not from a temporary.
+  /// The tape reads a parameter or an input where it is, later: not from a temporary.
   template <class S> var<T, S> param(tensor<T, S> const&&) = delete;
+  /// Not from a temporary either.
   template <class S> var<T, S> input(tensor<T, S> const&&) = delete;
   /// A value copied into the tape, with a gradient.   auto x = t.variable(2.0);
   template <class S> var<T, S> variable(tensor<T, S> const& x) {
     return copied<S>(x.data.data(), true);
   }
+  /// A scalar copied into the tape, with a gradient.
   var<T, shape<>> variable(T x) { return copied<shape<>>(&x, true); }
   /// A value copied into the tape, without a gradient.
   template <class S> var<T, S> constant(tensor<T, S> const& x) {
     return copied<S>(x.data.data(), false);
   }
+  /// A scalar copied into the tape, without a gradient.
   var<T, shape<>> constant(T x) { return copied<shape<>>(&x, false); }
 
   // ---- the reverse sweep and its results
@@ -178,7 +193,9 @@ template <class T> class recorder {
     adjoints_.release_memory();
   }
 
+  /// Number of nodes recorded since the last clear().
   std::size_t node_count() const { return nodes_.size(); }
+  /// Number of records (operations with a gradient) since the last clear().
   std::size_t record_count() const { return records_.size(); }
 
   // ---- for primitives (the operations in tape/*.hpp, or a user's own)
@@ -241,6 +258,7 @@ template <class T> class recorder {
       f(std::false_type{}, dv);
     }
   }
+  /// True when node id needs a gradient (it depends on a parameter or a variable).
   bool needs_grad(std::uint32_t id) const { return nodes_[id].requires_grad; }
 
   /// Marks p as softmax(z), so that cross_entropy(p, y) can use the fused rule.

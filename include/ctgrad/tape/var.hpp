@@ -14,18 +14,27 @@ namespace ctgrad::tape {
 
 template <class T> class recorder;
 
+/// A handle on one tensor recorded on a tape: which tape, which node, and the tape's generation (a
+/// handle kept across clear() is refused).
+/// Example: `tape::var<float, shape<32, 784>> x = t.input(batch);`
 template <class T, class Shape> class var {
  public:
+  /// The element type.
   using value_type = T;
+  /// The shape, static as in ctgrad.
   using shape_type = Shape;
 
   /// An empty handle (no tape); using it in an operation throws std::logic_error.
   var() = default;
+  /// A handle on node id of tape, made in generation `generation` (by the recorder).
   var(recorder<T>* tape, std::uint32_t id, std::uint32_t generation)
       : tape_(tape), id_(id), generation_(generation) {}
 
+  /// The tape, or nullptr for an empty handle.
   recorder<T>* tape() const { return tape_; }
+  /// The node's id on the tape.
   std::uint32_t id() const { return id_; }
+  /// The tape's generation when the handle was made.
   std::uint32_t generation() const { return generation_; }
 
  private:

@@ -13,17 +13,27 @@
 
 namespace ctgrad::tape {
 
+/// A non-owning row-major window on Shape::size values (T may be const), indexed like
+/// ctgrad::tensor; valid until the tape records again or is cleared.
 template <class T, class Shape> class view {
  public:
+  /// The element type, without const.
   using value_type = std::remove_const_t<T>;
+  /// The shape.
   using shape_type = Shape;
+  /// Number of values.
   static constexpr std::size_t size = Shape::size;
 
+  /// A view of the Shape::size values starting at data.
   constexpr explicit view(T* data) : data_(data) {}
 
+  /// The first value.
   constexpr T* data() const { return data_; }
+  /// The first value (views are ranges).
   constexpr T* begin() const { return data_; }
+  /// One past the last value.
   constexpr T* end() const { return data_ + size; }
+  /// The i-th value, row-major.
   constexpr T& operator[](std::size_t i) const { return data_[i]; }
   /// Element at a multi-index, row-major, as ctgrad::tensor.
   template <class... I> constexpr T& operator()(I... i) const {

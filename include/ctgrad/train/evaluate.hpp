@@ -26,8 +26,11 @@ namespace ctgrad::train {
 
 /// Loss and accuracy over a data set (accuracy is NaN for a regressor).
 struct metrics {
+  /// Mean loss over the samples.
   double loss = 0;
+  /// Fraction of samples classified right (NaN for a regressor).
   double accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Number of samples scored.
   std::size_t samples = 0;
 };
 

@@ -61,23 +61,38 @@ enum class last_batch { drop, fill };
 /// One epoch of fit: training loss and accuracy (means over its batches), the validation
 /// metrics (NaN without a validation set), and the training time (validation excluded).
 struct epoch_stats {
-  std::size_t epoch = 0;  // from 1
+  std::size_t epoch = 0;  ///< from 1
+  /// Mean training loss over the epoch's batches.
   double loss = 0;
+  /// Mean training accuracy over the epoch's batches (NaN for a regressor).
   double accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Loss on the validation set (NaN without one).
   double val_loss = std::numeric_limits<double>::quiet_NaN();
+  /// Accuracy on the validation set (NaN without one or for a regressor).
   double val_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Training time of the epoch in seconds, validation excluded.
   double seconds = 0;
+  /// Training samples per second.
   double samples_per_second = 0;
-  std::size_t samples = 0;  // rows trained on
+  std::size_t samples = 0;  ///< rows trained on
 };
 
 template <class T>
+/// The options of train::fit, given by name in this order:
+/// `{.epochs = 10, .seed = 1, .last = train::last_batch::fill, .validation = {xv, yv}, ...}`
+/// then `.show = train::progress::lines, .out = stderr, .on_epoch = f`; each has a default.
 struct fit_options {
+  /// Number of epochs (passes over the training set).
   std::size_t epochs = 1;
-  std::uint64_t seed = 1;  // of the permutations
+  std::uint64_t seed = 1;  ///< of the permutations
+  /// What to do with the last, partial batch: `drop` it (another permutation uses those
+  /// samples next epoch) or `fill` it from the start of the permutation.
   last_batch last = last_batch::drop;
-  samples<T> validation{};  // evaluated after every epoch when not empty
+  samples<T> validation{};  ///< evaluated after every epoch when not empty
+  /// Progress display: a bar on a terminal and one line per epoch elsewhere (`automatic`),
+  /// `bar`, `lines` or `none`.
   progress show = progress::automatic;
+  /// Where progress and epoch lines go.
   std::FILE* out = stdout;
   /// Called after each epoch (after validation): a learning-rate schedule, a checkpoint,
   /// a curve file.

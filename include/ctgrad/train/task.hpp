@@ -27,7 +27,9 @@ namespace ctgrad::train {
 /// Borrowed: the storage must outlive the call.
 template <class T>
 struct samples {
+  /// n rows of the input's width, row-major.
   std::span<T const> x;
+  /// n rows of the target's width, row-major.
   std::span<T const> y;
 };
 
@@ -35,7 +37,7 @@ struct samples {
 /// loss, and (for a classifier) the output whose rows are scored.
 template <class XVar, class YVar, class Loss, class Output>
 struct task {
-  double threshold = 0.5;  // one output column: output > threshold is class 1
+  double threshold = 0.5;  ///< one output column: output > threshold is class 1
 };
 
 namespace detail {
