@@ -12,7 +12,8 @@ import re
 import statistics
 
 
-def medians(path):
+def medians(path, key):
+    """Median of key ("cpu_time" or "real_time") per benchmark, in ns."""
     runs = json.load(open(path))["benchmarks"]
     times = {}
     for r in runs:
@@ -20,7 +21,7 @@ def medians(path):
             continue
         name = r.get("run_name", r["name"])
         scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[r.get("time_unit", "ns")]
-        times.setdefault(name, []).append(r["real_time"] * scale)
+        times.setdefault(name, []).append(r[key] * scale)
     return {name: statistics.median(v) for name, v in times.items()}
 
 
@@ -32,18 +33,22 @@ def main():
     ap.add_argument("--json", required=True)
     ap.add_argument("--header", action="append", default=[])
     a = ap.parse_args()
-    m = medians(a.bench)
-    ours = next(v for k, v in m.items() if k.endswith("/ctgrad"))
-    c = next(v for k, v in m.items() if k.endswith("/c_export"))
+    # Processor time decides: on a shared machine, wall time also counts the time the
+    # benchmark waited for a core. Both run on one thread.
+    cpu, wall = medians(a.bench, "cpu_time"), medians(a.bench, "real_time")
+    pick = lambda m, tail: next(v for k, v in m.items() if k.endswith(tail))  # noqa: E731
+    ours, c = pick(cpu, "/ctgrad"), pick(cpu, "/c_export")
+    ours_wall, c_wall = pick(wall, "/ctgrad"), pick(wall, "/c_export")
     ratio = c / ours
-    out = {"ctgrad_ns": ours, "c_export_ns": c, "c_over_ctgrad": ratio, "within_1_10": ratio <= 1.10,
-           "header": a.header}
+    out = {"ctgrad_cpu_ns": ours, "c_export_cpu_ns": c, "c_over_ctgrad": ratio, "within_1_10": ratio <= 1.10,
+           "ctgrad_wall_ns": ours_wall, "c_export_wall_ns": c_wall, "header": a.header}
     lines = ["# C export against ctgrad: Fashion-MNIST MLP inference", ""]
     lines += [f"- {h}" for h in a.header]
-    lines += ["", "| 784-128-10, batch 32, one forward pass | median time | C / ctgrad |", "| --- | ---: | ---: |",
-              f"| ctgrad `eval` | {ours / 1e3:.1f} µs | |",
-              f"| exported C99 (`codegen::c_export`) | {c / 1e3:.1f} µs | {ratio:.2f} |", "",
-              f"The issue's bar: C within 1.10x of ctgrad: {'met' if ratio <= 1.10 else 'NOT met'} ({ratio:.2f}x)."]
+    lines += ["", "| 784-128-10, batch 32, one forward pass | CPU time (median) | wall time (median) | C / ctgrad (CPU) |",
+              "| --- | ---: | ---: | ---: |",
+              f"| ctgrad `eval` | {ours / 1e3:.1f} µs | {ours_wall / 1e3:.1f} µs | |",
+              f"| exported C99 (`codegen::c_export`) | {c / 1e3:.1f} µs | {c_wall / 1e3:.1f} µs | {ratio:.2f} |", "",
+              f"The issue's bar, C within 1.10x of ctgrad: {'met' if ratio <= 1.10 else 'NOT met'} ({ratio:.2f}x)."]
     if a.accuracy:
         text = open(a.accuracy).read()
         acc = re.search(r"test accuracy: ctgrad ([0-9.]+)% \((\d+) of (\d+)\), C ([0-9.]+)% \((\d+) of (\d+)\): (\w+)", text)
