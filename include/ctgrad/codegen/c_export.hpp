@@ -142,9 +142,11 @@ template <class Order, class N> std::string buffer();
 // The name of computed node N's workspace array.
 template <class Order, class N> std::string work_name() {
   if constexpr (is_body_scope_v<Order>) {
-    return Order::prefix() + "_t" + std::to_string(index_of_v<typename Order::order, N>);
+    return Order::prefix() + std::string("_t") + std::to_string(index_of_v<typename Order::order, N>);
   } else {
-    return "t" + std::to_string(index_of_v<Order, N>);
+    // std::string first: g++ 12 -O3 warns (-Wrestrict, a false positive, GCC bug 105329)
+    // for "literal" + std::string&&.
+    return std::string("t") + std::to_string(index_of_v<Order, N>);
   }
 }
 
@@ -155,7 +157,7 @@ template <class Order, class N> std::string buffer() {
   } else if constexpr (is_variable_v<N>) {
     return is_param_v<N> ? "p->" + identifier(N::name) : identifier(N::name);
   } else {
-    return "ws->" + work_name<Order, N>();
+    return std::string("ws->") + work_name<Order, N>();
   }
 }
 
@@ -430,18 +432,18 @@ template <class T, class Order, class Spec, class... Cs> struct c_node<T, Order,
   static_assert(!is_body_scope_v<Order>,
                 "ctgrad::codegen::c_export: a loop inside a loop's body has no C form yet");
   struct scope : body_scope<Order, L> {
-    static std::string prefix() { return "l" + std::to_string(index_of_v<Order, L>); }
+    static std::string prefix() { return std::string("l") + std::to_string(index_of_v<Order, L>); }
     template <class N> static std::string buffer() {
       using sources = typename L::sources;
       if constexpr (!is_variable_v<N>) {
-        return "ws->" + work_name<scope, N>();
+        return std::string("ws->") + work_name<scope, N>();
       } else {
         constexpr std::size_t at_ = index_of_v<sources, N>;
         if constexpr (at_ < L::carries) {
-          return "ws->" + prefix() + "_s" + std::to_string(at_);
+          return std::string("ws->") + prefix() + "_s" + std::to_string(at_);
         } else if constexpr (at_ < L::carries + L::steps) {
           using sequence = ctgrad::detail::at_t<at_, type_list<Cs...>>;
-          return "(" + codegen::detail::buffer<Order, sequence>() + " + t * " + std::to_string(shape_of_t<N>::size) + ")";
+          return std::string("(") + codegen::detail::buffer<Order, sequence>() + " + t * " + std::to_string(shape_of_t<N>::size) + ")";
         } else {
           return codegen::detail::buffer<Order, N>();
         }
