@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -57,7 +58,7 @@ void ctgrad_inference(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
 }
 void c_export_inference(benchmark::State& state) {
   auto& f = data();
@@ -67,7 +68,7 @@ void c_export_inference(benchmark::State& state) {
     benchmark::DoNotOptimize(out);
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * batch));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(batch));
 }
 BENCHMARK(ctgrad_inference)->Name("inference/784-128-10/batch32/ctgrad");
 BENCHMARK(c_export_inference)->Name("inference/784-128-10/batch32/c_export");
