@@ -512,21 +512,26 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                            // distinct shape of dense layer).
                            if constexpr (requires { c_node<T, Order, N>::function(); }) {
                              std::string const f = c_node<T, Order, N>::function();
-                             if (c.functions.find(f) == std::string::npos) c.functions += f;
+                             if (c.functions.find(f) == std::string::npos) {
+                               c.functions += f;
+                               c.function_list.push_back(f);
+                             }
                            }
                            // A loop brings its body's arrays and functions.
                            if constexpr (requires { c_node<T, Order, N>::pieces(); }) {
                              auto const body = c_node<T, Order, N>::pieces();
                              c.work += body.work;
                              for (std::string const& f : body.function_list)
-                               if (c.functions.find(f) == std::string::npos) c.functions += f;
+                               if (c.functions.find(f) == std::string::npos) {
+                                 c.functions += f;
+                                 c.function_list.push_back(f);
+                               }
                            }
                          }
                          return true;
                        }())...,
                        true};
   (void)done;
-  if (!c.functions.empty()) c.function_list.push_back(c.functions);
   // The fields come in Order's order of parameters, which is param_set's: the initializer of
   // name_trained lists the set's tensors in that order.
   if (c.fields.empty()) c.fields = "  char unused; /* the network has no parameters */\n";
