@@ -177,9 +177,8 @@ int main(int argc, char** argv) {
   // ctgrad: the same batches as the C driver, timed the same way.
   std::size_t const n = test_set.size();
   auto x = std::make_unique<tensor<float, shape<batch, pixels>>>();
-  // The intermediate values in a workspace of their own, as the C code has (name_workspace):
-  // built with clang 14, eval without one took 1642 ms over the test set, with one as fast
-  // as the C (bench/c_export.cpp measures that form).
+  // The intermediate values in a workspace of their own, as the C code has (name_workspace),
+  // and as bench/c_export.cpp times it.
   auto ws = std::make_unique<workspace_for<float, std::remove_cv_t<decltype(logits)>>>();
   std::size_t correct = 0;
   double best = 1e300;
