@@ -181,6 +181,9 @@ int main(int argc, char** argv) {
   // ctgrad: the same batches as the C driver, timed the same way.
   std::size_t const n = test_set.size();
   auto x = std::make_unique<tensor<float, shape<batch, pixels>>>();
+  // The intermediate values in a workspace of their own, as the C code has (name_workspace),
+  // and as bench/c_export.cpp times it.
+  auto ws = std::make_unique<workspace_for<float, std::remove_cv_t<decltype(logits)>>>();
   std::size_t correct = 0;
   double best = 1e300;
   for (int rep = 0; rep < repeat; ++rep) {
@@ -189,7 +192,7 @@ int main(int argc, char** argv) {
     for (std::size_t b = 0; b < n; b += batch) {
       for (std::size_t i = 0; i < batch * pixels; ++i)
         x->data[i] = b * pixels + i < n * pixels ? test_set.images[b * pixels + i] : 0.0f;
-      auto const out = eval(logits, *ps, X = *x);
+      auto const out = eval(logits, *ws, *ps, X = *x);
       for (std::size_t r = 0; r < batch && b + r < n; ++r) {
         std::size_t best_k = 0;
         for (std::size_t k = 1; k < classes; ++k)

@@ -21,10 +21,11 @@ import sys
 
 import torch
 
+# I64 only for batch norm's step count, num_batches_tracked, which ctgrad's loader skips.
 _DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.float16: "F16",
-           torch.bfloat16: "BF16"}
+           torch.bfloat16: "BF16", torch.int64: "I64"}
 _TORCH = {name: dtype for dtype, name in _DTYPES.items()}
-_SIZE = {"F32": 4, "F64": 8, "F16": 2, "BF16": 2}
+_SIZE = {"F32": 4, "F64": 8, "F16": 2, "BF16": 2, "I64": 8}
 
 
 def _raw(t):
@@ -38,7 +39,8 @@ def _raw(t):
 
 
 def save(state_dict, path, metadata=None):
-    """Writes a {name: tensor} dict (F32, F64, F16, BF16) as a safetensors file."""
+    """Writes a {name: tensor} dict (F32, F64, F16, BF16; I64 for num_batches_tracked) as a
+    safetensors file."""
     header = {"__metadata__": dict(metadata or {"format": "pt"})}
     chunks, offset = [], 0
     for name, t in state_dict.items():

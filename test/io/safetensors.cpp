@@ -139,6 +139,83 @@ BOOST_AUTO_TEST_CASE(modules_are_matched_in_natural_order_or_by_a_name_map) {
   BOOST_TEST((p == r));
 }
 
+// nn.Sequential(Conv2d(1, 2, 3), BatchNorm2d(2), ReLU, Flatten, Linear(8, 3)).state_dict():
+// the conv's weight as it is, the Linear's transposed, batch norm's tensors by their names,
+// and its I64 step count skipped. Entry k of tensor t is t * 100 + k.
+constexpr auto C1 = param<"W1", 2, 1, 3, 3>;
+constexpr auto c1 = param<"b1", 2>;
+constexpr auto bn_weight = param<"1.weight", 2>;
+constexpr auto bn_bias = param<"1.bias", 2>;
+constexpr auto bn_mean = param<"1.running_mean", 2>;
+constexpr auto bn_var = param<"1.running_var", 2>;
+constexpr auto L2 = param<"W2", 8, 3>;
+constexpr auto l2 = param<"b2", 3>;
+using cnn_set = var_set<float, std::remove_cv_t<decltype(C1)>, std::remove_cv_t<decltype(c1)>,
+                        std::remove_cv_t<decltype(bn_weight)>, std::remove_cv_t<decltype(bn_bias)>,
+                        std::remove_cv_t<decltype(bn_mean)>, std::remove_cv_t<decltype(bn_var)>,
+                        std::remove_cv_t<decltype(L2)>, std::remove_cv_t<decltype(l2)>>;
+bytes cnn_file() {
+  struct entry {
+    std::string name, shape;
+    int count;
+  };
+  std::vector<entry> const es = {{"0.weight", "[2,1,3,3]", 18}, {"0.bias", "[2]", 2},      {"1.weight", "[2]", 2},
+                                 {"1.bias", "[2]", 2},          {"1.running_mean", "[2]", 2}, {"1.running_var", "[2]", 2},
+                                 {"4.weight", "[3,8]", 24},     {"4.bias", "[3]", 3}};
+  std::string json = "{";
+  std::vector<float> v;
+  for (std::size_t t = 0; t < es.size(); ++t) {
+    json += "\"" + es[t].name + "\":{\"dtype\":\"F32\",\"shape\":" + es[t].shape + ",\"data_offsets\":[" +
+            std::to_string(v.size() * 4) + "," + std::to_string((v.size() + static_cast<std::size_t>(es[t].count)) * 4) + "]},";
+    for (int k = 0; k < es[t].count; ++k) v.push_back(static_cast<float>(static_cast<int>(t) * 100 + k));
+  }
+  bytes data = f32(v);
+  json += "\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[" +
+          std::to_string(data.size()) + "," + std::to_string(data.size() + 8) + "]}}";
+  put_le(data, 60, 8);
+  return st_file(json, data);
+}
+
+BOOST_AUTO_TEST_CASE(conv_layers_are_torch_convs_and_batch_norm_tensors_map_by_name) {
+  temp_dir t;
+  write_all(t.file("cnn.safetensors"), cnn_file());
+  cnn_set p{};
+  io::load_safetensors(p, t.file("cnn.safetensors"));
+  for (int k = 0; k < 18; ++k) BOOST_TEST(p[C1].data[static_cast<std::size_t>(k)] == static_cast<float>(k));
+  BOOST_TEST(p[c1](1) == 101.0f);
+  BOOST_TEST(p[bn_weight](1) == 201.0f);
+  BOOST_TEST(p[bn_bias](0) == 300.0f);
+  BOOST_TEST(p[bn_mean](1) == 401.0f);
+  BOOST_TEST(p[bn_var](1) == 501.0f);
+  for (int i = 0; i < 8; ++i)
+    for (int o = 0; o < 3; ++o) BOOST_TEST(p[L2](i, o) == static_cast<float>(600 + o * 8 + i));
+  BOOST_TEST(p[l2](2) == 702.0f);
+  // Saved under the torch module names: the conv as it is, the Linear transposed.
+  io::save_safetensors(p, t.file("back.safetensors"), io::layer_modules(p, {"0", "4"}));
+  bytes const b = read_all(t.file("back.safetensors"));
+  std::string const header(b.begin() + 8, b.end());
+  BOOST_TEST(header.find(R"("0.weight":{"data_offsets":[0,72],"dtype":"F32","shape":[2,1,3,3]})") != std::string::npos);
+  BOOST_TEST(header.find(R"("4.weight":{"data_offsets":[112,208],"dtype":"F32","shape":[3,8]})") != std::string::npos);
+  BOOST_TEST(header.find(R"("1.running_var":)") != std::string::npos);
+  cnn_set q{};
+  io::load_safetensors(q, t.file("back.safetensors"));
+  BOOST_TEST((p == q));
+  // The default saving rule numbers the layers 0, 1 (W1 -> "0.*", W2 -> "1.*"), which here
+  // clashes with batch norm's "1.weight": the error says so.
+  std::string e;
+  try {
+    io::save_safetensors(p, t.file("clash.safetensors"));
+  } catch (io::error const& err) {
+    e = err.what();
+  }
+  BOOST_TEST(e.find(R"(parameters "1.weight" and "W2" are both tensor "1.weight")") != std::string::npos, e);
+  // A parameter that takes the step count cannot read its I64.
+  constexpr auto steps = param<"1.num_batches_tracked">;
+  var_set<float, std::remove_cv_t<decltype(steps)>> count{};
+  BOOST_TEST(load_error(count, t.file("cnn.safetensors"))
+                 .find(R"(parameter "1.num_batches_tracked": dtype I64 is not one ctgrad reads)") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(f64_f16_and_bf16_are_read_exactly) {
   temp_dir t;
   constexpr auto s = param<"s", 6>;
@@ -238,7 +315,7 @@ BOOST_AUTO_TEST_CASE(every_mismatch_names_the_file_and_the_tensor) {
     return json;
   };
   expect("missing.safetensors", with(torch_json, R"("2.bias":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})", R"("x":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})"),
-         data, "the network has 2 dense layers, the file 1 nn.Linear modules (0)");
+         data, "the network has 2 dense/conv layers, the file 1 nn.Linear/Conv modules (0)");
   expect("missing_mapped.safetensors", torch_json, data, "parameter \"W2\" (tensor \"fc2.weight\") is not in the file",
          io::linear_modules({"0", "fc2"}));
   expect("extra.safetensors", with(torch_json, R"("0.bias")", R"("extra":{"dtype":"F32","shape":[0],"data_offsets":[104,104]},"0.bias")"),

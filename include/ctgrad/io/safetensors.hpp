@@ -13,15 +13,24 @@
 // written: F32 for float sets, F64 for double ones.
 //
 // Names (the documented rule; an explicit io::name_map overrides it per parameter):
-//   - a dense layer as sequential names it, "<p>Wk" [in, out] with "<p>bk" [out], is a
-//     torch.nn.Linear: weight [out, in] (W transposed) and bias [out]. Loading, the k-th
-//     dense layer of the set takes the k-th Linear of the file: the modules M having a 2-d
-//     "M.weight" and a 1-d "M.bias", in the order of M with numbers compared as numbers
-//     ("0" < "2" < "10"), so nn.Sequential(Linear, ReLU, Linear)'s "0.*" and "2.*" fit.
-//     Saving, dense layer k is module "<p>(k-1)": "W1" -> "0.weight", "b1" -> "0.bias".
-//   - any other parameter keeps its name and layout.
+//   - a layer with weights as sequential numbers them, "<p>Wk" with "<p>bk", is a torch
+//     module M's "M.weight" and "M.bias": a dense layer (Wk [in, out], bk [out]) is an
+//     nn.Linear, whose weight is [out, in] (W transposed); a conv1d/conv2d layer (Wk
+//     [out, in/groups, k(, k)], bk [out]) is an nn.Conv1d/Conv2d, same layout. Loading, the
+//     k-th such layer of the set takes the k-th such module of the file: the modules M having
+//     an "M.weight" of rank 2-4 and a 1-d "M.bias", in the order of M with numbers compared
+//     as numbers ("0" < "2" < "10"), so nn.Sequential(Conv2d, ReLU, MaxPool2d, Flatten,
+//     Linear)'s "0.*" and "4.*" fit. (A batch norm's weight is 1-d: it is no such module.)
+//     Saving, layer k is module "<p>(k-1)": "W1" -> "0.weight", "b1" -> "0.bias".
+//   - any other parameter keeps its name and layout: the recurrent layers' PyTorch names
+//     ("gru.weight_ih_l0", with layer::gru<H, "gru.">), and batch norm's "M.weight", "M.bias",
+//     "M.running_mean", "M.running_var" when the network's names are torch's.
+//   - loading, a tensor "M.num_batches_tracked" (batch norm's step count, I64) that no
+//     parameter takes is skipped, as ctgrad's batch norm does not use it.
 //   - io::linear_modules({"fc1", "fc2"}) maps W1, b1 to fc1.weight, fc1.bias (transposed) and
-//     W2, b2 to fc2.*; an io::tensor_name{param, file, transposed} entry maps one tensor.
+//     W2, b2 to fc2.*; io::layer_modules(params, {"0", "4"}) does so for dense and conv layers
+//     (transposing only the dense ones); an io::tensor_name{param, file, transposed} entry maps
+//     one tensor.
 // With an architecture (to_string(net)), save records it in the header's __metadata__ as
 // "ctgrad.architecture", and load refuses a file that records another one (a file without
 // it, such as torch's, cannot be checked).
@@ -73,6 +82,32 @@ inline name_map linear_modules(std::initializer_list<std::string> modules, std::
   std::size_t k = 1;
   for (std::string const& module : modules) {
     m.push_back({prefix + "W" + std::to_string(k), module + ".weight", true});
+    m.push_back({prefix + "b" + std::to_string(k), module + ".bias", false});
+    ++k;
+  }
+  return m;
+}
+
+namespace detail {
+template <class T, class... Vars> std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params);
+}  // namespace detail
+
+/// Layer k with weights (dense or conv: "<prefix>Wk", "<prefix>bk") as torch module
+/// modules[k-1]; a dense weight transposed (nn.Linear), a conv weight as it is (nn.Conv*).
+///   io::layer_modules(params, {"0", "4"})   W1 [8, 1, 3, 3] <-> 0.weight, W2 [392, 3] <-> 4.weight^T
+template <class T, class... Vars>
+name_map layer_modules(var_set<T, Vars...> const& params, std::initializer_list<std::string> modules,
+                       std::string const& prefix = "") {
+  name_map m;
+  std::size_t k = 1;
+  std::vector<std::string> names;
+  params.for_each([&](auto var, auto const&) { names.emplace_back(var.name); });
+  auto const dims = detail::param_dims(params);
+  for (std::string const& module : modules) {
+    std::string const w = prefix + "W" + std::to_string(k);
+    auto const at = std::find(names.begin(), names.end(), w);
+    bool const matrix = at != names.end() && dims[static_cast<std::size_t>(at - names.begin())].size() == 2;
+    m.push_back({w, module + ".weight", matrix});
     m.push_back({prefix + "b" + std::to_string(k), module + ".bias", false});
     ++k;
   }
@@ -143,6 +178,15 @@ struct st_param {
   int dense_layer = -1;     // index into the set's dense layers, for the default rule
 };
 
+template <class T, class... Vars> std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params) {
+  std::vector<std::vector<std::uint64_t>> out;
+  params.for_each([&](auto, auto const& tensor) {
+    using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
+    out.emplace_back(S::dims.begin(), S::dims.end());
+  });
+  return out;
+}
+
 template <class T, class... Vars> std::vector<st_param> describe_params(var_set<T, Vars...> const& params) {
   std::vector<st_param> out;
   params.for_each([&](auto var, auto const& tensor) {
@@ -152,9 +196,9 @@ template <class T, class... Vars> std::vector<st_param> describe_params(var_set<
   return out;
 }
 
-// Applies the explicit map, then finds the dense layers ("<p>Wk" 2-d with "<p>bk" 1-d of
-// matching width) among the rest; returns the dense layers as (W index, b index) pairs in
-// the set's order. who_file starts errors.
+// Applies the explicit map, then finds the layers with weights among the rest: "<p>Wk" 2-d
+// (dense) with "<p>bk" [out] (W's columns), or "<p>Wk" of rank 3-4 (conv) with "<p>bk" [out]
+// (W's rows); returns them as (W index, b index) pairs, ordered by (p, k). start starts errors.
 inline std::vector<std::pair<std::size_t, std::size_t>> plan_names(std::vector<st_param>& ps, name_map const& names,
                                                                    std::string const& start) {
   for (tensor_name const& n : names) {
@@ -169,16 +213,24 @@ inline std::vector<std::pair<std::size_t, std::size_t>> plan_names(std::vector<s
   }
   std::vector<std::pair<std::size_t, std::size_t>> dense;
   for (std::size_t w = 0; w < ps.size(); ++w) {
-    if (!ps[w].file.empty() || ps[w].dims.size() != 2) continue;
+    std::size_t const rank = ps[w].dims.size();
+    if (!ps[w].file.empty() || rank < 2 || rank > 4) continue;
     auto const wk = dense_index(ps[w].name, 'W');
     if (!wk) continue;
     std::string const bias = wk->first + "b" + std::to_string(wk->second);
+    std::uint64_t const out = rank == 2 ? ps[w].dims[1] : ps[w].dims[0];
     for (std::size_t b = 0; b < ps.size(); ++b)
-      if (ps[b].name == bias && ps[b].file.empty() && ps[b].dims.size() == 1 && ps[b].dims[0] == ps[w].dims[1]) {
+      if (ps[b].name == bias && ps[b].file.empty() && ps[b].dims.size() == 1 && ps[b].dims[0] == out) {
         ps[w].dense_layer = ps[b].dense_layer = static_cast<int>(dense.size());
         dense.emplace_back(w, b);
       }
   }
+  // The layers' order is their numbers' (the set's own order need not be).
+  std::stable_sort(dense.begin(), dense.end(), [&](auto const& x, auto const& y) {
+    auto const a = dense_index(ps[x.first].name, 'W');
+    auto const b = dense_index(ps[y.first].name, 'W');
+    return a->first != b->first ? a->first < b->first : a->second < b->second;
+  });
   return dense;
 }
 
@@ -243,6 +295,12 @@ template <class T> T element(std::string const& dtype, unsigned char const* p) {
   return static_cast<T>(from_bf16(little_endian<std::uint16_t>(p)));
 }
 
+// "M.num_batches_tracked": torch's batch norm step count, which ctgrad's batch norm does not use.
+inline bool is_step_count(std::string const& name) {
+  constexpr std::string_view tail = ".num_batches_tracked";
+  return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 // The header's JSON, checked: every tensor's dtype, shape and offsets, inside data_size bytes.
 inline std::map<std::string, st_tensor> parse_header(std::string_view text, std::uint64_t data_size,
                                                      std::string const& start, std::string* architecture) {
@@ -275,7 +333,8 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
       throw error(what + "no \"data_offsets\" pair");
     st_tensor t;
     t.dtype = dtype->get<std::string>();
-    std::size_t const size = dtype_size(t.dtype);
+    // Batch norm's step count is an I64 that load skips (see the top of this file).
+    std::size_t const size = is_step_count(name) && t.dtype == "I64" ? 8 : dtype_size(t.dtype);
     if (size == 0)
       throw error(what + "dtype " + t.dtype + " is not one ctgrad reads (F32, F64, F16, BF16)");
     std::uint64_t count = 1;
@@ -346,10 +405,13 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
 
   std::vector<detail::st_param> ps = detail::describe_params(params);
   auto const dense = detail::plan_names(ps, names, start);
-  // Default rule, loading: the file's Linear modules in natural order, for the dense layers.
+  // Default rule, loading: the file's Linear and Conv modules in natural order, for the dense
+  // and conv layers.
   std::vector<std::string> modules;
   for (auto const& [name, t] : tensors) {
-    if (name.size() <= 7 || name.compare(name.size() - 7, 7, ".weight") != 0 || t.shape.size() != 2) continue;
+    if (name.size() <= 7 || name.compare(name.size() - 7, 7, ".weight") != 0 || t.shape.size() < 2 ||
+        t.shape.size() > 4)
+      continue;
     std::string const module = name.substr(0, name.size() - 7);
     auto const bias = tensors.find(module + ".bias");
     if (bias != tensors.end() && bias->second.shape.size() == 1) modules.push_back(module);
@@ -360,13 +422,13 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
   if (!dense.empty() && modules.size() != dense.size()) {
     std::string have;
     for (auto const& m : modules) have += (have.empty() ? "" : ", ") + m;
-    throw error(start + "the network has " + std::to_string(dense.size()) + " dense layers, the file " +
-                std::to_string(modules.size()) + " nn.Linear modules (" + (have.empty() ? "none" : have) +
+    throw error(start + "the network has " + std::to_string(dense.size()) + " dense/conv layers, the file " +
+                std::to_string(modules.size()) + " nn.Linear/Conv modules (" + (have.empty() ? "none" : have) +
                 "); pass an io::name_map");
   }
   for (std::size_t k = 0; k < dense.size(); ++k) {
     ps[dense[k].first].file = modules[k] + ".weight";
-    ps[dense[k].first].transposed = true;
+    ps[dense[k].first].transposed = ps[dense[k].first].dims.size() == 2;
     ps[dense[k].second].file = modules[k] + ".bias";
   }
   for (auto& p : ps)
@@ -385,10 +447,12 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
       throw error(start + label + " is " + detail::dims_text(it->second.shape) + " in the file but " +
                   detail::dims_text(want) + " in the network" +
                   (p.transposed ? " (nn.Linear's [out, in] of the network's " + detail::dims_text(p.dims) + ")" : ""));
+    if (detail::dtype_size(it->second.dtype) == 0)  // only a step count's I64 gets this far
+      throw error(start + label + ": dtype " + it->second.dtype + " is not one ctgrad reads (F32, F64, F16, BF16)");
     used.push_back(p.file);
   }
   for (auto const& [name, t] : tensors)
-    if (std::find(used.begin(), used.end(), name) == used.end())
+    if (std::find(used.begin(), used.end(), name) == used.end() && !detail::is_step_count(name))
       throw error(start + "tensor \"" + name + "\" " + detail::dims_text(t.shape) + " of the file is no parameter of the network");
 
   auto copy = params;
@@ -420,7 +484,7 @@ void save_safetensors(var_set<T, Vars...> const& params, std::string const& path
   for (std::size_t k = 0; k < dense.size(); ++k) {
     std::string const module = detail::dense_index(ps[dense[k].first].name, 'W')->first + std::to_string(k);
     ps[dense[k].first].file = module + ".weight";
-    ps[dense[k].first].transposed = true;
+    ps[dense[k].first].transposed = ps[dense[k].first].dims.size() == 2;
     ps[dense[k].second].file = module + ".bias";
   }
   for (auto& p : ps)

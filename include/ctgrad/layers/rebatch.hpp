@@ -19,12 +19,19 @@
 //   - broadcast_to<S> whose S adds the batch dimension gets S with B in front.
 // A node template with non-type arguments declares `template <class...> with_children`
 // (as for engine/abstract.hpp) and is then rebuilt like any other.
-// Not supported yet: nodes that hold the batch size in arguments that are not children (a
-// loop's body and carried state, as in recurrent layers), and inputs whose leading dimension
-// is not the batch (time-major sequences [T, B, in]): this header predates them.
+// Not supported: loops (scan, repeat, the recurrent layers). A loop holds the batch size in
+// its body and carried state, which are not children, and a time-major sequence [T, B, in]
+// has the batch on its second axis, so rebuilding it as above would silently keep the old
+// batch: rebatch of an expression with a loop is a static_assert. Write such a net as a
+// function of its input instead; its parameters do not depend on the batch, so both nets
+// share one parameter set:
+//   constexpr auto net_of = [](auto x) { return sequential(x, layer::gru<64>, layer::last_step,
+//                                                          layer::dense<10>); };
+//   constexpr auto train_net = net_of(input<"X", 28, 32, 28>), one = net_of(input<"X", 28, 1, 28>);
 #pragma once
 
 #include <ctgrad/engine/abstract.hpp>
+#include <ctgrad/engine/loop.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/leaf.hpp>
@@ -69,6 +76,10 @@ template <class I, class... Is> struct batch_of<type_list<I, Is...>> {
 
 /// True when two inputs agree on the batch size (their leading dimension).
 template <class A, class B> inline constexpr bool same_batch_v = A::dims[0] == B::dims[0];
+
+// A loop anywhere in E (see the top of this file).
+template <class List> inline constexpr bool contains_loop_v = false;
+template <class... Ns> inline constexpr bool contains_loop_v<type_list<Ns...>> = (is_loop_v<Ns> || ...);
 
 template <std::size_t B, class S> struct with_batch;
 template <std::size_t B, std::size_t D0, std::size_t... Ds> struct with_batch<B, shape<D0, Ds...>> {
@@ -160,6 +171,13 @@ template <std::size_t B, Expression E> constexpr auto rebatch(E) {
   using batch = detail::batch_of<inputs>;
   if constexpr (B == 0) {
     static_assert(B != 0, "ctgrad::rebatch<B>(e): the batch size B must be at least 1");
+    return invalid_expression{};
+  } else if constexpr (detail::contains_loop_v<topological_order_t<E>>) {
+    static_assert(!detail::contains_loop_v<topological_order_t<E>>,
+                  "ctgrad::rebatch<B>(e): e contains a loop (a recurrent layer, scan or repeat), "
+                  "which rebatch does not rebuild yet; write the net as a function of its input "
+                  "(constexpr auto net_of = [](auto x) { return sequential(x, ...); }) and call "
+                  "it with each batch size: the nets share one parameter set");
     return invalid_expression{};
   } else if constexpr (!detail::same_batch_v<typename batch::first, typename batch::other>) {
     static_assert(detail::same_batch_v<typename batch::first, typename batch::other>,
