@@ -8,6 +8,7 @@
 // that are not swamped by float rounding. It costs 2 forward passes per parameter entry
 // (1 + 1 per entry with forward differences): the O(P) cost the lesson contrasts with one
 // backward pass.
+// Buffers (ctgrad::buffer: batch norm's running statistics) have no gradient and are not checked.
 #pragma once
 
 #include <ctgrad/engine/backprop.hpp>
@@ -176,6 +177,9 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
+          // A buffer (batch norm's running statistics) is state without a gradient, as in
+          // torch (requires_grad=False): its derived gradient is zero by definition.
+          if constexpr (is_buffer_v<ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>>) return;
           auto const& an = analytic->template get<Is>();
           auto const& nu = numeric.template get<Is>();
           rep.entries_checked += an.size;

@@ -20,6 +20,9 @@ namespace ctgrad {
 
 struct input_role {};
 struct param_role {};
+// A buffer (PyTorch's word): state kept with the parameters (saved, loaded, in the parameter
+// set) that no optimiser trains, such as batch norm's running statistics.
+struct buffer_role {};
 struct carry_role {};  // a loop's carried state (engine/loop.hpp)
 struct step_role {};   // a loop's per-step input slice
 
@@ -77,6 +80,11 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, input_role> i
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, param_role> param{};
 
+/// Non-trainable state of shape Dims..., kept in the parameter set (saved and loaded with it)
+/// but skipped by the optimisers:  ctgrad::buffer<"bn1.running_mean", 16>
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, buffer_role> buffer{};
+
 template <class T> inline constexpr bool is_variable_v = false;
 template <class Name, class Shape, class Role>
 inline constexpr bool is_variable_v<var_node<Name, Shape, Role>> = true;
@@ -92,6 +100,12 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, step_role> st
 template <class T> inline constexpr bool is_param_v = false;
 template <class Name, class Shape>
 inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
+// Buffers belong to the parameter set (param_set, io::save) like parameters.
+template <class Name, class Shape>
+inline constexpr bool is_param_v<var_node<Name, Shape, buffer_role>> = true;
+template <class T> inline constexpr bool is_buffer_v = false;
+template <class Name, class Shape>
+inline constexpr bool is_buffer_v<var_node<Name, Shape, buffer_role>> = true;
 
 template <class T> inline constexpr bool is_carry_v = false;
 template <class Name, class Shape>
