@@ -174,64 +174,84 @@ struct layer_data {
   }
 };
 
-// Written for speed as one would by hand, all sizes constants: per output plane, the 3x3
-// taps of each input channel accumulated into a local 11x11 plane whose rows the compiler
-// vectorises; dW as the correlation of x with g, dx scattered tap by tap (each a row loop).
+// Written for speed as one would by hand, all sizes constants. Rows of 11 vectorise badly,
+// so each output plane is computed at the input's row pitch (13): one unit-stride loop of
+// 141 per tap, the two columns past the output width computed and dropped; four output (or
+// input) channels share each load; dW as dot products with 16 partial sums over the planes.
 struct hand_conv {
-  alignas(64) float x[LB][LC][LH][LH], w[LO][LC][3][3], b[LO], g[LB][LO][LOH][LOH];
-  alignas(64) float y[LB][LO][LOH][LOH], dx[LB][LC][LH][LH], dw[LO][LC][3][3], db[LO];
+  static constexpr std::size_t P = LH, span = LOH * P, len = (LOH - 1) * P + LOH, plane = LH * LH;
+  alignas(64) float x[LB][LC][plane], w[LO][LC][9], b[LO], g[LB][LO][LOH * LOH];
+  alignas(64) float y[LB][LO][LOH * LOH], dx[LB][LC][plane], dw[LO][LC][9], db[LO];
+  alignas(64) float gw[LO][span + 32];  // one sample's g at pitch 13, zeros past column 11
+  static float dot(float const* a, float const* bp) {
+    float part[16] = {};
+    std::size_t t = 0;
+    for (; t + 16 <= len; t += 16)
+      for (std::size_t l = 0; l < 16; ++l) part[l] += a[t + l] * bp[t + l];
+    float sum = 0;
+    for (; t < len; ++t) sum += a[t] * bp[t];
+    for (float v : part) sum += v;
+    return sum;
+  }
   float run() {
     for (std::size_t n = 0; n < LB; ++n)
-      for (std::size_t o = 0; o < LO; ++o) {
-        float acc[LOH][LOH];
-        for (std::size_t r = 0; r < LOH; ++r)
-          for (std::size_t q = 0; q < LOH; ++q) acc[r][q] = b[o];
+      for (std::size_t o0 = 0; o0 < LO; o0 += 4) {
+        alignas(64) float acc[4][span] = {};
         for (std::size_t c = 0; c < LC; ++c)
-          for (std::size_t kh = 0; kh < 3; ++kh)
-            for (std::size_t kw = 0; kw < 3; ++kw) {
-              float const wv = w[o][c][kh][kw];
-              for (std::size_t r = 0; r < LOH; ++r)
-                for (std::size_t q = 0; q < LOH; ++q) acc[r][q] += wv * x[n][c][r + kh][q + kw];
+          for (std::size_t tap = 0; tap < 9; ++tap) {
+            float const w0 = w[o0][c][tap], w1 = w[o0 + 1][c][tap], w2 = w[o0 + 2][c][tap], w3 = w[o0 + 3][c][tap];
+            float const* xs = x[n][c] + (tap / 3) * P + tap % 3;
+            for (std::size_t t = 0; t < len; ++t) {
+              float const xv = xs[t];
+              acc[0][t] += w0 * xv;
+              acc[1][t] += w1 * xv;
+              acc[2][t] += w2 * xv;
+              acc[3][t] += w3 * xv;
             }
-        for (std::size_t r = 0; r < LOH; ++r)
-          for (std::size_t q = 0; q < LOH; ++q) y[n][o][r][q] = acc[r][q];
+          }
+        for (std::size_t k = 0; k < 4; ++k)
+          for (std::size_t r = 0; r < LOH; ++r)
+            for (std::size_t q = 0; q < LOH; ++q) y[n][o0 + k][r * LOH + q] = b[o0 + k] + acc[k][r * P + q];
       }
     float loss = 0;
     for (std::size_t n = 0; n < LB; ++n)
       for (std::size_t o = 0; o < LO; ++o)
-        for (std::size_t r = 0; r < LOH; ++r)
-          for (std::size_t q = 0; q < LOH; ++q) loss += y[n][o][r][q] * g[n][o][r][q];
+        for (std::size_t i = 0; i < LOH * LOH; ++i) loss += y[n][o][i] * g[n][o][i];
     // dL/dy = g
     for (std::size_t o = 0; o < LO; ++o) {
-      float s = 0;
+      float sum = 0;
       for (std::size_t n = 0; n < LB; ++n)
-        for (std::size_t r = 0; r < LOH; ++r)
-          for (std::size_t q = 0; q < LOH; ++q) s += g[n][o][r][q];
-      db[o] = s;
+        for (std::size_t i = 0; i < LOH * LOH; ++i) sum += g[n][o][i];
+      db[o] = sum;
     }
     for (std::size_t o = 0; o < LO; ++o)
       for (std::size_t c = 0; c < LC; ++c)
-        for (std::size_t kh = 0; kh < 3; ++kh)
-          for (std::size_t kw = 0; kw < 3; ++kw) {
-            float s = 0;
-            for (std::size_t n = 0; n < LB; ++n)
-              for (std::size_t r = 0; r < LOH; ++r)
-                for (std::size_t q = 0; q < LOH; ++q) s += g[n][o][r][q] * x[n][c][r + kh][q + kw];
-            dw[o][c][kh][kw] = s;
-          }
-    for (std::size_t n = 0; n < LB; ++n)
-      for (std::size_t c = 0; c < LC; ++c) {
-        float acc[LH][LH] = {};
+        for (std::size_t tap = 0; tap < 9; ++tap) dw[o][c][tap] = 0;
+    for (std::size_t n = 0; n < LB; ++n) {
+      for (std::size_t o = 0; o < LO; ++o)
+        for (std::size_t r = 0; r < LOH; ++r)
+          for (std::size_t q = 0; q < P; ++q) gw[o][r * P + q] = q < LOH ? g[n][o][r * LOH + q] : 0.0f;
+      for (std::size_t o = 0; o < LO; ++o)
+        for (std::size_t c = 0; c < LC; ++c)
+          for (std::size_t tap = 0; tap < 9; ++tap) dw[o][c][tap] += dot(gw[o], x[n][c] + (tap / 3) * P + tap % 3);
+      for (std::size_t c0 = 0; c0 < LC; c0 += 4) {
+        alignas(64) float acc[4][plane] = {};
         for (std::size_t o = 0; o < LO; ++o)
-          for (std::size_t kh = 0; kh < 3; ++kh)
-            for (std::size_t kw = 0; kw < 3; ++kw) {
-              float const wv = w[o][c][kh][kw];
-              for (std::size_t r = 0; r < LOH; ++r)
-                for (std::size_t q = 0; q < LOH; ++q) acc[r + kh][q + kw] += wv * g[n][o][r][q];
+          for (std::size_t tap = 0; tap < 9; ++tap) {
+            float const w0 = w[o][c0][tap], w1 = w[o][c0 + 1][tap], w2 = w[o][c0 + 2][tap], w3 = w[o][c0 + 3][tap];
+            std::size_t const off = (tap / 3) * P + tap % 3;
+            for (std::size_t t = 0; t < len; ++t) {
+              float const gv = gw[o][t];
+              acc[0][t + off] += w0 * gv;
+              acc[1][t + off] += w1 * gv;
+              acc[2][t + off] += w2 * gv;
+              acc[3][t + off] += w3 * gv;
             }
-        for (std::size_t r = 0; r < LH; ++r)
-          for (std::size_t q = 0; q < LH; ++q) dx[n][c][r][q] = acc[r][q];
+          }
+        for (std::size_t k = 0; k < 4; ++k)
+          for (std::size_t i = 0; i < plane; ++i) dx[n][c0 + k][i] = acc[k][i];
       }
+    }
     return loss;
   }
 };
@@ -258,7 +278,7 @@ struct ctgrad_conv {
 
 std::vector<std::vector<float>> hand_grads(hand_conv const& h) {
   auto span = [](auto const& a) {
-    float const* p = &a[0][0][0][0];
+    float const* p = &a[0][0][0];
     return std::vector<float>(p, p + sizeof(a) / sizeof(float));
   };
   return {span(h.dx), span(h.dw), std::vector<float>(h.db, h.db + LO)};
@@ -266,10 +286,10 @@ std::vector<std::vector<float>> hand_grads(hand_conv const& h) {
 
 std::unique_ptr<hand_conv> make_hand(layer_data const& d) {
   auto h = std::make_unique<hand_conv>();
-  std::copy(d.x.begin(), d.x.end(), &h->x[0][0][0][0]);
-  std::copy(d.w.begin(), d.w.end(), &h->w[0][0][0][0]);
+  std::copy(d.x.begin(), d.x.end(), &h->x[0][0][0]);
+  std::copy(d.w.begin(), d.w.end(), &h->w[0][0][0]);
   std::copy(d.b.begin(), d.b.end(), h->b);
-  std::copy(d.g.begin(), d.g.end(), &h->g[0][0][0][0]);
+  std::copy(d.g.begin(), d.g.end(), &h->g[0][0][0]);
   return h;
 }
 
