@@ -18,7 +18,9 @@
 //                train::fit binds to 1 and train::evaluate to 0 (layer::batch_norm uses it).
 #pragma once
 
+#include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/expr/tensor.hpp>
