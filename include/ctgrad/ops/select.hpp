@@ -20,6 +20,8 @@ namespace ctgrad {
 /// dy where (cond > 0) == Pass, else 0: the adjoint of one side of select.
 template <class Cond, class DY, bool Pass> struct gate_node : node<Cond, DY> {
   using shape = shape_of_t<DY>;
+  // Pass is not a type: engine/abstract.hpp rebuilds the node through this.
+  template <class C, class D> using with_children = gate_node<C, D, Pass>;
   static constexpr print_style style{print_style::call, Pass ? "gate_if" : "gate_unless"};
   template <bool Acc, class T> static constexpr void forward_into(T* CTGRAD_RESTRICT out,
                                                                   T const* cond,
