@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
 // A convolutional net trained on Fashion-MNIST with ctgrad's compile-time gradient
 // (./scripts/demo --model cnn):
-//   28x28 -> conv 3x3 32 -> batch norm -> relu -> max-pool 2 -> conv 3x3 64 -> batch norm
-//         -> relu -> max-pool 2 -> flatten (1600) -> dense 128 -> relu -> dropout 1/2 -> dense 10
-// trained with train::fit (Adam, cosine learning rate, batches of 32; fit normalises with
-// the batch's statistics and updates the running ones, draws a new dropout mask every step,
-// and evaluates with the running statistics and without dropout), the test set evaluated
-// after every epoch; prints "final test accuracy N%" and writes the curves. The parameters
-// (with the running statistics) are saved to <out>.ctgrad.
+//   28x28 -> conv 3x3 32 -> relu -> max-pool 2 -> conv 3x3 64 -> relu -> max-pool 2
+//         -> flatten (1600) -> dense 128 -> relu -> dropout 1/2 -> dense 10
+// trained with train::fit (Adam, cosine learning rate, batches of 32; fit draws a new
+// dropout mask every step and evaluates without dropout), the test set evaluated after
+// every epoch; prints "final test accuracy N%" and writes the curves. The parameters are
+// saved to <out>.ctgrad. (Batch norm after each convolution, layer::batch_norm, did not
+// help in 6 epochs: 90.15% against 90.77%; see README.)
 //   fashion_mnist_cnn --data /path/to/uncompressed/idx/files --epochs 4
 //   fashion_mnist_cnn --synthetic --epochs 1 --limit 640
 #include <ctgrad/ctgrad.hpp>
@@ -40,8 +40,8 @@ constexpr auto X = input<"X", batch, pixels>;
 constexpr auto Y = input<"Y", batch, classes>;
 constexpr auto as_images = [](auto x) { return reshape<shape<batch, 1, 28, 28>>(x); };
 constexpr auto logits =
-    sequential(X, as_images, layer::conv2d<32, 3>, layer::batch_norm, layer::relu, layer::max_pool2d<2>,
-               layer::conv2d<64, 3>, layer::batch_norm, layer::relu, layer::max_pool2d<2>, layer::flatten,
+    sequential(X, as_images, layer::conv2d<32, 3>, layer::relu, layer::max_pool2d<2>,
+               layer::conv2d<64, 3>, layer::relu, layer::max_pool2d<2>, layer::flatten,
                layer::dense<128>, layer::relu, layer::dropout<1, 2>, layer::dense<classes>);
 constexpr auto loss = cross_entropy(softmax(logits), Y);
 using params_t = param_set<float, std::remove_cv_t<decltype(loss)>>;
@@ -86,12 +86,12 @@ int main(int argc, char** argv) {
     demo::limit(train_set, limit);
     demo::limit(test_set, limit);
   }
-  std::cout << "conv3x3-32 bn relu maxpool2 conv3x3-64 bn relu maxpool2 dense128 relu dropout0.5 dense10\n"
+  std::cout << "conv3x3-32 relu maxpool2 conv3x3-64 relu maxpool2 dense128 relu dropout0.5 dense10\n"
             << "training samples " << train_set.size() << ", test samples " << test_set.size()
             << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
 
   auto ps = std::make_unique<params_t>();
-  init::apply(*ps, seed, init::he_normal_rule{});  // conv weights with PyTorch's fans, bn as torch
+  init::apply(*ps, seed, init::he_normal_rule{});  // conv weights with PyTorch's fans
   auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = lr});
   optim::cosine_lr<float> const schedule{.base = lr, .period = epochs, .min = lr / 20};
 
@@ -119,7 +119,11 @@ int main(int argc, char** argv) {
   for (auto const& s : history) seconds += s.seconds;
   demo::plot_curves(out_prefix);
   std::printf("training took %.0f s\n", seconds);
-  io::save(*ps, out_prefix + ".ctgrad", to_string(logits));  // with bn's running statistics
+  try {
+    io::save(*ps, out_prefix + ".ctgrad", to_string(logits));
+  } catch (io::error const& e) {
+    std::cerr << "fashion_mnist_cnn: " << e.what() << "\n";
+  }
   std::printf("final test accuracy %.2f%%\n", 100.0 * history.back().val_accuracy);
   return 0;
 }
