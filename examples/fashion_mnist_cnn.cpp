@@ -5,11 +5,14 @@
 //         -> flatten (1600) -> dense 128 -> relu -> dropout 1/2 -> dense 10
 // trained with train::fit (Adam, cosine learning rate, batches of 32; fit draws a new
 // dropout mask every step and evaluates without dropout), the test set evaluated after
-// every epoch; prints "final test accuracy N%" and writes the curves.
+// every epoch; prints "final test accuracy N%" and writes the curves. The parameters are
+// saved to <out>.ctgrad. (Batch norm after each convolution, layer::batch_norm, did not
+// help in 6 epochs: 90.15% against 90.77%; see README.)
 //   fashion_mnist_cnn --data /path/to/uncompressed/idx/files --epochs 4
 //   fashion_mnist_cnn --synthetic --epochs 1 --limit 640
 #include <ctgrad/ctgrad.hpp>
 #include <ctgrad/io/idx.hpp>
+#include <ctgrad/io/params_file.hpp>
 #include <ctgrad/train/fit.hpp>
 
 #include <CLI/CLI.hpp>
@@ -135,6 +138,11 @@ int main(int argc, char** argv) {
   for (auto const& s : history) seconds += s.seconds;
   demo::plot_curves(out_prefix, data_name + ", CNN");
   std::printf("training took %.0f s\n", seconds);
+  try {
+    io::save(*ps, out_prefix + ".ctgrad", to_string(logits));
+  } catch (io::error const& e) {
+    std::cerr << "fashion_mnist_cnn: " << e.what() << "\n";
+  }
   std::printf("final test accuracy %.2f%%\n", 100.0 * history.back().val_accuracy);
   return 0;
 }

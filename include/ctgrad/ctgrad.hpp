@@ -40,6 +40,7 @@
 
 #include <ctgrad/layers/activations.hpp>
 #include <ctgrad/layers/conv.hpp>
+#include <ctgrad/layers/norm.hpp>
 #include <ctgrad/layers/rebatch.hpp>
 #include <ctgrad/layers/recurrent.hpp>
 #include <ctgrad/layers/sequential.hpp>
@@ -84,6 +85,7 @@
 #include <ctgrad/ops/reduce_rows.hpp>
 #include <ctgrad/ops/relu.hpp>
 #include <ctgrad/ops/reshape.hpp>
+#include <ctgrad/ops/select.hpp>
 #include <ctgrad/ops/sigmoid.hpp>
 #include <ctgrad/ops/sign.hpp>
 #include <ctgrad/ops/silu.hpp>

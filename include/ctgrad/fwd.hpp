@@ -70,6 +70,9 @@ template <class X, class XH, class DXH, class N, class Eps> struct normalize_row
 template <class X, class Eps> struct normalize_channels_node;
 template <class X, class Seed, class P> struct dropout_node;
 template <class X, class XH, class DXH, class Eps> struct normalize_channels_grad_node;
+template <class X, class Mean, class Var, class Eps> struct normalize_running_node;
+template <class Cond, class A, class B> struct select_node;
+template <class Cond, class DY, bool Pass> struct gate_node;
 
 // Declared here because mul's rule t^m * t^n = t^(m+n) names it before ops/pow.hpp is read.
 template <int N, Expression A> constexpr auto pow(A a);

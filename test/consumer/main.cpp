@@ -144,6 +144,26 @@ int main() {
           "repeated blocks gradcheck");
   }
 
+  {
+    // A batch-norm net (float): fit in training mode updates the running statistics,
+    // evaluation binds train_mode = 0.
+    constexpr auto Xn = ctgrad::input<"Xn", 4, 2>;
+    constexpr auto netn = ctgrad::sequential(Xn, ctgrad::layer::dense<3>, ctgrad::layer::batch_norm,
+                                             ctgrad::layer::relu, ctgrad::layer::layer_norm<1>,
+                                             ctgrad::layer::dense<2>);
+    constexpr auto lossn = ctgrad::cross_entropy(ctgrad::softmax(netn), net::Y);
+    auto pn = ctgrad::params<float>(lossn);
+    ctgrad::init::apply(pn, 3, ctgrad::init::he_normal_rule{});
+    auto optn = ctgrad::optim::sgd<decltype(pn)>({.lr = 0.1f});
+    ctgrad::train::fit(ctgrad::train::classifier(Xn, net::Y, lossn, netn), pn, optn,
+                       ctgrad::train::samples<float>{xb.data, yb.data},
+                       {.epochs = 2, .show = ctgrad::train::progress::none});
+    constexpr auto rv = ctgrad::buffer<"bn2.running_var", 3>;
+    check(pn[rv].data[0] != 1.0f, "fit updates the running variance");
+    auto const outn = ctgrad::eval(netn, pn, Xn = xb, ctgrad::train_mode = 0.0f);
+    check(std::isfinite(outn.data[0]), "batch norm in evaluation mode");
+  }
+
   // The runtime tape on the lesson's chain rule L = sin(x^2)^2.
   ctgrad::tape::recorder<double> rec;
   auto const xt = rec.variable(1.3);

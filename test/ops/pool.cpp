@@ -12,6 +12,7 @@
 #include "support/torch_check.hpp"
 
 #include <cmath>
+#include <array>
 #include <limits>
 #include <string>
 
@@ -58,6 +59,14 @@ BOOST_AUTO_TEST_CASE(ties_go_to_the_first_tap) {
   // A NaN in a window wins it (PyTorch's CPU rule), so the NaN propagates.
   ps[x].data = {1.0, std::numeric_limits<double>::quiet_NaN(), 5.0, 2.0};
   BOOST_TEST(std::isnan(eval(max_pool2d<2>(x), ps).data[0]));
+  // The gradient goes to the last NaN; a NaN first is not displaced by a larger number.
+  double const nan = std::numeric_limits<double>::quiet_NaN();
+  ps[x].data = {nan, 1.0, nan, 2.0};
+  auto const g2 = grad(sum(max_pool2d<2>(x)), ps);
+  BOOST_TEST((g2[x].data == std::array<double, 4>{0.0, 0.0, 1.0, 0.0}));
+  ps[x].data = {nan, 5.0, 1.0, 2.0};
+  auto const g3 = grad(sum(max_pool2d<2>(x)), ps);
+  BOOST_TEST((g3[x].data == std::array<double, 4>{1.0, 0.0, 0.0, 0.0}));
 }
 
 BOOST_AUTO_TEST_CASE(shape_rule) {

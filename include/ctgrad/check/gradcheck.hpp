@@ -18,6 +18,7 @@
 // that are not swamped by float rounding. It costs 2 forward passes per parameter entry
 // (1 + 1 per entry with forward differences): the O(P) cost the lesson contrasts with one
 // backward pass.
+// Buffers (ctgrad::buffer: batch norm's running statistics) have no gradient and are not checked.
 #pragma once
 
 #include <ctgrad/engine/backprop.hpp>
@@ -248,6 +249,9 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     (
         [&] {
+          // A buffer (batch norm's running statistics) is state without a gradient, as in
+          // torch (requires_grad=False): its derived gradient is zero by definition.
+          if constexpr (is_buffer_v<ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>>) return;
           std::string_view const param_name =
               ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
           auto const& an = analytic->template get<Is>();

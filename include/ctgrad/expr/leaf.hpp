@@ -22,6 +22,9 @@ namespace ctgrad {
 struct input_role {};
 /// The role of a parameter (param): part of the parameter set.
 struct param_role {};
+/// A buffer (PyTorch's word): state kept with the parameters (saved, loaded, in the parameter
+/// set) that no optimiser trains, such as batch norm's running statistics.
+struct buffer_role {};
 struct carry_role {};  ///< a loop's carried state (engine/loop.hpp)
 struct step_role {};   ///< a loop's per-step input slice
 
@@ -90,6 +93,11 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, input_role> i
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, param_role> param{};
 
+/// Non-trainable state of shape Dims..., kept in the parameter set (saved and loaded with it)
+/// but skipped by the optimisers:  ctgrad::buffer<"bn1.running_mean", 16>
+template <detail::fixed_string Name, std::size_t... Dims>
+inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, buffer_role> buffer{};
+
 /// True when T is a variable (var_node of any role).
 template <class T> inline constexpr bool is_variable_v = false;
 /// True: a var_node.
@@ -109,6 +117,14 @@ template <class T> inline constexpr bool is_param_v = false;
 /// True: a parameter.
 template <class Name, class Shape>
 inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
+/// True: buffers belong to the parameter set (param_set, io::save) like parameters.
+template <class Name, class Shape>
+inline constexpr bool is_param_v<var_node<Name, Shape, buffer_role>> = true;
+/// True when T is a buffer (state saved with the parameters, not trained).
+template <class T> inline constexpr bool is_buffer_v = false;
+/// True: a buffer.
+template <class Name, class Shape>
+inline constexpr bool is_buffer_v<var_node<Name, Shape, buffer_role>> = true;
 
 /// True when T is a loop's carried state (carry).
 template <class T> inline constexpr bool is_carry_v = false;

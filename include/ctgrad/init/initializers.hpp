@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <string_view>
 #include <type_traits>
 
 namespace ctgrad::init {
@@ -127,13 +128,37 @@ struct normal_rule {
   template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { normal(t, r, mean, std); }
 };
 
+namespace detail {
+// PyTorch's initial value one: a normalisation layer's scale and running variance, as
+// layers/norm.hpp names them: "<prefix>bn<k>.weight", "<prefix>ln<k>.weight",
+// "<prefix>bn<k>.running_var".
+constexpr bool starts_at_one(std::string_view name) {
+  std::string_view stem;
+  if (name.ends_with(".weight")) {
+    stem = name.substr(0, name.size() - 7);
+  } else if (name.ends_with(".running_var")) {
+    stem = name.substr(0, name.size() - 12);
+  } else {
+    return false;
+  }
+  std::size_t digits = 0;
+  while (digits < stem.size() && stem[stem.size() - 1 - digits] >= '0' && stem[stem.size() - 1 - digits] <= '9')
+    ++digits;
+  stem = stem.substr(0, stem.size() - digits);
+  return digits != 0 && (stem.ends_with("bn") || (stem.ends_with("ln") && name.ends_with(".weight")));
+}
+}  // namespace detail
+
 /// Fills every weight of the set with rule (in the set's order, one rng seeded with seed):
 /// rank 2 (dense, [in, out]) and rank 3 or more (convolutions, [out, in / groups, kernel...]);
-/// sets every other tensor (biases) to zero.
+/// sets normalisation scales ("*.weight", layers/norm.hpp) and running variances to one,
+/// every other tensor (biases, running means) to zero, as torch.nn does.
 template <class Set, class Rule> void apply(Set& params, std::uint64_t seed, Rule rule) {
   rng r{seed};
-  params.for_each([&](auto, auto& tensor) {
-    if constexpr (std::remove_cvref_t<decltype(tensor)>::shape_type::rank >= 2) {
+  params.for_each([&](auto var, auto& tensor) {
+    if constexpr (detail::starts_at_one(decltype(var)::name)) {
+      for (auto& v : tensor) v = 1;
+    } else if constexpr (std::remove_cvref_t<decltype(tensor)>::shape_type::rank >= 2) {
       rule(tensor, r);
     } else {
       zeros(tensor);

@@ -27,14 +27,14 @@ template <std::size_t Outer, std::size_t Inner, std::size_t Stride> struct strid
 
 template <class Set, class T> constexpr T set_mean(T const* a) {
   T sum{};
-  Set::each([&](std::size_t k) { sum += a[k]; });
+  Set::each([&](std::size_t at) { sum += a[at]; });
   return sum / static_cast<T>(Set::count);
 }
 template <class Set, class T> constexpr T set_scale(T const* a, T mean, T eps) {
   T sum{};
-  Set::each([&](std::size_t k) {
-    T const d = a[k] - mean;
-    sum += d * d;
+  Set::each([&](std::size_t at) {
+    T const dev = a[at] - mean;
+    sum += dev * dev;
   });
   return math::sqrt(sum / static_cast<T>(Set::count) + eps);
 }
@@ -42,7 +42,7 @@ template <class Set, class T> constexpr T set_scale(T const* a, T mean, T eps) {
 template <bool Acc, class Set, class T> constexpr void normalize_set(T* out, T const* a, T eps) {
   T const mean = set_mean<Set>(a);
   T const inv = T(1) / set_scale<Set>(a, mean, eps);
-  Set::each([&](std::size_t k) { store<Acc>(out[k], (a[k] - mean) * inv); });
+  Set::each([&](std::size_t at) { store<Acc>(out[at], (a[at] - mean) * inv); });
 }
 
 template <bool Acc, class Set, class T>
@@ -50,13 +50,13 @@ constexpr void normalize_set_grad(T* dx, T const* x, T const* xh, T const* dxh, 
   T const mean = set_mean<Set>(x);
   T const inv = T(1) / set_scale<Set>(x, mean, eps);
   T sum_d{}, sum_dx{};
-  Set::each([&](std::size_t k) {
-    sum_d += dxh[k];
-    sum_dx += dxh[k] * xh[k];
+  Set::each([&](std::size_t at) {
+    sum_d += dxh[at];
+    sum_dx += dxh[at] * xh[at];
   });
   T const n = static_cast<T>(Set::count);
   T const mean_d = sum_d / n, mean_dx = sum_dx / n;
-  Set::each([&](std::size_t k) { store<Acc>(dx[k], (dxh[k] - mean_d - xh[k] * mean_dx) * inv); });
+  Set::each([&](std::size_t at) { store<Acc>(dx[at], (dxh[at] - mean_d - xh[at] * mean_dx) * inv); });
 }
 }  // namespace detail
 
@@ -103,6 +103,43 @@ constexpr void channel_apply(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a,
           store<Acc>(out[k], a[k] + s[c]);
         }
       }
+}
+
+/// out (+)= (x - mean[c]) / sqrt(var[c] + eps) for x [Outer, C, Inner] (batch norm with
+/// running statistics).
+template <bool Acc, std::size_t Outer, std::size_t C, std::size_t Inner, class T>
+constexpr void normalize_with_stats(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT x, T const* mean,
+                                    T const* var, T eps) {
+  for (std::size_t o = 0; o < Outer; ++o)
+    for (std::size_t c = 0; c < C; ++c) {
+      T const m = mean[c];
+      T const inv = T(1) / math::sqrt(var[c] + eps);
+      T* CTGRAD_RESTRICT to = out + (o * C + c) * Inner;
+      T const* CTGRAD_RESTRICT from = x + (o * C + c) * Inner;
+      for (std::size_t i = 0; i < Inner; ++i) store<Acc>(to[i], (from[i] - m) * inv);
+    }
+}
+
+/// PyTorch's momentum rule after a training step on x [Outer, C, Inner]:
+/// mean = (1 - m) mean + m batch_mean,  var = (1 - m) var + m batch_var n / (n - 1), n = Outer Inner.
+template <std::size_t Outer, std::size_t C, std::size_t Inner, class T>
+constexpr void update_running_stats(T* mean, T* var, T const* x, T m) {
+  constexpr std::size_t n = Outer * Inner;
+  for (std::size_t c = 0; c < C; ++c) {
+    T sum{};
+    for (std::size_t o = 0; o < Outer; ++o)
+      for (std::size_t i = 0; i < Inner; ++i) sum += x[(o * C + c) * Inner + i];
+    T const batch_mean = sum / static_cast<T>(n);
+    T squares{};
+    for (std::size_t o = 0; o < Outer; ++o)
+      for (std::size_t i = 0; i < Inner; ++i) {
+        T const d = x[(o * C + c) * Inner + i] - batch_mean;
+        squares += d * d;
+      }
+    T const unbiased = n > 1 ? squares / static_cast<T>(n - 1) : T{};
+    mean[c] = (T(1) - m) * mean[c] + m * batch_mean;
+    var[c] = (T(1) - m) * var[c] + m * unbiased;
+  }
 }
 
 }  // namespace ctgrad::kernels

@@ -43,6 +43,27 @@ template <class D, class T> constexpr std::size_t max_tap(T const* xc, std::size
   return where;
 }
 
+// Windows without padding or dilation, every tap inside x (the usual max_pool2d<2>): the
+// winner found without branches (a data-dependent branch per tap mispredicted often enough
+// to make max pooling ~15% of the Fashion-MNIST CNN's gradient). The first tap starts; a
+// later one wins when greater or NaN while the best is not NaN (the last NaN wins, as above).
+template <class D> inline constexpr bool plain_windows_v = D::ph == 0 && D::pw == 0 && D::dh == 1 && D::dw == 1;
+
+template <class D, class T>
+constexpr std::size_t plain_max_tap(T const* xc, std::size_t i, std::size_t j, T& best) {
+  std::size_t where = i * D::sh * D::width + j * D::sw;
+  best = xc[where];
+  for (std::size_t p = 0; p < D::kh; ++p)
+    for (std::size_t q = 0; q < D::kw; ++q) {
+      std::size_t const at = (i * D::sh + p) * D::width + j * D::sw + q;
+      T const v = xc[at];
+      bool const take = (v > best) | (v != v);
+      best = take ? v : best;
+      where = take ? at : where;
+    }
+  return where;
+}
+
 }  // namespace detail
 
 /// y (+)= max_pool(x).
@@ -52,8 +73,15 @@ template <class D, bool Acc, class T> constexpr void max_pool(T* y, T const* x) 
     T const* const xc = x + bc * in_plane;
     T* const yc = y + bc * D::oh * D::ow;
     for (std::size_t i = 0; i < D::oh; ++i)
-      for (std::size_t j = 0; j < D::ow; ++j)
-        store<Acc>(yc[i * D::ow + j], xc[detail::max_tap<D>(xc, i, j)]);
+      for (std::size_t j = 0; j < D::ow; ++j) {
+        if constexpr (detail::plain_windows_v<D>) {
+          T best{};
+          detail::plain_max_tap<D>(xc, i, j, best);
+          store<Acc>(yc[i * D::ow + j], best);
+        } else {
+          store<Acc>(yc[i * D::ow + j], xc[detail::max_tap<D>(xc, i, j)]);
+        }
+      }
   }
 }
 
@@ -67,7 +95,14 @@ template <class D, bool Acc, class T> constexpr void max_pool_grad(T* dx, T cons
     T* const dxc = dx + bc * in_plane;
     T const* const dyc = dy + bc * D::oh * D::ow;
     for (std::size_t i = 0; i < D::oh; ++i)
-      for (std::size_t j = 0; j < D::ow; ++j) dxc[detail::max_tap<D>(xc, i, j)] += dyc[i * D::ow + j];
+      for (std::size_t j = 0; j < D::ow; ++j) {
+        if constexpr (detail::plain_windows_v<D>) {
+          T best{};
+          dxc[detail::plain_max_tap<D>(xc, i, j, best)] += dyc[i * D::ow + j];
+        } else {
+          dxc[detail::max_tap<D>(xc, i, j)] += dyc[i * D::ow + j];
+        }
+      }
   }
 }
 

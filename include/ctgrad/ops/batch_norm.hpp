@@ -11,9 +11,16 @@
 //                running statistics inputs of the expression (not trained)
 //   update_running_stats(running_mean, running_var, x): PyTorch's momentum rule
 //                r = (1 - m) r + m batch_stat, the variance unbiased (n / (n - 1)), m = 1/10
+//   with a mode: batch_norm(x, gamma, beta, running_mean, running_var, mode) is the training
+//                form when the scalar mode > 0, the evaluation form otherwise (select,
+//                ops/select.hpp); the running statistics get no gradient (they are buffers,
+//                updated by train::fit, not by an optimiser). train_mode is the mode input
+//                train::fit binds to 1 and train::evaluate to 0 (layer::batch_norm uses it).
 #pragma once
 
+#include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/expr/tensor.hpp>
@@ -22,6 +29,7 @@
 #include <ctgrad/ops/channel.hpp>
 #include <ctgrad/ops/div.hpp>
 #include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/select.hpp>
 #include <ctgrad/ops/sqrt.hpp>
 #include <ctgrad/ops/sub.hpp>
 
@@ -116,6 +124,53 @@ constexpr auto batch_norm_eval(X x, Gamma gamma, Beta beta, Mean mean, Var var) 
   }
 }
 
+/// x normalised per channel with given statistics (x - mean) / sqrt(var + eps); the
+/// statistics get no gradient (running statistics, not trained).
+template <class X, class Mean, class Var, class Eps> struct normalize_running_node : node<X, Mean, Var> {
+  using shape = shape_of_t<X>;
+  using view = detail::channel_view<shape>;
+  static constexpr print_style style{print_style::call, "normalize_running"};
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* out, T const* x, T const* mean, T const* var) {
+    kernels::normalize_with_stats<Acc, view::outer, view::channels, view::inner>(out, x, mean, var,
+                                                                                 Eps::template value<T>());
+  }
+  /// PyTorch's momentum rule for this node's statistics, from a batch x (train::fit).
+  template <class T> static constexpr void update_running(T* mean, T* var, T const* x, T momentum) {
+    kernels::update_running_stats<view::outer, view::channels, view::inner>(mean, var, x, momentum);
+  }
+  static constexpr auto vjp(X, Mean, Var, normalize_running_node, auto dy) {
+    return make_adjoints(channel_mul(dy, constant<1> / sqrt(Var{} + Eps{})), zero_t{}, zero_t{});
+  }
+};
+
+/// The input train::fit binds to 1 (training) and train::evaluate to 0 (evaluation):
+/// the mode of layer::batch_norm. Bind it yourself elsewhere: eval(net, params, X = x, train_mode = 0).
+using train_mode_t = var_node<detail::to_name_t<"train_mode">, shape<>, input_role>;
+inline constexpr train_mode_t train_mode{};
+
+/// Batch norm whose mode is the scalar input mode (> 0: training, batch statistics; else
+/// evaluation, the running statistics mean and var [C], which get no gradient).
+template <std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 100000, Expression X, Expression Gamma,
+          Expression Beta, Expression Mean, Expression Var, Expression Mode>
+constexpr auto batch_norm(X x, Gamma gamma, Beta beta, Mean, Var, Mode mode) {
+  using sx = shape_of_t<X>;
+  if constexpr (!batch_norm_shapes_fit_v<sx, shape_of_t<Gamma>, shape_of_t<Beta>, shape_of_t<Mean>, shape_of_t<Var>>) {
+    static_assert(batch_norm_shapes_fit_v<sx, shape_of_t<Gamma>, shape_of_t<Beta>, shape_of_t<Mean>, shape_of_t<Var>>,
+                  "ctgrad::batch_norm(x, gamma, beta, mean, var, mode): x must be [batch, channels, "
+                  "...] and the others [channels]");
+    return invalid_expression{};
+  } else if constexpr (shape_of_t<Mode>::rank != 0) {
+    static_assert(shape_of_t<Mode>::rank == 0,
+                  "ctgrad::batch_norm(x, gamma, beta, mean, var, mode): the mode must be a scalar");
+    return invalid_expression{};
+  } else {
+    using eps = std::remove_cv_t<decltype(constant<EpsNum, EpsDen>)>;
+    auto const xh = select(mode, normalize_channels<EpsNum, EpsDen>(x), normalize_running_node<X, Mean, Var, eps>{});
+    return channel_add(channel_mul(xh, gamma), beta);
+  }
+}
+
 /// PyTorch's running statistics update after a training step on the batch x [B, C, ...]:
 /// mean = (1 - m) mean + m batch_mean,  var = (1 - m) var + m batch_var * n / (n - 1),
 /// m = MomNum / MomDen (default 1/10).
@@ -125,23 +180,8 @@ constexpr void update_running_stats(tensor<T, shape<C>>& mean, tensor<T, shape<C
                 "ctgrad::update_running_stats(mean, var, x): x must be [batch, channels, ...] and "
                 "mean, var [channels]");
   using view = detail::channel_view<SX>;
-  constexpr std::size_t n = view::outer * view::inner;
-  T const m = static_cast<T>(MomNum) / static_cast<T>(MomDen);
-  for (std::size_t c = 0; c < C; ++c) {
-    T sum{};
-    for (std::size_t o = 0; o < view::outer; ++o)
-      for (std::size_t i = 0; i < view::inner; ++i) sum += x.data[(o * C + c) * view::inner + i];
-    T const batch_mean = sum / static_cast<T>(n);
-    T squares{};
-    for (std::size_t o = 0; o < view::outer; ++o)
-      for (std::size_t i = 0; i < view::inner; ++i) {
-        T const d = x.data[(o * C + c) * view::inner + i] - batch_mean;
-        squares += d * d;
-      }
-    T const unbiased = n > 1 ? squares / static_cast<T>(n - 1) : T{};
-    mean.data[c] = (T(1) - m) * mean.data[c] + m * batch_mean;
-    var.data[c] = (T(1) - m) * var.data[c] + m * unbiased;
-  }
+  kernels::update_running_stats<view::outer, C, view::inner>(mean.data.data(), var.data.data(), x.data.data(),
+                                                             static_cast<T>(MomNum) / static_cast<T>(MomDen));
 }
 
 }  // namespace ctgrad

@@ -73,7 +73,7 @@ template <class Set> class adam {
     bool const decoupled = opt_.decoupled;
     T const c1 = T(1) - static_cast<T>(std::pow(static_cast<double>(b1), t_));
     T const c2 = T(1) - static_cast<T>(std::pow(static_cast<double>(b2), t_));
-    train::each(
+    train::each_trainable(
         [&](T& weight, T const& grad, T& moment1, T& moment2) {
           T step = grad;
           if (decoupled) {

@@ -39,8 +39,7 @@ template <class Set> class sgd {
   constexpr explicit sgd(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
-  template <class Params, class Grads>
-  constexpr void step(Params& params, Grads const& grads) {
+  template <class Params, class Grads> constexpr void step(Params& params, Grads const& grads) {
     // A template, so that a set of another network is named in one sentence instead of a
     // failed conversion between two set types.
     if constexpr (!__is_same(Params, Set)) {
@@ -62,21 +61,22 @@ template <class Set> class sgd {
     // Three loops, not one with the branches inside: clang 14 does not unswitch them, and
     // a loop that tests momentum and Nesterov for every entry does not vectorise.
     if (mu == value_type(0)) {
-      train::each([&](value_type& w, value_type const& g) { w -= lr * (g + wd * w); }, params,
-                  grads);
+      train::each_trainable(
+          [&](value_type& weight, value_type const& grad) { weight -= lr * (grad + wd * weight); },
+          params, grads);
     } else if (opt_.nesterov) {
-      train::each(
-          [&](value_type& w, value_type const& g0, value_type& v) {
-            value_type const g = g0 + wd * w;
-            v = mu * v + g;
-            w -= lr * (g + mu * v);
+      train::each_trainable(
+          [&](value_type& weight, value_type const& grad0, value_type& velocity) {
+            value_type const grad = grad0 + wd * weight;
+            velocity = mu * velocity + grad;
+            weight -= lr * (grad + mu * velocity);
           },
           params, grads, velocity_);
     } else {
-      train::each(
-          [&](value_type& w, value_type const& g0, value_type& v) {
-            v = mu * v + g0 + wd * w;
-            w -= lr * v;
+      train::each_trainable(
+          [&](value_type& weight, value_type const& grad, value_type& velocity) {
+            velocity = mu * velocity + grad + wd * weight;
+            weight -= lr * velocity;
           },
           params, grads, velocity_);
     }

@@ -63,8 +63,8 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
   // Loss of the batch in *x, *y; correct predictions among its first `scored` rows.
   auto run = [&](std::size_t scored, std::size_t& correct) -> double {
     if constexpr (traits::classifies) {
-      // Evaluation mode: dropout (if any) keeps every entry.
-      auto const result = with_dropout_seed<Loss, T>(-1, [&](auto... mode) {
+      // Evaluation mode: dropout (if any) keeps every entry, batch norm uses running statistics.
+      auto const result = with_modes<Loss, T>(-1, [&](auto... mode) {
         return eval(boost::hana::make_tuple(Loss{}, Output{}), ws, params, XVar{} = *x, YVar{} = *y,
                     mode...);
       });
@@ -75,7 +75,7 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
     } else {
       (void)scored;
       (void)correct;
-      return static_cast<double>(with_dropout_seed<Loss, T>(
+      return static_cast<double>(with_modes<Loss, T>(
           -1, [&](auto... mode) { return eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y, mode...); }));
     }
   };

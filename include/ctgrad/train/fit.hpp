@@ -24,6 +24,10 @@
 //   new batch, so that one hard batch alone must exceed about 100 times the start) against
 //   the first batch's loss, which the initial parameters give: stop when smoothed >
 //   divergence_factor * first (default 10).
+// - Modes: fit binds train_mode = 1 (batch norm normalises with the batch's statistics) and
+//   a new dropout seed every step; after each step's gradient, the running statistics
+//   (buffers in params) follow the batch's (train/running_stats.hpp). Evaluation binds
+//   train_mode = 0 and dropout_seed = -1.
 // Heap: the buffers (batch, gradient set, workspace, permutation, history) are allocated
 // once per call; the epochs and steps allocate nothing.
 #pragma once
@@ -36,6 +40,7 @@
 #include <ctgrad/init/initializers.hpp>
 #include <ctgrad/train/evaluate.hpp>
 #include <ctgrad/train/progress.hpp>
+#include <ctgrad/train/running_stats.hpp>
 #include <ctgrad/train/task.hpp>
 
 #include <algorithm>
@@ -207,14 +212,14 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       double const step_seed = static_cast<double>(
           (o.seed * 1000003u + (epoch - 1) * batches + b) % (std::uint64_t{1} << 24));
       if constexpr (traits::classifies) {
-        loss = detail::with_dropout_seed<Loss, T>(step_seed, [&](auto... mode) {
+        loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
           return grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
                            YVar{} = *y, mode...);
         });
         correct += detail::count_correct<traits::targets>(out->data.data(), y->data.data(), B,
                                                           t.threshold);
       } else {
-        loss = detail::with_dropout_seed<Loss, T>(step_seed, [&](auto... mode) {
+        loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
           return grad_into(Loss{}, *grads, *ws, params, XVar{} = *x, YVar{} = *y, mode...);
         });
       }
@@ -240,6 +245,9 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
         throw diverged(detail::divergence_message(opt, epoch, b + 1, static_cast<double>(loss),
                                                   smoothed_loss, first_loss,
                                                   o.divergence_factor));
+      // Batch norm's running statistics, from this step's batch (before the step changes
+      // the parameters, as torch updates them in the forward pass).
+      update_running_statistics<Loss, XVar>(params, *ws, *x);
       opt.step(params, *grads);
       loss_sum += static_cast<double>(loss);
       double const secs =

@@ -2,6 +2,7 @@
 // Whole-set arithmetic on parameter and gradient sets (var_set), the building blocks of
 // optimisers, clipping and gradient accumulation:
 //   train::each(f, a, b...)   f(a_i, b_i...) over every scalar of sets of one structure
+//   train::each_trainable(f, a, b...)   the same, skipping buffers (optimisers use it)
 //   train::add_into(acc, g)   acc += g   (accumulating micro-batch gradients)
 //   train::scale(g, s)        g *= s
 //   train::squared_norm(g)    sum of squares over every entry (in double)
@@ -26,6 +27,24 @@ constexpr void each(F&& f, var_set<T, Vars...>& a, Others&... others) {
     constexpr std::size_t pos = decltype(index)::value;
     auto& ta = a.template get<pos>();
     for (std::size_t entry = 0; entry < ta.size; ++entry) f(ta.data[entry], others.template get<pos>().data[entry]...);
+  };
+  [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+    bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
+    (void)done;
+  }(std::index_sequence_for<Vars...>{});
+}
+
+/// each over the parameters only: buffers (ctgrad::buffer, e.g. batch norm's running
+/// statistics) are state that no optimiser step may change, weight decay included.
+template <class F, class T, class... Vars, class... Others>
+constexpr void each_trainable(F&& f, var_set<T, Vars...>& a, Others&... others) {
+  using vars = typename var_set<T, Vars...>::variables;
+  auto one = [&](auto index) {
+    constexpr std::size_t pos = decltype(index)::value;
+    if constexpr (!is_buffer_v<ctgrad::detail::at_t<pos, vars>>) {
+      auto& ta = a.template get<pos>();
+      for (std::size_t entry = 0; entry < ta.size; ++entry) f(ta.data[entry], others.template get<pos>().data[entry]...);
+    }
   };
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};

@@ -12,6 +12,7 @@
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
+#include <ctgrad/ops/batch_norm.hpp>
 #include <ctgrad/ops/dropout.hpp>
 
 #include <algorithm>
@@ -142,13 +143,23 @@ std::size_t count_correct(T const* out, T const* y, std::size_t rows, double thr
   return correct;
 }
 
-/// f(bindings...) with the binding of dropout_seed when the loss draws dropout masks: the
-/// step's seed in training (a whole number), -1 for evaluation; f() otherwise.
-template <class Loss, class T, class F> decltype(auto) with_dropout_seed(double seed, F f) {
-  if constexpr (ctgrad::detail::contains_v<topological_order_t<Loss>, dropout_seed_t>) {
+/// f(bindings...) with the bindings of the modes the loss uses: dropout_seed (the step's
+/// seed in training, a whole number; -1 for evaluation) and train_mode (1 in training, 0
+/// for evaluation: batch norm's statistics); f() for a loss with neither.
+template <class Loss, class T, class F> decltype(auto) with_modes(double seed, F f) {
+  using order = topological_order_t<Loss>;
+  constexpr bool drops = ctgrad::detail::contains_v<order, dropout_seed_t>;
+  constexpr bool switches = ctgrad::detail::contains_v<order, train_mode_t>;
+  T const training = seed >= 0 ? T(1) : T(0);
+  if constexpr (drops && switches) {
+    return f(dropout_seed = static_cast<T>(seed), train_mode = training);
+  } else if constexpr (drops) {
     return f(dropout_seed = static_cast<T>(seed));
+  } else if constexpr (switches) {
+    return f(train_mode = training);
   } else {
     (void)seed;
+    (void)training;
     return f();
   }
 }
