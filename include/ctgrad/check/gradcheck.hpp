@@ -213,6 +213,8 @@ struct report {
     }
     return why;
   }
+  /// Prints the report on one line: entries checked, the worst relative error and where, and
+  /// the entries outside atol + rtol * |numeric|.
   friend std::ostream& operator<<(std::ostream& os, report const& r) {
     os << "gradcheck: " << r.entries_checked << " entries, worst relative error "
        << r.max_relative_error;

@@ -74,7 +74,10 @@ namespace layer {
 
 /// Batch norm over axis 1 (features or channels) with eps = EpsNum / EpsDen.
 template <std::intmax_t EpsNum, std::intmax_t EpsDen> struct batch_norm_t {
+  /// The layer has parameters, numbered by sequential (bn<Index>.weight, ...).
   static constexpr bool numbered = true;
+  /// The batch norm of e with parameters Prefix bn<Index>.weight and .bias and buffers
+  /// .running_mean and .running_var [C], in the mode train_mode.
   template <detail::fixed_string Prefix, std::size_t Index, class E>
   static constexpr auto apply(E e) {
     using s = shape_of_t<E>;
@@ -97,7 +100,9 @@ template <std::intmax_t EpsNum, std::intmax_t EpsDen> struct batch_norm_t {
 /// Layer norm over the last N axes with eps = EpsNum / EpsDen.
 template <std::size_t N, std::intmax_t EpsNum, std::intmax_t EpsDen> struct layer_norm_t {
   static_assert(N >= 1, "ctgrad::layer::layer_norm<N>: N >= 1 axes");
+  /// The layer has parameters, numbered by sequential (ln<Index>.weight, ...).
   static constexpr bool numbered = true;
+  /// The layer norm of e over its last N axes with parameters Prefix ln<Index>.weight and .bias.
   template <detail::fixed_string Prefix, std::size_t Index, class E>
   static constexpr auto apply(E e) {
     using s = shape_of_t<E>;

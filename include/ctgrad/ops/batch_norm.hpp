@@ -127,9 +127,14 @@ constexpr auto batch_norm_eval(X x, Gamma gamma, Beta beta, Mean mean, Var var) 
 /// x normalised per channel with given statistics (x - mean) / sqrt(var + eps); the
 /// statistics get no gradient (running statistics, not trained).
 template <class X, class Mean, class Var, class Eps> struct normalize_running_node : node<X, Mean, Var> {
+  /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
+  /// How the kernels index the value around the chosen axis (an internal layout).
   using view = detail::channel_view<shape>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "normalize_running"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T>
   static constexpr void forward_into(T* out, T const* x, T const* mean, T const* var) {
     kernels::normalize_with_stats<Acc, view::outer, view::channels, view::inner>(out, x, mean, var,
@@ -139,6 +144,8 @@ template <class X, class Mean, class Var, class Eps> struct normalize_running_no
   template <class T> static constexpr void update_running(T* mean, T* var, T const* x, T momentum) {
     kernels::update_running_stats<view::outer, view::channels, view::inner>(mean, var, x, momentum);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(X, Mean, Var, normalize_running_node, auto dy) {
     return make_adjoints(channel_mul(dy, constant<1> / sqrt(Var{} + Eps{})), zero_t{}, zero_t{});
   }
@@ -147,6 +154,8 @@ template <class X, class Mean, class Var, class Eps> struct normalize_running_no
 /// The input train::fit binds to 1 (training) and train::evaluate to 0 (evaluation):
 /// the mode of layer::batch_norm. Bind it yourself elsewhere: eval(net, params, X = x, train_mode = 0).
 using train_mode_t = var_node<detail::to_name_t<"train_mode">, shape<>, input_role>;
+/// The scalar input train_mode (1 in train::fit, 0 in train::evaluate), the mode of
+/// layer::batch_norm.
 inline constexpr train_mode_t train_mode{};
 
 /// Batch norm whose mode is the scalar input mode (> 0: training, batch statistics; else

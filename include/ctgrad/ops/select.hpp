@@ -19,30 +19,44 @@ namespace ctgrad {
 
 /// dy where (cond > 0) == Pass, else 0: the adjoint of one side of select.
 template <class Cond, class DY, bool Pass> struct gate_node : node<Cond, DY> {
+  /// Shape of the node's value: the shape of dy.
   using shape = shape_of_t<DY>;
-  // Pass is not a type: engine/abstract.hpp rebuilds the node through this.
+  /// The same gate of other children (Pass is not a type: engine/abstract.hpp rebuilds the node
+  /// through this).
   template <class C, class D> using with_children = gate_node<C, D, Pass>;
+  /// How to_string prints the node (gate_if or gate_unless).
   static constexpr print_style style{print_style::call, Pass ? "gate_if" : "gate_unless"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* CTGRAD_RESTRICT out,
                                                                   T const* cond,
                                                                   T const* CTGRAD_RESTRICT dy) {
     bool const open = (cond[0] > T(0)) == Pass;
     for (std::size_t i = 0; i < shape::size; ++i) kernels::store<Acc>(out[i], open ? dy[i] : T(0));
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Cond, DY, gate_node, auto ddy) {
     return make_adjoints(zero_t{}, gate_node<Cond, decltype(ddy), Pass>{});
   }
 };
 
+/// The node of select(cond, a, b): a where the scalar cond > 0, else b.
 template <class Cond, class A, class B> struct select_node : node<Cond, A, B> {
+  /// Shape of the node's value: the shape of a (and b).
   using shape = shape_of_t<A>;
+  /// How to_string prints the node.
   static constexpr print_style style{print_style::call, "select"};
+  /// Writes the node's value through the first pointer, from its children's values, with the loops
+  /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* CTGRAD_RESTRICT out,
                                                                   T const* cond, T const* a,
                                                                   T const* b) {
     T const* from = cond[0] > T(0) ? a : b;
     for (std::size_t i = 0; i < shape::size; ++i) kernels::store<Acc>(out[i], from[i]);
   }
+  /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
+  /// the upstream adjoint.
   static constexpr auto vjp(Cond, A, B, select_node, auto dy) {
     return make_adjoints(zero_t{}, gate_node<Cond, decltype(dy), true>{},
                          gate_node<Cond, decltype(dy), false>{});
