@@ -34,6 +34,36 @@ template <class T, int N> struct split_power<pow_node<T, N>> {
   static constexpr int exponent = N;
 };
 
+template <class T> inline constexpr bool is_mul_v = false;
+template <class A, class B> inline constexpr bool is_mul_v<mul_node<A, B>> = true;
+template <class T> inline constexpr bool is_add_or_sub_v = false;
+template <class A, class B> inline constexpr bool is_add_or_sub_v<add_node<A, B>> = true;
+template <class A, class B> inline constexpr bool is_add_or_sub_v<sub_node<A, B>> = true;
+
+/// Do a and b have the same base (t^m and t^n, t and t^n)? Constants are never merged so.
+template <class A, class B>
+inline constexpr bool same_base_v = __is_same(typename split_power<A>::base,
+                                              typename split_power<B>::base);
+
+/// Does the sum or difference S have a term c*T (searched through nested + and -)?
+/// One bool per (sub-sum, T): a sum of n terms is searched in n small steps, and only
+/// when a term is inserted, so the like-term search is linear per insertion.
+template <class S, class T> inline constexpr bool has_like_term_v =
+    __is_same(typename split_term<S>::term, T);
+template <class A, class B, class T>
+inline constexpr bool has_like_term_v<add_node<A, B>, T> =
+    has_like_term_v<A, T> || has_like_term_v<B, T>;
+template <class A, class B, class T>
+inline constexpr bool has_like_term_v<sub_node<A, B>, T> =
+    has_like_term_v<A, T> || has_like_term_v<B, T>;
+
+template <class T> inline constexpr bool is_sqrt_v = false;
+template <class U> inline constexpr bool is_sqrt_v<sqrt_node<U>> = true;
+template <class T> struct sqrt_argument;
+template <class U> struct sqrt_argument<sqrt_node<U>> {
+  using type = U;
+};
+
 template <class T> inline constexpr bool is_neg_v = false;
 template <class T> inline constexpr bool is_neg_v<neg_node<T>> = true;
 template <class T> inline constexpr bool is_div_v = false;
