@@ -120,24 +120,40 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
   }();
 };
 
-template <class Root, class Order, class N, class Seq> struct adjoint_sum_of;
-template <class Root, class Order, class N, std::size_t... Js>
-struct adjoint_sum_of<Root, Order, N, std::index_sequence<Js...>> {
-  static constexpr std::size_t first = parent_table<Order>::table.begin[index_of_v<Order, N>];
-  using type = decltype((zero_t{} + ... +
+// The sum over N's parents, left to right as a hand derivation adds them, in folds of at most
+// `fold_chunk` terms: clang stops at folds of 256 (a variable used by 300 terms has 300
+// parents), and each fold continues the previous one's sum.
+inline constexpr std::size_t fold_chunk = 128;
+template <class Root, class Order, class N, class Acc, std::size_t First, class Seq>
+struct adjoint_sum_chunk;
+template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t... Js>
+struct adjoint_sum_chunk<Root, Order, N, Acc, First, std::index_sequence<Js...>> {
+  using type = decltype((Acc{} + ... +
                          typename contribution<Root, Order,
-                                               at_t<parent_table<Order>::table.list[first + Js], Order>,
+                                               at_t<parent_table<Order>::table.list[First + Js], Order>,
                                                N>::type{}));
+};
+template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t Count,
+          bool Last = (Count <= fold_chunk)>
+struct adjoint_sum_of {
+  using type =
+      typename adjoint_sum_chunk<Root, Order, N, Acc, First, std::make_index_sequence<Count>>::type;
+};
+template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t Count>
+struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
+  using head = typename adjoint_sum_chunk<Root, Order, N, Acc, First,
+                                          std::make_index_sequence<fold_chunk>>::type;
+  using type = typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk,
+                                       Count - fold_chunk>::type;
 };
 template <class Root, class Order, class N, bool = contains_v<Order, N>> struct adjoint_sum {
   using type = zero_t;  // N is not in the graph
 };
 template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, true> {
   static constexpr std::size_t i = index_of_v<Order, N>;
-  using type = typename adjoint_sum_of<
-      Root, Order, N,
-      std::make_index_sequence<parent_table<Order>::table.begin[i + 1] -
-                               parent_table<Order>::table.begin[i]>>::type;
+  using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[i],
+                                       parent_table<Order>::table.begin[i + 1] -
+                                           parent_table<Order>::table.begin[i]>::type;
 };
 
 template <class Root, class Order, class N> struct adjoint {
@@ -147,6 +163,25 @@ template <class Root, class Order, class N> struct adjoint {
 template <class Root, class Order> struct adjoint<Root, Order, Root> {
   using type = one_t;
 };
+
+// An adjoint asks for its parents' adjoints, so deriving the leaf of a long chain (a sum of
+// 300 terms is 300 nested +) would recurse once per level, past g++'s depth of 900. In a long
+// graph (more nodes than any chain g++ can recurse through) the adjoints are therefore asked
+// for from the root down first, by one pack expansion, so each finds its parents' already
+// derived. Smaller graphs skip it: it derives adjoints d(f, x) may not need.
+inline constexpr std::size_t warm_up_above = 256;
+template <class Root, class Order, class Seq> struct root_down;
+template <class Root, class Order, std::size_t... Is>
+struct root_down<Root, Order, std::index_sequence<Is...>> {
+  using type = type_list<typename adjoint<Root, Order, at_t<Order::size - 1 - Is, Order>>::type...>;
+};
+template <class Root, class Order, class N> constexpr auto adjoint_of() {
+  if constexpr (Order::size > warm_up_above) {
+    [[maybe_unused]] typename root_down<Root, Order,
+                                        std::make_index_sequence<Order::size>>::type warm{};
+  }
+  return typename adjoint<Root, Order, N>::type{};
+}
 
 template <class X> inline constexpr bool is_differentiation_variable_v = is_variable_v<X>;
 template <class Name, class A>
@@ -170,7 +205,7 @@ template <class F, class X> constexpr auto d(F, X) {
                   "ctgrad::named intermediate), not an expression or a number");
     return invalid_expression{};
   } else {
-    return adjoint_t<F, X>{};
+    return detail::adjoint_of<F, topological_order_t<F>, X>();
   }
 }
 
@@ -181,7 +216,23 @@ template <class F, class... Xs> constexpr auto grad(F f, Xs... xs) {
 
 /// The matrix of second derivatives d²f/(dxi dxj), as a tuple of rows.
 template <class F, class... Xs> constexpr auto hessian(F f, Xs... xs) {
-  return boost::hana::make_tuple(grad(d(f, xs), xs...)...);
+  if constexpr (!Expression<F>) {
+    static_assert(Expression<F>, "ctgrad::hessian(f, x, ...): f must be a ctgrad expression");
+    return invalid_expression{};
+  } else if constexpr (shape_of_t<F>::rank != 0) {
+    // Without this, a tensor f fails deep inside the second sweep (in transpose or matmul).
+    static_assert(shape_of_t<F>::rank == 0,
+                  "ctgrad::hessian(f, x, ...): f must be a scalar function (a loss), not a "
+                  "tensor; reduce it first, e.g. hessian(sum(f), x, ...)");
+    return invalid_expression{};
+  } else if constexpr (((shape_of_t<Xs>::rank != 0) || ...)) {
+    static_assert(((shape_of_t<Xs>::rank == 0) && ...),
+                  "ctgrad::hessian(f, x, ...): the variables must be scalars; for a tensor "
+                  "parameter use check::gradcheck or differentiate d(f, w) entry by entry");
+    return invalid_expression{};
+  } else {
+    return boost::hana::make_tuple(grad(d(f, xs), xs...)...);
+  }
 }
 
 }  // namespace ctgrad

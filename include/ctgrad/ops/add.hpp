@@ -2,7 +2,8 @@
 // add:         c = a + b
 // chain rule:  da = dc,  db = dc
 // rules:       constants fold; 0 + a = a; a + (-b) = a - b; a + (-c)*t = a - c*t;
-//              c1*t + c2*t = (c1 + c2)*t
+//              c1*t + c2*t = (c1 + c2)*t, also across a sum (ops/sum_rules.hpp);
+//              a/u^m + b/u^n over u^max(m,n); p*(q - r) + r*p = p*q
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
@@ -12,6 +13,7 @@
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
 #include <ctgrad/ops/sub.hpp>
+#include <ctgrad/ops/sum_rules.hpp>
 
 namespace ctgrad {
 
@@ -53,6 +55,16 @@ template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
     return a - (-b);
   } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
     return (typename ta::coefficient{} + typename tb::coefficient{}) * typename ta::term{};
+  } else if constexpr (collects_v<A, B>) {
+    return insert_like_term(a, b);
+  } else if constexpr (collects_v<B, A>) {
+    return insert_like_term(b, a);
+  } else if constexpr (common_denominator_v<A, B>) {
+    return over_common_denominator<true>(a, b);
+  } else if constexpr (factor_denominator_v<A, B> || factor_denominator_v<B, A>) {
+    return over_larger_denominator<true>(a, b);
+  } else if constexpr (distributes<A, B, sub_node>::value) {
+    return distributes<A, B, sub_node>::result();
   } else {
     return add_node<A, B>{};
   }

@@ -2,7 +2,9 @@
 // div:         c = a / b
 // chain rule:  da = dc / b,  db = -dc * c / b       (reuses the output c = a/b)
 // rules:       constants fold; 0/b = 0; a/1 = a; a/a = 1; a/c = (1/c)*a; (a/b)/c = a/(b*c);
-//              signs and constant factors move out
+//              signs and constant factors move out (also from the denominator);
+//              t^m/t^n = t^(m-n) or 1/t^(n-m); a factor shared by a product and the other
+//              side cancels:  (p*t^m)/t^n,  t^m/(p*t^n)
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
@@ -13,6 +15,30 @@
 #include <ctgrad/ops/neg.hpp>
 
 namespace ctgrad {
+
+namespace detail {
+/// t^m / t^n.
+template <int M, int N, class T> constexpr auto cancel_powers(T t) {
+  if constexpr (M >= N) {
+    return pow<M - N>(t);
+  } else {
+    return one_t{} / pow<N - M>(t);
+  }
+}
+/// Is B (or a power of B's base) a factor of the product A?
+template <class A, class B> inline constexpr bool shares_factor_v = false;
+template <class P, class Q, class B>
+inline constexpr bool shares_factor_v<mul_node<P, Q>, B> =
+    !is_constant_v<B> && (same_base_v<P, B> || same_base_v<Q, B>);
+/// (p*q)/b with p or q a power of b's base.
+template <class P, class Q, class B> constexpr auto cancel_factor(mul_node<P, Q>, B b) {
+  if constexpr (same_base_v<Q, B>) {
+    return P{} * (Q{} / b);
+  } else {
+    return (P{} / b) * Q{};
+  }
+}
+}  // namespace detail
 
 /// The node of a / b: c = a / b.
 template <class A, class B> struct div_node : node<A, B> {
@@ -62,6 +88,16 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
     return typename A::numerator{} / (typename A::denominator{} * b);
   } else if constexpr (is_scaled_v<A>) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} / b);
+  } else if constexpr (is_scaled_v<B>) {
+    return fold_reciprocal<typename split_term<B>::coefficient>() *
+           (a / typename split_term<B>::term{});
+  } else if constexpr (!is_constant_v<A> && same_base_v<A, B>) {
+    return cancel_powers<split_power<A>::exponent, split_power<B>::exponent>(
+        typename split_power<A>::base{});
+  } else if constexpr (shares_factor_v<A, B>) {
+    return cancel_factor(a, b);
+  } else if constexpr (shares_factor_v<B, A>) {
+    return one_t{} / cancel_factor(b, a);
   } else {
     return div_node<A, B>{};
   }

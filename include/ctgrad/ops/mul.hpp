@@ -2,7 +2,8 @@
 // mul:         c = a * b
 // chain rule:  da = dc * b,  db = dc * a
 // rules:       constants fold and move to the front; 0*a = 0; 1*a = a; (-1)*a = -a;
-//              (-a)*b = -(a*b); c1*(c2*a) = (c1*c2)*a; a*(p/q) = (a*p)/q; t^m * t^n = t^(m+n)
+//              (-a)*b = -(a*b); c1*(c2*a) = (c1*c2)*a; a*(p/q) = (a*p)/q; t^m * t^n = t^(m+n),
+//              also with the factors of a product:  (p*t^m)*t^n = p*t^(m+n)
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
@@ -24,6 +25,19 @@ template <class C, class S> struct const_broadcast<broadcast_to_node<C, S>> {
   using constant = C;
 };
 template <class T> inline constexpr bool is_const_broadcast_v = const_broadcast<T>::value;
+
+// (p*q)*b where p or q is a power of b's base: the powers merge, (y*e)*y = y^2*e.
+template <class A, class B> struct merges_factor : std::false_type {};
+template <class P, class Q, class B> struct merges_factor<mul_node<P, Q>, B> {
+  static constexpr bool value = same_base_v<P, B> || same_base_v<Q, B>;
+  static constexpr auto result(B b) {
+    if constexpr (same_base_v<Q, B>) {
+      return P{} * (Q{} * b);
+    } else {
+      return (P{} * b) * Q{};
+    }
+  }
+};
 }  // namespace detail
 
 /// The node of a * b: c = a * b.
@@ -81,6 +95,8 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
     return (typename A::numerator{} * b) / typename A::denominator{};
   } else if constexpr (!is_constant_v<A> && __is_same(typename pa::base, typename pb::base)) {
     return pow<pa::exponent + pb::exponent>(typename pa::base{});
+  } else if constexpr (is_mul_v<A> && !is_constant_v<B> && merges_factor<A, B>::value) {
+    return merges_factor<A, B>::result(b);
   } else {
     return mul_node<A, B>{};
   }

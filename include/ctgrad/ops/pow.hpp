@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // pow:         b = a^N, N a compile-time integer (negative allowed)
 // chain rule:  da = db * N * a^(N-1)
-// rules:       a^0 = 1; a^1 = a; c^N folds; (a^M)^N = a^(M*N)
+// rules:       a^0 = 1; a^1 = a; c^N folds; (a^M)^N = a^(M*N); sqrt(u)^(2k) = u^k
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
@@ -56,6 +56,9 @@ template <int N, Expression A> constexpr auto pow(A a) {
     return fold_power<A, N>();
   } else if constexpr (split_power<A>::exponent != 1) {
     return pow<N * split_power<A>::exponent>(typename split_power<A>::base{});
+  } else if constexpr (N % 2 == 0 && is_sqrt_v<A>) {
+    // sqrt(u)^2 = u wherever sqrt(u) is defined (u >= 0), which is everywhere it is evaluated.
+    return pow<N / 2>(typename sqrt_argument<A>::type{});
   } else {
     return pow_node<A, N>{};
   }

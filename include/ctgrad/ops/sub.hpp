@@ -2,7 +2,8 @@
 // sub:         c = a - b
 // chain rule:  da = dc,  db = -dc
 // rules:       constants fold; a - 0 = a; 0 - b = -b; a - a = 0; a - (-b) = a + b;
-//              c1*t - c2*t = (c1 - c2)*t
+//              c1*t - c2*t = (c1 - c2)*t, also across a sum (ops/sum_rules.hpp);
+//              a/u^m - b/u^n over u^max(m,n); p*(q + r) - r*p = p*q
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
@@ -12,6 +13,7 @@
 #include <ctgrad/ops/add.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
+#include <ctgrad/ops/sum_rules.hpp>
 
 namespace ctgrad {
 
@@ -49,6 +51,16 @@ template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
     return a + (-b);
   } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
     return (typename ta::coefficient{} - typename tb::coefficient{}) * typename ta::term{};
+  } else if constexpr (collects_v<A, B>) {
+    return remove_like_term(a, b);
+  } else if constexpr (collects_v<B, A>) {
+    return -remove_like_term(b, a);
+  } else if constexpr (common_denominator_v<A, B>) {
+    return over_common_denominator<false>(a, b);
+  } else if constexpr (factor_denominator_v<A, B> || factor_denominator_v<B, A>) {
+    return over_larger_denominator<false>(a, b);
+  } else if constexpr (distributes<A, B, add_node>::value) {
+    return distributes<A, B, add_node>::result();
   } else {
     return sub_node<A, B>{};
   }
