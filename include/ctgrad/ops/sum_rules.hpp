@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // Simplification rules shared by + and -, so a derivative reads like a hand derivation:
-//   like terms are collected across a whole sum:   sin(x) + y + sin(x)  ->  2*sin(x) + y
+//   like terms are collected across a sum (among its last 8 terms):
+//       sin(x) + y + sin(x)  ->  2*sin(x) + y
 //   fractions over powers of one base are put over the larger power:
 //       a/u - b/u^2  ->  (a*u - b)/u^2
 //   and a product over a sum loses the term it is then cancelled by:
 //       p*(q + r) - r*p  ->  p*q
 // The operators call these only after their own cheap rules; each rule looks one level
-// into its operands (the like-term search walks the sum, one small bool per step), so
-// building an n-term sum stays linear in the work per inserted term.
+// into its operands (the like-term search walks at most 8 terms, one small bool per step),
+// so building an n-term sum costs a bounded amount per inserted term.
 #pragma once
 
 #include <ctgrad/expr/simplify.hpp>
