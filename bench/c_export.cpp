@@ -36,7 +36,8 @@ struct fixture {
     constexpr auto b1 = ctgrad::param<"b1", hidden>;
     constexpr auto W2 = ctgrad::param<"W2", hidden, classes>;
     constexpr auto b2 = ctgrad::param<"b2", classes>;
-    static_assert(sizeof c_params.W1 == sizeof params[W1].data && sizeof c_params.b2 == sizeof params[b2].data);
+    static_assert(sizeof c_params.W1 == sizeof params[W1].data &&
+                  sizeof c_params.b2 == sizeof params[b2].data);
     std::memcpy(c_params.W1, params[W1].data.data(), sizeof c_params.W1);
     std::memcpy(c_params.b1, params[b1].data.data(), sizeof c_params.b1);
     std::memcpy(c_params.W2, params[W2].data.data(), sizeof c_params.W2);
@@ -82,8 +83,12 @@ int main(int argc, char** argv) {
   fmnist_forward(&f.c_params, &f.c_ws, f.x.data.data(), c_out);
   double worst = 0;
   for (std::size_t i = 0; i < batch * classes; ++i)
-    worst = std::max(worst, std::abs(double(c_out[i]) - ours.data[i]) / std::max(1.0, std::abs(double(ours.data[i]))));
-  std::fprintf(stderr, "c_export: C output against ctgrad's: largest relative difference %.3g (limit 1e-6)\n", worst);
+    worst = std::max(worst, std::abs(double(c_out[i]) - ours.data[i]) /
+                                std::max(1.0, std::abs(double(ours.data[i]))));
+  std::fprintf(
+      stderr,
+      "c_export: C output against ctgrad's: largest relative difference %.3g (limit 1e-6)\n",
+      worst);
   if (!(worst <= 1e-6)) return 1;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;

@@ -9,7 +9,7 @@
 namespace bench_c {
 constexpr std::size_t batch = 32, pixels = 784, hidden = 128, classes = 10;
 constexpr auto X = ctgrad::input<"X", batch, pixels>;
-constexpr auto logits =
-    ctgrad::sequential(X, ctgrad::layer::dense<hidden>, ctgrad::layer::relu, ctgrad::layer::dense<classes>);
+constexpr auto logits = ctgrad::sequential(X, ctgrad::layer::dense<hidden>, ctgrad::layer::relu,
+                                           ctgrad::layer::dense<classes>);
 using params_t = ctgrad::param_set<float, std::remove_cv_t<decltype(logits)>>;
 }  // namespace bench_c

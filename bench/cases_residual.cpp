@@ -10,8 +10,7 @@ namespace {
 using namespace ctgrad;
 namespace hw = handwritten;
 
-template <std::size_t B>
-struct resmlp_16_32x2_4 {
+template <std::size_t B> struct resmlp_16_32x2_4 {
   static constexpr auto X = input<"X", B, 16>;
   static constexpr auto Y = input<"Y", B, 4>;
   static constexpr auto W1 = param<"W1", 16, 32>;

@@ -30,8 +30,7 @@ namespace {
 constexpr auto x = ctgrad::var<"x">;
 constexpr auto L = ctgrad::pow<2>(ctgrad::sin(ctgrad::pow<2>(x)));
 
-template <class T>
-class chain_rule_case {
+template <class T> class chain_rule_case {
  public:
   static constexpr double tolerance = check_tolerance<T>;
 
@@ -122,8 +121,7 @@ class chain_rule_case {
   std::vector<std::pair<std::string, std::unique_ptr<chain_rule_impl>>> externals_;
 };
 
-template <class T>
-void add(std::vector<case_entry>& cases, std::string const& name) {
+template <class T> void add(std::vector<case_entry>& cases, std::string const& name) {
   using case_t = chain_rule_case<T>;
   auto c = std::make_shared<case_t>();
   auto register_benchmarks = [c, name](std::vector<check_result> const& checks) {

@@ -8,8 +8,7 @@ namespace {
 using namespace ctgrad;
 namespace hw = handwritten;
 
-template <class T>
-struct mlp_4_8_2 {
+template <class T> struct mlp_4_8_2 {
   static constexpr auto X = input<"X", 1, 4>;
   static constexpr auto Y = input<"Y", 1, 2>;
   static constexpr auto W1 = param<"W1", 4, 8>;

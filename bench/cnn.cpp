@@ -72,7 +72,8 @@ template <class T> void copy_into(T& t, std::vector<float> const& v) {
 }
 template <class T> std::vector<float> flat_of(T const& t) { return {t.data.begin(), t.data.end()}; }
 
-double worst_relative(std::vector<std::vector<float>> const& a, std::vector<std::vector<float>> const& b) {
+double worst_relative(std::vector<std::vector<float>> const& a,
+                      std::vector<std::vector<float>> const& b) {
   double worst = 0;
   for (std::size_t k = 0; k < a.size(); ++k) {
     double d = 0, n = 0;
@@ -89,15 +90,18 @@ template <std::size_t B> struct ctgrad_cnn {
   static constexpr auto X = input<"X", B, 1, 28, 28>;
   static constexpr auto Y = input<"Y", B, classes>;
   static constexpr auto logits =
-      sequential(X, layer::conv2d<c1, 3>, layer::relu, layer::max_pool2d<2>, layer::conv2d<c2, 3>, layer::relu,
-                 layer::max_pool2d<2>, layer::flatten, layer::dense<hidden>, layer::relu, layer::dense<classes>);
+      sequential(X, layer::conv2d<c1, 3>, layer::relu, layer::max_pool2d<2>, layer::conv2d<c2, 3>,
+                 layer::relu, layer::max_pool2d<2>, layer::flatten, layer::dense<hidden>,
+                 layer::relu, layer::dense<classes>);
   static constexpr auto loss = cross_entropy(softmax(logits), Y);
   using params_t = param_set<float, decltype(loss)>;
   std::unique_ptr<params_t> ps = std::make_unique<params_t>(), gs = std::make_unique<params_t>();
   std::unique_ptr<workspace_for<float, decltype(loss)>> ws =
       std::make_unique<workspace_for<float, decltype(loss)>>();
-  std::unique_ptr<tensor<float, shape<B, 1, 28, 28>>> x = std::make_unique<tensor<float, shape<B, 1, 28, 28>>>();
-  std::unique_ptr<tensor<float, shape<B, classes>>> y = std::make_unique<tensor<float, shape<B, classes>>>();
+  std::unique_ptr<tensor<float, shape<B, 1, 28, 28>>> x =
+      std::make_unique<tensor<float, shape<B, 1, 28, 28>>>();
+  std::unique_ptr<tensor<float, shape<B, classes>>> y =
+      std::make_unique<tensor<float, shape<B, classes>>>();
 
   explicit ctgrad_cnn(bench::cnn::spec const& s) {
     auto& p = *ps;
@@ -115,8 +119,9 @@ template <std::size_t B> struct ctgrad_cnn {
   float gradient() { return grad_into(loss, *gs, *ws, *ps, X = *x, Y = *y); }
   std::vector<std::vector<float>> read() const {
     auto const& g = *gs;
-    return {flat_of(g.template get<0>()), flat_of(g.template get<1>()), flat_of(g.template get<2>()),
-            flat_of(g.template get<3>()), flat_of(g.template get<4>()), flat_of(g.template get<5>()),
+    return {flat_of(g.template get<0>()), flat_of(g.template get<1>()),
+            flat_of(g.template get<2>()), flat_of(g.template get<3>()),
+            flat_of(g.template get<4>()), flat_of(g.template get<5>()),
             flat_of(g.template get<6>()), flat_of(g.template get<7>())};
   }
 };
@@ -142,7 +147,8 @@ template <std::size_t B> void torch_gradient(benchmark::State& state) {
   net.gradient();
   double const e = worst_relative(net.read(), impl->read());
   if (!(e < 1e-3)) {
-    state.SkipWithError(("libtorch and ctgrad disagree: relative error " + std::to_string(e)).c_str());
+    state.SkipWithError(
+        ("libtorch and ctgrad disagree: relative error " + std::to_string(e)).c_str());
     return;
   }
   std::size_t const before = allocations;
@@ -199,7 +205,8 @@ struct hand_conv {
         alignas(64) float acc[4][span] = {};
         for (std::size_t c = 0; c < LC; ++c)
           for (std::size_t tap = 0; tap < 9; ++tap) {
-            float const w0 = w[o0][c][tap], w1 = w[o0 + 1][c][tap], w2 = w[o0 + 2][c][tap], w3 = w[o0 + 3][c][tap];
+            float const w0 = w[o0][c][tap], w1 = w[o0 + 1][c][tap], w2 = w[o0 + 2][c][tap],
+                        w3 = w[o0 + 3][c][tap];
             float const* xs = x[n][c] + (tap / 3) * P + tap % 3;
             for (std::size_t t = 0; t < len; ++t) {
               float const xv = xs[t];
@@ -211,7 +218,8 @@ struct hand_conv {
           }
         for (std::size_t k = 0; k < 4; ++k)
           for (std::size_t r = 0; r < LOH; ++r)
-            for (std::size_t q = 0; q < LOH; ++q) y[n][o0 + k][r * LOH + q] = b[o0 + k] + acc[k][r * P + q];
+            for (std::size_t q = 0; q < LOH; ++q)
+              y[n][o0 + k][r * LOH + q] = b[o0 + k] + acc[k][r * P + q];
       }
     float loss = 0;
     for (std::size_t n = 0; n < LB; ++n)
@@ -230,15 +238,18 @@ struct hand_conv {
     for (std::size_t n = 0; n < LB; ++n) {
       for (std::size_t o = 0; o < LO; ++o)
         for (std::size_t r = 0; r < LOH; ++r)
-          for (std::size_t q = 0; q < P; ++q) gw[o][r * P + q] = q < LOH ? g[n][o][r * LOH + q] : 0.0f;
+          for (std::size_t q = 0; q < P; ++q)
+            gw[o][r * P + q] = q < LOH ? g[n][o][r * LOH + q] : 0.0f;
       for (std::size_t o = 0; o < LO; ++o)
         for (std::size_t c = 0; c < LC; ++c)
-          for (std::size_t tap = 0; tap < 9; ++tap) dw[o][c][tap] += dot(gw[o], x[n][c] + (tap / 3) * P + tap % 3);
+          for (std::size_t tap = 0; tap < 9; ++tap)
+            dw[o][c][tap] += dot(gw[o], x[n][c] + (tap / 3) * P + tap % 3);
       for (std::size_t c0 = 0; c0 < LC; c0 += 4) {
         alignas(64) float acc[4][plane] = {};
         for (std::size_t o = 0; o < LO; ++o)
           for (std::size_t tap = 0; tap < 9; ++tap) {
-            float const w0 = w[o][c0][tap], w1 = w[o][c0 + 1][tap], w2 = w[o][c0 + 2][tap], w3 = w[o][c0 + 3][tap];
+            float const w0 = w[o][c0][tap], w1 = w[o][c0 + 1][tap], w2 = w[o][c0 + 2][tap],
+                        w3 = w[o][c0 + 3][tap];
             std::size_t const off = (tap / 3) * P + tap % 3;
             for (std::size_t t = 0; t < len; ++t) {
               float const gv = gw[o][t];
@@ -266,7 +277,8 @@ struct ctgrad_conv {
   std::unique_ptr<params_t> ps = std::make_unique<params_t>(), gs = std::make_unique<params_t>();
   std::unique_ptr<workspace_for<float, decltype(loss)>> ws =
       std::make_unique<workspace_for<float, decltype(loss)>>();
-  std::unique_ptr<tensor<float, shape<LB, LO, LOH, LOH>>> g = std::make_unique<tensor<float, shape<LB, LO, LOH, LOH>>>();
+  std::unique_ptr<tensor<float, shape<LB, LO, LOH, LOH>>> g =
+      std::make_unique<tensor<float, shape<LB, LO, LOH, LOH>>>();
   explicit ctgrad_conv(layer_data const& d) {
     copy_into((*ps)[X], d.x);
     copy_into((*ps)[W], d.w);
@@ -307,8 +319,9 @@ void conv_ctgrad(benchmark::State& state) {
   h->run();
   c.gradient();
   auto const& gs = *c.gs;
-  double const e = worst_relative({flat_of(gs[ctgrad_conv::X]), flat_of(gs[ctgrad_conv::W]), flat_of(gs[ctgrad_conv::Bv])},
-                                  hand_grads(*h));
+  double const e = worst_relative(
+      {flat_of(gs[ctgrad_conv::X]), flat_of(gs[ctgrad_conv::W]), flat_of(gs[ctgrad_conv::Bv])},
+      hand_grads(*h));
   if (!(e < 1e-3)) {
     state.SkipWithError(("the gradients disagree: " + std::to_string(e)).c_str());
     return;

@@ -27,7 +27,8 @@ class impl final : public torch_impl {
         fc1_(torch::nn::LinearOptions(std::int64_t(flat), std::int64_t(hidden))),
         fc2_(torch::nn::LinearOptions(std::int64_t(hidden), std::int64_t(classes))) {
     torch::set_num_threads(1);
-    if (auto* set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    if (auto* set =
+            reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
       set(1);
     auto const B = std::int64_t(s.batch);
     torch::NoGradGuard no_grad;
@@ -61,13 +62,14 @@ class impl final : public torch_impl {
       auto c = t.contiguous();
       return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
     };
-    return {flat_of(conv1_->weight.grad()), flat_of(conv1_->bias.grad()), flat_of(conv2_->weight.grad()),
-            flat_of(conv2_->bias.grad()),   flat_of(fc1_->weight.grad().t()), flat_of(fc1_->bias.grad()),
+    return {flat_of(conv1_->weight.grad()),   flat_of(conv1_->bias.grad()),
+            flat_of(conv2_->weight.grad()),   flat_of(conv2_->bias.grad()),
+            flat_of(fc1_->weight.grad().t()), flat_of(fc1_->bias.grad()),
             flat_of(fc2_->weight.grad().t()), flat_of(fc2_->bias.grad())};
   }
   std::string describe() const override {
-    return std::string("libtorch ") + TORCH_VERSION + ", " + std::to_string(torch::get_num_threads()) +
-           " thread";
+    return std::string("libtorch ") + TORCH_VERSION + ", " +
+           std::to_string(torch::get_num_threads()) + " thread";
   }
 
  private:

@@ -59,7 +59,8 @@ template <std::size_t B> struct ctgrad_gru {
       std::make_unique<workspace_for<float, decltype(loss)>>();
   std::unique_ptr<tensor<float, shape<steps, B, inputs>>> x =
       std::make_unique<tensor<float, shape<steps, B, inputs>>>();
-  std::unique_ptr<tensor<float, shape<B, classes>>> y = std::make_unique<tensor<float, shape<B, classes>>>();
+  std::unique_ptr<tensor<float, shape<B, classes>>> y =
+      std::make_unique<tensor<float, shape<B, classes>>>();
 
   explicit ctgrad_gru(bench::gru::spec const& s) {
     auto copy = [](auto& t, std::vector<float> const& v) {
@@ -86,7 +87,8 @@ template <std::size_t B> struct ctgrad_gru {
   }
 };
 
-double worst_relative(std::vector<std::vector<float>> const& a, std::vector<std::vector<float>> const& b) {
+double worst_relative(std::vector<std::vector<float>> const& a,
+                      std::vector<std::vector<float>> const& b) {
   double worst = 0;
   for (std::size_t k = 0; k < a.size(); ++k) {
     double d = 0, n = 0;
@@ -114,7 +116,8 @@ template <std::size_t B> void torch_gradient(benchmark::State& state) {
   net.gradient();
   double const e = worst_relative(net.read(), impl->read());
   if (!(e < 1e-3)) {
-    state.SkipWithError(("libtorch and ctgrad disagree: relative error " + std::to_string(e)).c_str());
+    state.SkipWithError(
+        ("libtorch and ctgrad disagree: relative error " + std::to_string(e)).c_str());
     return;
   }
   for (auto _ : state) benchmark::DoNotOptimize(impl->gradient());
@@ -128,7 +131,7 @@ template <std::size_t B> void torch_gradient(benchmark::State& state) {
 // in one pass. (Row-by-row dot products, PyTorch's layout read as is, measured 1.3-3x slower.)
 template <std::size_t H> struct hand_step {
   std::array<float, 3 * H> w_ih{}, b_ih{}, b_hh{};
-  std::array<float, 3 * H * H> w_hh{};   // PyTorch's layout [3H][H], as loaded
+  std::array<float, 3 * H * H> w_hh{};    // PyTorch's layout [3H][H], as loaded
   std::array<float, 3 * H * H> w_hh_t{};  // [H][3H], made once by prepare()
   std::array<float, H> h{};
   static float sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }

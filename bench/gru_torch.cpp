@@ -26,7 +26,8 @@ class impl final : public torch_impl {
       : gru_(torch::nn::GRUOptions(std::int64_t(inputs), std::int64_t(hidden))),
         out_(torch::nn::LinearOptions(std::int64_t(hidden), std::int64_t(classes))) {
     torch::set_num_threads(1);
-    if (auto* set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    if (auto* set =
+            reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
       set(1);
     auto const B = std::int64_t(s.batch);
     torch::NoGradGuard no_grad;
@@ -61,8 +62,8 @@ class impl final : public torch_impl {
             flat(out_->weight.grad().t()),  flat(out_->bias.grad())};
   }
   std::string describe() const override {
-    return std::string("libtorch ") + TORCH_VERSION + ", " + std::to_string(torch::get_num_threads()) +
-           " thread";
+    return std::string("libtorch ") + TORCH_VERSION + ", " +
+           std::to_string(torch::get_num_threads()) + " thread";
   }
 
  private:

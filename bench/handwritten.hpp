@@ -45,12 +45,10 @@ enum class act { relu, sigmoid, tanh };
 enum class loss { softmax_cross_entropy, mse };
 
 namespace detail {
-template <std::size_t... S>
-inline constexpr std::array<std::size_t, sizeof...(S)> dims{S...};
+template <std::size_t... S> inline constexpr std::array<std::size_t, sizeof...(S)> dims{S...};
 
 // Per-layer array types, generated from the layer index pack L = 0..layers-1.
-template <class T, std::size_t Rows, class LayerSeq, std::size_t... S>
-struct shapes;
+template <class T, std::size_t Rows, class LayerSeq, std::size_t... S> struct shapes;
 template <class T, std::size_t Rows, std::size_t... L, std::size_t... S>
 struct shapes<T, Rows, std::index_sequence<L...>, S...> {
   using weights = std::tuple<std::array<T, dims<S...>[L] * dims<S...>[L + 1]>...>;
@@ -75,8 +73,7 @@ struct basic_mlp {
   static constexpr std::size_t out = sizes.back();
 
   // Layer L is a residual block: a hidden layer after the first (a_L = a_{L-1} + act(z_L)).
-  template <std::size_t L>
-  static constexpr bool is_block = (Residual && L >= 1 && L + 1 < layers);
+  template <std::size_t L> static constexpr bool is_block = (Residual && L >= 1 && L + 1 < layers);
 
  private:
   using shapes = detail::shapes<T, B, std::make_index_sequence<layers>, Sizes...>;
@@ -131,16 +128,22 @@ struct basic_mlp {
   std::array<T, B >= transpose_from_rows ? shapes::largest_inner_weights : 0> wt_{};
 
   static T activate(T z) {
-    if constexpr (Act == act::relu) return std::max(z, T(0));
-    else if constexpr (Act == act::sigmoid) return T(1) / (T(1) + std::exp(-z));
-    else return std::tanh(z);
+    if constexpr (Act == act::relu)
+      return std::max(z, T(0));
+    else if constexpr (Act == act::sigmoid)
+      return T(1) / (T(1) + std::exp(-z));
+    else
+      return std::tanh(z);
   }
   // act'(z) written in terms of a = act(z), so only a needs caching.
   // For relu, a > 0 exactly when z > 0 (derivative 0 at z == 0).
   static T derivative(T a) {
-    if constexpr (Act == act::relu) return a > T(0) ? T(1) : T(0);
-    else if constexpr (Act == act::sigmoid) return a * (T(1) - a);
-    else return T(1) - a * a;
+    if constexpr (Act == act::relu)
+      return a > T(0) ? T(1) : T(0);
+    else if constexpr (Act == act::sigmoid)
+      return a * (T(1) - a);
+    else
+      return T(1) - a * a;
   }
 
   // ---- kernels: raw __restrict pointers, sizes as template arguments -------------------
@@ -284,10 +287,11 @@ struct basic_mlp {
   // ---- driver ---------------------------------------------------------------------------
 
   // Input activations of layer L: x for the first layer, else the previous output.
-  template <std::size_t L>
-  T const* input(input_type const& x) const {
-    if constexpr (L == 0) return x.data();
-    else return std::get<L - 1>(a_).data();
+  template <std::size_t L> T const* input(input_type const& x) const {
+    if constexpr (L == 0)
+      return x.data();
+    else
+      return std::get<L - 1>(a_).data();
   }
 
   template <std::size_t... L>
@@ -299,8 +303,7 @@ struct basic_mlp {
     (backward_layer<layers - 1 - L>(p, x, g), ...);  // last layer first
   }
 
-  template <std::size_t L>
-  void forward_layer(params const& p, input_type const& x) {
+  template <std::size_t L> void forward_layer(params const& p, input_type const& x) {
     if constexpr (is_block<L>) {
       static_assert(sizes[L] == sizes[L + 1], "a residual block must be square");
       constexpr std::size_t n = B * sizes[L];
@@ -317,8 +320,7 @@ struct basic_mlp {
   }
 
   // Loss of the logits z; with Grad also writes dL/dz_last into dz.
-  template <bool Grad>
-  static T head(T const* z, T const* y, T* dz) {
+  template <bool Grad> static T head(T const* z, T const* y, T* dz) {
     if constexpr (Loss == loss::softmax_cross_entropy)
       return softmax_cross_entropy<Grad, out>(z, y, dz);
     else
@@ -326,8 +328,7 @@ struct basic_mlp {
   }
 
   // Given dz_L in d_: dW and db, and (unless L is the first layer) dz_{L-1}.
-  template <std::size_t L>
-  void backward_layer(params const& p, input_type const& x, params& g) {
+  template <std::size_t L> void backward_layer(params const& p, input_type const& x, params& g) {
     constexpr std::size_t K = sizes[L], N = sizes[L + 1];
     T const* const dz = std::get<L>(d_).data();
     dense_backward_params<K, N>(g.template W<L>().data(), g.template b<L>().data(), input<L>(x),

@@ -44,17 +44,19 @@ namespace {
 
 adouble activate(activation act, adouble const& z) {
   switch (act) {
-    case activation::relu: return fmax(z, 0.0);
-    case activation::sigmoid: return 1.0 / (1.0 + exp(-z));
-    case activation::tanh: return tanh(z);
+    case activation::relu:
+      return fmax(z, 0.0);
+    case activation::sigmoid:
+      return 1.0 / (1.0 + exp(-z));
+    case activation::tanh:
+      return tanh(z);
   }
   return z;
 }
 
 class adolc_mlp final : public gradient_impl {
  public:
-  adolc_mlp(mlp_spec const& spec, bool reuse, short tag)
-      : spec_(spec), reuse_(reuse), tag_(tag) {
+  adolc_mlp(mlp_spec const& spec, bool reuse, short tag) : spec_(spec), reuse_(reuse), tag_(tag) {
     for (std::size_t l = 0; l + 1 < spec_.sizes.size(); ++l) {
       for (float w : spec_.W[l]) params_.push_back(w);
       for (float v : spec_.b[l]) params_.push_back(v);

@@ -103,8 +103,7 @@ void add_scalar_cases(std::vector<case_entry>& cases);
 // The demangled name of T (typeid), as nm -C and objdump -C print it.
 std::string demangled(char const* mangled);
 
-template <class TA, class TB>
-double relative_difference(TA const* a, TB const* b, std::size_t n) {
+template <class TA, class TB> double relative_difference(TA const* a, TB const* b, std::size_t n) {
   double diff = 0, na = 0, nb = 0;
   for (std::size_t i = 0; i < n; ++i) {
     double const x = a[i], y = b[i];
@@ -122,9 +121,12 @@ template <class A, class B> double relative_difference(A const& a, B const& b) {
 }
 
 template <handwritten::act A> constexpr activation activation_of() {
-  if constexpr (A == handwritten::act::relu) return activation::relu;
-  else if constexpr (A == handwritten::act::sigmoid) return activation::sigmoid;
-  else return activation::tanh;
+  if constexpr (A == handwritten::act::relu)
+    return activation::relu;
+  else if constexpr (A == handwritten::act::sigmoid)
+    return activation::sigmoid;
+  else
+    return activation::tanh;
 }
 template <class R> struct reference_traits;
 template <bool R, class T, std::size_t B, handwritten::act A, handwritten::loss L, std::size_t... S>
@@ -133,8 +135,7 @@ struct reference_traits<handwritten::basic_mlp<R, T, B, A, L, S...>> {
   static constexpr handwritten::loss loss = L;
 };
 
-template <class T>
-constexpr double check_tolerance = std::is_same_v<T, float> ? 1e-4 : 1e-10;
+template <class T> constexpr double check_tolerance = std::is_same_v<T, float> ? 1e-4 : 1e-10;
 
 // The loop every implementation is timed with: the loss escapes, and the memory clobber
 // makes the gradients written in this iteration observable, so neither is optimised away.
@@ -208,7 +209,8 @@ template <class Net> class mlp_case {
       ((ref_params_.template W<L>() = params_[std::get<L>(Net::Ws)].data,
         ref_params_.template b<L>() = params_[std::get<L>(Net::bs)].data),
        ...);
-    }(std::make_index_sequence<layers>{});
+    }
+    (std::make_index_sequence<layers>{});
     // The numerical gradient runs in double, where central differences are accurate.
     train_copy(dparams_, params_);
     for (std::size_t i = 0; i < x_.size; ++i) dx_.data[i] = x_.data[i];
@@ -283,21 +285,23 @@ template <class Net> class mlp_case {
     auto compare = [&](auto&& get) {
       double worst = 0;
       [&]<std::size_t... L>(std::index_sequence<L...>) {
-        ((worst = std::max({worst,
-                            relative_difference(grads_[std::get<L>(Net::Ws)].data.data(),
-                                                get(L, true), grads_[std::get<L>(Net::Ws)].size),
-                            relative_difference(grads_[std::get<L>(Net::bs)].data.data(),
-                                                get(L, false), grads_[std::get<L>(Net::bs)].size)})),
+        ((worst =
+              std::max({worst,
+                        relative_difference(grads_[std::get<L>(Net::Ws)].data.data(), get(L, true),
+                                            grads_[std::get<L>(Net::Ws)].size),
+                        relative_difference(grads_[std::get<L>(Net::bs)].data.data(), get(L, false),
+                                            grads_[std::get<L>(Net::bs)].size)})),
          ...);
-      }(std::make_index_sequence<layers>{});
+      }
+      (std::make_index_sequence<layers>{});
       return worst;
     };
     out.push_back({"ctgrad", 0, 0, 0, allocations([&] { run_ctgrad(); })});
     {
       T const lh = run_handwritten();
       double const g = compare([&](std::size_t l, bool w) { return hw_grad(l, w); });
-      out.push_back({"handwritten", g, relative(la, lh), tolerance,
-                     allocations([&] { run_handwritten(); })});
+      out.push_back(
+          {"handwritten", g, relative(la, lh), tolerance, allocations([&] { run_handwritten(); })});
     }
     out.push_back({"forward_only", 0, relative(la, run_forward_only()), tolerance,
                    allocations([&] { run_forward_only(); })});
@@ -311,10 +315,9 @@ template <class Net> class mlp_case {
       T const le = run_external(k);
       std::vector<std::vector<float>> dW, db;
       externals_[k].second->read(dW, db);
-      double const g =
-          compare([&](std::size_t l, bool w) { return (w ? dW[l] : db[l]).data(); });
-      out.push_back({externals_[k].first, g, relative(la, le), 1e-4,
-                     allocations([&] { run_external(k); })});
+      double const g = compare([&](std::size_t l, bool w) { return (w ? dW[l] : db[l]).data(); });
+      out.push_back(
+          {externals_[k].first, g, relative(la, le), 1e-4, allocations([&] { run_external(k); })});
     }
     if constexpr (numerical) {
       double const ln = run_numerical();
@@ -343,15 +346,16 @@ template <class Net> class mlp_case {
     s.batch = batch;
     s.residual = residual;
     s.act = activation_of<act>();
-    s.loss = loss_kind == handwritten::loss::mse ? loss_kind::mse
-                                                 : loss_kind::softmax_cross_entropy;
+    s.loss =
+        loss_kind == handwritten::loss::mse ? loss_kind::mse : loss_kind::softmax_cross_entropy;
     [&]<std::size_t... L>(std::index_sequence<L...>) {
       ((s.W.emplace_back(params_[std::get<L>(Net::Ws)].data.begin(),
                          params_[std::get<L>(Net::Ws)].data.end()),
         s.b.emplace_back(params_[std::get<L>(Net::bs)].data.begin(),
                          params_[std::get<L>(Net::bs)].data.end())),
        ...);
-    }(std::make_index_sequence<layers>{});
+    }
+    (std::make_index_sequence<layers>{});
     s.x.assign(x_.data.begin(), x_.data.end());
     s.y.assign(y_.data.begin(), y_.data.end());
     return s;
@@ -399,22 +403,25 @@ template <class Net> class mlp_case {
       ((L == l ? (found = w ? ref_grads_.template W<L>().data() : ref_grads_.template b<L>().data())
                : nullptr),
        ...);
-    }(std::make_index_sequence<layers>{});
+    }
+    (std::make_index_sequence<layers>{});
     return found;
   }
   // Position of layer l's W or b in the parameter set's order.
   static std::size_t set_position(std::size_t l, bool w) {
     std::size_t pos = 0;
     [&]<std::size_t... L>(std::index_sequence<L...>) {
-      ((L == l ? (pos = w ? ctgrad::detail::index_of_v<typename set_t::variables,
-                                                       std::remove_cv_t<std::tuple_element_t<
-                                                           L, std::remove_cv_t<decltype(Net::Ws)>>>>
-                          : ctgrad::detail::index_of_v<typename set_t::variables,
-                                                       std::remove_cv_t<std::tuple_element_t<
-                                                           L, std::remove_cv_t<decltype(Net::bs)>>>>)
-               : 0),
+      ((L == l
+            ? (pos = w ? ctgrad::detail::index_of_v<typename set_t::variables,
+                                                    std::remove_cv_t<std::tuple_element_t<
+                                                        L, std::remove_cv_t<decltype(Net::Ws)>>>>
+                       : ctgrad::detail::index_of_v<typename set_t::variables,
+                                                    std::remove_cv_t<std::tuple_element_t<
+                                                        L, std::remove_cv_t<decltype(Net::bs)>>>>)
+            : 0),
        ...);
-    }(std::make_index_sequence<layers>{});
+    }
+    (std::make_index_sequence<layers>{});
     return pos;
   }
 
@@ -451,8 +458,9 @@ void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_
       if (r.impl == "numerical") register_one(name, r, P, [c] { return c->run_numerical(); });
       for (std::size_t k = 0; k < c->external_count(); ++k)
         if (r.impl == c->external_name(k))
-          register_one(name, r, P, [c, k] { return c->run_external(k); },
-                       [c, k] { c->prepare_external(k); });
+          register_one(
+              name, r, P, [c, k] { return c->run_external(k); },
+              [c, k] { c->prepare_external(k); });
     }
   };
   auto symbols = [] {

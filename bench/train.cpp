@@ -70,8 +70,8 @@ namespace net {
 using namespace ctgrad;
 constexpr auto X = input<"X", batch, pixels>;
 constexpr auto Y = input<"Y", batch, classes>;
-constexpr auto loss =
-    cross_entropy(softmax(sequential(X, layer::dense<hidden>, layer::relu, layer::dense<classes>)), Y);
+constexpr auto loss = cross_entropy(
+    softmax(sequential(X, layer::dense<hidden>, layer::relu, layer::dense<classes>)), Y);
 // sequential names its parameters W1, b1, W2, b2; these are the same variables.
 constexpr auto W1 = param<"W1", pixels, hidden>;
 constexpr auto b1 = param<"b1", hidden>;
@@ -140,7 +140,8 @@ class ctgrad_trainer {
 
   void step(std::size_t b) {
     y_ = {};
-    bt::load_batch(data_, b, x_.data.data(), [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
+    bt::load_batch(data_, b, x_.data.data(),
+                   [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
     loss_ = ctgrad::grad_into(net::loss, gs_, ps_, net::X = x_, net::Y = y_);
     opt_.step(ps_, gs_);
   }
@@ -155,7 +156,9 @@ class ctgrad_trainer {
   }
   static bt::flat_params flatten(net::params_t const& s) {
     bt::flat_params p;
-    auto const out = [](auto const& a, std::vector<float>& v) { std::copy(a.begin(), a.end(), v.begin()); };
+    auto const out = [](auto const& a, std::vector<float>& v) {
+      std::copy(a.begin(), a.end(), v.begin());
+    };
     out(s[net::W1].data, p.W1);
     out(s[net::b1].data, p.b1);
     out(s[net::W2].data, p.W2);
@@ -189,7 +192,8 @@ class handwritten_trainer {
 
   void step(std::size_t b) {
     y_.fill(0.0f);
-    bt::load_batch(data_, b, x_.data(), [this](std::size_t r, std::uint8_t c) { y_[r * classes + c] = 1.0f; });
+    bt::load_batch(data_, b, x_.data(),
+                   [this](std::size_t r, std::uint8_t c) { y_[r * classes + c] = 1.0f; });
     loss_ = net_.grad(ps_, x_, y_, gs_);
     update(ps_.W<0>(), gs_.W<0>());
     update(ps_.b<0>(), gs_.b<0>());

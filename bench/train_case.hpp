@@ -24,10 +24,10 @@ inline constexpr float learning_rate = 0.01f;
 /// The training set, and one fixed shuffle of it that every implementation walks through in
 /// the same order: step s of an epoch uses samples order[s * batch .. s * batch + batch).
 struct dataset {
-  std::vector<float> images;          // size() * pixels, row-major, values in [0, 1]
-  std::vector<std::uint8_t> labels;   // size(), each below classes
-  std::vector<std::uint32_t> order;   // a permutation of 0 .. size() - 1
-  std::string source;                 // "Fashion-MNIST (path)" or "synthetic (...)"
+  std::vector<float> images;         // size() * pixels, row-major, values in [0, 1]
+  std::vector<std::uint8_t> labels;  // size(), each below classes
+  std::vector<std::uint32_t> order;  // a permutation of 0 .. size() - 1
+  std::string source;                // "Fashion-MNIST (path)" or "synthetic (...)"
   std::size_t size() const { return labels.size(); }
   std::size_t batches() const { return size() / batch; }  // a last partial batch is dropped
 };

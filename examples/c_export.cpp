@@ -48,7 +48,8 @@ struct dataset {
 };
 
 dataset from_labels(std::vector<float> images, std::vector<unsigned char> labels) {
-  dataset d{std::move(images), std::vector<float>(labels.size() * classes, 0.0f), std::move(labels)};
+  dataset d{std::move(images), std::vector<float>(labels.size() * classes, 0.0f),
+            std::move(labels)};
   for (std::size_t i = 0; i < d.labels.size(); ++i) d.targets[i * classes + d.labels[i]] = 1.0f;
   return d;
 }
@@ -130,7 +131,8 @@ int main(int argc, char **argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Train the Fashion-MNIST MLP, export it as C99, and compare the C program with ctgrad."};
+  CLI::App app{
+      "Train the Fashion-MNIST MLP, export it as C99, and compare the C program with ctgrad."};
   std::string data_dir, out_dir = "c_export_out", cc = "cc", cflags = "-O3";
   int epochs = 2, repeat = 5;
   unsigned seed = 1;
@@ -155,7 +157,8 @@ int main(int argc, char** argv) {
       train_set = synthetic(6000, seed);
       test_set = synthetic(2000, seed + 1);
     } else {
-      train_set = load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
+      train_set =
+          load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
       test_set = load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
     }
   } catch (io::error const& e) {
@@ -174,9 +177,11 @@ int main(int argc, char** argv) {
   auto ps = std::make_unique<params_t>();
   init::apply(*ps, seed, init::he_normal_rule{});
   auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = 1e-3f});
-  auto const history = train::fit(train::classifier(X, Y, loss, logits), *ps, *opt, train_set.view(),
-                                  {.epochs = static_cast<std::size_t>(epochs), .seed = seed});
-  std::cout << "trained " << epochs << " epochs, last training loss " << history.back().loss << "\n";
+  auto const history =
+      train::fit(train::classifier(X, Y, loss, logits), *ps, *opt, train_set.view(),
+                 {.epochs = static_cast<std::size_t>(epochs), .seed = seed});
+  std::cout << "trained " << epochs << " epochs, last training loss " << history.back().loss
+            << "\n";
 
   // ctgrad: the same batches as the C driver, timed the same way.
   std::size_t const n = test_set.size();
@@ -212,26 +217,34 @@ int main(int argc, char** argv) {
     std::ofstream bin(out_dir + "/test.bin", std::ios::binary);
     unsigned long const count = n;
     bin.write(reinterpret_cast<char const*>(&count), sizeof count);
-    bin.write(reinterpret_cast<char const*>(test_set.images.data()), static_cast<std::streamsize>(n * pixels * sizeof(float)));
-    bin.write(reinterpret_cast<char const*>(test_set.labels.data()), static_cast<std::streamsize>(n));
+    bin.write(reinterpret_cast<char const*>(test_set.images.data()),
+              static_cast<std::streamsize>(n * pixels * sizeof(float)));
+    bin.write(reinterpret_cast<char const*>(test_set.labels.data()),
+              static_cast<std::streamsize>(n));
   }
-  std::string const compile = cc + " -std=c99 -Wall -Wextra -Werror -pedantic " + cflags + " " + out_dir +
-                              "/fmnist.c " + out_dir + "/driver.c -lm -o " + out_dir + "/fmnist";
+  std::string const compile = cc + " -std=c99 -Wall -Wextra -Werror -pedantic " + cflags + " " +
+                              out_dir + "/fmnist.c " + out_dir + "/driver.c -lm -o " + out_dir +
+                              "/fmnist";
   std::cout << "C: " << compile << "\n";
   if (std::system(compile.c_str()) != 0) {
     std::cerr << "c_export: the C compiler failed\n";
     return 1;
   }
-  std::string const run = out_dir + "/fmnist " + out_dir + "/test.bin " + std::to_string(repeat) + " > " + out_dir + "/result.txt";
+  std::string const run = out_dir + "/fmnist " + out_dir + "/test.bin " + std::to_string(repeat) +
+                          " > " + out_dir + "/result.txt";
   unsigned long c_correct = 0;
   double c_seconds = 0;
-  if (std::system(run.c_str()) != 0 || !(std::ifstream(out_dir + "/result.txt") >> c_correct >> c_seconds)) {
+  if (std::system(run.c_str()) != 0 ||
+      !(std::ifstream(out_dir + "/result.txt") >> c_correct >> c_seconds)) {
     std::cerr << "c_export: the C program failed\n";
     return 1;
   }
-  std::printf("test accuracy: ctgrad %.2f%% (%zu of %zu), C %.2f%% (%lu of %zu): %s\n", 100.0 * double(correct) / double(n),
-              correct, n, 100.0 * double(c_correct) / double(n), c_correct, n, c_correct == correct ? "equal" : "DIFFERENT");
-  std::printf("inference over the test set (best of %d): ctgrad %.3f ms, C %.3f ms, C / ctgrad = %.2f\n", repeat,
-              best * 1e3, c_seconds * 1e3, c_seconds / best);
+  std::printf("test accuracy: ctgrad %.2f%% (%zu of %zu), C %.2f%% (%lu of %zu): %s\n",
+              100.0 * double(correct) / double(n), correct, n,
+              100.0 * double(c_correct) / double(n), c_correct, n,
+              c_correct == correct ? "equal" : "DIFFERENT");
+  std::printf(
+      "inference over the test set (best of %d): ctgrad %.3f ms, C %.3f ms, C / ctgrad = %.2f\n",
+      repeat, best * 1e3, c_seconds * 1e3, c_seconds / best);
   return c_correct == correct ? 0 : 1;
 }

@@ -30,8 +30,7 @@ inline bool read_number(std::string const& s, double& v) {
 
 /// A whole number in [min, max]:  app.add_option("--epochs", n)->check(demo::whole_number(1));
 /// (max: the largest int by default, as most of these options are ints)
-inline CLI::Validator whole_number(long long min,
-                                   long long max = std::numeric_limits<int>::max()) {
+inline CLI::Validator whole_number(long long min, long long max = std::numeric_limits<int>::max()) {
   std::string const desc = max == std::numeric_limits<int>::max()
                                ? "INT >= " + std::to_string(min)
                                : "INT in " + std::to_string(min) + ".." + std::to_string(max);

@@ -26,10 +26,8 @@ namespace {
 constexpr std::size_t batch = 8;
 
 // tanh, not ReLU: smooth everywhere, so no entry of the check can straddle a kink.
-template <std::size_t In>
-constexpr auto X = input<"X", batch, In>;
-template <std::size_t Out>
-constexpr auto Y = input<"Y", batch, Out>;
+template <std::size_t In> constexpr auto X = input<"X", batch, In>;
+template <std::size_t Out> constexpr auto Y = input<"Y", batch, Out>;
 constexpr auto net_a = mse(sequential(X<4>, layer::dense<8>, layer::tanh, layer::dense<2>), Y<2>);
 constexpr auto net_b = mse(
     sequential(X<8>, layer::dense<16>, layer::tanh, layer::dense<16>, layer::tanh, layer::dense<4>),

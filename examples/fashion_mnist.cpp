@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
 // The main demo: a 784-128-10 MLP trained on Fashion-MNIST with ctgrad's compile-time
 // gradient; with --model gru, a GRU (hidden 64) reading each image as a sequence of 28 rows
-// of 28 pixels, then a dense layer on its last state (row-sequential Fashion-MNIST). Per epoch it prints the training loss, the test accuracy, the time and the
-// samples per second, and it writes the curves (CSV, and a PNG when gnuplot is installed).
+// of 28 pixels, then a dense layer on its last state (row-sequential Fashion-MNIST). Per epoch it
+// prints the training loss, the test accuracy, the time and the samples per second, and it writes
+// the curves (CSV, and a PNG when gnuplot is installed).
 //   fashion_mnist --data /path/to/uncompressed/idx/files --epochs 10
 //   fashion_mnist --synthetic            (no dataset: a generated 10-class task)
 // The loop is train::fit: a fresh seeded shuffle each epoch, mini-batches of 32, the last
@@ -127,7 +128,8 @@ int main(int argc, char** argv) {
     } else {
       train_set =
           demo::load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
-      test_set = demo::load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
+      test_set =
+          demo::load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
     }
   } catch (io::error const& e) {
     std::cerr << "fashion_mnist: " << e.what() << "\n";
@@ -142,8 +144,9 @@ int main(int argc, char** argv) {
   if (lr == 0) lr = gru ? 2e-3f : 1e-3f;
   std::string const model_name =
       gru ? "GRU 64 over 28 rows of 28 pixels, dense 10" : "784-128-10 MLP";
-  std::cout << "data " << data_name << "; model " << model_name << "; training samples " << train_set.size() << ", test samples " << test_set.size()
-            << ", batch " << batch << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
+  std::cout << "data " << data_name << "; model " << model_name << "; training samples "
+            << train_set.size() << ", test samples " << test_set.size() << ", batch " << batch
+            << ", Adam lr " << lr << " (cosine to " << lr / 20 << ")\n";
   run_options const o{epochs, lr, seed};
   std::vector<train::epoch_stats> history;
   demo::curves_file curves(out_prefix);

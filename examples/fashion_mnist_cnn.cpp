@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
       train_set = demo::synthetic(12000, seed);
       test_set = demo::synthetic(2000, seed + 1);
     } else {
-      train_set = demo::load(data_dir + "/train-images-idx3-ubyte",
-                             data_dir + "/train-labels-idx1-ubyte");
+      train_set =
+          demo::load(data_dir + "/train-images-idx3-ubyte", data_dir + "/train-labels-idx1-ubyte");
       test_set =
           demo::load(data_dir + "/t10k-images-idx3-ubyte", data_dir + "/t10k-labels-idx1-ubyte");
     }

@@ -122,18 +122,24 @@ inline void plot_curves(std::string const& out_prefix, std::string const& title)
   // Single quotes inside the gnuplot program; the title may not contain any.
   std::string t = title;
   std::replace(t.begin(), t.end(), '\'', ' ');
-  std::string const script =
-      "set terminal png size 1000,450; set output '" + png + ".part'; "
-      "set datafile separator ','; "
-      "set multiplot layout 1,2 title '" + t + "'; "
-      "set xlabel 'epoch'; set key below horizontal; set grid; "
-      "set title 'loss'; set ylabel 'cross-entropy loss'; "
-      "plot '" + csv + "' every ::1 using 1:2 with linespoints title 'train', "
-      "'' every ::1 using 1:4 with linespoints title 'test'; "
-      "set title 'accuracy'; set ylabel 'accuracy (%)'; "
-      "plot '" + csv + "' every ::1 using 1:($3*100) with linespoints title 'train', "
-      "'' every ::1 using 1:($5*100) with linespoints title 'test'; "
-      "unset multiplot";
+  std::string const script = "set terminal png size 1000,450; set output '" + png +
+                             ".part'; "
+                             "set datafile separator ','; "
+                             "set multiplot layout 1,2 title '" +
+                             t +
+                             "'; "
+                             "set xlabel 'epoch'; set key below horizontal; set grid; "
+                             "set title 'loss'; set ylabel 'cross-entropy loss'; "
+                             "plot '" +
+                             csv +
+                             "' every ::1 using 1:2 with linespoints title 'train', "
+                             "'' every ::1 using 1:4 with linespoints title 'test'; "
+                             "set title 'accuracy'; set ylabel 'accuracy (%)'; "
+                             "plot '" +
+                             csv +
+                             "' every ::1 using 1:($3*100) with linespoints title 'train', "
+                             "'' every ::1 using 1:($5*100) with linespoints title 'test'; "
+                             "unset multiplot";
   // The program goes through the shell in double quotes: $ must not be expanded there.
   std::string quoted;
   for (char c : script) {

@@ -42,9 +42,10 @@ void exercise_1() {
   double const numeric = (eval(L, x = 2 + h) - eval(L, x = 2 - h)) / (2 * h);
   show("L =", to_string(L));
   show("dL/dx =", to_string(d(L, x)));
-  std::printf("  at x = 2:      derived %g (checked by static_assert), by hand 2*7*1*3 = 42, "
-              "numerical %.9f\n\n",
-              derived, numeric);
+  std::printf(
+      "  at x = 2:      derived %g (checked by static_assert), by hand 2*7*1*3 = 42, "
+      "numerical %.9f\n\n",
+      derived, numeric);
 }
 
 void exercise_2() {
@@ -60,11 +61,10 @@ void exercise_2() {
   show("dL/db =", to_string(d(L, b)));
   constexpr auto g = eval(grad(L, w, b), w = 0.5, b = 0.1, x = 1.0, y = 0.8);
   static_assert(g[0] < -0.0706 && g[0] > -0.0707, "the lesson's dL/dw = -0.0706");
-  std::printf("  at w = 0.5, b = 0.1, x = 1, y = 0.8:  dL/dw = %.7f, dL/db = %.7f\n",
-              g[0], g[1]);
+  std::printf("  at w = 0.5, b = 0.1, x = 1, y = 0.8:  dL/dw = %.7f, dL/db = %.7f\n", g[0], g[1]);
   double const eta = 0.1;
-  std::printf("  one SGD step with eta = %g:        w = %.7f, b = %.7f\n\n", eta,
-              0.5 - eta * g[0], 0.1 - eta * g[1]);
+  std::printf("  one SGD step with eta = %g:        w = %.7f, b = %.7f\n\n", eta, 0.5 - eta * g[0],
+              0.1 - eta * g[1]);
 }
 
 void computation_graph() {

@@ -28,8 +28,7 @@ constexpr std::size_t grid = 100;    // decision regions: grid x grid points, on
 constexpr double extent = 1.2;       // ... over [-extent, extent]^2
 constexpr double pi = 3.14159265358979323846;
 
-template <std::size_t K>
-struct task {
+template <std::size_t K> struct task {
   static constexpr auto X = input<"X", points, 2>;
   static constexpr auto Y = input<"Y", points, K>;
   static constexpr auto logits =
@@ -78,16 +77,14 @@ void make_moons(task<2>& t, init::rng& r) {
   }
 }
 
-template <std::size_t K, class Out>
-std::size_t argmax_row(Out const& out, std::size_t row) {
+template <std::size_t K, class Out> std::size_t argmax_row(Out const& out, std::size_t row) {
   std::size_t best = 0;
   for (std::size_t c = 1; c < K; ++c)
     if (out(row, c) > out(row, best)) best = c;
   return best;
 }
 
-template <std::size_t K>
-double accuracy(task<K> const& t, typename task<K>::params_t const& ps) {
+template <std::size_t K> double accuracy(task<K> const& t, typename task<K>::params_t const& ps) {
   auto const out = eval(task<K>::logits, ps, task<K>::X = t.x);
   std::size_t correct = 0;
   for (std::size_t i = 0; i < points; ++i) correct += argmax_row<K>(out, i) == t.label[i];

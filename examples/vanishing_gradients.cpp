@@ -78,19 +78,24 @@ int main(int argc, char** argv) {
   }
   std::printf("\nratio W1 / W%zu: sigmoid %.1e, ReLU %.1e\n", hidden + 1, s[0] / s[2 * hidden],
               r[0] / r[2 * hidden]);
-  std::printf("Sigmoid: each layer multiplies the gradient by W^T and sigma' <= 1/4, so it\n"
-              "vanishes on its way to the input. ReLU: sigma' is 0 or 1, nothing shrinks it;\n"
-              "but N(0, 1) weights on %zu inputs scale activations forward and gradients\n"
-              "backward by about sqrt(%zu / 2) per layer, so every dL/dW is enormous (exploding)\n"
-              "while of one order across layers. He initialisation, std sqrt(2 / fan_in),\n"
-              "keeps both at their scale.\n",
-              width, width);
+  std::printf(
+      "Sigmoid: each layer multiplies the gradient by W^T and sigma' <= 1/4, so it\n"
+      "vanishes on its way to the input. ReLU: sigma' is 0 or 1, nothing shrinks it;\n"
+      "but N(0, 1) weights on %zu inputs scale activations forward and gradients\n"
+      "backward by about sqrt(%zu / 2) per layer, so every dL/dW is enormous (exploding)\n"
+      "while of one order across layers. He initialisation, std sqrt(2 / fan_in),\n"
+      "keeps both at their scale.\n",
+      width, width);
   csv.close();
   std::string const png = out + ".png";
   std::string const cmd =
       "command -v gnuplot >/dev/null 2>&1 && gnuplot -e \"set terminal png size 700,450; "
-      "set output '" + png + "'; set datafile separator ','; set logscale y; set key left top; "
-      "set xlabel 'layer'; set ylabel '||dL/dW||'; plot '" + out + ".csv' every ::1 using 1:2 "
+      "set output '" +
+      png +
+      "'; set datafile separator ','; set logscale y; set key left top; "
+      "set xlabel 'layer'; set ylabel '||dL/dW||'; plot '" +
+      out +
+      ".csv' every ::1 using 1:2 "
       "with linespoints title 'sigmoid', '' every ::1 using 1:3 with linespoints title 'ReLU'\" "
       "2>/dev/null";
   if (std::system(cmd.c_str()) == 0) std::printf("\nimage: %s\n", png.c_str());

@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   for (int step = 1; step <= steps; ++step) {
     float const L = grad_into(loss, gs, ps, X = x, Y = y);
     opt.step(ps, gs);
-    if (step == 1 || step % (steps / 5 > 0 ? steps / 5 : 1) == 0) std::printf("step %4d  loss %.5f\n", step, L);
+    if (step == 1 || step % (steps / 5 > 0 ? steps / 5 : 1) == 0)
+      std::printf("step %4d  loss %.5f\n", step, L);
   }
   auto const out = eval(logits, ps, X = x);
   int correct = 0;

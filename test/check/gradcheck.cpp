@@ -100,7 +100,8 @@ BOOST_AUTO_TEST_CASE(a_real_disagreement_fails_and_names_the_criterion_and_the_e
   BOOST_TEST(r.entries_outside == outside);
   std::string const where = name + "[" + std::to_string(entry) + "]: analytic ";
   BOOST_TEST(why.find("entries outside |analytic - numeric| <= atol + rtol * |numeric|, "
-                      "furthest " + where) != std::string::npos,
+                      "furthest " +
+                      where) != std::string::npos,
              why);
   BOOST_TEST(why.find("relative error ") == 0u, why);
   BOOST_TEST(why.find(" is not below 1e-07 (largest difference at entry ") != std::string::npos,

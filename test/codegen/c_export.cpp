@@ -24,7 +24,8 @@ constexpr auto net = softmax(sequential(X, layer::dense<16>, layer::tanh, residu
                                         layer::sigmoid, centred, layer::dense<3>));
 constexpr auto Z = input<"Z", 4, 3>;
 constexpr auto A = matmul(transpose(Z), exp(-Z) / (abs(Z) + 1_c));  // [3, 3]
-constexpr auto other = log_softmax(A - sqrt(abs(transpose(A)))) + step(matmul(A, transpose(A)) - 1_c) + sign(A);
+constexpr auto other =
+    log_softmax(A - sqrt(abs(transpose(A)))) + step(matmul(A, transpose(A)) - 1_c) + sign(A);
 
 BOOST_AUTO_TEST_CASE(a_net_in_float_and_double_gives_evals_outputs) {
   auto p = params<float>(net);
@@ -32,7 +33,8 @@ BOOST_AUTO_TEST_CASE(a_net_in_float_and_double_gives_evals_outputs) {
   auto const x = test::normal_tensor<float, shape<8, 5>>(2);
   auto const c = codegen::c_export(net, "net32", p);
   BOOST_TEST_MESSAGE(c.header);
-  auto const got = run_c<float>(c, array_literal("x", x), "net32_forward(&net32_trained, &ws, x, out)");
+  auto const got =
+      run_c<float>(c, array_literal("x", x), "net32_forward(&net32_trained, &ws, x, out)");
   double const worst = worst_difference<float>(eval(net, p, X = x), got);
   BOOST_TEST_MESSAGE("float: largest difference from eval " << worst);
   BOOST_TEST(worst <= 1e-6);
@@ -41,7 +43,8 @@ BOOST_AUTO_TEST_CASE(a_net_in_float_and_double_gives_evals_outputs) {
   test::fill_normal(pd, 3, 0.8);
   auto const xd = test::normal_tensor<double, shape<8, 5>>(4);
   auto const cd = codegen::c_export(net, "net64", pd);
-  auto const gotd = run_c<double>(cd, array_literal("x", xd), "net64_forward(&net64_trained, &ws, x, out)");
+  auto const gotd =
+      run_c<double>(cd, array_literal("x", xd), "net64_forward(&net64_trained, &ws, x, out)");
   double const worstd = worst_difference<double>(eval(net, pd, X = xd), gotd);
   BOOST_TEST_MESSAGE("double: largest difference from eval " << worstd);
   BOOST_TEST(worstd <= 1e-12);
@@ -50,10 +53,10 @@ BOOST_AUTO_TEST_CASE(a_net_in_float_and_double_gives_evals_outputs) {
 BOOST_AUTO_TEST_CASE(matmul_transpose_and_elementwise_nodes) {
   auto const z = test::normal_tensor<double, shape<4, 3>>(5);
   auto const c = codegen::c_export<double>(other, "other");
-  BOOST_TEST(c.header.find("char unused; /* the network has no parameters */") != std::string::npos);
+  BOOST_TEST(c.header.find("char unused; /* the network has no parameters */") !=
+             std::string::npos);
   auto const got = run_c<double>(c, array_literal("z", z), "other_forward(0, &ws, z, out)");
   double const worst = worst_difference<double>(eval(other, Z = z), got);
   BOOST_TEST_MESSAGE("double: largest difference from eval " << worst);
   BOOST_TEST(worst <= 1e-12);
 }
-

@@ -21,7 +21,8 @@ constexpr auto Xt = input<"X", 6, 4>;
 constexpr auto Yt = input<"Y", 6, 3>;
 constexpr auto logits = sequential(Xt, layer::dense<7>, layer::tanh, layer::dense<3>);
 constexpr auto ce_loss = cross_entropy(softmax(logits), Yt);
-constexpr auto mse_loss = mse(sigmoid(sequential(Xt, layer::dense<5>, layer::relu, layer::dense<3>)), Yt);
+constexpr auto mse_loss =
+    mse(sigmoid(sequential(Xt, layer::dense<5>, layer::relu, layer::dense<3>)), Yt);
 
 template <class T, class Loss> void check_training(Loss loss, char const* name, double tolerance) {
   auto p = params<T>(loss);
@@ -31,18 +32,19 @@ template <class T, class Loss> void check_training(Loss loss, char const* name, 
   auto const c = codegen::c_export_training(loss, name, p);
   std::string const n = name;
   // Prints the loss, the gradient set, then the parameters after one step of lr 0.25.
-  std::string call = n + "_params g, q = " + n + "_trained;\n  out[0] = " + n + "_loss_grad(&q, &ws, x, y, &g);\n";
+  std::string call =
+      n + "_params g, q = " + n + "_trained;\n  out[0] = " + n + "_loss_grad(&q, &ws, x, y, &g);\n";
   call += "  printf(\"%.17g\\n\", (double)out[0]);\n";
   std::size_t total = 0;
   p.for_each([&](auto var, auto const& t) {
-    call += "  for (i = 0; i < " + std::to_string(t.size) + "; ++i) printf(\"%.17g\\n\", (double)g." +
-            std::string(var.name) + "[i]);\n";
+    call += "  for (i = 0; i < " + std::to_string(t.size) +
+            "; ++i) printf(\"%.17g\\n\", (double)g." + std::string(var.name) + "[i]);\n";
     total += t.size;
   });
   call += "  " + n + "_sgd_step(&q, &g, " + codegen::detail::literal(T(0.25)) + ");\n";
   p.for_each([&](auto var, auto const& t) {
-    call += "  for (i = 0; i < " + std::to_string(t.size) + "; ++i) printf(\"%.17g\\n\", (double)q." +
-            std::string(var.name) + "[i]);\n";
+    call += "  for (i = 0; i < " + std::to_string(t.size) +
+            "; ++i) printf(\"%.17g\\n\", (double)q." + std::string(var.name) + "[i]);\n";
   });
   call += "  return 0";
   auto got = run_c<T>(c, array_literal("x", x) + array_literal("y", y), call);
@@ -54,12 +56,14 @@ template <class T, class Loss> void check_training(Loss loss, char const* name, 
   double worst = std::abs(got[0] - double(L)) / std::max(1.0, std::abs(double(L)));
   std::size_t at = 1;
   g.for_each([&](auto, auto const& t) {
-    for (std::size_t i = 0; i < t.size; ++i) worst = std::max(worst, std::abs(got[at++] - double(t.data[i])));
+    for (std::size_t i = 0; i < t.size; ++i)
+      worst = std::max(worst, std::abs(got[at++] - double(t.data[i])));
   });
   optim::sgd<decltype(p)> opt({.lr = T(0.25)});
   opt.step(p, g);
   p.for_each([&](auto, auto const& t) {
-    for (std::size_t i = 0; i < t.size; ++i) worst = std::max(worst, std::abs(got[at++] - double(t.data[i])));
+    for (std::size_t i = 0; i < t.size; ++i)
+      worst = std::max(worst, std::abs(got[at++] - double(t.data[i])));
   });
   BOOST_TEST_MESSAGE(name << ": loss, gradient and step: largest difference " << worst);
   BOOST_TEST(worst <= tolerance);

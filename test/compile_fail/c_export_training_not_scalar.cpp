@@ -10,7 +10,8 @@ int main() {
 #ifdef CTGRAD_EXPECT_FAIL
   auto const c = ctgrad::codegen::c_export_training(net, "f", ctgrad::params<float>(net));
 #else
-  auto const c = ctgrad::codegen::c_export_training(ctgrad::sum(net), "f", ctgrad::params<float>(net));
+  auto const c =
+      ctgrad::codegen::c_export_training(ctgrad::sum(net), "f", ctgrad::params<float>(net));
 #endif
   return c.source.empty() ? 1 : 0;
 }

@@ -10,8 +10,8 @@ int main() {
 #ifdef CTGRAD_EXPECT_FAIL
   constexpr auto y = ctgrad::conv2d(X, ctgrad::param<"W", 4, 3, 7, 7>, ctgrad::param<"b", 4>);
 #else
-  constexpr auto y = ctgrad::conv2d(X, ctgrad::param<"W", 4, 3, 7, 7>, ctgrad::param<"b", 4>,
-                                    ctgrad::padding<1>);
+  constexpr auto y =
+      ctgrad::conv2d(X, ctgrad::param<"W", 4, 3, 7, 7>, ctgrad::param<"b", 4>, ctgrad::padding<1>);
 #endif
   return static_cast<int>(ctgrad::topological_order_t<decltype(y)>::size) - 4;
 }

@@ -13,8 +13,8 @@
 int main() {
   constexpr auto X = ctgrad::input<"X", 4, 4>;
   constexpr auto Y = ctgrad::input<"Y", 4, 8>;
-  constexpr auto loss =
-      ctgrad::mse(ctgrad::relu(ctgrad::dense(X, ctgrad::param<"W", 4, 8>, ctgrad::param<"b", 8>)), Y);
+  constexpr auto loss = ctgrad::mse(
+      ctgrad::relu(ctgrad::dense(X, ctgrad::param<"W", 4, 8>, ctgrad::param<"b", 8>)), Y);
   ctgrad::tensor<float, ctgrad::shape<4, 4>> x{};
   ctgrad::tensor<float, ctgrad::shape<4, 8>> y{};
   auto ps = ctgrad::params<float>(loss);

@@ -10,9 +10,11 @@ int main() {
   constexpr auto X = ctgrad::input<"X", 32, 4>;
   constexpr auto net = ctgrad::sequential(X, ctgrad::layer::dense<2>);
 #ifdef CTGRAD_EXPECT_FAIL
-  constexpr auto loss = ctgrad::mse(net, ctgrad::input<"Y", 32, 2>) + ctgrad::mean(ctgrad::input<"Z", 16, 2>);
+  constexpr auto loss =
+      ctgrad::mse(net, ctgrad::input<"Y", 32, 2>) + ctgrad::mean(ctgrad::input<"Z", 16, 2>);
 #else
-  constexpr auto loss = ctgrad::mse(net, ctgrad::input<"Y", 32, 2>) + ctgrad::mean(ctgrad::input<"Z", 32, 2>);
+  constexpr auto loss =
+      ctgrad::mse(net, ctgrad::input<"Y", 32, 2>) + ctgrad::mean(ctgrad::input<"Z", 32, 2>);
 #endif
   constexpr auto one = ctgrad::rebatch<1>(loss);
   return static_cast<int>(ctgrad::shape_of_t<decltype(one)>::rank);

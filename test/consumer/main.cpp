@@ -24,8 +24,8 @@ double w = 0.5, x = 2.0, y = 3.0, z = 4.0, p = 0.1, g = 0.2, v = 0.3, m = 0.4, u
 namespace net {
 constexpr auto X = ctgrad::input<"X", 4, 2>;
 constexpr auto Y = ctgrad::input<"Y", 4, 2>;
-constexpr auto logits = ctgrad::sequential(X, ctgrad::layer::dense<8>, ctgrad::layer::relu,
-                                           ctgrad::layer::dense<2>);
+constexpr auto logits =
+    ctgrad::sequential(X, ctgrad::layer::dense<8>, ctgrad::layer::relu, ctgrad::layer::dense<2>);
 constexpr auto loss = ctgrad::cross_entropy(ctgrad::softmax(logits), Y);
 }  // namespace net
 
@@ -56,7 +56,8 @@ int main() {
   float const loss0 = ctgrad::grad_into(net::loss, grads, params, net::X = xb, net::Y = yb);
   check(std::isfinite(loss0), "loss is finite");
   check(!ctgrad::explain(net::loss).empty(), "explain");
-  check(!ctgrad::explain(net::loss, params, net::X = xb, net::Y = yb).empty(), "explain at a point");
+  check(!ctgrad::explain(net::loss, params, net::X = xb, net::Y = yb).empty(),
+        "explain at a point");
   {
     constexpr auto wv = ctgrad::var<"w">;
     constexpr auto zv = ctgrad::named<"z">(wv * xv + 1_c);
@@ -104,8 +105,8 @@ int main() {
     check(ctgrad::check::gradcheck(seq_loss, sp, Xs = xsq, Ys = ysq).ok(1e-6), "GRU gradcheck");
     check(ctgrad::explain(seq_loss).find("for t = 4 ... 0") != std::string::npos, "loop explain");
     (void)sg;
-    auto const lv = ctgrad::eval(ctgrad::lstm<3, "l.", 2>(Xs), ctgrad::params<double>(ctgrad::lstm<3, "l.", 2>(Xs)),
-                                 Xs = xsq);
+    auto const lv = ctgrad::eval(ctgrad::lstm<3, "l.", 2>(Xs),
+                                 ctgrad::params<double>(ctgrad::lstm<3, "l.", 2>(Xs)), Xs = xsq);
     check(std::isfinite(lv.data[0]), "LSTM value");
     auto st = ctgrad::make_stream<double>(ctgrad::gru_cell_of<4, "gru.", 3, 2>());
     ctgrad::tensor<double, ctgrad::shape<2, 3>> x0{};
@@ -118,9 +119,10 @@ int main() {
     constexpr auto wc = ctgrad::param<"w", 1, 1>;
     constexpr auto h0 = ctgrad::param<"h0", 1, 1>;
     constexpr auto Xc = ctgrad::input<"Xc", 4, 1, 1>;
-    constexpr auto two = ctgrad::scan(ctgrad::bundle(ctgrad::tanh(wc * hc + xc), cc + hc),
-                                      hc = h0, cc = wc, xc = Xc);
-    constexpr auto two_loss = ctgrad::sum(ctgrad::last<0>(two)) + ctgrad::sum(ctgrad::states<1>(two));
+    constexpr auto two = ctgrad::scan(ctgrad::bundle(ctgrad::tanh(wc * hc + xc), cc + hc), hc = h0,
+                                      cc = wc, xc = Xc);
+    constexpr auto two_loss =
+        ctgrad::sum(ctgrad::last<0>(two)) + ctgrad::sum(ctgrad::states<1>(two));
     auto tp = ctgrad::params<double>(two_loss);
     tp[wc].data[0] = 0.7;
     tp[h0].data[0] = 0.2;
@@ -133,8 +135,8 @@ int main() {
     constexpr auto wb = ctgrad::step_input<"wb", 2, 2>;
     constexpr auto bb = ctgrad::step_input<"bb", 2>;
     constexpr auto Xb = ctgrad::input<"Xb", 1, 2>;
-    constexpr auto blocks = ctgrad::scan(hb + ctgrad::relu(ctgrad::dense(hb, wb, bb)), hb = Xb, wb = Wb,
-                                         bb = Bb);
+    constexpr auto blocks =
+        ctgrad::scan(hb + ctgrad::relu(ctgrad::dense(hb, wb, bb)), hb = Xb, wb = Wb, bb = Bb);
     auto bp = ctgrad::params<double>(ctgrad::sum(ctgrad::last(blocks)));
     bp.for_each([](auto, auto& tensor) {
       for (auto& q : tensor) q = 0.3;

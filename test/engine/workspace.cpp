@@ -31,10 +31,10 @@ constexpr auto loss = cross_entropy(softmax(z2), Y);
 namespace large {
 constexpr auto X = input<"X", 64, 64>;
 constexpr auto Y = input<"Y", 64, 10>;
-constexpr auto loss = cross_entropy(
-    softmax(dense(relu(dense(X, param<"W1", 64, 96>, param<"b1", 96>)), param<"W2", 96, 10>,
-                  param<"b2", 10>)),
-    Y);
+constexpr auto loss =
+    cross_entropy(softmax(dense(relu(dense(X, param<"W1", 64, 96>, param<"b1", 96>)),
+                                param<"W2", 96, 10>, param<"b2", 10>)),
+                  Y);
 }  // namespace large
 
 BOOST_AUTO_TEST_CASE(sizes_match_a_count_by_hand) {
@@ -70,8 +70,8 @@ void same_results(Loss loss, XVar X, YVar Y) {
   using set = param_set<double, Loss>;
   auto ps = std::make_unique<set>();
   test::fill_normal(*ps, 11, 0.3);
-  auto const x = std::make_unique<tensor<double, shape<B, In>>>(
-      test::normal_tensor<double, shape<B, In>>(12));
+  auto const x =
+      std::make_unique<tensor<double, shape<B, In>>>(test::normal_tensor<double, shape<B, In>>(12));
   auto const y = std::make_unique<tensor<double, shape<B, C>>>(test::one_hot<double, B, C>(13));
 
   auto implicit = std::make_unique<set>();
@@ -113,8 +113,8 @@ BOOST_AUTO_TEST_CASE(allocations) {
   using set = param_set<float, decltype(large::loss)>;
   auto ps = std::make_unique<set>();
   test::fill_normal(*ps, 21, 0.3);
-  auto const x = std::make_unique<tensor<float, shape<64, 64>>>(
-      test::normal_tensor<float, shape<64, 64>>(22));
+  auto const x =
+      std::make_unique<tensor<float, shape<64, 64>>>(test::normal_tensor<float, shape<64, 64>>(22));
   auto const y = std::make_unique<tensor<float, shape<64, 10>>>(test::one_hot<float, 64, 10>(23));
   auto g = std::make_unique<set>();
   auto ws = std::make_unique<workspace_for<float, decltype(large::loss)>>();

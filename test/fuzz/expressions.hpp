@@ -130,14 +130,12 @@ constexpr program generate(std::size_t i) {
   }
 }
 
-template <std::size_t I>
-inline constexpr program prog = generate(I);
+template <std::size_t I> inline constexpr program prog = generate(I);
 
 inline constexpr auto x = ctgrad::var<"x">;
 inline constexpr auto y = ctgrad::var<"y">;
 
-template <std::size_t I, std::size_t Pos>
-constexpr auto build() {
+template <std::size_t I, std::size_t Pos> constexpr auto build() {
   using namespace ctgrad;
   constexpr op c = prog<I>.code[Pos];
   if constexpr (c == X)
@@ -250,8 +248,7 @@ struct signature {
   }
 };
 
-template <class T>
-struct env {
+template <class T> struct env {
   ctgrad::tape::recorder<T>& t;
   ctgrad::tape::var<T, ctgrad::shape<>> x, y;
   signature& sig;
@@ -273,13 +270,10 @@ struct env {
   }
 };
 
-template <class N>
-struct rec;
+template <class N> struct rec;
 
-template <class Name, class Role>
-struct rec<ctgrad::var_node<Name, ctgrad::shape<>, Role>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class Name, class Role> struct rec<ctgrad::var_node<Name, ctgrad::shape<>, Role>> {
+  template <class T> static auto on(env<T>& e) {
     if constexpr (Name::view() == "x")
       return e.x;
     else
@@ -288,10 +282,8 @@ struct rec<ctgrad::var_node<Name, ctgrad::shape<>, Role>> {
 };
 
 // A constant elsewhere (simplification can leave one under a unary node): a tape constant.
-template <std::intmax_t N, std::intmax_t D>
-struct rec<ctgrad::constant_node<N, D>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <std::intmax_t N, std::intmax_t D> struct rec<ctgrad::constant_node<N, D>> {
+  template <class T> static auto on(env<T>& e) {
     e.sig.primitives |= 1u << p_constant;
     auto const c = e.t.constant(ctgrad::constant_node<N, D>::template value<T>());
     e.m(c) = {0, 0};
@@ -317,8 +309,7 @@ std::array<ld, 2> binary_slope(ld a, ld b, std::array<ld, 2> ma, std::array<ld, 
 }
 
 /// The rounding bound of out = a op b, from the operands' bounds ra and rb.
-template <primitive P, class T>
-ld binary_rounding(ld a, ld b, ld ra, ld rb, ld out) {
+template <primitive P, class T> ld binary_rounding(ld a, ld b, ld ra, ld rb, ld out) {
   // Sums are exact where their result is subnormal; products and quotients may underflow.
   constexpr bool can_underflow = P == p_mul || P == p_div;
   ld const own = rounding_of_op<T>(out, 1, can_underflow && a != 0 && b != 0);
@@ -330,8 +321,7 @@ ld binary_rounding(ld a, ld b, ld ra, ld rb, ld out) {
     return own + ra / std::fabs(b) + std::fabs(a) / (b * b) * rb;
 }
 
-template <class A, class B, primitive P, class T, class F>
-auto binary(env<T>& e, F f) {
+template <class A, class B, primitive P, class T, class F> auto binary(env<T>& e, F f) {
   e.sig.primitives |= 1u << P;
   if constexpr (ctgrad::is_constant_v<A>) {
     e.sig.primitives |= 1u << p_constant;
@@ -340,8 +330,8 @@ auto binary(env<T>& e, F f) {
     T const k = A::template value<T>();
     auto const out = f(k, b);
     e.m(out) = binary_slope<P>(k, e.value(b), {0, 0}, e.m(b));
-    e.r(out) = binary_rounding<P, T>(k, e.value(b), rounding_of_op<T>(k, 1, false), e.r(b),
-                                     e.value(out));
+    e.r(out) =
+        binary_rounding<P, T>(k, e.value(b), rounding_of_op<T>(k, 1, false), e.r(b), e.value(out));
     return out;
   } else if constexpr (ctgrad::is_constant_v<B>) {
     e.sig.primitives |= 1u << p_constant;
@@ -349,8 +339,8 @@ auto binary(env<T>& e, F f) {
     T const k = B::template value<T>();
     auto const out = f(a, k);
     e.m(out) = binary_slope<P>(e.value(a), k, e.m(a), {0, 0});
-    e.r(out) = binary_rounding<P, T>(e.value(a), k, e.r(a), rounding_of_op<T>(k, 1, false),
-                                     e.value(out));
+    e.r(out) =
+        binary_rounding<P, T>(e.value(a), k, e.r(a), rounding_of_op<T>(k, 1, false), e.value(out));
     return out;
   } else {
     auto const a = rec<A>::on(e);
@@ -363,31 +353,23 @@ auto binary(env<T>& e, F f) {
   }
 }
 
-template <class A, class B>
-struct rec<ctgrad::add_node<A, B>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A, class B> struct rec<ctgrad::add_node<A, B>> {
+  template <class T> static auto on(env<T>& e) {
     return binary<A, B, p_add>(e, [](auto a, auto b) { return a + b; });
   }
 };
-template <class A, class B>
-struct rec<ctgrad::sub_node<A, B>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A, class B> struct rec<ctgrad::sub_node<A, B>> {
+  template <class T> static auto on(env<T>& e) {
     return binary<A, B, p_sub>(e, [](auto a, auto b) { return a - b; });
   }
 };
-template <class A, class B>
-struct rec<ctgrad::mul_node<A, B>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A, class B> struct rec<ctgrad::mul_node<A, B>> {
+  template <class T> static auto on(env<T>& e) {
     return binary<A, B, p_mul>(e, [](auto a, auto b) { return a * b; });
   }
 };
-template <class A, class B>
-struct rec<ctgrad::div_node<A, B>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A, class B> struct rec<ctgrad::div_node<A, B>> {
+  template <class T> static auto on(env<T>& e) {
     return binary<A, B, p_div>(e, [](auto a, auto b) { return a / b; });
   }
 };
@@ -407,18 +389,14 @@ auto unary(env<T>& e, F f, Slope slope) {
   return out;
 }
 
-template <class A>
-struct rec<ctgrad::neg_node<A>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A> struct rec<ctgrad::neg_node<A>> {
+  template <class T> static auto on(env<T>& e) {
     return unary<A, p_neg, unwatched, 0>(
         e, [](auto a) { return -a; }, [](ld, ld) { return 1.0L; });
   }
 };
-template <class A, int N>
-struct rec<ctgrad::pow_node<A, N>> {
-  template <class T>
-  static auto on(env<T>& e) {
+template <class A, int N> struct rec<ctgrad::pow_node<A, N>> {
+  template <class T> static auto on(env<T>& e) {
     // Repeated squaring (and a division for N < 0): at most 2 log2|N| + 2 roundings.
     return unary<A, p_pow, (N < 0 ? singular : unwatched), 8>(
         e, [](auto a) { return ctgrad::tape::pow<N>(a); },
@@ -426,10 +404,8 @@ struct rec<ctgrad::pow_node<A, N>> {
   }
 };
 #define CTGRAD_FUZZ_UNARY(fn, w, ulps, slope)                                        \
-  template <class A>                                                                 \
-  struct rec<ctgrad::fn##_node<A>> {                                                 \
-    template <class T>                                                               \
-    static auto on(env<T>& e) {                                                      \
+  template <class A> struct rec<ctgrad::fn##_node<A>> {                              \
+    template <class T> static auto on(env<T>& e) {                                   \
       return unary<A, p_##fn, w, ulps>(                                              \
           e, [](auto a) { return ctgrad::tape::fn(a); },                             \
           []([[maybe_unused]] ld a, [[maybe_unused]] ld o) -> ld { return slope; }); \
@@ -449,15 +425,13 @@ CTGRAD_FUZZ_UNARY(abs, singular, 0, 1)
 #undef CTGRAD_FUZZ_UNARY
 
 /// f on a tape at (xv, yv): its value, and with backward, df/dx and df/dy.
-template <class T>
-struct taped {
+template <class T> struct taped {
   T f = 0, dx = 0, dy = 0;
   std::array<ld, 2> mag{};  // env::mag of f
   ld rounding = 0;          // env::rnd of f
   signature sig;
 };
-template <class F, class T>
-taped<T> run_tape(T xv, T yv, bool backward) {
+template <class F, class T> taped<T> run_tape(T xv, T yv, bool backward) {
   static ctgrad::tape::recorder<T> t;  // buffers kept from one input to the next
   t.clear();
   taped<T> r;
@@ -614,8 +588,7 @@ inline void run(hooks const& h, double xv, double yv) {
   judge(s, h.describe);
 }
 
-template <std::size_t I>
-struct entry {
+template <std::size_t I> struct entry {
   static constexpr auto f = build<I, 0>();
   using F = std::remove_cvref_t<decltype(f)>;
   using X = std::remove_cvref_t<decltype(x)>;

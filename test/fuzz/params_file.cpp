@@ -28,8 +28,7 @@ constexpr auto M = ctgrad::param<"M", 2, 2>;
 using double_set =
     ctgrad::var_set<double, std::remove_cv_t<decltype(s)>, std::remove_cv_t<decltype(M)>>;
 
-template <class Set>
-std::vector<unsigned char> bytes_of(Set const& p) {
+template <class Set> std::vector<unsigned char> bytes_of(Set const& p) {
   std::vector<unsigned char> b;
   p.for_each([&](auto, auto const& t) {
     auto const* first = reinterpret_cast<unsigned char const*>(t.data.data());
@@ -37,7 +36,6 @@ std::vector<unsigned char> bytes_of(Set const& p) {
   });
   return b;
 }
-
 
 template <class Set>
 void check(std::uint8_t const* data, std::size_t size, std::string const& path) {
@@ -59,7 +57,8 @@ void check(std::uint8_t const* data, std::size_t size, std::string const& path) 
   std::string const architecture = ctgrad::io::saved_architecture(path);
   Set q{};
   ctgrad::io::load(q, path, architecture);
-  if (bytes_of(q) != bytes_of(p)) finding("io::load with the saved architecture read other values", path);
+  if (bytes_of(q) != bytes_of(p))
+    finding("io::load with the saved architecture read other values", path);
   std::string const again = path + ".saved";
   ctgrad::io::save(p, again, architecture);
   std::FILE* f = std::fopen(again.c_str(), "rb");

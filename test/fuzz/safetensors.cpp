@@ -47,7 +47,8 @@ template <class Set> void check(std::string const& path) {
     ctgrad::io::load_safetensors(p, path);
   } catch (ctgrad::io::error const& e) {
     expect_clear_error(e, "ctgrad::io::load_safetensors");
-    if (bytes_of(p) != before) finding("io::load_safetensors failed but changed the parameters", e.what());
+    if (bytes_of(p) != before)
+      finding("io::load_safetensors failed but changed the parameters", e.what());
     ++counts.rejected;
     return;
   }
@@ -61,7 +62,8 @@ template <class Set> void check(std::string const& path) {
     finding("io::save_safetensors wrote a file io::load_safetensors rejects", e.what());
   }
   std::remove(again.c_str());
-  if (bytes_of(q) != bytes_of(p)) finding("a loaded file, saved and loaded again, holds other values", path);
+  if (bytes_of(q) != bytes_of(p))
+    finding("a loaded file, saved and loaded again, holds other values", path);
 }
 
 }  // namespace fuzz

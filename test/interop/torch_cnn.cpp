@@ -11,11 +11,15 @@ using namespace ctgrad;
 
 BOOST_AUTO_TEST_CASE(torch_cnn_outputs_gradients_and_fine_tuned_export) {
   constexpr auto net_of = [](auto x) {
-    return sequential(x, layer::conv2d<4, 3, padding<1>>, layer::relu, layer::max_pool2d<2>, layer::conv2d<6, 3>,
-                      layer::tanh, layer::flatten, layer::dense<3>);
+    return sequential(x, layer::conv2d<4, 3, padding<1>>, layer::relu, layer::max_pool2d<2>,
+                      layer::conv2d<6, 3>, layer::tanh, layer::flatten, layer::dense<3>);
   };
   interop::round_trip<std::remove_cv_t<decltype(input<"X", 16, 1, 8, 8>)>,
                       std::remove_cv_t<decltype(input<"X", 1, 1, 8, 8>)>,
                       std::remove_cv_t<decltype(input<"Y", 16, 3>)>>(
-      net_of, [](auto const& p) { return io::layer_modules(p, {"0", "3", "6"}); }, 20, 0.5f);
+      net_of,
+      [](auto const& p) {
+        return io::layer_modules(p, {"0", "3", "6"});
+      },
+      20, 0.5f);
 }

@@ -9,8 +9,11 @@
 using namespace ctgrad;
 
 BOOST_AUTO_TEST_CASE(torch_gru_outputs_gradients_and_fine_tuned_export) {
-  constexpr auto net_of = [](auto x) { return sequential(x, layer::gru<8, "gru.">, layer::last_step, layer::dense<3>); };
-  interop::round_trip<std::remove_cv_t<decltype(input<"X", 6, 16, 3>)>, std::remove_cv_t<decltype(input<"X", 6, 1, 3>)>,
+  constexpr auto net_of = [](auto x) {
+    return sequential(x, layer::gru<8, "gru.">, layer::last_step, layer::dense<3>);
+  };
+  interop::round_trip<std::remove_cv_t<decltype(input<"X", 6, 16, 3>)>,
+                      std::remove_cv_t<decltype(input<"X", 6, 1, 3>)>,
                       std::remove_cv_t<decltype(input<"Y", 16, 3>)>>(
       net_of, [](auto const&) { return io::linear_modules({"head"}); }, 20, 0.5f);
 }

@@ -63,8 +63,8 @@ BOOST_AUTO_TEST_CASE(torch_outputs_in_float_and_gradients_in_double) {
       gmax = std::max(gmax, std::abs(torch_g[var].data[i]));
     }
   });
-  BOOST_TEST_MESSAGE("gradients (double): largest difference from torch " << gworst
-                                                                          << " (largest entry " << gmax << ")");
+  BOOST_TEST_MESSAGE("gradients (double): largest difference from torch "
+                     << gworst << " (largest entry " << gmax << ")");
   BOOST_TEST(gmax > 1e-3);  // a gradient that is not trivially zero
   BOOST_TEST(gworst <= 1e-10);
 }

@@ -33,7 +33,8 @@ template <class A, class B> double difference(A const& a, B const& b) {
   static_assert(A::size == B::size);
   double worst = 0;
   for (std::size_t i = 0; i < a.size; ++i)
-    worst = std::max(worst, std::abs(double(a.data[i]) - double(b.data[i])) / std::max(1.0, std::abs(double(b.data[i]))));
+    worst = std::max(worst, std::abs(double(a.data[i]) - double(b.data[i])) /
+                                std::max(1.0, std::abs(double(b.data[i]))));
   return worst;
 }
 
@@ -45,7 +46,8 @@ void round_trip(NetOf, Names save_names, int steps, float lr) {
   constexpr XV X{};
   constexpr X1V X1{};
   constexpr YV Y{};
-  constexpr auto Out = input<"out", shape_of_t<decltype(NetOf{}(X))>::dims[0], shape_of_t<decltype(NetOf{}(X))>::dims[1]>;
+  constexpr auto Out = input<"out", shape_of_t<decltype(NetOf{}(X))>::dims[0],
+                             shape_of_t<decltype(NetOf{}(X))>::dims[1]>;
   constexpr auto Out1 = input<"out1", 1, shape_of_t<decltype(NetOf{}(X))>::dims[1]>;
   constexpr auto logits = NetOf{}(X);
   constexpr auto loss = cross_entropy(softmax(logits), Y);
@@ -62,7 +64,8 @@ void round_trip(NetOf, Names save_names, int steps, float lr) {
   var_set<float, XV, YV, out_t, out1_t> data{};
   io::load_safetensors(data, d + "/data.safetensors");
   double const out_err = difference(eval(logits, p, X = data[X]), data[Out]);
-  BOOST_TEST_MESSAGE("outputs (float): largest difference from torch " << out_err << " (limit 1e-6)");
+  BOOST_TEST_MESSAGE("outputs (float): largest difference from torch " << out_err
+                                                                       << " (limit 1e-6)");
   BOOST_TEST(out_err <= 1e-6);
 
   // The first sample alone: [T, B, F] time-major, it is row 0 of every step; [B, ...], the
@@ -73,7 +76,8 @@ void round_trip(NetOf, Names save_names, int steps, float lr) {
   constexpr bool time_major = shape_of_t<XV>::dims[0] != batch;
   constexpr std::size_t features = shape_of_t<XV>::dims[shape_of_t<XV>::rank - 1];
   for (std::size_t i = 0; i < per_sample; ++i)
-    x1.data[i] = time_major ? data[X].data[(i / features) * batch * features + i % features] : data[X].data[i];
+    x1.data[i] = time_major ? data[X].data[(i / features) * batch * features + i % features]
+                            : data[X].data[i];
   double const one_err = difference(eval(one, p, X1 = x1), data[Out1]);
   BOOST_TEST_MESSAGE("first sample at batch 1 (float): largest difference from torch " << one_err);
   BOOST_TEST(one_err <= 1e-6);
@@ -92,8 +96,8 @@ void round_trip(NetOf, Names save_names, int steps, float lr) {
       gmax = std::max(gmax, std::abs(torch_g[var].data[i]));
     }
   });
-  BOOST_TEST_MESSAGE("gradients (double): largest difference from torch " << gworst << " (largest entry " << gmax
-                                                                          << ", limit 1e-10)");
+  BOOST_TEST_MESSAGE("gradients (double): largest difference from torch "
+                     << gworst << " (largest entry " << gmax << ", limit 1e-10)");
   BOOST_TEST(gmax > 1e-3);  // a gradient that is not trivially zero
   BOOST_TEST(gworst <= 1e-10);
 

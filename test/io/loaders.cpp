@@ -24,7 +24,8 @@ struct temp_dir {
   std::string write(char const* name, std::vector<unsigned char> const& bytes) const {
     std::string const p = (dir / name).string();
     std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<char const*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<char const*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
     return p;
   }
   std::string write(char const* name, std::string const& text) const {
@@ -51,7 +52,9 @@ template <class F> std::string error_of(F f) {
   return "(no error)";
 }
 
-bool says(std::string const& e, std::string const& what) { return e.find(what) != std::string::npos; }
+bool says(std::string const& e, std::string const& what) {
+  return e.find(what) != std::string::npos;
+}
 
 BOOST_AUTO_TEST_CASE(idx_reads_images_and_labels) {
   temp_dir t;
@@ -70,26 +73,38 @@ BOOST_AUTO_TEST_CASE(idx_errors_name_the_file_and_the_problem) {
   temp_dir t;
   auto e = error_of([&] { io::read_idx((t.dir / "none").string(), {}); });
   BOOST_TEST((says(e, "none") && says(e, "cannot open")));
-  e = error_of([&] { io::read_idx(t.write("gz", std::vector<unsigned char>{0x1f, 0x8b, 8, 0}), {}); });
+  e = error_of([&] {
+    io::read_idx(t.write("gz", std::vector<unsigned char>{0x1f, 0x8b, 8, 0}), {});
+  });
   BOOST_TEST(says(e, "gzip"));
   e = error_of([&] { io::read_idx(t.write("short", std::vector<unsigned char>{0, 0}), {}); });
   BOOST_TEST(says(e, "truncated"));
-  e = error_of([&] { io::read_idx(t.write("magic", std::vector<unsigned char>{1, 0, 8, 1, 0, 0, 0, 0}), {}); });
+  e = error_of([&] {
+    io::read_idx(t.write("magic", std::vector<unsigned char>{1, 0, 8, 1, 0, 0, 0, 0}), {});
+  });
   BOOST_TEST(says(e, "wrong magic"));
-  e = error_of([&] { io::read_idx(t.write("type", std::vector<unsigned char>{0, 0, 0x0d, 1, 0, 0, 0, 0}), {}); });
+  e = error_of([&] {
+    io::read_idx(t.write("type", std::vector<unsigned char>{0, 0, 0x0d, 1, 0, 0, 0, 0}), {});
+  });
   BOOST_TEST(says(e, "not supported"));
-  e = error_of([&] { io::read_idx(t.write("dims", idx({2, 3, 3}, std::vector<unsigned char>(18))), {2, 2}); });
+  e = error_of([&] {
+    io::read_idx(t.write("dims", idx({2, 3, 3}, std::vector<unsigned char>(18))), {2, 2});
+  });
   BOOST_TEST(says(e, "wrong dimensions: the file has [2, 3, 3], expected [*, 2, 2]"));
-  e = error_of([&] { io::read_idx(t.write("cut", idx({2, 2, 2}, std::vector<unsigned char>(7))), {2, 2}); });
+  e = error_of([&] {
+    io::read_idx(t.write("cut", idx({2, 2, 2}, std::vector<unsigned char>(7))), {2, 2});
+  });
   BOOST_TEST((says(e, "cut") && says(e, "truncated: 7 data bytes")));
-  e = error_of([&] { io::read_idx(t.write("long", idx({1, 2, 2}, std::vector<unsigned char>(5))), {2, 2}); });
+  e = error_of([&] {
+    io::read_idx(t.write("long", idx({1, 2, 2}, std::vector<unsigned char>(5))), {2, 2});
+  });
   BOOST_TEST(says(e, "1 unexpected bytes"));
 }
 
 BOOST_AUTO_TEST_CASE(csv_reads_numbers_and_reports_bad_rows) {
   temp_dir t;
-  auto const table = io::read_csv(t.write("ok.csv", "x,y,label\n1.5,-2,0\r\n\n3e2, 4 ,1\n"), 3,
-                                  io::header::skip);
+  auto const table =
+      io::read_csv(t.write("ok.csv", "x,y,label\n1.5,-2,0\r\n\n3e2, 4 ,1\n"), 3, io::header::skip);
   BOOST_TEST(table.rows == 2u);
   BOOST_TEST(table(0, 0) == 1.5);
   BOOST_TEST(table(1, 0) == 300.0);

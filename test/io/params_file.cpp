@@ -39,7 +39,8 @@ std::vector<char> read_all(std::string const& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 void write_all(std::string const& path, std::vector<char> const& bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // The error message of load, checking that params did not change.
@@ -59,7 +60,7 @@ BOOST_AUTO_TEST_CASE(round_trip_is_bit_exact_and_the_write_is_atomic) {
   temp_dir t;
   set_t a{};
   test::fill_normal(a, 11);
-  a.get<0>().data[0] = -0.0f;  // sign of zero and odd values survive
+  a.get<0>().data[0] = -0.0f;   // sign of zero and odd values survive
   a.get<0>().data[1] = 1e-40f;  // subnormal
   io::save(a, t.file("m.ctgrad"));
   BOOST_TEST(!fs::exists(t.file("m.ctgrad.tmp")));
@@ -96,7 +97,8 @@ BOOST_AUTO_TEST_CASE(every_bad_file_is_a_clear_error) {
   BOOST_TEST(e.find("missing.ctgrad") != std::string::npos);
   BOOST_TEST(e.find("cannot open") != std::string::npos);
 
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{30}, bytes.size() - 9, bytes.size() - 1}) {
+  for (std::size_t cut :
+       {std::size_t{0}, std::size_t{5}, std::size_t{30}, bytes.size() - 9, bytes.size() - 1}) {
     write_all(t.file("cut.ctgrad"), {bytes.begin(), bytes.begin() + static_cast<long>(cut)});
     e = load_error(s, t.file("cut.ctgrad"));
     BOOST_TEST_MESSAGE(e);
@@ -142,7 +144,10 @@ BOOST_AUTO_TEST_CASE(another_architecture_or_type_names_the_first_mismatch) {
 
   var_set<float, std::remove_cv_t<decltype(param<"W1", 3, 4>)>> one{};
   e = load_error(one, t.file("double.ctgrad"));
-  e = load_error(one, [&] { io::save(params<float>(net), t.file("f.ctgrad")); return t.file("f.ctgrad"); }());
+  e = load_error(one, [&] {
+    io::save(params<float>(net), t.file("f.ctgrad"));
+    return t.file("f.ctgrad");
+  }());
   BOOST_TEST(e.find("holds 4 tensors, the network has 1") != std::string::npos);
 }
 
@@ -170,7 +175,8 @@ BOOST_AUTO_TEST_CASE(the_architecture_is_saved_and_checked) {
   test::fill_normal(b, 42);
   std::string const e = load_error(b, path, to_string(tanh_net));
   BOOST_TEST_MESSAGE(e);
-  BOOST_TEST(e.find("ctgrad::io::load(\"" + path + "\"): another architecture: the file was saved "
+  BOOST_TEST(e.find("ctgrad::io::load(\"" + path +
+                    "\"): another architecture: the file was saved "
                     "from \"relu(X @ W1 + b1) @ W2 + b2\", the network is \"tanh(X @ W1 + b1) @ W2 "
                     "+ b2\"") == 0);
 
@@ -183,8 +189,12 @@ BOOST_AUTO_TEST_CASE(the_architecture_is_saved_and_checked) {
 // (not by io::save): magic, version 1, scalar size, count, signatures, values, FNV-1a.
 std::vector<char> version_1_file(set_t const& s) {
   std::vector<char> b = {'C', 'T', 'G', 'R', 'A', 'D', 'P', 'S'};
-  auto u32 = [&](std::uint32_t v) { for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>(v >> (8 * i))); };
-  auto u64 = [&](std::uint64_t v) { for (int i = 0; i < 8; ++i) b.push_back(static_cast<char>(v >> (8 * i))); };
+  auto u32 = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<char>(v >> (8 * i)));
+  };
+  auto u64 = [&](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) b.push_back(static_cast<char>(v >> (8 * i)));
+  };
   u32(1);
   u32(4);
   u32(4);
@@ -233,7 +243,8 @@ BOOST_AUTO_TEST_CASE(a_bad_architecture_field_is_a_clear_error) {
     write_all(t.file("cut.ctgrad"), {bytes.begin(), bytes.begin() + static_cast<long>(cut)});
     std::string const e = load_error(s, t.file("cut.ctgrad"), to_string(net));
     BOOST_TEST_MESSAGE(e);
-    BOOST_TEST(e.find("cut.ctgrad\"): file is truncated: it ends inside the architecture") != std::string::npos);
+    BOOST_TEST(e.find("cut.ctgrad\"): file is truncated: it ends inside the architecture") !=
+               std::string::npos);
     try {
       (void)io::saved_architecture(t.file("cut.ctgrad"));
       BOOST_TEST(false);
@@ -248,6 +259,7 @@ BOOST_AUTO_TEST_CASE(a_bad_architecture_field_is_a_clear_error) {
   wrong = bytes;
   for (int i = 20; i < 24; ++i) wrong[static_cast<std::size_t>(i)] = 0;  // length 0
   write_all(t.file("empty.ctgrad"), wrong);
-  BOOST_TEST(load_error(s, t.file("empty.ctgrad")).find("version 2 file with an empty architecture") !=
-             std::string::npos);
+  BOOST_TEST(
+      load_error(s, t.file("empty.ctgrad")).find("version 2 file with an empty architecture") !=
+      std::string::npos);
 }

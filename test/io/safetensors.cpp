@@ -61,7 +61,8 @@ bytes st_file(std::string const& json, bytes const& data) {
   return b;
 }
 void write_all(std::string const& path, bytes const& b) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<char const*>(b.data()), static_cast<std::streamsize>(b.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<char const*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 bytes read_all(std::string const& path) {
   std::ifstream in(path, std::ios::binary);
@@ -159,15 +160,18 @@ bytes cnn_file() {
     std::string name, shape;
     int count;
   };
-  std::vector<entry> const es = {{"0.weight", "[2,1,3,3]", 18}, {"0.bias", "[2]", 2},      {"1.weight", "[2]", 2},
-                                 {"1.bias", "[2]", 2},          {"1.running_mean", "[2]", 2}, {"1.running_var", "[2]", 2},
+  std::vector<entry> const es = {{"0.weight", "[2,1,3,3]", 18}, {"0.bias", "[2]", 2},
+                                 {"1.weight", "[2]", 2},        {"1.bias", "[2]", 2},
+                                 {"1.running_mean", "[2]", 2},  {"1.running_var", "[2]", 2},
                                  {"4.weight", "[3,8]", 24},     {"4.bias", "[3]", 3}};
   std::string json = "{";
   std::vector<float> v;
   for (std::size_t t = 0; t < es.size(); ++t) {
-    json += "\"" + es[t].name + "\":{\"dtype\":\"F32\",\"shape\":" + es[t].shape + ",\"data_offsets\":[" +
-            std::to_string(v.size() * 4) + "," + std::to_string((v.size() + static_cast<std::size_t>(es[t].count)) * 4) + "]},";
-    for (int k = 0; k < es[t].count; ++k) v.push_back(static_cast<float>(static_cast<int>(t) * 100 + k));
+    json += "\"" + es[t].name + "\":{\"dtype\":\"F32\",\"shape\":" + es[t].shape +
+            ",\"data_offsets\":[" + std::to_string(v.size() * 4) + "," +
+            std::to_string((v.size() + static_cast<std::size_t>(es[t].count)) * 4) + "]},";
+    for (int k = 0; k < es[t].count; ++k)
+      v.push_back(static_cast<float>(static_cast<int>(t) * 100 + k));
   }
   bytes data = f32(v);
   json += "\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[" +
@@ -181,7 +185,8 @@ BOOST_AUTO_TEST_CASE(conv_layers_are_torch_convs_and_batch_norm_tensors_map_by_n
   write_all(t.file("cnn.safetensors"), cnn_file());
   cnn_set p{};
   io::load_safetensors(p, t.file("cnn.safetensors"));
-  for (int k = 0; k < 18; ++k) BOOST_TEST(p[C1].data[static_cast<std::size_t>(k)] == static_cast<float>(k));
+  for (int k = 0; k < 18; ++k)
+    BOOST_TEST(p[C1].data[static_cast<std::size_t>(k)] == static_cast<float>(k));
   BOOST_TEST(p[c1](1) == 101.0f);
   BOOST_TEST(p[bn_weight](1) == 201.0f);
   BOOST_TEST(p[bn_bias](0) == 300.0f);
@@ -194,8 +199,10 @@ BOOST_AUTO_TEST_CASE(conv_layers_are_torch_convs_and_batch_norm_tensors_map_by_n
   io::save_safetensors(p, t.file("back.safetensors"), io::layer_modules(p, {"0", "4"}));
   bytes const b = read_all(t.file("back.safetensors"));
   std::string const header(b.begin() + 8, b.end());
-  BOOST_TEST(header.find(R"("0.weight":{"data_offsets":[0,72],"dtype":"F32","shape":[2,1,3,3]})") != std::string::npos);
-  BOOST_TEST(header.find(R"("4.weight":{"data_offsets":[112,208],"dtype":"F32","shape":[3,8]})") != std::string::npos);
+  BOOST_TEST(header.find(R"("0.weight":{"data_offsets":[0,72],"dtype":"F32","shape":[2,1,3,3]})") !=
+             std::string::npos);
+  BOOST_TEST(header.find(R"("4.weight":{"data_offsets":[112,208],"dtype":"F32","shape":[3,8]})") !=
+             std::string::npos);
   BOOST_TEST(header.find(R"("1.running_var":)") != std::string::npos);
   cnn_set q{};
   io::load_safetensors(q, t.file("back.safetensors"));
@@ -208,12 +215,15 @@ BOOST_AUTO_TEST_CASE(conv_layers_are_torch_convs_and_batch_norm_tensors_map_by_n
   } catch (io::error const& err) {
     e = err.what();
   }
-  BOOST_TEST(e.find(R"(parameters "1.weight" and "W2" are both tensor "1.weight")") != std::string::npos, e);
+  BOOST_TEST(
+      e.find(R"(parameters "1.weight" and "W2" are both tensor "1.weight")") != std::string::npos,
+      e);
   // A parameter that takes the step count cannot read its I64.
   constexpr auto steps = param<"1.num_batches_tracked">;
   var_set<float, std::remove_cv_t<decltype(steps)>> count{};
   BOOST_TEST(load_error(count, t.file("cnn.safetensors"))
-                 .find(R"(parameter "1.num_batches_tracked": dtype I64 is not one ctgrad reads)") != std::string::npos);
+                 .find(R"(parameter "1.num_batches_tracked": dtype I64 is not one ctgrad reads)") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(f64_f16_and_bf16_are_read_exactly) {
@@ -227,7 +237,11 @@ BOOST_AUTO_TEST_CASE(f64_f16_and_bf16_are_read_exactly) {
             st_file(R"({"s":{"dtype":"F16","shape":[6],"data_offsets":[0,12]}})", h));
   dset d{};
   io::load_safetensors(d, t.file("h.safetensors"));
-  double const want_h[] = {1.0, -2.5, 65504.0, std::ldexp(1.0, -24), std::ldexp(1.0, -14),
+  double const want_h[] = {1.0,
+                           -2.5,
+                           65504.0,
+                           std::ldexp(1.0, -24),
+                           std::ldexp(1.0, -14),
                            -std::numeric_limits<double>::infinity()};
   for (int i = 0; i < 6; ++i) BOOST_TEST(d[s](i) == want_h[i]);
   // BF16: 1, -2.5, 3.140625 (0x4049), 2^-133 (a subnormal), NaN, 0.
@@ -252,7 +266,8 @@ BOOST_AUTO_TEST_CASE(f64_f16_and_bf16_are_read_exactly) {
   }
   constexpr auto c = param<"c", 2>;
   var_set<float, std::remove_cv_t<decltype(c)>> fs{};
-  write_all(t.file("d.safetensors"), st_file(R"({"c":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}})", f));
+  write_all(t.file("d.safetensors"),
+            st_file(R"({"c":{"dtype":"F64","shape":[2],"data_offsets":[0,16]}})", f));
   io::load_safetensors(fs, t.file("d.safetensors"));
   BOOST_TEST(fs[c](0) == 0.1f);
   BOOST_TEST(fs[c](1) == -std::numeric_limits<float>::infinity());
@@ -267,12 +282,15 @@ BOOST_AUTO_TEST_CASE(save_writes_torch_names_and_loads_back_bit_exact) {
   BOOST_TEST(!fs::exists(t.file("a.safetensors.tmp")));
   bytes const b = read_all(t.file("a.safetensors"));
   std::uint64_t n = 0;
-  for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(b[static_cast<std::size_t>(i)]) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    n |= static_cast<std::uint64_t>(b[static_cast<std::size_t>(i)]) << (8 * i);
   BOOST_TEST(n % 8 == 0);
   std::string const header(b.begin() + 8, b.begin() + 8 + static_cast<long>(n));
   BOOST_TEST_MESSAGE(header);
-  BOOST_TEST(header.find(R"("0.weight":{"data_offsets":[0,48],"dtype":"F32","shape":[4,3]})") != std::string::npos);
-  BOOST_TEST(header.find(R"("1.bias":{"data_offsets":[96,104],"dtype":"F32","shape":[2]})") != std::string::npos);
+  BOOST_TEST(header.find(R"("0.weight":{"data_offsets":[0,48],"dtype":"F32","shape":[4,3]})") !=
+             std::string::npos);
+  BOOST_TEST(header.find(R"("1.bias":{"data_offsets":[96,104],"dtype":"F32","shape":[2]})") !=
+             std::string::npos);
   // The file's 0.weight is W1 transposed: entry (o, i) at offset (o * 3 + i) * 4.
   float w;
   std::memcpy(&w, b.data() + 8 + n + (2 * 3 + 1) * 4, 4);
@@ -300,8 +318,8 @@ BOOST_AUTO_TEST_CASE(every_mismatch_names_the_file_and_the_tensor) {
   temp_dir t;
   set_t s{};
   test::fill_normal(s, 9);
-  auto expect = [&](std::string const& name, std::string const& json, bytes const& data, std::string const& says,
-                    io::name_map const& names = {}) {
+  auto expect = [&](std::string const& name, std::string const& json, bytes const& data,
+                    std::string const& says, io::name_map const& names = {}) {
     std::string const path = t.file(name.c_str());
     write_all(path, st_file(json, data));
     std::string const e = load_error(s, path, names);
@@ -314,15 +332,24 @@ BOOST_AUTO_TEST_CASE(every_mismatch_names_the_file_and_the_tensor) {
     json.replace(json.find(from), from.size(), to);
     return json;
   };
-  expect("missing.safetensors", with(torch_json, R"("2.bias":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})", R"("x":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})"),
+  expect("missing.safetensors",
+         with(torch_json, R"("2.bias":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})",
+              R"("x":{"dtype":"F32","shape":[2],"data_offsets":[96,104]})"),
          data, "the network has 2 dense/conv layers, the file 1 nn.Linear/Conv modules (0)");
-  expect("missing_mapped.safetensors", torch_json, data, "parameter \"W2\" (tensor \"fc2.weight\") is not in the file",
+  expect("missing_mapped.safetensors", torch_json, data,
+         "parameter \"W2\" (tensor \"fc2.weight\") is not in the file",
          io::linear_modules({"0", "fc2"}));
-  expect("extra.safetensors", with(torch_json, R"("0.bias")", R"("extra":{"dtype":"F32","shape":[0],"data_offsets":[104,104]},"0.bias")"),
+  expect("extra.safetensors",
+         with(torch_json, R"("0.bias")",
+              R"("extra":{"dtype":"F32","shape":[0],"data_offsets":[104,104]},"0.bias")"),
          data, "tensor \"extra\" [0] of the file is no parameter of the network");
-  expect("shape.safetensors", with(with(torch_json, R"([4,3],"data_offsets":[0,48])", R"([3,4],"data_offsets":[0,48])"), "", ""),
-         data, "parameter \"W1\" (tensor \"0.weight\") is [3, 4] in the file but [4, 3] in the network");
-  expect("dtype.safetensors", with(torch_json, R"("dtype":"F32","shape":[4],)", R"("dtype":"I32","shape":[4],)"), data,
+  expect("shape.safetensors",
+         with(with(torch_json, R"([4,3],"data_offsets":[0,48])", R"([3,4],"data_offsets":[0,48])"),
+              "", ""),
+         data,
+         "parameter \"W1\" (tensor \"0.weight\") is [3, 4] in the file but [4, 3] in the network");
+  expect("dtype.safetensors",
+         with(torch_json, R"("dtype":"F32","shape":[4],)", R"("dtype":"I32","shape":[4],)"), data,
          "tensor \"0.bias\": dtype I32 is not one ctgrad reads");
   expect("bytes.safetensors", with(torch_json, "[48,64]", "[48,60]"), data,
          "tensor \"0.bias\": data_offsets hold 12 bytes, shape [4] of F32 needs 16");
@@ -331,16 +358,19 @@ BOOST_AUTO_TEST_CASE(every_mismatch_names_the_file_and_the_tensor) {
   expect("overlap.safetensors", with(torch_json, "[96,104]", "[88,96]"), data, "overlap");
   expect("json.safetensors", "{\"0.weight\": [", data, "the header is not JSON");
   expect("array.safetensors", "[1, 2]", data, "the header is not a JSON object");
-  expect("entry.safetensors", with(torch_json, R"({"dtype":"F32","shape":[4],"data_offsets":[48,64]})", "7"), data,
+  expect("entry.safetensors",
+         with(torch_json, R"({"dtype":"F32","shape":[4],"data_offsets":[48,64]})", "7"), data,
          "tensor \"0.bias\": its entry is not an object");
   expect("negative.safetensors", with(torch_json, "[4,3]", "[4,-3]"), data,
          "tensor \"0.weight\": a dimension of \"shape\" is not a non-negative integer");
-  expect("map.safetensors", torch_json, data, "the name map names parameter \"W9\", which the network does not have",
+  expect("map.safetensors", torch_json, data,
+         "the name map names parameter \"W9\", which the network does not have",
          {{"W9", "0.weight", true}});
 
   // Truncated: inside the length, inside the header, inside the data.
   bytes const good = st_file(torch_json, data);
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{8}, std::size_t{100}, good.size() - 1}) {
+  for (std::size_t cut :
+       {std::size_t{0}, std::size_t{5}, std::size_t{8}, std::size_t{100}, good.size() - 1}) {
     std::string const path = t.file("cut.safetensors");
     write_all(path, bytes(good.begin(), good.begin() + static_cast<long>(cut)));
     std::string const e = load_error(s, path);
@@ -360,19 +390,24 @@ BOOST_AUTO_TEST_CASE(the_architecture_is_recorded_in_the_metadata) {
   std::string const path = t.file("arch.safetensors");
   io::save_safetensors(a, path, {}, to_string(net));
   bytes const b = read_all(path);
-  BOOST_TEST(std::string(b.begin(), b.end()).find(R"("ctgrad.architecture":"relu(X @ W1 + b1) @ W2 + b2")") !=
+  BOOST_TEST(std::string(b.begin(), b.end())
+                 .find(R"("ctgrad.architecture":"relu(X @ W1 + b1) @ W2 + b2")") !=
              std::string::npos);
   set_t c{};
   io::load_safetensors(c, path, {}, to_string(net));
   BOOST_TEST((a == c));
   std::string const e = load_error(c, path, {}, to_string(tanh_net));
-  BOOST_TEST(e == "ctgrad::io::load_safetensors(\"" + path + "\"): another architecture: the file was saved from "
-                  "\"relu(X @ W1 + b1) @ W2 + b2\", the network is \"tanh(X @ W1 + b1) @ W2 + b2\"");
+  BOOST_TEST(e ==
+             "ctgrad::io::load_safetensors(\"" + path +
+                 "\"): another architecture: the file was saved from "
+                 "\"relu(X @ W1 + b1) @ W2 + b2\", the network is \"tanh(X @ W1 + b1) @ W2 + b2\"");
   // A file without the key (torch's) loads with any architecture: nothing to compare with.
   write_all(t.file("torch.safetensors"), st_file(torch_json, torch_data()));
   io::load_safetensors(c, t.file("torch.safetensors"), {}, to_string(tanh_net));
   std::string bad = torch_json;
   bad.replace(bad.find(R"("format":"pt")"), 13, R"("ctgrad.architecture":7)");
   write_all(t.file("bad.safetensors"), st_file(bad, torch_data()));
-  BOOST_TEST(load_error(c, t.file("bad.safetensors")).find("\"ctgrad.architecture\" is not a string") != std::string::npos);
+  BOOST_TEST(
+      load_error(c, t.file("bad.safetensors")).find("\"ctgrad.architecture\" is not a string") !=
+      std::string::npos);
 }

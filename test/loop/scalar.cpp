@@ -48,11 +48,13 @@ BOOST_AUTO_TEST_CASE(tanh_recurrence_against_hand_derivation) {
   BOOST_TEST(eval(loss, wrt) == hs[5], boost::test_tools::tolerance(1e-15));
   BOOST_TEST(g[w].data[0] == dw, boost::test_tools::tolerance(1e-14));
   BOOST_TEST(g[h0].data[0] == dh, boost::test_tools::tolerance(1e-14));
-  for (std::size_t t = 0; t < 5; ++t) BOOST_TEST(g[X].data[t] == dx[t], boost::test_tools::tolerance(1e-14));
+  for (std::size_t t = 0; t < 5; ++t)
+    BOOST_TEST(g[X].data[t] == dx[t], boost::test_tools::tolerance(1e-14));
 
   // Every state is the loop's value, and d(sum of all states) is checked numerically.
   auto const v = eval(loop, wrt);
-  for (std::size_t t = 0; t < 5; ++t) BOOST_TEST(v.data[t] == hs[t + 1], boost::test_tools::tolerance(1e-15));
+  for (std::size_t t = 0; t < 5; ++t)
+    BOOST_TEST(v.data[t] == hs[t + 1], boost::test_tools::tolerance(1e-15));
   BOOST_TEST(check::gradcheck(sum(loop * loop), wrt).ok(1e-8));
 }
 
@@ -115,7 +117,8 @@ BOOST_AUTO_TEST_CASE(explain_prints_the_body_once) {
   BOOST_TEST(text.find("for t = 4 ... 0:") != std::string::npos);
   BOOST_TEST(text.find("dL/dnext") != std::string::npos);
   std::size_t lines_with_tanh_rule = 0;
-  for (std::size_t at = text.find("1 - next^2"); at != std::string::npos; at = text.find("1 - next^2", at + 1))
+  for (std::size_t at = text.find("1 - next^2"); at != std::string::npos;
+       at = text.find("1 - next^2", at + 1))
     ++lines_with_tanh_rule;
   BOOST_TEST(lines_with_tanh_rule >= 1u);
   BOOST_TEST(text.find("dL/dw = sum over t of dL/dw (the loop above)") != std::string::npos);

@@ -41,7 +41,8 @@ inline reference_case read_reference_case(std::string const& name) {
       words >> count;
       std::vector<double> values(count);
       for (double& v : values) words >> v;
-      if (!words) throw std::runtime_error(path + ": case " + name + ", tensor " + label + " is truncated");
+      if (!words)
+        throw std::runtime_error(path + ": case " + name + ", tensor " + label + " is truncated");
       tensors[label] = std::move(values);
     }
   }
@@ -54,8 +55,9 @@ inline std::vector<double> const& reference_tensor(reference_case const& c, std:
   auto const it = c.find(name);
   if (it == c.end()) throw std::runtime_error("reference: no tensor " + name);
   if (it->second.size() != size)
-    throw std::runtime_error("reference: tensor " + name + " has " + std::to_string(it->second.size()) +
-                             " entries, the test expects " + std::to_string(size));
+    throw std::runtime_error("reference: tensor " + name + " has " +
+                             std::to_string(it->second.size()) + " entries, the test expects " +
+                             std::to_string(size));
   return it->second;
 }
 
@@ -81,8 +83,10 @@ void check_against_torch(std::string const& name, Loss loss, Set& wrt, Rt& r) {
   for (std::size_t i = 0; i < r.size; ++i) r.data[i] = rv[i];
 
   Set g;
-  double const L = ctgrad::grad_into(loss, g, wrt, ctgrad::input<"R", Rt::shape_type::dims[0], Rt::shape_type::dims[1],
-                                                                 Rt::shape_type::dims[2]> = r);
+  double const L =
+      ctgrad::grad_into(loss, g, wrt,
+                        ctgrad::input<"R", Rt::shape_type::dims[0], Rt::shape_type::dims[1],
+                                      Rt::shape_type::dims[2]> = r);
   double const want = reference_tensor(ref, "loss", 1)[0];
   BOOST_TEST_CONTEXT(name) {
     BOOST_TEST(std::abs(L - want) <= 1e-10 * std::abs(want));
@@ -114,9 +118,9 @@ void run_recurrent_case(std::string const& kind) {
   constexpr auto loss = sum(out * R);
   auto wrt = std::make_unique<param_set<double, decltype(loss)>>();
   auto r = std::make_unique<tensor<double, shape<T, B, 4>>>();
-  check_against_torch(kind + "_l" + std::to_string(Layers) + "_t" + std::to_string(T) + "_b" +
-                          std::to_string(B),
-                      loss, *wrt, *r);
+  check_against_torch(
+      kind + "_l" + std::to_string(Layers) + "_t" + std::to_string(T) + "_b" + std::to_string(B),
+      loss, *wrt, *r);
 }
 
 }  // namespace test

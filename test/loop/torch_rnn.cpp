@@ -13,7 +13,9 @@ BOOST_AUTO_TEST_CASE(rnn_tanh_l1_t7_b5) { run_recurrent_case<rnn_tanh_cell, 1, 7
 
 BOOST_AUTO_TEST_CASE(rnn_tanh_l2_t7_b1) { run_recurrent_case<rnn_tanh_cell, 2, 7, 1>("rnn_tanh"); }
 
-BOOST_AUTO_TEST_CASE(rnn_tanh_l2_t64_b5) { run_recurrent_case<rnn_tanh_cell, 2, 64, 5>("rnn_tanh"); }
+BOOST_AUTO_TEST_CASE(rnn_tanh_l2_t64_b5) {
+  run_recurrent_case<rnn_tanh_cell, 2, 64, 5>("rnn_tanh");
+}
 
 BOOST_AUTO_TEST_CASE(rnn_relu_l1_t1_b1) { run_recurrent_case<rnn_relu_cell, 1, 1, 1>("rnn_relu"); }
 
@@ -21,4 +23,6 @@ BOOST_AUTO_TEST_CASE(rnn_relu_l1_t7_b5) { run_recurrent_case<rnn_relu_cell, 1, 7
 
 BOOST_AUTO_TEST_CASE(rnn_relu_l2_t7_b1) { run_recurrent_case<rnn_relu_cell, 2, 7, 1>("rnn_relu"); }
 
-BOOST_AUTO_TEST_CASE(rnn_relu_l2_t64_b5) { run_recurrent_case<rnn_relu_cell, 2, 64, 5>("rnn_relu"); }
+BOOST_AUTO_TEST_CASE(rnn_relu_l2_t64_b5) {
+  run_recurrent_case<rnn_relu_cell, 2, 64, 5>("rnn_relu");
+}

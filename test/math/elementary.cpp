@@ -23,22 +23,16 @@ using ctgrad::test::ulp_distance;
 
 namespace {
 
-template <class T>
-constexpr bool is_negative_zero(T x) {
+template <class T> constexpr bool is_negative_zero(T x) {
   using bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   return x == 0 && (std::bit_cast<bits_t>(x) >> (sizeof(T) * 8 - 1)) != 0;
 }
 
-template <class T>
-constexpr bool is_positive_zero(T x) {
-  return x == 0 && !is_negative_zero(x);
-}
+template <class T> constexpr bool is_positive_zero(T x) { return x == 0 && !is_negative_zero(x); }
 
-template <class T>
-constexpr T inf = std::numeric_limits<T>::infinity();
+template <class T> constexpr T inf = std::numeric_limits<T>::infinity();
 
-template <class T>
-constexpr T qnan = std::numeric_limits<T>::quiet_NaN();
+template <class T> constexpr T qnan = std::numeric_limits<T>::quiet_NaN();
 
 }  // namespace
 
@@ -172,15 +166,13 @@ class points {
   double unit() { return static_cast<double>(rng_() >> 11) * 0x1p-53; }
 
   // uniform in [lo, hi]
-  template <class T>
-  T uniform(T lo, T hi) {
+  template <class T> T uniform(T lo, T hi) {
     return static_cast<T>(static_cast<double>(lo) +
                           (static_cast<double>(hi) - static_cast<double>(lo)) * unit());
   }
 
   // magnitude log-uniform in [2^lo, 2^hi], random sign if requested
-  template <class T>
-  T log_uniform(int lo, int hi, bool both_signs) {
+  template <class T> T log_uniform(int lo, int hi, bool both_signs) {
     const long double v =
         std::exp2(static_cast<long double>(lo) + (hi - lo) * static_cast<long double>(unit()));
     const T t = static_cast<T>(v);
@@ -191,8 +183,7 @@ class points {
   std::mt19937_64 rng_;
 };
 
-template <class T>
-void add_neighbours(std::vector<T>& xs, T x, int count) {
+template <class T> void add_neighbours(std::vector<T>& xs, T x, int count) {
   T up = x;
   T down = x;
   xs.push_back(x);
@@ -204,8 +195,7 @@ void add_neighbours(std::vector<T>& xs, T x, int count) {
   }
 }
 
-template <class T>
-void add_special(std::vector<T>& xs) {
+template <class T> void add_special(std::vector<T>& xs) {
   using lim = std::numeric_limits<T>;
   for (const T v : {T(0), lim::denorm_min(), T(2) * lim::denorm_min(), lim::min() / 2, lim::min(),
                     lim::epsilon(), T(0.5), T(1), T(2), lim::max()}) {
@@ -214,10 +204,7 @@ void add_special(std::vector<T>& xs) {
   }
 }
 
-template <class T>
-const char* type_name() {
-  return std::is_same_v<T, float> ? "float" : "double";
-}
+template <class T> const char* type_name() { return std::is_same_v<T, float> ? "float" : "double"; }
 
 // Largest ulp difference between ct::f and std::f over xs; prints it.
 template <class T, class Ct, class Std>
@@ -250,8 +237,7 @@ constexpr std::uint64_t bound_1ulp = 1;
 // ct::tanh is within 0.51 ulp of the exact value.
 constexpr std::uint64_t bound_tanh = 2;
 
-template <class T>
-std::vector<T> exp_points() {
+template <class T> std::vector<T> exp_points() {
   using lim = std::numeric_limits<T>;
   points p(1);
   std::vector<T> xs;
@@ -277,8 +263,7 @@ std::vector<T> exp_points() {
   return xs;
 }
 
-template <class T>
-std::vector<T> expm1_points() {
+template <class T> std::vector<T> expm1_points() {
   points p(2);
   std::vector<T> xs = exp_points<T>();
   for (int i = 0; i < 6000; ++i) {
@@ -290,8 +275,7 @@ std::vector<T> expm1_points() {
   return xs;
 }
 
-template <class T>
-std::vector<T> log_points() {
+template <class T> std::vector<T> log_points() {
   using lim = std::numeric_limits<T>;
   points p(3);
   std::vector<T> xs;
@@ -316,8 +300,7 @@ std::vector<T> log_points() {
   return xs;
 }
 
-template <class T>
-std::vector<T> log1p_points() {
+template <class T> std::vector<T> log1p_points() {
   using lim = std::numeric_limits<T>;
   points p(4);
   std::vector<T> xs;
@@ -342,8 +325,7 @@ std::vector<T> log1p_points() {
 }
 
 // Points where |x| stays inside the documented accurate range of sin/cos.
-template <class T>
-std::vector<T> trig_points() {
+template <class T> std::vector<T> trig_points() {
   points p(5);
   std::vector<T> xs;
   add_special(xs);
@@ -377,8 +359,7 @@ std::vector<T> trig_points() {
   return xs;
 }
 
-template <class T>
-std::vector<T> tanh_points() {
+template <class T> std::vector<T> tanh_points() {
   points p(6);
   std::vector<T> xs;
   add_special(xs);
@@ -395,8 +376,7 @@ std::vector<T> tanh_points() {
   return xs;
 }
 
-template <class T>
-std::vector<T> sqrt_points() {
+template <class T> std::vector<T> sqrt_points() {
   using lim = std::numeric_limits<T>;
   points p(7);
   std::vector<T> xs;

@@ -33,9 +33,9 @@ template <std::size_t B, class Act> struct net {
   }
 };
 
-#define CTGRAD_ACTIVATION(fn)                                   \
-  struct act_##fn {                                             \
-    static constexpr char const* name = #fn;                    \
+#define CTGRAD_ACTIVATION(fn)                                                 \
+  struct act_##fn {                                                           \
+    static constexpr char const* name = #fn;                                  \
     template <class Z> constexpr auto operator()(Z z) const { return fn(z); } \
   };
 CTGRAD_ACTIVATION(relu)
@@ -50,8 +50,8 @@ struct act_leaky_relu {
   template <class Z> constexpr auto operator()(Z z) const { return leaky_relu<1, 10>(z); }
 };
 
-using activations = std::tuple<act_relu, act_sigmoid, act_tanh, act_identity, act_exp,
-                               act_softmax, act_log_softmax, act_leaky_relu>;
+using activations = std::tuple<act_relu, act_sigmoid, act_tanh, act_identity, act_exp, act_softmax,
+                               act_log_softmax, act_leaky_relu>;
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(double_precision, Act, activations) {
   for (unsigned seed : {1u, 2u}) {

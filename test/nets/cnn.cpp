@@ -15,8 +15,9 @@ using namespace ctgrad;
 constexpr auto X = input<"X", 2, 1, 8, 8>;
 constexpr auto Y = input<"Y", 2, 3>;
 
-constexpr auto net = sequential(X, layer::conv2d<4, 3, padding<1>>, layer::relu, layer::max_pool2d<2>,
-                                layer::conv2d<6, 3>, layer::gelu, layer::flatten, layer::dense<3>);
+constexpr auto net =
+    sequential(X, layer::conv2d<4, 3, padding<1>>, layer::relu, layer::max_pool2d<2>,
+               layer::conv2d<6, 3>, layer::gelu, layer::flatten, layer::dense<3>);
 
 using W1 = std::remove_cv_t<decltype(param<"W1", 4, 1, 3, 3>)>;
 using b1 = std::remove_cv_t<decltype(param<"b1", 4>)>;
@@ -25,19 +26,22 @@ using b2 = std::remove_cv_t<decltype(param<"b2", 6>)>;
 using W3 = std::remove_cv_t<decltype(param<"W3", 24, 3>)>;
 using b3 = std::remove_cv_t<decltype(param<"b3", 3>)>;
 
-static_assert(std::is_same_v<std::remove_cv_t<decltype(net)>,
-                             decltype(dense(flatten(gelu(conv2d(max_pool2d<2>(relu(conv2d(X, W1{}, b1{}, padding<1>))),
-                                                                W2{}, b2{}))),
-                                            W3{}, b3{}))>,
-              "sequential is the DAG form; conv and dense layers share the numbering");
+static_assert(
+    std::is_same_v<
+        std::remove_cv_t<decltype(net)>,
+        decltype(dense(flatten(gelu(conv2d(max_pool2d<2>(relu(conv2d(X, W1{}, b1{}, padding<1>))),
+                                           W2{}, b2{}))),
+                       W3{}, b3{}))>,
+    "sequential is the DAG form; conv and dense layers share the numbering");
 static_assert(__is_same(shape_of_t<decltype(net)>, shape<2, 3>));
 
-static_assert(__is_same(shape_of_t<decltype(sequential(input<"s", 3, 2, 16>, layer::conv1d<4, 5, stride<2>, groups<2>>,
-                                                       layer::silu, layer::avg_pool1d<2>,
-                                                       layer::global_avg_pool1d))>,
-                        shape<3, 4>));
-static_assert(param_set<float, std::remove_cv_t<decltype(sequential(input<"s", 3, 2, 16>,
-                                                                    layer::conv1d<4, 5, groups<2>>))>>::size == 2);
+static_assert(__is_same(
+    shape_of_t<decltype(sequential(input<"s", 3, 2, 16>, layer::conv1d<4, 5, stride<2>, groups<2>>,
+                                   layer::silu, layer::avg_pool1d<2>, layer::global_avg_pool1d))>,
+    shape<3, 4>));
+static_assert(param_set<float, std::remove_cv_t<decltype(sequential(
+                                   input<"s", 3, 2, 16>, layer::conv1d<4, 5, groups<2>>))>>::size ==
+              2);
 
 BOOST_AUTO_TEST_CASE(a_small_cnn_gradchecks) {
   constexpr auto loss = cross_entropy(softmax(net), Y);

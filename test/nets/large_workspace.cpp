@@ -48,7 +48,8 @@ struct problem {
   std::unique_ptr<set> params = std::make_unique<set>();
   std::unique_ptr<tensor<float, shape<1024, 784>>> x =
       std::make_unique<tensor<float, shape<1024, 784>>>();
-  std::unique_ptr<tensor<float, shape<1024, 10>>> y = std::make_unique<tensor<float, shape<1024, 10>>>();
+  std::unique_ptr<tensor<float, shape<1024, 10>>> y =
+      std::make_unique<tensor<float, shape<1024, 10>>>();
   problem() {
     fill((*params)[W1], 1, 0.1f);
     fill((*params)[W2], 2, 0.1f);
@@ -145,7 +146,8 @@ BOOST_AUTO_TEST_CASE(training_steps_allocate_nothing_after_the_first) {
   auto grads = std::make_unique<set>();
   // An optimiser holds its state (here the momentum, a parameter-sized set) by value: on the
   // heap too.
-  auto opt = std::make_unique<optim::sgd<set>>(optim::sgd_options<float>{.lr = 0.01f, .momentum = 0.9f});
+  auto opt =
+      std::make_unique<optim::sgd<set>>(optim::sgd_options<float>{.lr = 0.01f, .momentum = 0.9f});
   auto step = [&] {
     grad_into(loss, *grads, *params, X = *data().x, Y = *data().y);
     opt->step(*params, *grads);

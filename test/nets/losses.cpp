@@ -123,8 +123,8 @@ BOOST_AUTO_TEST_CASE(every_loss_passes_gradcheck) {
   auto const ce_unfused = [](auto z, auto t) { return cross_entropy(sigmoid(z), t); };
   auto const bce = [](auto z, auto t) { return binary_cross_entropy(sigmoid(z), t); };
   auto const bce_unfused = [](auto z, auto t) {
-    return binary_cross_entropy(constant<1, 2> * (tanh(z) + one_t{}) * constant<9, 10> +
-                                    constant<1, 20>, t);
+    return binary_cross_entropy(
+        constant<1, 2> * (tanh(z) + one_t{}) * constant<9, 10> + constant<1, 20>, t);
   };
   for (unsigned seed : {1u, 2u, 3u}) {
     BOOST_TEST(check_loss(mse_, seed) < 1e-7);

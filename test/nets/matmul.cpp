@@ -21,8 +21,10 @@ BOOST_AUTO_TEST_CASE(transposed_operands_are_read_in_place) {
   using a_t = std::remove_cv_t<decltype(A)>;
   using c_t = std::remove_cv_t<decltype(C)>;
   using b_t = std::remove_cv_t<decltype(B)>;
-  static_assert(std::is_same_v<decltype(matmul(transpose(A), C)), matmul_node<a_t, c_t, kernels::tn>>);
-  static_assert(std::is_same_v<decltype(matmul(C, transpose(B))), matmul_node<c_t, b_t, kernels::nt>>);
+  static_assert(
+      std::is_same_v<decltype(matmul(transpose(A), C)), matmul_node<a_t, c_t, kernels::tn>>);
+  static_assert(
+      std::is_same_v<decltype(matmul(C, transpose(B))), matmul_node<c_t, b_t, kernels::nt>>);
   static_assert(std::is_same_v<decltype(transpose(transpose(A))), a_t>);
   BOOST_TEST(to_string(matmul(transpose(A), C)) == "A^T @ C");
 }
@@ -44,8 +46,8 @@ BOOST_AUTO_TEST_CASE(values) {
 BOOST_AUTO_TEST_CASE(gradients_of_every_layout) {
   // nn: A @ B; tn: A^T @ C; nt: C @ B^T; plus sum_to (rows) and broadcast_to of a bias.
   constexpr auto loss = sum(tanh(matmul(A, B) + v)) + sum(sin(matmul(transpose(A), C))) +
-                        sum(pow<2>(matmul(C, transpose(B)))) +
-                        sum(exp(sum_to<shape<2>>(C)) * v) + mean(broadcast_to<shape<3, 2>>(v) * C);
+                        sum(pow<2>(matmul(C, transpose(B)))) + sum(exp(sum_to<shape<2>>(C)) * v) +
+                        mean(broadcast_to<shape<3, 2>>(v) * C);
   auto ps = params<double>(loss);
   static_assert(decltype(ps)::size == 4);
   test::fill_normal(ps, 2);
@@ -88,9 +90,9 @@ BOOST_AUTO_TEST_CASE(kernels_match_a_naive_product_on_every_path) {
   check_kernel<kernels::tn, 1, 1, 1>();
   check_kernel<kernels::tn, 64, 32, 10>();  // narrow C, accumulated transposed
   check_kernel<kernels::tn, 16, 1, 3>();
-  check_kernel<kernels::nt, 1, 7, 3>();    // partial sums, K < 8
-  check_kernel<kernels::nt, 2, 16, 3>();   // partial sums, K a multiple of 8
-  check_kernel<kernels::nt, 3, 19, 2>();   // partial sums and a tail
-  check_kernel<kernels::nt, 4, 19, 5>();   // transposed copy
+  check_kernel<kernels::nt, 1, 7, 3>();   // partial sums, K < 8
+  check_kernel<kernels::nt, 2, 16, 3>();  // partial sums, K a multiple of 8
+  check_kernel<kernels::nt, 3, 19, 2>();  // partial sums and a tail
+  check_kernel<kernels::nt, 4, 19, 5>();  // transposed copy
   check_kernel<kernels::nt, 32, 64, 10>();
 }

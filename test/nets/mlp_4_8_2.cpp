@@ -39,8 +39,8 @@ BOOST_AUTO_TEST_CASE(parameter_set_follows_the_network) {
   using set = param_set<float, decltype(mlp<1>::loss)>;
   static_assert(set::size == 4);
   static_assert(set::scalar_count == 4 * 8 + 8 + 8 * 2 + 2);
-  static_assert(std::is_same_v<std::remove_cvref_t<decltype(set{}[mlp<1>::W2])>,
-                               tensor<float, shape<8, 2>>>);
+  static_assert(
+      std::is_same_v<std::remove_cvref_t<decltype(set{}[mlp<1>::W2])>, tensor<float, shape<8, 2>>>);
   std::string names;
   set{}.for_each([&](auto var, auto&) { names += std::string(var.name) + " "; });
   BOOST_TEST(names == "W1 b1 W2 b2 ");

@@ -15,10 +15,10 @@
 #include <memory>
 #include <new>
 
-
 using namespace ctgrad;
 
-template <class Loss, class Set, class... B> std::size_t allocations_in_grad(Loss loss, Set const& ps, B const&... b) {
+template <class Loss, class Set, class... B>
+std::size_t allocations_in_grad(Loss loss, Set const& ps, B const&... b) {
   auto grads = std::make_unique<Set>();  // the caller's storage, allocated before counting
   // A workspace passed: nothing allocated, from the first call on.
   auto ws = std::make_unique<workspace_for<float, Loss>>();
@@ -47,10 +47,10 @@ BOOST_AUTO_TEST_CASE(counting_allocator_counts) {
 BOOST_AUTO_TEST_CASE(mlp_4_8_2) {
   constexpr auto X = input<"X", 1, 4>;
   constexpr auto Y = input<"Y", 1, 2>;
-  constexpr auto loss = cross_entropy(
-      softmax(dense(relu(dense(X, param<"W1", 4, 8>, param<"b1", 8>)), param<"W2", 8, 2>,
-                    param<"b2", 2>)),
-      Y);
+  constexpr auto loss =
+      cross_entropy(softmax(dense(relu(dense(X, param<"W1", 4, 8>, param<"b1", 8>)),
+                                  param<"W2", 8, 2>, param<"b2", 2>)),
+                    Y);
   auto ps = params<float>(loss);
   test::fill_normal(ps, 1);
   auto const x = test::normal_tensor<float, shape<1, 4>>(2);
@@ -61,14 +61,15 @@ BOOST_AUTO_TEST_CASE(mlp_4_8_2) {
 BOOST_AUTO_TEST_CASE(mlp_784_128_10_batch_32) {
   constexpr auto X = input<"X", 32, 784>;
   constexpr auto Y = input<"Y", 32, 10>;
-  constexpr auto loss = cross_entropy(
-      softmax(dense(relu(dense(X, param<"W1", 784, 128>, param<"b1", 128>)), param<"W2", 128, 10>,
-                    param<"b2", 10>)),
-      Y);
+  constexpr auto loss =
+      cross_entropy(softmax(dense(relu(dense(X, param<"W1", 784, 128>, param<"b1", 128>)),
+                                  param<"W2", 128, 10>, param<"b2", 10>)),
+                    Y);
   using set = param_set<float, decltype(loss)>;
   auto ps = std::make_unique<set>();
   test::fill_normal(*ps, 3, 0.05);
-  auto x = std::make_unique<tensor<float, shape<32, 784>>>(test::normal_tensor<float, shape<32, 784>>(4));
+  auto x = std::make_unique<tensor<float, shape<32, 784>>>(
+      test::normal_tensor<float, shape<32, 784>>(4));
   auto const y = test::one_hot<float, 32, 10>(1);
   BOOST_TEST(allocations_in_grad(loss, *ps, X = *x, Y = y) == 0u);
 }

@@ -35,7 +35,8 @@ template <class Loss> std::size_t computed_nodes() {
   return n;
 }
 
-template <class Loss, class Set, class... B> void expect_once(Loss loss, Set const& ps, B const&... b) {
+template <class Loss, class Set, class... B>
+void expect_once(Loss loss, Set const& ps, B const&... b) {
   forward_counts.clear();
   backward_counts.clear();
   (void)grad(loss, ps, b...);
@@ -58,8 +59,12 @@ constexpr auto X = input<"X", 2, 8>;
 constexpr auto Y = input<"Y", 2, 8>;
 constexpr auto W = param<"W", 8, 8>;
 
-template <int I> constexpr auto weights = param<detail::fixed_string<3>{{'W', char('a' + I / 10), char('0' + I % 10)}}, 8, 8>;
-template <int I> constexpr auto bias = param<detail::fixed_string<3>{{'b', char('a' + I / 10), char('0' + I % 10)}}, 8>;
+template <int I>
+constexpr auto weights =
+    param<detail::fixed_string<3>{{'W', char('a' + I / 10), char('0' + I % 10)}}, 8, 8>;
+template <int I>
+constexpr auto bias =
+    param<detail::fixed_string<3>{{'b', char('a' + I / 10), char('0' + I % 10)}}, 8>;
 
 template <int Depth> constexpr auto chain() {
   if constexpr (Depth == 0) {
@@ -89,7 +94,7 @@ BOOST_AUTO_TEST_CASE(fan_out) {
   auto const x = test::normal_tensor<double, shape<2, 8>>(5);
   auto const y = test::normal_tensor<double, shape<2, 8>>(6);
   expect_once(loss, ps, X = x, Y = y);
-  std::size_t const h_index = detail::index_of_v<topological_order_t<decltype(loss)>,
-                                                 std::remove_cv_t<decltype(h)>>;
+  std::size_t const h_index =
+      detail::index_of_v<topological_order_t<decltype(loss)>, std::remove_cv_t<decltype(h)>>;
   BOOST_TEST(backward_counts.at(h_index) == 1);
 }

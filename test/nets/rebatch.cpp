@@ -21,7 +21,8 @@ template <std::size_t B> constexpr auto Y = input<"Y", B, 3>;
 template <std::size_t B>
 constexpr auto net = sequential(X<B>, layer::dense<8>, layer::tanh, layer::dense<3>);
 
-template <class A, class B> constexpr bool same = std::is_same_v<std::remove_cv_t<A>, std::remove_cv_t<B>>;
+template <class A, class B>
+constexpr bool same = std::is_same_v<std::remove_cv_t<A>, std::remove_cv_t<B>>;
 
 // Each loss written once at batch 32 and rebatched is the loss written at the new batch.
 static_assert(same<decltype(rebatch<1>(net<32>)), decltype(net<1>)>);
@@ -31,12 +32,15 @@ static_assert(same<decltype(rebatch<1>(mse(net<32>, Y<32>))), decltype(mse(net<1
 static_assert(same<decltype(rebatch<5>(cross_entropy(softmax(net<32>), Y<32>))),
                    decltype(cross_entropy(softmax(net<5>), Y<5>))>);
 static_assert(same<decltype(rebatch<5>(cross_entropy(sigmoid(net<32>), Y<32>))),
-                   decltype(cross_entropy(sigmoid(net<5>), Y<5>))>, "unfused: -1/B sum(y log p)");
+                   decltype(cross_entropy(sigmoid(net<5>), Y<5>))>,
+              "unfused: -1/B sum(y log p)");
 static_assert(same<decltype(rebatch<5>(binary_cross_entropy(sigmoid(net<32>), Y<32>))),
                    decltype(binary_cross_entropy(sigmoid(net<5>), Y<5>))>);
 static_assert(same<decltype(rebatch<5>(binary_cross_entropy(relu(net<32>), Y<32>))),
-                   decltype(binary_cross_entropy(relu(net<5>), Y<5>))>, "unfused: -1/n sum(...)");
-static_assert(same<decltype(rebatch<2>(mean(X<32>) + sum(tanh(X<32>)) + constant<1, 3> * sum(param<"c", 32>))),
+                   decltype(binary_cross_entropy(relu(net<5>), Y<5>))>,
+              "unfused: -1/n sum(...)");
+static_assert(same<decltype(rebatch<2>(mean(X<32>) + sum(tanh(X<32>)) +
+                                       constant<1, 3> * sum(param<"c", 32>))),
                    decltype(mean(X<2>) + sum(tanh(X<2>)) + constant<1, 3> * sum(param<"c", 32>))>,
               "a mean is recomputed, a plain sum sums the new batch, constants elsewhere are kept");
 static_assert(same<decltype(rebatch<2>(2_c * cross_entropy(softmax(net<32>), Y<32>))),
@@ -45,10 +49,12 @@ static_assert(same<decltype(rebatch<2>(2_c * cross_entropy(softmax(net<32>), Y<3
 static_assert(same<decltype(rebatch<3>(broadcast_to<shape<32, 4>>(param<"c", 4>) * X<32>)),
                    decltype(broadcast_to<shape<3, 4>>(param<"c", 4>) * X<3>)>);
 static_assert(same<decltype(rebatch<3>(leaky_relu(X<32>) + pow<3>(X<32>))),
-                   decltype(leaky_relu(X<3>) + pow<3>(X<3>))>, "non-type arguments kept");
+                   decltype(leaky_relu(X<3>) + pow<3>(X<3>))>,
+              "non-type arguments kept");
 
 // One parameter set for every batch size.
-static_assert(same<param_set<float, decltype(net<32>)>, param_set<float, decltype(rebatch<1>(net<32>))>>);
+static_assert(
+    same<param_set<float, decltype(net<32>)>, param_set<float, decltype(rebatch<1>(net<32>))>>);
 
 constexpr auto train_loss = mse(net<32>, Y<32>);
 constexpr auto infer = rebatch<1>(net<32>);

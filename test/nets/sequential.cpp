@@ -30,10 +30,10 @@ static_assert(std::is_same_v<decltype(sequential<"enc.">(X, layer::dense<3>, lay
               "a prefix goes in front of every parameter name");
 
 // Layer counts above 9 spell their index in decimal.
-constexpr auto deep = sequential(input<"x", 1, 2>, layer::dense<2>, layer::dense<2>,
-                                 layer::dense<2>, layer::dense<2>, layer::dense<2>,
-                                 layer::dense<2>, layer::dense<2>, layer::dense<2>,
-                                 layer::dense<2>, layer::dense<2>, layer::dense<2>, layer::dense<2>);
+constexpr auto deep =
+    sequential(input<"x", 1, 2>, layer::dense<2>, layer::dense<2>, layer::dense<2>, layer::dense<2>,
+               layer::dense<2>, layer::dense<2>, layer::dense<2>, layer::dense<2>, layer::dense<2>,
+               layer::dense<2>, layer::dense<2>, layer::dense<2>);
 static_assert(param_set<float, std::remove_cv_t<decltype(deep)>>::size == 24);
 static_assert(detail::contains_v<params_of_t<std::remove_cv_t<decltype(deep)>>,
                                  std::remove_cv_t<decltype(param<"W12", 2, 2>)>>);

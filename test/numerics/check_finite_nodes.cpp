@@ -16,8 +16,7 @@ using namespace ctgrad;
 
 namespace {
 // The message of the exception f throws ("" if none).
-template <class F>
-std::string thrown(F f) {
+template <class F> std::string thrown(F f) {
   try {
     f();
   } catch (std::runtime_error const& e) {

@@ -26,8 +26,7 @@ constexpr std::size_t n_inputs = 10;
 constexpr std::array<std::string_view, n_inputs> labels{"+0",  "-0",   "denorm_min", "1e4",  "-1e4",
                                                         "max", "-max", "+inf",       "-inf", "NaN"};
 
-template <class T>
-struct special {
+template <class T> struct special {
   using lim = std::numeric_limits<T>;
   static constexpr T inf = lim::infinity();
   static constexpr T nan = lim::quiet_NaN();

@@ -27,8 +27,7 @@ constexpr std::size_t n_inputs = 10;
 constexpr std::array<std::string_view, n_inputs> labels{"+0",  "-0",   "denorm_min", "1e4",  "-1e4",
                                                         "max", "-max", "+inf",       "-inf", "NaN"};
 
-template <class T>
-constexpr std::array<T, n_inputs> specials() {
+template <class T> constexpr std::array<T, n_inputs> specials() {
   using lim = std::numeric_limits<T>;
   return {T(0),       T(-0.0),     lim::denorm_min(), T(1e4),           T(-1e4),
           lim::max(), -lim::max(), lim::infinity(),   -lim::infinity(), lim::quiet_NaN()};
@@ -54,10 +53,7 @@ void expect_near(std::string_view what, std::array<T, N> const& got, std::array<
   }
 }
 
-template <class T>
-std::array<T, 1> scalar(T v) {
-  return {v};
-}
+template <class T> std::array<T, 1> scalar(T v) { return {v}; }
 std::array<ld, 1> scalar_ld(ld v) { return {v}; }
 
 // softmax of a row by the definition with the largest entry subtracted; +inf or NaN
@@ -183,8 +179,7 @@ ld clamped_log_ref(ld p) {
   ld const l = std::log(p);
   return std::isnan(l) ? l : std::max(l, ld(-100));
 }
-template <class T>
-ld clamped_log_slope_ref(T p) {
+template <class T> ld clamped_log_slope_ref(T p) {
   return std::isnan(p) ? nan_ld : 1 / static_cast<ld>(std::max(p, T(1e-12)));
 }
 }  // namespace

@@ -18,7 +18,8 @@ namespace {
 
 constexpr double tolerance = 1e-10;
 
-template <bool Bias, class... Opts, class X, class W, class B> constexpr auto conv_of(X x, W w, B b) {
+template <bool Bias, class... Opts, class X, class W, class B>
+constexpr auto conv_of(X x, W w, B b) {
   if constexpr (Bias) {
     return conv1d(x, w, b, Opts{}...);
   } else {
@@ -27,8 +28,8 @@ template <bool Bias, class... Opts, class X, class W, class B> constexpr auto co
 }
 
 // One reference case: x [B, C, L], w [O, C/groups, K], b [O] when Bias.
-template <std::size_t B, std::size_t C, std::size_t L, std::size_t O, std::size_t CG,
-          std::size_t K, bool Bias, class... Opts>
+template <std::size_t B, std::size_t C, std::size_t L, std::size_t O, std::size_t CG, std::size_t K,
+          bool Bias, class... Opts>
 void check_against_torch(std::string const& name) {
   auto const& ref = test::torch_refs().at(name);
   constexpr auto x = param<"x", B, C, L>;
@@ -46,7 +47,8 @@ void check_against_torch(std::string const& name) {
   auto const gr = grad(loss, ps, g = ref.tensor<double, Y>("g"));
   test::check_close(gr[x], ref.tensor<double, shape<B, C, L>>("dx"), tolerance, name + " dx");
   test::check_close(gr[w], ref.tensor<double, shape<O, CG, K>>("dw"), tolerance, name + " dw");
-  if constexpr (Bias) test::check_close(gr[b], ref.tensor<double, shape<O>>("db"), tolerance, name + " db");
+  if constexpr (Bias)
+    test::check_close(gr[b], ref.tensor<double, shape<O>>("db"), tolerance, name + " db");
 }
 
 }  // namespace
@@ -74,7 +76,8 @@ BOOST_AUTO_TEST_CASE(gradcheck_with_a_nonlinear_loss) {
   constexpr auto x = param<"x", 2, 4, 11>;
   constexpr auto w = param<"w", 4, 1, 3>;
   constexpr auto b = param<"b", 4>;
-  constexpr auto loss = sum(sigmoid(conv1d(x, w, b, stride<2>, padding<2>, dilation<2>, groups<4>)));
+  constexpr auto loss =
+      sum(sigmoid(conv1d(x, w, b, stride<2>, padding<2>, dilation<2>, groups<4>)));
   auto ps = params<double>(loss);
   test::fill_normal(ps, 12);
   auto const r = check::gradcheck(loss, ps);

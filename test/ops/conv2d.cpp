@@ -20,7 +20,8 @@ namespace {
 
 constexpr double tolerance = 1e-10;
 
-template <bool Bias, class... Opts, class X, class W, class B> constexpr auto conv_of(X x, W w, B b) {
+template <bool Bias, class... Opts, class X, class W, class B>
+constexpr auto conv_of(X x, W w, B b) {
   if constexpr (Bias) {
     return conv2d(x, w, b, Opts{}...);
   } else {
@@ -29,8 +30,8 @@ template <bool Bias, class... Opts, class X, class W, class B> constexpr auto co
 }
 
 // One reference case: x [B, C, H, W], w [O, C/groups, KH, KW], b [O] when Bias.
-template <std::size_t B, std::size_t C, std::size_t H, std::size_t W, std::size_t O,
-          std::size_t CG, std::size_t KH, std::size_t KW, bool Bias, class... Opts>
+template <std::size_t B, std::size_t C, std::size_t H, std::size_t W, std::size_t O, std::size_t CG,
+          std::size_t KH, std::size_t KW, bool Bias, class... Opts>
 void check_against_torch(std::string const& name) {
   auto const& ref = test::torch_refs().at(name);
   constexpr auto x = param<"x", B, C, H, W>;
@@ -49,7 +50,8 @@ void check_against_torch(std::string const& name) {
   auto const gr = grad(loss, ps, g = up);
   test::check_close(gr[x], ref.tensor<double, shape<B, C, H, W>>("dx"), tolerance, name + " dx");
   test::check_close(gr[w], ref.tensor<double, shape<O, CG, KH, KW>>("dw"), tolerance, name + " dw");
-  if constexpr (Bias) test::check_close(gr[b], ref.tensor<double, shape<O>>("db"), tolerance, name + " db");
+  if constexpr (Bias)
+    test::check_close(gr[b], ref.tensor<double, shape<O>>("db"), tolerance, name + " db");
 }
 
 }  // namespace
@@ -74,7 +76,8 @@ BOOST_AUTO_TEST_CASE(shape_rule) {
   constexpr auto x = input<"x", 2, 3, 7, 6>;
   constexpr auto w = param<"w", 4, 3, 3, 2>;
   static_assert(__is_same(shape_of_t<decltype(conv2d(x, w))>, shape<2, 4, 5, 5>));
-  static_assert(__is_same(shape_of_t<decltype(conv2d(x, w, stride<2>, padding<1>))>, shape<2, 4, 4, 4>));
+  static_assert(
+      __is_same(shape_of_t<decltype(conv2d(x, w, stride<2>, padding<1>))>, shape<2, 4, 4, 4>));
   static_assert(__is_same(shape_of_t<decltype(conv2d(x, w, stride<2, 1>, dilation<2, 3>))>,
                           shape<2, 4, 2, 3>));
   BOOST_TEST(to_string(conv2d(x, w, param<"b", 4>)) == "conv2d(x, w, b)");
@@ -84,7 +87,8 @@ BOOST_AUTO_TEST_CASE(gradcheck_with_a_nonlinear_loss) {
   constexpr auto x = param<"x", 2, 4, 7, 6>;
   constexpr auto w = param<"w", 6, 2, 3, 2>;
   constexpr auto b = param<"b", 6>;
-  constexpr auto loss = sum(tanh(conv2d(x, w, b, stride<2, 1>, padding<1, 2>, dilation<1, 2>, groups<2>)));
+  constexpr auto loss =
+      sum(tanh(conv2d(x, w, b, stride<2, 1>, padding<1, 2>, dilation<1, 2>, groups<2>)));
   auto ps = params<double>(loss);
   test::fill_normal(ps, 11);
   auto const r = check::gradcheck(loss, ps);
@@ -136,9 +140,12 @@ template <class D> void check_fast_path() {
   kernels::detail::conv_input_grad_fast<D, false>(dx2.data(), dy.data.data(), w.data.data());
   kernels::detail::conv_weight_grad_body<D, false>(dw1.data(), x.data.data(), dy.data.data());
   kernels::detail::conv_weight_grad_fast<D, false>(dw2.data(), x.data.data(), dy.data.data());
-  for (std::size_t i = 0; i < ny; ++i) BOOST_TEST(y1[i] == y2[i], boost::test_tools::tolerance(1e-12));
-  for (std::size_t i = 0; i < nx; ++i) BOOST_TEST(dx1[i] == dx2[i], boost::test_tools::tolerance(1e-12));
-  for (std::size_t i = 0; i < nw; ++i) BOOST_TEST(dw1[i] == dw2[i], boost::test_tools::tolerance(1e-12));
+  for (std::size_t i = 0; i < ny; ++i)
+    BOOST_TEST(y1[i] == y2[i], boost::test_tools::tolerance(1e-12));
+  for (std::size_t i = 0; i < nx; ++i)
+    BOOST_TEST(dx1[i] == dx2[i], boost::test_tools::tolerance(1e-12));
+  for (std::size_t i = 0; i < nw; ++i)
+    BOOST_TEST(dw1[i] == dw2[i], boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(fast_path_matches_the_row_loops) {

@@ -20,6 +20,4 @@ BOOST_AUTO_TEST_CASE(matches_central_differences) {
   check_derivative(cos(x), x, {0.0, 1e-300, 1e5, -1e5});
 }
 
-BOOST_AUTO_TEST_CASE(constant_evaluation) {
-  static_assert(eval(d(cos(x), x), x = 0.0) == 0.0);
-}
+BOOST_AUTO_TEST_CASE(constant_evaluation) { static_assert(eval(d(cos(x), x), x = 0.0) == 0.0); }

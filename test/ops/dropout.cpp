@@ -44,7 +44,9 @@ BOOST_AUTO_TEST_CASE(the_gradient_uses_the_same_mask) {
     double const expected = y.data[i] == 0.0 ? 0.0 : 2.0 * up.data[i];
     BOOST_TEST(gr[x].data[i] == expected, boost::test_tools::tolerance(1e-15));
   }
-  auto const r = check::gradcheck(sum(pow<2>(dropout<1, 2>(param<"v", 4, 5>, seed))), params<double>(sum(pow<2>(dropout<1, 2>(param<"v", 4, 5>, seed)))), seed = 11.0);
+  auto const r = check::gradcheck(
+      sum(pow<2>(dropout<1, 2>(param<"v", 4, 5>, seed))),
+      params<double>(sum(pow<2>(dropout<1, 2>(param<"v", 4, 5>, seed)))), seed = 11.0);
   BOOST_TEST(r.ok(1e-7));
 }
 

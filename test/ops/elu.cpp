@@ -14,7 +14,8 @@ constexpr auto x = var<"x">;
 
 BOOST_AUTO_TEST_CASE(matches_pytorch) {
   ::test::check_unary_against_torch<shape<6, 17>>("elu.alpha1", [](auto z) { return elu(z); });
-  ::test::check_unary_against_torch<shape<6, 17>>("elu.alpha0.5", [](auto z) { return elu<1, 2>(z); });
+  ::test::check_unary_against_torch<shape<6, 17>>("elu.alpha0.5",
+                                                  [](auto z) { return elu<1, 2>(z); });
 }
 
 BOOST_AUTO_TEST_CASE(matches_central_differences) {

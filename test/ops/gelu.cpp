@@ -34,7 +34,12 @@ BOOST_AUTO_TEST_CASE(constant_evaluation) {
   static_assert(eval(gelu(x), x = 0.0) == 0.0);
   static_assert(eval(d(gelu(x), x), x = 0.0) == 0.5);
   constexpr double at_one = eval(gelu(x), x = 1.0);
-  BOOST_TEST(at_one == eval(gelu(x), x = [] { volatile double one = 1.0; return one; }()),
+  BOOST_TEST(at_one == eval(
+                           gelu(x), x =
+                                        [] {
+                                          volatile double one = 1.0;
+                                          return one;
+                                        }()),
              boost::test_tools::tolerance(1e-15));
 }
 

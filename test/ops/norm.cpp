@@ -18,24 +18,27 @@ using ::test::param_t;
 
 BOOST_AUTO_TEST_CASE(layer_norm_matches_pytorch) {
   ::test::check_against_torch<decltype([](auto x, auto w, auto b) { return layer_norm(x, w, b); }),
-                              param_t<"x", 4, 7>, param_t<"w", 7>, param_t<"b", 7>>("layer_norm.last1",
-                                                                                 {"x", "w", "b"});
-  ::test::check_against_torch<decltype([](auto x, auto w, auto b) { return layer_norm<2>(x, w, b); }),
+                              param_t<"x", 4, 7>, param_t<"w", 7>, param_t<"b", 7>>(
+      "layer_norm.last1", {"x", "w", "b"});
+  ::test::check_against_torch<decltype(
+                                  [](auto x, auto w, auto b) { return layer_norm<2>(x, w, b); }),
                               param_t<"x", 3, 4, 5>, param_t<"w", 4, 5>, param_t<"b", 4, 5>>(
       "layer_norm.last2", {"x", "w", "b"});
 }
 
 BOOST_AUTO_TEST_CASE(batch_norm_matches_pytorch_in_both_modes) {
   ::test::check_against_torch<decltype([](auto x, auto w, auto b) { return batch_norm(x, w, b); }),
-                              param_t<"x", 6, 4>, param_t<"w", 4>, param_t<"b", 4>>("batch_norm1d.train",
-                                                                                  {"x", "w", "b"});
+                              param_t<"x", 6, 4>, param_t<"w", 4>, param_t<"b", 4>>(
+      "batch_norm1d.train", {"x", "w", "b"});
   ::test::check_against_torch<decltype([](auto x, auto w, auto b) { return batch_norm(x, w, b); }),
                               param_t<"x", 3, 2, 4, 5>, param_t<"w", 2>, param_t<"b", 2>>(
       "batch_norm2d.train", {"x", "w", "b"});
-  ::test::check_against_torch<
-      decltype([](auto x, auto w, auto b, auto m, auto v) { return batch_norm_eval(x, w, b, m, v); }),
-      param_t<"x", 3, 2, 4, 5>, param_t<"w", 2>, param_t<"b", 2>, param_t<"rm", 2>, param_t<"rv", 2>>(
-      "batch_norm2d.eval", {"x", "w", "b", "rm", "rv"});
+  ::test::check_against_torch<decltype([](auto x, auto w, auto b, auto m, auto v) {
+                                return batch_norm_eval(x, w, b, m, v);
+                              }),
+                              param_t<"x", 3, 2, 4, 5>, param_t<"w", 2>, param_t<"b", 2>,
+                              param_t<"rm", 2>, param_t<"rv", 2>>("batch_norm2d.eval",
+                                                                  {"x", "w", "b", "rm", "rv"});
 }
 
 BOOST_AUTO_TEST_CASE(running_statistics_follow_pytorch_momentum_rule) {
@@ -59,8 +62,10 @@ BOOST_AUTO_TEST_CASE(gradcheck_through_normalisation) {
   constexpr auto b = param<"b", 2>;
   constexpr auto lw = param<"lw", 4>;
   constexpr auto lb = param<"lb", 4>;
-  constexpr auto loss = sum(pow<3>(batch_norm(tanh(x), w, b))) + sum(sin(layer_norm(x, lw, lb) * x)) +
-                        sum(exp(batch_norm_eval(x, w, b, param<"m", 2>, param<"v", 2> * param<"v", 2> + constant<1>)));
+  constexpr auto loss = sum(pow<3>(batch_norm(tanh(x), w, b))) +
+                        sum(sin(layer_norm(x, lw, lb) * x)) +
+                        sum(exp(batch_norm_eval(x, w, b, param<"m", 2>,
+                                                param<"v", 2> * param<"v", 2> + constant<1>)));
   auto ps = params<double>(loss);
   ::test::fill_normal(ps, 17);
   // (A variance near 0 in the evaluation term made the loss 2e6 and the central

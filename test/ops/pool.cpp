@@ -22,7 +22,7 @@ using test::check_unary_against_torch;
 
 BOOST_AUTO_TEST_CASE(matches_pytorch) {
   check_unary_against_torch<shape<2, 3, 6, 6>>("max_pool2d.b2c3h6w6.k2s2p0",
-                                         [](auto x) { return max_pool2d<2>(x); });
+                                               [](auto x) { return max_pool2d<2>(x); });
   check_unary_against_torch<shape<1, 2, 7, 5>>("max_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
     return max_pool2d<3, 2>(x, stride<2, 1>, padding<1, 0>);
   });
@@ -30,22 +30,20 @@ BOOST_AUTO_TEST_CASE(matches_pytorch) {
     return max_pool2d<3>(x, stride<1>, padding<1>);
   });
   check_unary_against_torch<shape<2, 3, 6, 6>>("avg_pool2d.b2c3h6w6.k2s2p0",
-                                         [](auto x) { return avg_pool2d<2>(x); });
+                                               [](auto x) { return avg_pool2d<2>(x); });
   check_unary_against_torch<shape<1, 2, 7, 5>>("avg_pool2d.b1c2h7w5.k3x2s2x1p1x0", [](auto x) {
     return avg_pool2d<3, 2>(x, stride<2, 1>, padding<1, 0>);
   });
-  check_unary_against_torch<shape<2, 3, 9>>("max_pool1d.b2c3l9.k3s2p1", [](auto x) {
-    return max_pool1d<3>(x, stride<2>, padding<1>);
-  });
+  check_unary_against_torch<shape<2, 3, 9>>(
+      "max_pool1d.b2c3l9.k3s2p1", [](auto x) { return max_pool1d<3>(x, stride<2>, padding<1>); });
   check_unary_against_torch<shape<2, 2, 8>>("max_pool1d.b2c2l8.k2s1p0.ties",
-                                      [](auto x) { return max_pool1d<2>(x, stride<1>); });
-  check_unary_against_torch<shape<2, 3, 9>>("avg_pool1d.b2c3l9.k3s2p1", [](auto x) {
-    return avg_pool1d<3>(x, stride<2>, padding<1>);
-  });
+                                            [](auto x) { return max_pool1d<2>(x, stride<1>); });
+  check_unary_against_torch<shape<2, 3, 9>>(
+      "avg_pool1d.b2c3l9.k3s2p1", [](auto x) { return avg_pool1d<3>(x, stride<2>, padding<1>); });
   check_unary_against_torch<shape<2, 3, 5, 4>>("global_avg_pool2d.b2c3h5w4",
-                                         [](auto x) { return global_avg_pool2d(x); });
+                                               [](auto x) { return global_avg_pool2d(x); });
   check_unary_against_torch<shape<2, 3, 7>>("global_avg_pool1d.b2c3l7",
-                                      [](auto x) { return global_avg_pool1d(x); });
+                                            [](auto x) { return global_avg_pool1d(x); });
 }
 
 BOOST_AUTO_TEST_CASE(ties_go_to_the_first_tap) {
@@ -72,18 +70,21 @@ BOOST_AUTO_TEST_CASE(ties_go_to_the_first_tap) {
 BOOST_AUTO_TEST_CASE(shape_rule) {
   constexpr auto x = input<"x", 2, 3, 7, 6>;
   static_assert(__is_same(shape_of_t<decltype(max_pool2d<2>(x))>, shape<2, 3, 3, 3>));
-  static_assert(__is_same(shape_of_t<decltype(max_pool2d<3>(x, stride<1>, padding<1>, dilation<2>))>,
-                          shape<2, 3, 5, 4>));
-  static_assert(__is_same(shape_of_t<decltype(avg_pool2d<3, 2>(x, stride<2, 1>))>, shape<2, 3, 3, 5>));
+  static_assert(
+      __is_same(shape_of_t<decltype(max_pool2d<3>(x, stride<1>, padding<1>, dilation<2>))>,
+                shape<2, 3, 5, 4>));
+  static_assert(
+      __is_same(shape_of_t<decltype(avg_pool2d<3, 2>(x, stride<2, 1>))>, shape<2, 3, 3, 5>));
   static_assert(__is_same(shape_of_t<decltype(global_avg_pool2d(x))>, shape<2, 3>));
   BOOST_TEST(to_string(max_pool2d<2>(x)) == "max_pool2d(x)");
 }
 
 BOOST_AUTO_TEST_CASE(gradcheck_through_pools) {
   constexpr auto x = param<"x", 2, 2, 7, 6>;
-  constexpr auto loss = sum(tanh(max_pool2d<3, 2>(x, stride<2, 1>, padding<1, 1>, dilation<1, 2>))) +
-                        sum(sin(avg_pool2d<2>(x, padding<1>))) + sum(pow<2>(global_avg_pool2d(x))) +
-                        sum(exp(max_pool1d<2>(param<"v", 2, 3, 9>, stride<1>)));
+  constexpr auto loss =
+      sum(tanh(max_pool2d<3, 2>(x, stride<2, 1>, padding<1, 1>, dilation<1, 2>))) +
+      sum(sin(avg_pool2d<2>(x, padding<1>))) + sum(pow<2>(global_avg_pool2d(x))) +
+      sum(exp(max_pool1d<2>(param<"v", 2, 3, 9>, stride<1>)));
   auto ps = params<double>(loss);
   test::fill_normal(ps, 13);
   auto const r = check::gradcheck(loss, ps);

@@ -15,7 +15,8 @@ BOOST_AUTO_TEST_CASE(matches_pytorch) {
   ::test::check_unary_against_torch<shape<4, 7>>("row_max", [](auto z) { return row_max(z); });
   ::test::check_unary_against_torch<shape<4, 7>>("row_max.ties", [](auto z) { return row_max(z); });
   ::test::check_unary_against_torch<shape<4, 7>>("row_sum", [](auto z) { return row_sum(z); });
-  ::test::check_unary_against_torch<shape<2, 3, 5>>("row_sum2", [](auto z) { return row_sum<2>(z); });
+  ::test::check_unary_against_torch<shape<2, 3, 5>>("row_sum2",
+                                                    [](auto z) { return row_sum<2>(z); });
 }
 
 BOOST_AUTO_TEST_CASE(shapes_and_printing) {
@@ -29,7 +30,8 @@ BOOST_AUTO_TEST_CASE(shapes_and_printing) {
 
 BOOST_AUTO_TEST_CASE(gradcheck_and_second_derivatives) {
   constexpr auto a = param<"a", 3, 4, 5>;
-  constexpr auto loss = sum(sin(row_sum(a))) + sum(pow<2>(row_max(tanh(a)))) + sum(exp(row_mean<2>(a)));
+  constexpr auto loss =
+      sum(sin(row_sum(a))) + sum(pow<2>(row_max(tanh(a)))) + sum(exp(row_mean<2>(a)));
   auto ps = params<double>(loss);
   test::fill_normal(ps, 16);
   auto const r = check::gradcheck(loss, ps);

@@ -36,8 +36,8 @@ void check_against_torch(std::string const& name, F, Labels... labels) {
   test::check_close(eval(y, ps), ref.tensor<double, Y>("y"), tolerance, name + " y");
   auto const gr = grad(loss, ps, g = ref.tensor<double, Y>("g"));
   k = 0;
-  ((test::check_close(gr[Vars{}], ref.tensor<double, shape_of_t<Vars>>("d" + label_list[k]), tolerance,
-                      name + " d" + label_list[k]),
+  ((test::check_close(gr[Vars{}], ref.tensor<double, shape_of_t<Vars>>("d" + label_list[k]),
+                      tolerance, name + " d" + label_list[k]),
     ++k),
    ...);
 }
@@ -48,8 +48,9 @@ BOOST_AUTO_TEST_CASE(matches_pytorch) {
   using x234 = decltype(p<"x", shape<2, 3, 4>>);
   check_against_torch<decltype([](auto x) { return reshape<shape<4, 6>>(x); }), x234>(
       "reshape.b2c3l4.to4x6", {}, std::string("x"));
-  check_against_torch<decltype([](auto x) { return flatten(x); }), decltype(p<"x", shape<2, 3, 2, 2>>)>(
-      "flatten.b2c3h2w2", {}, std::string("x"));
+  check_against_torch<decltype([](auto x) { return flatten(x); }),
+                      decltype(p<"x", shape<2, 3, 2, 2>>)>("flatten.b2c3h2w2", {},
+                                                           std::string("x"));
   check_against_torch<decltype([](auto a, auto b) { return concat<1>(a, b); }),
                       decltype(p<"a", shape<2, 3, 4>>), decltype(p<"b", shape<2, 2, 4>>)>(
       "concat.axis1", {}, std::string("a"), std::string("b"));
@@ -57,10 +58,10 @@ BOOST_AUTO_TEST_CASE(matches_pytorch) {
                       decltype(p<"a", shape<2, 3, 2>>), decltype(p<"b", shape<2, 3, 3>>),
                       decltype(p<"c", shape<2, 3, 1>>)>("concat.axis2.three", {}, std::string("a"),
                                                         std::string("b"), std::string("c"));
-  check_against_torch<decltype([](auto x) { return slice<1, 1, 4>(x); }), decltype(p<"x", shape<2, 5, 3>>)>(
-      "slice.axis1.1to4", {}, std::string("x"));
-  check_against_torch<decltype([](auto x) { return slice<0, 1, 2>(x); }), decltype(p<"x", shape<3, 4>>)>(
-      "slice.axis0.1to2", {}, std::string("x"));
+  check_against_torch<decltype([](auto x) { return slice<1, 1, 4>(x); }),
+                      decltype(p<"x", shape<2, 5, 3>>)>("slice.axis1.1to4", {}, std::string("x"));
+  check_against_torch<decltype([](auto x) { return slice<0, 1, 2>(x); }),
+                      decltype(p<"x", shape<3, 4>>)>("slice.axis0.1to2", {}, std::string("x"));
 }
 
 BOOST_AUTO_TEST_CASE(rules_and_shapes) {
@@ -68,7 +69,8 @@ BOOST_AUTO_TEST_CASE(rules_and_shapes) {
   static_assert(__is_same(decltype(reshape<shape<2, 3, 4>>(x)), std::remove_cv_t<decltype(x)>));
   static_assert(__is_same(decltype(reshape<shape<24>>(reshape<shape<6, 4>>(x))),
                           reshape_node<std::remove_cv_t<decltype(x)>, shape<24>>));
-  static_assert(__is_same(decltype(reshape<shape<2, 3, 4>>(reshape<shape<6, 4>>(x))), std::remove_cv_t<decltype(x)>));
+  static_assert(__is_same(decltype(reshape<shape<2, 3, 4>>(reshape<shape<6, 4>>(x))),
+                          std::remove_cv_t<decltype(x)>));
   static_assert(__is_same(shape_of_t<decltype(flatten(x))>, shape<2, 12>));
   static_assert(__is_same(decltype(slice<1, 0, 3>(x)), std::remove_cv_t<decltype(x)>));
   static_assert(__is_same(shape_of_t<decltype(slice<2, 1, 3>(x))>, shape<2, 3, 2>));

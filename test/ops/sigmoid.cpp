@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(stable_for_large_inputs) {
   BOOST_TEST(eval(sigmoid(x), x = -1e4) == 0.0);
   BOOST_TEST(eval(d(sigmoid(x), x), x = 1e4) == 0.0);
   BOOST_TEST(eval(d(sigmoid(x), x), x = -1e4) == 0.0);
-  BOOST_TEST(eval(sigmoid(x), x = -40.0) > 0.0);  // e^-40 / (1 + e^-40), not 0
+  BOOST_TEST(eval(sigmoid(x), x = -40.0) > 0.0);      // e^-40 / (1 + e^-40), not 0
   BOOST_TEST(eval(sigmoid(x), x = -100.0f) == 0.0f);  // float: exp(100) is +inf, 1/inf = 0
   BOOST_TEST(eval(sigmoid(x), x = -80.0f) > 0.0f);
   // Constant evaluation takes the branch that never forms an infinity.

@@ -26,6 +26,4 @@ BOOST_AUTO_TEST_CASE(saturates_without_overflow) {
   BOOST_TEST(std::signbit(eval(tanh(x), x = -0.0)));
 }
 
-BOOST_AUTO_TEST_CASE(constant_evaluation) {
-  static_assert(eval(d(tanh(x), x), x = 0.0) == 1.0);
-}
+BOOST_AUTO_TEST_CASE(constant_evaluation) { static_assert(eval(d(tanh(x), x), x = 0.0) == 1.0); }

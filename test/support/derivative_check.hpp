@@ -47,8 +47,7 @@ void check_derivative_at(F f, X x, Points const& points, Others... others) {
                              << " at " << X::name << " = " << at) {
       BOOST_TEST(std::isfinite(r.analytic));
       BOOST_TEST(std::fabs(r.analytic - r.numeric) <= r.allowed,
-                 "analytic " << r.analytic << " numeric " << r.numeric << " allowed "
-                             << r.allowed);
+                 "analytic " << r.analytic << " numeric " << r.numeric << " allowed " << r.allowed);
     }
   }
 }

@@ -37,7 +37,8 @@ namespace test {
 /// The same for y = F{}(Vars{}...), the Vars being parameters whose reference tensors are
 /// labelled labels[k]; gradients are compared where the reference has one (d<label>).
 template <class F, class... Vars>
-void check_against_torch(std::string const& name, std::array<std::string, sizeof...(Vars)> const& labels,
+void check_against_torch(std::string const& name,
+                         std::array<std::string, sizeof...(Vars)> const& labels,
                          double tolerance = 1e-10) {
   using namespace ctgrad;
   auto const& ref = torch_refs().at(name);
@@ -54,12 +55,15 @@ void check_against_torch(std::string const& name, std::array<std::string, sizeof
   (
       [&] {
         std::string const d = "d" + labels[k++];
-        if (ref.has(d)) check_close(gr[Vars{}], ref.tensor<double, shape_of_t<Vars>>(d), tolerance, name + " " + d);
+        if (ref.has(d))
+          check_close(gr[Vars{}], ref.tensor<double, shape_of_t<Vars>>(d), tolerance,
+                      name + " " + d);
       }(),
       ...);
 }
 
 template <ctgrad::detail::fixed_string Name, std::size_t... Dims>
-using param_t = ctgrad::var_node<ctgrad::detail::to_name_t<Name>, ctgrad::shape<Dims...>, ctgrad::param_role>;
+using param_t =
+    ctgrad::var_node<ctgrad::detail::to_name_t<Name>, ctgrad::shape<Dims...>, ctgrad::param_role>;
 
 }  // namespace test

@@ -70,7 +70,8 @@ class torch_reference {
   explicit torch_reference(std::string const& path) {
     std::ifstream in(path);
     if (!in)
-      throw std::runtime_error(path + ": cannot open (regenerate with /usr/bin/python3 "
+      throw std::runtime_error(path +
+                               ": cannot open (regenerate with /usr/bin/python3 "
                                "test/reference/torch_refs.py)");
     std::string line;
     std::size_t number = 0;

@@ -20,8 +20,7 @@ using ulp_bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64
 
 // Maps the bit pattern onto a signed line ordered like the values:
 // ..., -denorm_min -> -1, ±0 -> 0, denorm_min -> 1, ..., infinity -> max + 1.
-template <class T>
-constexpr std::int64_t ordinal(T x) {
+template <class T> constexpr std::int64_t ordinal(T x) {
   using bits_t = ulp_bits_t<T>;
   constexpr bits_t sign = bits_t{1} << (sizeof(T) * 8 - 1);
   const bits_t b = std::bit_cast<bits_t>(x);
@@ -34,8 +33,8 @@ constexpr std::int64_t ordinal(T x) {
 // ulp_distance(a, b): 0 when both are NaN or a == b, the maximum when exactly
 // one is NaN, otherwise the count of representable steps from a to b.
 template <std::floating_point T>
-requires(std::numeric_limits<T>::is_iec559 &&
-         (sizeof(T) == 4 || sizeof(T) == 8)) constexpr std::uint64_t ulp_distance(T a, T b) {
+  requires(std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8))
+constexpr std::uint64_t ulp_distance(T a, T b) {
   const bool a_nan = a != a;
   const bool b_nan = b != b;
   if (a_nan || b_nan) {

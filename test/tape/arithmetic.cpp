@@ -53,10 +53,12 @@ BOOST_AUTO_TEST_CASE(broadcast_operand_used_more_than_once) {
   auto b = normal<shape<4>>(10);
   auto s = normal<shape<>>(11);
   auto const c = normal<shape<3, 4>>(12);
-  BOOST_TEST(tape_test::worst_error([&](recorder<double>& t, auto av, auto bv, auto sv) {
-               auto const h = (av + bv) * sv;
-               return sum((h * bv - sv) * t.input(c)) + sum(bv * sv);
-             }, a, b, s) < 1e-7);
+  BOOST_TEST(tape_test::worst_error(
+                 [&](recorder<double>& t, auto av, auto bv, auto sv) {
+                   auto const h = (av + bv) * sv;
+                   return sum((h * bv - sv) * t.input(c)) + sum(bv * sv);
+                 },
+                 a, b, s) < 1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(with_a_number) {

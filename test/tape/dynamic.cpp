@@ -58,11 +58,10 @@ BOOST_AUTO_TEST_CASE(depth_chosen_at_run_time_with_shared_weights) {
   auto const y = tape_test::normal<shape<2, 3>>(4, 0.5);
   for (int depth : {1, 4, 2, 7, 3}) {
     BOOST_TEST_CONTEXT("depth " << depth) {
-      double const err = tape_test::worst_error(
-          [&](recorder<double>& t, auto xv, auto wv, auto bv) {
-            return unrolled(t, xv, wv, bv, depth, y);
-          },
-          x, w, b);
+      double const err =
+          tape_test::worst_error([&](recorder<double>& t, auto xv, auto wv,
+                                     auto bv) { return unrolled(t, xv, wv, bv, depth, y); },
+                                 x, w, b);
       BOOST_TEST(err < 1e-7);
     }
   }

@@ -44,9 +44,9 @@ BOOST_AUTO_TEST_CASE(dense_against_central_differences) {
   auto w = normal<shape<3, 4>>(6);
   auto b = normal<shape<4>>(7);
   auto const c = normal<shape<5, 4>>(8);
-  BOOST_TEST(tape_test::worst_error([&](recorder<double>& t, auto xv, auto wv, auto bv) {
-               return sum(dense(xv, wv, bv) * t.input(c));
-             }, x, w, b) < 1e-7);
+  BOOST_TEST(tape_test::worst_error([&](recorder<double>& t, auto xv, auto wv,
+                                        auto bv) { return sum(dense(xv, wv, bv) * t.input(c)); },
+                                    x, w, b) < 1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(sums_against_central_differences) {
@@ -55,9 +55,10 @@ BOOST_AUTO_TEST_CASE(sums_against_central_differences) {
   auto error = [&](auto f) { return tape_test::worst_error(f, a); };
   BOOST_TEST(error([](recorder<double>&, auto av) { return sum(av * av); }) < 1e-7);
   BOOST_TEST(error([](recorder<double>&, auto av) { return mean(sin(av)); }) < 1e-7);
-  BOOST_TEST(tape_test::worst_error([&](recorder<double>& t, auto av) {
-               return sum(sum_to<shape<4>>(av * av) * t.input(c));
-             }, a) < 1e-7);
+  BOOST_TEST(
+      tape_test::worst_error(
+          [&](recorder<double>& t, auto av) { return sum(sum_to<shape<4>>(av * av) * t.input(c)); },
+          a) < 1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(sum_and_mean_values) {
@@ -106,10 +107,12 @@ BOOST_AUTO_TEST_CASE(cross_entropy_fused_with_softmax) {
   // One row [C]; softmax's output also used elsewhere, so its own backward runs as well.
   auto v = normal<shape<5>>(15);
   tensor<double, shape<5>> const onehot{{0, 0, 1, 0, 0}};
-  BOOST_TEST(tape_test::worst_error([&](recorder<double>& t, auto zv) {
-               auto p = softmax(zv);
-               return cross_entropy(p, t.input(onehot)) + sum(p * p);
-             }, v) < 1e-7);
+  BOOST_TEST(tape_test::worst_error(
+                 [&](recorder<double>& t, auto zv) {
+                   auto p = softmax(zv);
+                   return cross_entropy(p, t.input(onehot)) + sum(p * p);
+                 },
+                 v) < 1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(cross_entropy_fused_is_stable) {
@@ -127,9 +130,9 @@ BOOST_AUTO_TEST_CASE(cross_entropy_fused_is_stable) {
 BOOST_AUTO_TEST_CASE(cross_entropy_on_other_probabilities) {
   auto z = normal<shape<2, 4>>(16);
   auto y = uniform<shape<2, 4>>(17, 0.0, 1.0);
-  BOOST_TEST(tape_test::worst_error([](recorder<double>&, auto zv, auto yv) {
-               return cross_entropy(sigmoid(zv), yv);
-             }, z, y) < 1e-7);
+  BOOST_TEST(tape_test::worst_error(
+                 [](recorder<double>&, auto zv, auto yv) { return cross_entropy(sigmoid(zv), yv); },
+                 z, y) < 1e-7);
 }
 
 BOOST_AUTO_TEST_CASE(mse_against_central_differences) {

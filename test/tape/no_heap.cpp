@@ -16,7 +16,6 @@
 #include <memory>
 #include <new>
 
-
 using namespace ctgrad::tape;
 using ctgrad::shape;
 using ctgrad::tensor;
@@ -50,9 +49,9 @@ template <class D> std::size_t one_call(recorder<float>& t, D const& d) {
 BOOST_AUTO_TEST_CASE(counting_allocator_counts) {
   std::size_t const before = test::allocations();
   void* p = ::operator new(24);
-  void* q = ::operator new(256, std::align_val_t{64});
+  void* q = ::operator new (256, std::align_val_t{64});
   BOOST_TEST(test::allocations() == before + 2);  // both forms count, so zero below means zero
-  ::operator delete(q, std::align_val_t{64});
+  ::operator delete (q, std::align_val_t{64});
   ::operator delete(p);
 }
 

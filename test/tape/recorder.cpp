@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(misuse_is_reported) {
   recorder<double> other;
   auto y = other.variable(1.0);
   auto z = t.variable(1.0);
-  BOOST_CHECK_THROW(y + z, std::logic_error);  // two tapes
+  BOOST_CHECK_THROW(y + z, std::logic_error);                  // two tapes
   BOOST_CHECK_THROW(sin(scalar<double>{}), std::logic_error);  // empty handle
 }
 

@@ -33,7 +33,8 @@ void expect_same_gradients(tp::recorder<T>& t, Set const& g, std::tuple<Vars...>
   };
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (one(std::integral_constant<std::size_t, I>{}), ...);
-  }(std::index_sequence_for<Vars...>{});
+  }
+  (std::index_sequence_for<Vars...>{});
 }
 
 template <class T, std::size_t B> void mlp_4_8_2(unsigned seed) {

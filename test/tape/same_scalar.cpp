@@ -45,38 +45,65 @@ void agree(int line, E e, F f, std::initializer_list<double> points, double yv =
 BOOST_AUTO_TEST_CASE(unary_primitives) {
   auto const any = {-2.5, -1.0, -0.3, 0.4, 1.0, 3.2};
   auto const positive = {0.05, 0.4, 1.0, 2.5, 7.0};
-  agree(__LINE__, sin(x) * y, [](auto a, auto b) { return sin(a) * b; }, any);
-  agree(__LINE__, cos(x) * y, [](auto a, auto b) { return cos(a) * b; }, any);
-  agree(__LINE__, exp(x) * y, [](auto a, auto b) { return exp(a) * b; }, any);
-  agree(__LINE__, tanh(x) * y, [](auto a, auto b) { return tanh(a) * b; }, any);
-  agree(__LINE__, sigmoid(x) * y, [](auto a, auto b) { return sigmoid(a) * b; }, any);
-  agree(__LINE__, relu(x) * y, [](auto a, auto b) { return relu(a) * b; }, any);
-  agree(__LINE__, abs(x) * y, [](auto a, auto b) { return abs(a) * b; }, any);
-  agree(__LINE__, log(x) * y, [](auto a, auto b) { return log(a) * b; }, positive);
-  agree(__LINE__, sqrt(x) * y, [](auto a, auto b) { return sqrt(a) * b; }, positive);
-  agree(__LINE__, -x * y, [](auto a, auto b) { return -a * b; }, any);
-  agree(__LINE__, pow<2>(x) * y, [](auto a, auto b) { return pow<2>(a) * b; }, any);
-  agree(__LINE__, pow<3>(x) * y, [](auto a, auto b) { return pow<3>(a) * b; }, any);
-  agree(__LINE__, pow<-1>(x) * y, [](auto a, auto b) { return pow<-1>(a) * b; }, any);
-  agree(__LINE__, pow<-2>(x) * y, [](auto a, auto b) { return pow<-2>(a) * b; }, any);
-  agree(__LINE__, pow<5>(x) * y, [](auto a, auto b) { return pow<5>(a) * b; }, any);
+  agree(
+      __LINE__, sin(x) * y, [](auto a, auto b) { return sin(a) * b; }, any);
+  agree(
+      __LINE__, cos(x) * y, [](auto a, auto b) { return cos(a) * b; }, any);
+  agree(
+      __LINE__, exp(x) * y, [](auto a, auto b) { return exp(a) * b; }, any);
+  agree(
+      __LINE__, tanh(x) * y, [](auto a, auto b) { return tanh(a) * b; }, any);
+  agree(
+      __LINE__, sigmoid(x) * y, [](auto a, auto b) { return sigmoid(a) * b; }, any);
+  agree(
+      __LINE__, relu(x) * y, [](auto a, auto b) { return relu(a) * b; }, any);
+  agree(
+      __LINE__, abs(x) * y, [](auto a, auto b) { return abs(a) * b; }, any);
+  agree(
+      __LINE__, log(x) * y, [](auto a, auto b) { return log(a) * b; }, positive);
+  agree(
+      __LINE__, sqrt(x) * y, [](auto a, auto b) { return sqrt(a) * b; }, positive);
+  agree(
+      __LINE__, -x * y, [](auto a, auto b) { return -a * b; }, any);
+  agree(
+      __LINE__, pow<2>(x) * y, [](auto a, auto b) { return pow<2>(a) * b; }, any);
+  agree(
+      __LINE__, pow<3>(x) * y, [](auto a, auto b) { return pow<3>(a) * b; }, any);
+  agree(
+      __LINE__, pow<-1>(x) * y, [](auto a, auto b) { return pow<-1>(a) * b; }, any);
+  agree(
+      __LINE__, pow<-2>(x) * y, [](auto a, auto b) { return pow<-2>(a) * b; }, any);
+  agree(
+      __LINE__, pow<5>(x) * y, [](auto a, auto b) { return pow<5>(a) * b; }, any);
 }
 
 BOOST_AUTO_TEST_CASE(binary_primitives_and_constants) {
   auto const points = {-2.5, -0.3, 0.4, 1.0, 3.2};
-  agree(__LINE__, x + y, [](auto a, auto b) { return a + b; }, points);
-  agree(__LINE__, x - y, [](auto a, auto b) { return a - b; }, points);
-  agree(__LINE__, x * y, [](auto a, auto b) { return a * b; }, points);
-  agree(__LINE__, x / y, [](auto a, auto b) { return a / b; }, points);
-  agree(__LINE__, y / x, [](auto a, auto b) { return b / a; }, points);
-  agree(__LINE__, (x + 3_c) * y, [](auto a, auto b) { return (a + 3.0) * b; }, points);
-  agree(__LINE__, (3_c - x) * y, [](auto a, auto b) { return (3.0 - a) * b; }, points);
-  agree(__LINE__, (x - 3_c) * y, [](auto a, auto b) { return (a - 3.0) * b; }, points);
+  agree(
+      __LINE__, x + y, [](auto a, auto b) { return a + b; }, points);
+  agree(
+      __LINE__, x - y, [](auto a, auto b) { return a - b; }, points);
+  agree(
+      __LINE__, x * y, [](auto a, auto b) { return a * b; }, points);
+  agree(
+      __LINE__, x / y, [](auto a, auto b) { return a / b; }, points);
+  agree(
+      __LINE__, y / x, [](auto a, auto b) { return b / a; }, points);
+  agree(
+      __LINE__, (x + 3_c) * y, [](auto a, auto b) { return (a + 3.0) * b; }, points);
+  agree(
+      __LINE__, (3_c - x) * y, [](auto a, auto b) { return (3.0 - a) * b; }, points);
+  agree(
+      __LINE__, (x - 3_c) * y, [](auto a, auto b) { return (a - 3.0) * b; }, points);
   // Inside sin: ctgrad moves constant factors and divisions out of a product, (3x)y = 3(xy).
-  agree(__LINE__, sin(x * 3_c) * y, [](auto a, auto b) { return sin(a * 3.0) * b; }, points);
-  agree(__LINE__, sin(x / 3_c) * y, [](auto a, auto b) { return sin(a / 3.0) * b; }, points);
-  agree(__LINE__, sin(3_c / x) * y, [](auto a, auto b) { return sin(3.0 / a) * b; }, points);
-  agree(__LINE__, sin(0.25_c * x) * y, [](auto a, auto b) { return sin(0.25 * a) * b; }, points);
+  agree(
+      __LINE__, sin(x * 3_c) * y, [](auto a, auto b) { return sin(a * 3.0) * b; }, points);
+  agree(
+      __LINE__, sin(x / 3_c) * y, [](auto a, auto b) { return sin(a / 3.0) * b; }, points);
+  agree(
+      __LINE__, sin(3_c / x) * y, [](auto a, auto b) { return sin(3.0 / a) * b; }, points);
+  agree(
+      __LINE__, sin(0.25_c * x) * y, [](auto a, auto b) { return sin(0.25 * a) * b; }, points);
 }
 
 // Compound expressions whose nodes ctgrad keeps as written (no simplification applies).
@@ -86,25 +113,34 @@ BOOST_AUTO_TEST_CASE(binary_primitives_and_constants) {
 // visited left to right. (Either order is a correct gradient; this one is ctgrad's bits.)
 BOOST_AUTO_TEST_CASE(compound_expressions) {
   auto const points = {-1.7, -0.2, 0.6, 2.1};
-  agree(__LINE__, sin(x * y) + exp(tanh(x)) * y, [](auto a, auto b) {
-    auto const left = sin(a * b);
-    return left + exp(tanh(a)) * b;
-  }, points);
-  agree(__LINE__, sigmoid(x + y) / (x * x + 1_c), [](auto a, auto b) {
-    auto const left = sigmoid(a + b);
-    return left / (a * a + 1.0);
-  }, points);
-  agree(__LINE__, log(abs(x) + y) * cos(x), [](auto a, auto b) {
-    auto const left = log(abs(a) + b);
-    return left * cos(a);
-  }, points, 2.0);
+  agree(
+      __LINE__, sin(x * y) + exp(tanh(x)) * y,
+      [](auto a, auto b) {
+        auto const left = sin(a * b);
+        return left + exp(tanh(a)) * b;
+      },
+      points);
+  agree(
+      __LINE__, sigmoid(x + y) / (x * x + 1_c),
+      [](auto a, auto b) {
+        auto const left = sigmoid(a + b);
+        return left / (a * a + 1.0);
+      },
+      points);
+  agree(
+      __LINE__, log(abs(x) + y) * cos(x),
+      [](auto a, auto b) {
+        auto const left = log(abs(a) + b);
+        return left * cos(a);
+      },
+      points, 2.0);
 }
 
 // The lesson: z = x², y = sin z, L = y²: dL/dx = 2y cos z 2x.
 BOOST_AUTO_TEST_CASE(lesson_chain_rule) {
-  agree(__LINE__, pow<2>(sin(pow<2>(x))) * y,
-        [](auto a, auto b) { return pow<2>(sin(pow<2>(a))) * b; }, {-2.0, -0.5, 0.7, 1.3, 3.0},
-        1.0);
+  agree(
+      __LINE__, pow<2>(sin(pow<2>(x))) * y,
+      [](auto a, auto b) { return pow<2>(sin(pow<2>(a))) * b; }, {-2.0, -0.5, 0.7, 1.3, 3.0}, 1.0);
   tp::recorder<double> t;
   auto tx = t.variable(1.3);
   t.backward(pow<2>(sin(pow<2>(tx))));

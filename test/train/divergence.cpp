@@ -71,8 +71,7 @@ BOOST_AUTO_TEST_CASE(a_diverging_loss_is_stopped_early_with_advice) {
   // Within the first epoch (8 batches of 4), long before the loss overflows (it reaches
   // infinity in about 100 steps without the test: see the next case).
   BOOST_TEST(opt.steps < 8u);
-  BOOST_TEST(what.find("the training loss diverged at epoch 1, batch ") != std::string::npos,
-             what);
+  BOOST_TEST(what.find("the training loss diverged at epoch 1, batch ") != std::string::npos, what);
   BOOST_TEST(what.find("learning rate too high? it is 10: try 1 or 0.1") != std::string::npos,
              what);
   // Stopped before the batch's step, with finite parameters.
@@ -125,7 +124,6 @@ BOOST_AUTO_TEST_CASE(an_optimiser_without_a_learning_rate_gets_general_advice) {
     BOOST_FAIL("no exception");
   } catch (train::diverged const& e) {
     std::string const what = e.what();
-    BOOST_TEST(what.find("learning rate too high? try a smaller one") != std::string::npos,
-               what);
+    BOOST_TEST(what.find("learning rate too high? try a smaller one") != std::string::npos, what);
   }
 }

@@ -64,8 +64,8 @@ BOOST_AUTO_TEST_CASE(fit_draws_masks_and_evaluation_keeps_everything) {
 
   auto const task = train::classifier(X, Y, loss, logits);
   optim::adam<params_t> opt({.lr = 0.01});
-  auto const history =
-      train::fit(task, *ps, opt, d.view(), {.epochs = 30, .seed = 4, .show = train::progress::none});
+  auto const history = train::fit(task, *ps, opt, d.view(),
+                                  {.epochs = 30, .seed = 4, .show = train::progress::none});
   BOOST_TEST_MESSAGE("final training loss " << history.back().loss);
   BOOST_TEST(history.back().loss < history.front().loss);
 
@@ -83,6 +83,7 @@ BOOST_AUTO_TEST_CASE(fit_draws_masks_and_evaluation_keeps_everything) {
   // Reproducible: the same seeds give the same parameters.
   auto again = std::make_unique<params_t>(start);
   optim::adam<params_t> opt2({.lr = 0.01});
-  train::fit(task, *again, opt2, d.view(), {.epochs = 30, .seed = 4, .show = train::progress::none});
+  train::fit(task, *again, opt2, d.view(),
+             {.epochs = 30, .seed = 4, .show = train::progress::none});
   BOOST_TEST((again->operator[](param<"W2", 32, 3>) == ps->operator[](param<"W2", 32, 3>)));
 }

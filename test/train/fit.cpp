@@ -35,12 +35,10 @@ constexpr auto Y1 = input<"Y", 1, 3>;
 constexpr auto logits1 = sequential(X1, layer::dense<16>, layer::tanh, layer::dense<3>);
 constexpr auto loss1 = cross_entropy(softmax(logits1), Y1);
 
-template <class T>
-using params_t = param_set<T, std::remove_cv_t<decltype(loss)>>;
+template <class T> using params_t = param_set<T, std::remove_cv_t<decltype(loss)>>;
 
 /// Three Gaussian blobs in the plane, n samples, one-hot targets.
-template <class T>
-struct blobs {
+template <class T> struct blobs {
   std::vector<T> x, y;
   blobs(std::size_t n, unsigned seed, double spread = 0.3) {
     std::mt19937 rng(seed);
@@ -56,8 +54,7 @@ struct blobs {
   train::samples<T> view() const { return {x, y}; }
 };
 
-template <class T>
-params_t<T> initial(std::uint64_t seed = 3) {
+template <class T> params_t<T> initial(std::uint64_t seed = 3) {
   params_t<T> ps{};
   init::apply(ps, seed, init::xavier_normal_rule{});
   return ps;

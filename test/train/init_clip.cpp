@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(clipping_by_norm_and_by_value) {
   set_t h = g;
   BOOST_TEST(train::clip_grad_norm(h, 10.0) == 5.0);  // below the limit: untouched
   BOOST_TEST((h == g));
-  BOOST_TEST(train::clip_grad_norm(h, 1.0) == 5.0);   // returns the norm before clipping
+  BOOST_TEST(train::clip_grad_norm(h, 1.0) == 5.0);  // returns the norm before clipping
   BOOST_TEST(h[pa](0) == 3.0 / (5.0 + 1e-6), tt::tolerance(1e-14));
   BOOST_TEST(h[pb](0) == 4.0 / (5.0 + 1e-6), tt::tolerance(1e-14));
   train::clip_grad_value(g, 3.5);

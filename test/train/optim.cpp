@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(adamw_decays_the_weights_not_the_gradient) {
   auto opt = optim::adamw<set_t>({.lr = 0.1, .weight_decay = 0.5});
   opt.step(p, g);
   BOOST_TEST(p[w](0) == 2.0 * (1 - 0.1 * 0.5), tt::tolerance(1e-15));  // m = v = 0: decay only
-  optim::adam<set_t> l2({.lr = 0.1, .weight_decay = 0.5});              // L2: g' = 0.5 w = 1
+  optim::adam<set_t> l2({.lr = 0.1, .weight_decay = 0.5});             // L2: g' = 0.5 w = 1
   l2.step(q, g);
   BOOST_TEST(q[w](0) == 2.0 - 0.1 * 1.0 / (1.0 + 1e-8), tt::tolerance(1e-12));
 }

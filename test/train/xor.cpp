@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(xor_to_full_accuracy) {
   for (std::size_t r = 0; r < 4; ++r) {
     x(r, 0) = static_cast<float>(r & 1u);
     x(r, 1) = static_cast<float>((r >> 1) & 1u);
-    y(r, ((r & 1u) ^ ((r >> 1) & 1u)))  = 1.0f;  // one-hot of a XOR b
+    y(r, ((r & 1u) ^ ((r >> 1) & 1u))) = 1.0f;  // one-hot of a XOR b
   }
   optim::adam<set_t> opt({.lr = 0.05f});
   float first = 0, last = 0;

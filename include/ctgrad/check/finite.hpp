@@ -45,14 +45,12 @@ inline std::string to_string(finite_report const& r) {
 /// are all ones; testing them with integer operations and OR-ing the results, with no early
 /// exit, lets the compiler vectorise the loop, so a training loop can afford it every step
 /// (first_non_finite, which stops at the first, does not vectorise: it is for the report).
-template <class T, class... Vars>
-constexpr bool all_finite(var_set<T, Vars...> const& s) {
+template <class T, class... Vars> constexpr bool all_finite(var_set<T, Vars...> const& s) {
   static_assert(sizeof(T) == 4 || sizeof(T) == 8, "ctgrad::check::all_finite: float or double");
   using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   bits bad = 0;
   s.for_each([&bad](auto, auto const& tensor) {
-    bits const exponent =
-        static_cast<bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
+    bits const exponent = static_cast<bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
     bits found = 0;
     for (T const value : tensor.data) found |= (std::bit_cast<bits>(value) & exponent) == exponent;
     bad |= found;

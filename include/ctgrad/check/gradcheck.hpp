@@ -65,7 +65,8 @@ template <class Var, class T, class S> struct promoted<binding<Var, tensor<T, S>
   tensor<double, S> t{};
   binding<Var, tensor<double, S> const*> b{&t};
   explicit promoted(binding<Var, tensor<T, S> const*> const& source) {
-    for (std::size_t idx = 0; idx < S::size; ++idx) t.data[idx] = static_cast<double>(source.value->data[idx]);
+    for (std::size_t idx = 0; idx < S::size; ++idx)
+      t.data[idx] = static_cast<double>(source.value->data[idx]);
   }
   promoted(promoted const&) = delete;
   binding<Var, tensor<double, S> const*> const& get() const { return b; }
@@ -75,7 +76,8 @@ template <class T, class... Vs> struct promoted<var_set<T, Vs...>> {
   explicit promoted(var_set<T, Vs...> const& from) {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       ((copy(from.template get<Is>(), s.template get<Is>())), ...);
-    }(std::index_sequence_for<Vs...>{});
+    }
+    (std::index_sequence_for<Vs...>{});
   }
   template <class A, class B> static void copy(A const& a, B& b) {
     for (std::size_t i = 0; i < a.size; ++i) b.data[i] = static_cast<double>(a.data[i]);
@@ -120,7 +122,8 @@ auto numeric_grad(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
           }
         }(),
         ...);
-  }(std::index_sequence_for<Vars...>{});
+  }
+  (std::index_sequence_for<Vars...>{});
   return *result;
 }
 
@@ -163,7 +166,8 @@ double relative_error(var_set<T, Vs...> const& a, var_set<U, Vs...> const& n) {
           }
         }(),
         ...);
-  }(std::index_sequence_for<Vs...>{});
+  }
+  (std::index_sequence_for<Vs...>{});
   double const den = std::sqrt(na) + std::sqrt(nn);
   return den == 0 ? 0.0 : std::sqrt(d) / den;
 }
@@ -175,19 +179,19 @@ struct report {
   double max_relative_error = 0;
   /// The name of the parameter whose tensor has the largest relative error.
   std::string_view worst_parameter{};
-  std::size_t worst_entry = 0;         ///< in worst_parameter: the largest |analytic - numeric|
-  double analytic = 0;                 ///< the derived gradient at worst_entry
-  double numeric = 0;                  ///< the numerical gradient at worst_entry
-  std::size_t entries_checked = 0;     ///< how many parameter entries were compared
-  double atol = 0;                     ///< as given in options
-  double rtol = 0;                     ///< as given in options
+  std::size_t worst_entry = 0;      ///< in worst_parameter: the largest |analytic - numeric|
+  double analytic = 0;              ///< the derived gradient at worst_entry
+  double numeric = 0;               ///< the numerical gradient at worst_entry
+  std::size_t entries_checked = 0;  ///< how many parameter entries were compared
+  double atol = 0;                  ///< as given in options
+  double rtol = 0;                  ///< as given in options
   /// Entries outside |a - n| <= atol + rtol * |n|.
   std::size_t entries_outside = 0;
   /// The entry furthest outside (by (|a - n| - bound) / bound): its parameter, index and values.
   std::string_view outside_parameter{};
-  std::size_t outside_entry = 0;       ///< row-major index in outside_parameter
-  double outside_analytic = 0;         ///< the derived gradient there
-  double outside_numeric = 0;          ///< the numerical gradient there
+  std::size_t outside_entry = 0;  ///< row-major index in outside_parameter
+  double outside_analytic = 0;    ///< the derived gradient there
+  double outside_numeric = 0;     ///< the numerical gradient there
 
   /// PyTorch's criterion: every entry within atol + rtol * |numeric|.
   bool ok() const { return entries_outside == 0; }
@@ -205,10 +209,10 @@ struct report {
       if (!why.empty()) why += "; ";
       why += std::to_string(entries_outside) + " of " + std::to_string(entries_checked) +
              " entries outside |analytic - numeric| <= atol + rtol * |numeric|, furthest " +
-             std::string(outside_parameter) + "[" + std::to_string(outside_entry) +
-             "]: analytic " + text(outside_analytic) + ", numeric " + text(outside_numeric) +
-             ", |difference| " + text(std::abs(outside_analytic - outside_numeric)) + " > " +
-             text(atol) + " + " + text(rtol) + " * " + text(std::abs(outside_numeric)) + " = " +
+             std::string(outside_parameter) + "[" + std::to_string(outside_entry) + "]: analytic " +
+             text(outside_analytic) + ", numeric " + text(outside_numeric) + ", |difference| " +
+             text(std::abs(outside_analytic - outside_numeric)) + " > " + text(atol) + " + " +
+             text(rtol) + " * " + text(std::abs(outside_numeric)) + " = " +
              text(atol + rtol * std::abs(outside_numeric));
     }
     return why;
@@ -253,13 +257,14 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
         [&] {
           // A buffer (batch norm's running statistics) is state without a gradient, as in
           // torch (requires_grad=False): its derived gradient is zero by definition.
-          if constexpr (is_buffer_v<ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>>) return;
+          if constexpr (is_buffer_v<ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>>)
+            return;
           std::string_view const param_name =
               ctgrad::detail::at_t<Is, ctgrad::detail::type_list<Vars...>>::name;
           auto const& an = analytic->template get<Is>();
           auto const& nu = numeric.template get<Is>();
           rep.entries_checked += an.size;
-          double largest = -1;  // |a - n|
+          double largest = -1;   // |a - n|
           double magnitude = 0;  // max |a|, |n|
           std::size_t at = 0;
           for (std::size_t idx = 0; idx < an.size; ++idx) {
@@ -295,7 +300,8 @@ report gradcheck(Loss loss, var_set<T, Vars...> const& wrt, options const& opt,
           rep.numeric = nu.data[at];
         }(),
         ...);
-  }(std::index_sequence_for<Vars...>{});
+  }
+  (std::index_sequence_for<Vars...>{});
   return rep;
 }
 

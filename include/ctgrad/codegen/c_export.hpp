@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // C export: a network's forward pass, or a loss with its gradient and an SGD step, as
-// dependency-free C99 (a header and a source), for targets whose toolchain has no C++20. The node types are walked once, children first, as
-// eval does; each node becomes one loop over fixed-size arrays in a workspace struct.
+// dependency-free C99 (a header and a source), for targets whose toolchain has no C++20. The node
+// types are walked once, children first, as eval does; each node becomes one loop over fixed-size
+// arrays in a workspace struct.
 //   auto c = ctgrad::codegen::c_export(net, "mnist", params);   // or c_export<float>(net, "mnist")
 //   c.write("out/");      // out/mnist.h, out/mnist.c: gcc -std=c99 -c mnist.c (needs -lm)
 // The generated API (for net = relu(X @ W1 + b1) @ W2 + b2 named "mnist"):
@@ -14,17 +15,18 @@
 // g) (returns the loss, writes dL/dW for every parameter into g, a name_params) and
 // name_sgd_step(p, g, lr): the gradient is d(loss, W) for each parameter, derived at compile
 // time, its nodes shared with the loss's and emitted like any others (the backward program
-// explain prints, as code). Inputs are arguments in the order the net first uses them; the parameters a struct in
-// param_set's order (row-major, ctgrad's layouts). Supported nodes: inputs, parameters,
-// constants, + - * / (equal shapes, a trailing-dimension or scalar operand), unary minus,
-// pow<N>, sum_to, broadcast_to, the fused cross_entropy(softmax(z), y), dense, matmul,
+// explain prints, as code). Inputs are arguments in the order the net first uses them; the
+// parameters a struct in param_set's order (row-major, ctgrad's layouts). Supported nodes: inputs,
+// parameters, constants, + - * / (equal shapes, a trailing-dimension or scalar operand), unary
+// minus, pow<N>, sum_to, broadcast_to, the fused cross_entropy(softmax(z), y), dense, matmul,
 // transpose, relu, leaky_relu, sigmoid, tanh, exp, log, sqrt, abs, step,
 // sign, softmax, log_softmax, named intermediates, and for inference loops (scan and the
 // recurrent layers: a C for loop over the steps running the body, derived once) with the
 // nodes that read them (a gate's columns, last_step, states<K>); anything else is a
 // static_assert naming the node. A loop's gradient is run by grad, not built by d, so
-// c_export_training of a net with a loop stops at d's static_assert. Values agree with eval to float rounding (the C library's exp and tanh
-// against ctgrad's, and dense's sums in another order: tested to 1e-6).
+// c_export_training of a net with a loop stops at d's static_assert. Values agree with eval to
+// float rounding (the C library's exp and tanh against ctgrad's, and dense's sums in another order:
+// tested to 1e-6).
 #pragma once
 
 #include <ctgrad/engine/derive.hpp>
@@ -85,11 +87,14 @@ struct c_program {
       The text of name.c. */
   /// Writes dir/name.h and dir/name.c; throws std::runtime_error naming a file it cannot write.
   void write(std::string const& dir) const {
-    for (auto const& [file, text] : {std::pair{dir + "/" + name + ".h", &header}, std::pair{dir + "/" + name + ".c", &source}}) {
+    for (auto const& [file, text] : {std::pair{dir + "/" + name + ".h", &header},
+                                     std::pair{dir + "/" + name + ".c", &source}}) {
       std::ofstream out(file, std::ios::binary);
       out << *text;
       out.close();
-      if (!out) throw std::runtime_error("ctgrad::codegen::c_program::write: cannot write \"" + file + "\"");
+      if (!out)
+        throw std::runtime_error("ctgrad::codegen::c_program::write: cannot write \"" + file +
+                                 "\"");
     }
   }
 };
@@ -124,13 +129,15 @@ template <class T> std::string literal(T v) {
 /// A C identifier for a ctgrad name ("enc.W1" -> "enc_W1").
 inline std::string identifier(std::string_view name) {
   std::string s;
-  for (char ch : name) s += (std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_') ? ch : '_';
+  for (char ch : name)
+    s += (std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_') ? ch : '_';
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) != 0) s = "v_" + s;
   return s;
 }
 
 template <class N> inline constexpr bool is_input_v = false;
-template <class Name, class S> inline constexpr bool is_input_v<var_node<Name, S, input_role>> = true;
+template <class Name, class S>
+inline constexpr bool is_input_v<var_node<Name, S, input_role>> = true;
 
 // A loop's body as an order of its own (body_scope<Outer, Loop>): its nodes are emitted
 // inside the loop over the steps t, each in the workspace array lK_tI (K the loop's index
@@ -140,14 +147,17 @@ template <class Outer, class Loop> struct body_scope {
   using order = typename Loop::body_order;
   using is_body_scope = void;
 };
-template <class Order> inline constexpr bool is_body_scope_v = requires { typename Order::is_body_scope; };
+template <class Order> inline constexpr bool is_body_scope_v = requires {
+  typename Order::is_body_scope;
+};
 
 template <class Order, class N> std::string buffer();
 
 // The name of computed node N's workspace array.
 template <class Order, class N> std::string work_name() {
   if constexpr (is_body_scope_v<Order>) {
-    return Order::prefix() + std::string("_t") + std::to_string(index_of_v<typename Order::order, N>);
+    return Order::prefix() + std::string("_t") +
+           std::to_string(index_of_v<typename Order::order, N>);
   } else {
     // std::string first: g++ 12 -O3 warns (-Wrestrict, a false positive, GCC bug 105329)
     // for "literal" + std::string&&.
@@ -196,7 +206,9 @@ template <class T> std::string fn(char const* f) { return std::string(f) + c_typ
 // the bias with memmove and stored the output row after every two products instead of
 // keeping it in registers (another 1.5x; kernels/dense.hpp is outlined likewise). Measured
 // with both fixes: 90 us for C, 88 us for ctgrad (CPU time, median of 5).
-template <class T> std::string madd() { return std::is_same_v<T, float> ? "CTGRAD_MADDF" : "CTGRAD_MADD"; }
+template <class T> std::string madd() {
+  return std::is_same_v<T, float> ? "CTGRAD_MADDF" : "CTGRAD_MADD";
+}
 inline constexpr char const* madd_macros =
     "#ifndef CTGRAD_NOINLINE\n"
     "#ifdef __GNUC__\n#define CTGRAD_NOINLINE __attribute__((noinline))\n"
@@ -217,18 +229,19 @@ template <class T, class Order, class N> struct c_node {
 };
 
 // Unary elementwise nodes: out[i] = f(z[i]).
-template <class T, class Order, class N, class Z> std::string unary(std::string const& out, std::string const& f) {
+template <class T, class Order, class N, class Z>
+std::string unary(std::string const& out, std::string const& f) {
   constexpr std::size_t n = shape_of_t<N>::size;
   std::string const z = at<T, Order, Z, n>("i");
   std::string body = f;
   for (std::size_t pos; (pos = body.find('@')) != std::string::npos;) body.replace(pos, 1, z);
   return loop(n, out + "[i] = " + body + ";");
 }
-#define CTGRAD_C_UNARY(node_tpl, expr)                                                           \
-  template <class T, class Order, class Z> struct c_node<T, Order, node_tpl<Z>> {               \
-    static std::string emit(std::string const& out) {                                           \
-      return unary<T, Order, node_tpl<Z>, Z>(out, expr);                                         \
-    }                                                                                            \
+#define CTGRAD_C_UNARY(node_tpl, expr)                                            \
+  template <class T, class Order, class Z> struct c_node<T, Order, node_tpl<Z>> { \
+    static std::string emit(std::string const& out) {                             \
+      return unary<T, Order, node_tpl<Z>, Z>(out, expr);                          \
+    }                                                                             \
   };
 CTGRAD_C_UNARY(neg_node, "-(@)")
 CTGRAD_C_UNARY(relu_node, "((@) > 0 || (@) != (@) ? (@) : 0)")  // NaN propagates, as ctgrad
@@ -242,7 +255,8 @@ CTGRAD_C_UNARY(step_node, "((@) > 0 ? 1 : 0)")
 CTGRAD_C_UNARY(sign_node, "((@) > 0 ? 1 : (@) < 0 ? -1 : (@))")
 #undef CTGRAD_C_UNARY
 
-template <class T, class Order, class Z, class Slope> struct c_node<T, Order, leaky_relu_node<Z, Slope>> {
+template <class T, class Order, class Z, class Slope>
+struct c_node<T, Order, leaky_relu_node<Z, Slope>> {
   static std::string emit(std::string const& out) {
     return unary<T, Order, leaky_relu_node<Z, Slope>, Z>(
         out, "((@) > 0 ? (@) : " + literal(Slope::template value<T>()) + " * (@))");
@@ -250,21 +264,31 @@ template <class T, class Order, class Z, class Slope> struct c_node<T, Order, le
 };
 
 // Binary elementwise nodes, a trailing-dimension or scalar operand broadcast.
-template <class T, class Order, class N, class A, class B> std::string binary(std::string const& out, char op) {
+template <class T, class Order, class N, class A, class B>
+std::string binary(std::string const& out, char op) {
   constexpr std::size_t n = shape_of_t<N>::size;
-  return loop(n, out + "[i] = " + at<T, Order, A, n>("i") + " " + op + " " + at<T, Order, B, n>("i") + ";");
+  return loop(
+      n, out + "[i] = " + at<T, Order, A, n>("i") + " " + op + " " + at<T, Order, B, n>("i") + ";");
 }
 template <class T, class Order, class A, class B> struct c_node<T, Order, add_node<A, B>> {
-  static std::string emit(std::string const& out) { return binary<T, Order, add_node<A, B>, A, B>(out, '+'); }
+  static std::string emit(std::string const& out) {
+    return binary<T, Order, add_node<A, B>, A, B>(out, '+');
+  }
 };
 template <class T, class Order, class A, class B> struct c_node<T, Order, sub_node<A, B>> {
-  static std::string emit(std::string const& out) { return binary<T, Order, sub_node<A, B>, A, B>(out, '-'); }
+  static std::string emit(std::string const& out) {
+    return binary<T, Order, sub_node<A, B>, A, B>(out, '-');
+  }
 };
 template <class T, class Order, class A, class B> struct c_node<T, Order, mul_node<A, B>> {
-  static std::string emit(std::string const& out) { return binary<T, Order, mul_node<A, B>, A, B>(out, '*'); }
+  static std::string emit(std::string const& out) {
+    return binary<T, Order, mul_node<A, B>, A, B>(out, '*');
+  }
 };
 template <class T, class Order, class A, class B> struct c_node<T, Order, div_node<A, B>> {
-  static std::string emit(std::string const& out) { return binary<T, Order, div_node<A, B>, A, B>(out, '/'); }
+  static std::string emit(std::string const& out) {
+    return binary<T, Order, div_node<A, B>, A, B>(out, '/');
+  }
 };
 
 template <class T, class Order, class Name, class A> struct c_node<T, Order, named_node<Name, A>> {
@@ -278,49 +302,77 @@ template <class T, class Order, class Name, class A> struct c_node<T, Order, nam
 // order (kernels/dense.hpp's loop), in a function of its own whose pointers are restrict
 // parameters: with block-scope restrict pointers gcc 12 still versions the loop for
 // aliasing, and the versioned loop is slower than ctgrad's own.
-template <class T, class Order, class X, class W, class Bias> struct c_node<T, Order, dense_node<X, W, Bias>> {
+template <class T, class Order, class X, class W, class Bias>
+struct c_node<T, Order, dense_node<X, W, Bias>> {
   using N = dense_node<X, W, Bias>;
   static std::string function_name() {
-    return std::string("dense_") + c_type<T>::name + "_" + std::to_string(N::rows) + "_" + std::to_string(N::in) +
-           "_" + std::to_string(N::out);
+    return std::string("dense_") + c_type<T>::name + "_" + std::to_string(N::rows) + "_" +
+           std::to_string(N::in) + "_" + std::to_string(N::out);
   }
   static std::string function() {
-    std::string const rows = std::to_string(N::rows), in = std::to_string(N::in), outs = std::to_string(N::out);
+    std::string const rows = std::to_string(N::rows), in = std::to_string(N::in),
+                      outs = std::to_string(N::out);
     std::string const t = c_type<T>::name;
-    return "CTGRAD_NOINLINE static void " + function_name() + "(" + t + " *restrict z, const " + t + " *restrict x, const " + t +
-           " *restrict w, const " + t + " *restrict b) {\n"
+    return "CTGRAD_NOINLINE static void " + function_name() + "(" + t + " *restrict z, const " + t +
+           " *restrict x, const " + t + " *restrict w, const " + t +
+           " *restrict b) {\n"
            "  long r, j, k;\n"
-           "  for (r = 0; r < " + rows + "; ++r) {\n"
-           "    " + t + " *zr = z + r * " + outs + ";\n"
-           "    for (j = 0; j < " + outs + "; ++j) zr[j] = b[j];\n"
-           "    for (k = 0; k < " + in + "; ++k) {\n"
-           "      const " + t + " xk = x[r * " + in + " + k];\n"
-           "      for (j = 0; j < " + outs + "; ++j) zr[j] = " + madd<T>() + "(xk, w[k * " + outs + " + j], zr[j]);\n"
+           "  for (r = 0; r < " +
+           rows +
+           "; ++r) {\n"
+           "    " +
+           t + " *zr = z + r * " + outs +
+           ";\n"
+           "    for (j = 0; j < " +
+           outs +
+           "; ++j) zr[j] = b[j];\n"
+           "    for (k = 0; k < " +
+           in +
+           "; ++k) {\n"
+           "      const " +
+           t + " xk = x[r * " + in +
+           " + k];\n"
+           "      for (j = 0; j < " +
+           outs + "; ++j) zr[j] = " + madd<T>() + "(xk, w[k * " + outs +
+           " + j], zr[j]);\n"
            "    }\n"
            "  }\n"
            "}\n\n";
   }
   static std::string emit(std::string const& out) {
-    return "  " + function_name() + "(" + out + ", " + buffer<Order, X>() + ", " + buffer<Order, W>() + ", " +
-           buffer<Order, Bias>() + ");\n";
+    return "  " + function_name() + "(" + out + ", " + buffer<Order, X>() + ", " +
+           buffer<Order, W>() + ", " + buffer<Order, Bias>() + ");\n";
   }
 };
 
-template <class T, class Order, class A, class B, class Layout> struct c_node<T, Order, matmul_node<A, B, Layout>> {
+template <class T, class Order, class A, class B, class Layout>
+struct c_node<T, Order, matmul_node<A, B, Layout>> {
   static std::string emit(std::string const& out) {
     using SA = shape_of_t<A>;
     using SB = shape_of_t<B>;
-    constexpr bool ta = std::is_same_v<Layout, kernels::tn>, tb = std::is_same_v<Layout, kernels::nt>;
+    constexpr bool ta = std::is_same_v<Layout, kernels::tn>,
+                   tb = std::is_same_v<Layout, kernels::nt>;
     constexpr std::size_t m = ta ? SA::dims[1] : SA::dims[0], kk = ta ? SA::dims[0] : SA::dims[1];
     constexpr std::size_t n = tb ? SB::dims[0] : SB::dims[1];
     std::string const a = buffer<Order, A>(), b = buffer<Order, B>();
-    std::string const ai = ta ? a + "[k * " + std::to_string(m) + " + r]" : a + "[r * " + std::to_string(kk) + " + k]";
-    std::string const bi = tb ? b + "[j * " + std::to_string(kk) + " + k]" : b + "[k * " + std::to_string(n) + " + j]";
-    return "  for (r = 0; r < " + std::to_string(m) + "; ++r)\n"
-           "    for (j = 0; j < " + std::to_string(n) + "; ++j) {\n"
-           "      " + c_type<T>::name + " s = 0;\n"
-           "      for (k = 0; k < " + std::to_string(kk) + "; ++k) s = " + madd<T>() + "(" + ai + ", " + bi + ", s);\n"
-           "      " + out + "[r * " + std::to_string(n) + " + j] = s;\n"
+    std::string const ai =
+        ta ? a + "[k * " + std::to_string(m) + " + r]" : a + "[r * " + std::to_string(kk) + " + k]";
+    std::string const bi =
+        tb ? b + "[j * " + std::to_string(kk) + " + k]" : b + "[k * " + std::to_string(n) + " + j]";
+    return "  for (r = 0; r < " + std::to_string(m) +
+           "; ++r)\n"
+           "    for (j = 0; j < " +
+           std::to_string(n) +
+           "; ++j) {\n"
+           "      " +
+           c_type<T>::name +
+           " s = 0;\n"
+           "      for (k = 0; k < " +
+           std::to_string(kk) + "; ++k) s = " + madd<T>() + "(" + ai + ", " + bi +
+           ", s);\n"
+           "      " +
+           out + "[r * " + std::to_string(n) +
+           " + j] = s;\n"
            "    }\n";
   }
 };
@@ -329,25 +381,36 @@ template <class T, class Order, class A> struct c_node<T, Order, transpose_node<
   static std::string emit(std::string const& out) {
     using S = shape_of_t<A>;
     std::string const rows = std::to_string(S::dims[0]), cols = std::to_string(S::dims[1]);
-    return "  for (r = 0; r < " + rows + "; ++r)\n    for (j = 0; j < " + cols + "; ++j) " + out + "[j * " + rows +
-           " + r] = " + buffer<Order, A>() + "[r * " + cols + " + j];\n";
+    return "  for (r = 0; r < " + rows + "; ++r)\n    for (j = 0; j < " + cols + "; ++j) " + out +
+           "[j * " + rows + " + r] = " + buffer<Order, A>() + "[r * " + cols + " + j];\n";
   }
 };
 
 // Rows of softmax / log_softmax, the row's maximum subtracted first (as kernels/softmax.hpp).
-template <class T, class Order, class Z> std::string softmax_rows(std::string const& out, bool log) {
+template <class T, class Order, class Z>
+std::string softmax_rows(std::string const& out, bool log) {
   using L = ctgrad::detail::rows_of<shape_of_t<Z>>;
   std::string const cols = std::to_string(L::cols), z = buffer<Order, Z>();
   std::string const t = c_type<T>::name;
-  std::string s = "  for (r = 0; r < " + std::to_string(L::rows) + "; ++r) {\n"
-                  "    const " + t + " *zr = " + z + " + r * " + cols + ";\n"
-                  "    " + t + " m = zr[0], s = 0;\n"
-                  "    for (j = 1; j < " + cols + "; ++j) if (zr[j] > m || zr[j] != zr[j]) m = zr[j];\n"
-                  "    for (j = 0; j < " + cols + "; ++j) s += " + fn<T>("exp") + "(zr[j] - m);\n";
+  std::string s = "  for (r = 0; r < " + std::to_string(L::rows) +
+                  "; ++r) {\n"
+                  "    const " +
+                  t + " *zr = " + z + " + r * " + cols +
+                  ";\n"
+                  "    " +
+                  t +
+                  " m = zr[0], s = 0;\n"
+                  "    for (j = 1; j < " +
+                  cols +
+                  "; ++j) if (zr[j] > m || zr[j] != zr[j]) m = zr[j];\n"
+                  "    for (j = 0; j < " +
+                  cols + "; ++j) s += " + fn<T>("exp") + "(zr[j] - m);\n";
   if (log)
-    s += "    for (j = 0; j < " + cols + "; ++j) " + out + "[r * " + cols + " + j] = zr[j] - (m + " + fn<T>("log") + "(s));\n";
+    s += "    for (j = 0; j < " + cols + "; ++j) " + out + "[r * " + cols +
+         " + j] = zr[j] - (m + " + fn<T>("log") + "(s));\n";
   else
-    s += "    for (j = 0; j < " + cols + "; ++j) " + out + "[r * " + cols + " + j] = " + fn<T>("exp") + "(zr[j] - m) / s;\n";
+    s += "    for (j = 0; j < " + cols + "; ++j) " + out + "[r * " + cols +
+         " + j] = " + fn<T>("exp") + "(zr[j] - m) / s;\n";
   return s + "  }\n";
 }
 template <class T, class Order, class Z> struct c_node<T, Order, softmax_node<Z>> {
@@ -376,9 +439,13 @@ template <class T, class Order, class A, int N> struct c_node<T, Order, pow_node
 template <class T, class Order, class A, class S> struct c_node<T, Order, sum_to_node<A, S>> {
   static std::string emit(std::string const& out) {
     std::string const n = std::to_string(S::size), a = buffer<Order, A>();
-    return "  for (j = 0; j < " + n + "; ++j) " + out + "[j] = 0;\n"
-           "  for (i = 0; i < " + std::to_string(shape_of_t<A>::size / S::size) + "; ++i)\n"
-           "    for (j = 0; j < " + n + "; ++j) " + out + "[j] += " + a + "[i * " + n + " + j];\n";
+    return "  for (j = 0; j < " + n + "; ++j) " + out +
+           "[j] = 0;\n"
+           "  for (i = 0; i < " +
+           std::to_string(shape_of_t<A>::size / S::size) +
+           "; ++i)\n"
+           "    for (j = 0; j < " +
+           n + "; ++j) " + out + "[j] += " + a + "[i * " + n + " + j];\n";
   }
 };
 template <class T, class Order, class A, class S> struct c_node<T, Order, broadcast_to_node<A, S>> {
@@ -388,20 +455,37 @@ template <class T, class Order, class A, class S> struct c_node<T, Order, broadc
 };
 
 // The fused cross_entropy(softmax(z), y): mean over rows of logsumexp(z) - sum_j y_j z_j.
-template <class T, class Order, class Z, class P, class Y> struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
+template <class T, class Order, class Z, class P, class Y>
+struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
   static std::string emit(std::string const& out) {
     using L = ctgrad::detail::rows_of<shape_of_t<Z>>;
     std::string const cols = std::to_string(L::cols), t = c_type<T>::name;
     std::string const z = buffer<Order, Z>(), y = buffer<Order, Y>();
-    return "  {\n    " + t + " total = 0;\n"
-           "    for (r = 0; r < " + std::to_string(L::rows) + "; ++r) {\n"
-           "      const " + t + " *zr = " + z + " + r * " + cols + ", *yr = " + y + " + r * " + cols + ";\n"
-           "      " + t + " m = zr[0], s = 0, lse;\n"
-           "      for (j = 1; j < " + cols + "; ++j) if (zr[j] > m || zr[j] != zr[j]) m = zr[j];\n"
-           "      for (j = 0; j < " + cols + "; ++j) s += " + fn<T>("exp") + "(zr[j] - m);\n"
-           "      lse = m + " + fn<T>("log") + "(s);\n"
-           "      for (j = 0; j < " + cols + "; ++j) if (yr[j] != 0) total += yr[j] * (lse - zr[j]);\n"
-           "    }\n    " + out + "[0] = total / " + std::to_string(L::rows) + ";\n  }\n";
+    return "  {\n    " + t +
+           " total = 0;\n"
+           "    for (r = 0; r < " +
+           std::to_string(L::rows) +
+           "; ++r) {\n"
+           "      const " +
+           t + " *zr = " + z + " + r * " + cols + ", *yr = " + y + " + r * " + cols +
+           ";\n"
+           "      " +
+           t +
+           " m = zr[0], s = 0, lse;\n"
+           "      for (j = 1; j < " +
+           cols +
+           "; ++j) if (zr[j] > m || zr[j] != zr[j]) m = zr[j];\n"
+           "      for (j = 0; j < " +
+           cols + "; ++j) s += " + fn<T>("exp") +
+           "(zr[j] - m);\n"
+           "      lse = m + " +
+           fn<T>("log") +
+           "(s);\n"
+           "      for (j = 0; j < " +
+           cols +
+           "; ++j) if (yr[j] != 0) total += yr[j] * (lse - zr[j]);\n"
+           "    }\n    " +
+           out + "[0] = total / " + std::to_string(L::rows) + ";\n  }\n";
   }
 };
 
@@ -409,13 +493,16 @@ template <class N> inline constexpr bool is_computed_v = !is_variable_v<N> && !i
 
 // Count chunks of Chunk entries, the r-th read at Offset + r * Stride of the child (a gate's
 // columns, a loop's last step or one of its states).
-template <class T, class Order, class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride, std::size_t Count,
-          class Shape, class Name>
-struct c_node<T, Order, gather_node<E, ctgrad::detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>>> {
+template <class T, class Order, class E, std::size_t Offset, std::size_t Chunk, std::size_t Stride,
+          std::size_t Count, class Shape, class Name>
+struct c_node<
+    T, Order,
+    gather_node<E, ctgrad::detail::gather_spec<Offset, Chunk, Stride, Count, Shape, Name>>> {
   static std::string emit(std::string const& out) {
-    return "  for (r = 0; r < " + std::to_string(Count) + "; ++r)\n    for (j = 0; j < " + std::to_string(Chunk) +
-           "; ++j) " + out + "[r * " + std::to_string(Chunk) + " + j] = " + buffer<Order, E>() + "[" +
-           std::to_string(Offset) + " + r * " + std::to_string(Stride) + " + j];\n";
+    return "  for (r = 0; r < " + std::to_string(Count) + "; ++r)\n    for (j = 0; j < " +
+           std::to_string(Chunk) + "; ++j) " + out + "[r * " + std::to_string(Chunk) +
+           " + j] = " + buffer<Order, E>() + "[" + std::to_string(Offset) + " + r * " +
+           std::to_string(Stride) + " + j];\n";
   }
 };
 
@@ -432,7 +519,8 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
 // A loop (scan, the recurrent layers) for inference: the states start at their initial
 // values; for t = 0 ... T-1 the body runs on them and step t's inputs, its next states are
 // written to row t of the loop's value and become the states.
-template <class T, class Order, class Spec, class... Cs> struct c_node<T, Order, loop_node<Spec, Cs...>> {
+template <class T, class Order, class Spec, class... Cs>
+struct c_node<T, Order, loop_node<Spec, Cs...>> {
   using L = loop_node<Spec, Cs...>;
   static_assert(!is_body_scope_v<Order>,
                 "ctgrad::codegen::c_export: a loop inside a loop's body has no C form yet");
@@ -448,7 +536,8 @@ template <class T, class Order, class Spec, class... Cs> struct c_node<T, Order,
           return std::string("ws->") + prefix() + "_s" + std::to_string(at_);
         } else if constexpr (at_ < L::carries + L::steps) {
           using sequence = ctgrad::detail::at_t<at_, type_list<Cs...>>;
-          return std::string("(") + codegen::detail::buffer<Order, sequence>() + " + t * " + std::to_string(shape_of_t<N>::size) + ")";
+          return std::string("(") + codegen::detail::buffer<Order, sequence>() + " + t * " +
+                 std::to_string(shape_of_t<N>::size) + ")";
         } else {
           return codegen::detail::buffer<Order, N>();
         }
@@ -460,10 +549,13 @@ template <class T, class Order, class Spec, class... Cs> struct c_node<T, Order,
   static c_pieces pieces() {
     c_pieces body = emit_nodes<T, scope>(typename L::body_order{});
     [&]<std::size_t... Cks>(std::index_sequence<Cks...>) {
-      ((body.work += "  " + std::string(c_type<T>::name) + " " + scope::prefix() + "_s" + std::to_string(Cks) + "[" +
-                     std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) + "];\n"),
+      ((body.work +=
+        "  " + std::string(c_type<T>::name) + " " + scope::prefix() + "_s" + std::to_string(Cks) +
+        "[" + std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) +
+        "];\n"),
        ...);
-    }(std::make_index_sequence<L::carries>{});
+    }
+    (std::make_index_sequence<L::carries>{});
     return body;
   }
   static std::string emit(std::string const& out) {
@@ -472,24 +564,31 @@ template <class T, class Order, class Spec, class... Cs> struct c_node<T, Order,
     std::string const rows = std::to_string(L::state_size);
     [&]<std::size_t... Cks>(std::index_sequence<Cks...>) {
       // Initial states.
-      ((s += "  for (i = 0; i < " + std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, type_list<Cs...>>>::size) +
+      ((s += "  for (i = 0; i < " +
+             std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, type_list<Cs...>>>::size) +
              "; ++i) ws->" + scope::prefix() + "_s" + std::to_string(Cks) + "[i] = " +
              at<T, Order, ctgrad::detail::at_t<Cks, type_list<Cs...>>,
-                shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size>("i") + ";\n"),
+                shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size>("i") +
+             ";\n"),
        ...);
       s += "  for (t = 0; t < " + std::to_string(L::trip) + "; ++t) {\n" + body.body;
       // The next states to row t first (they may read the states), then back to the states.
-      ((s += "  for (i = 0; i < " + std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) +
-             "; ++i) " + out + "[t * " + rows + " + " + std::to_string(L::carry_at[Cks]) + " + i] = " +
+      ((s += "  for (i = 0; i < " +
+             std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) +
+             "; ++i) " + out + "[t * " + rows + " + " + std::to_string(L::carry_at[Cks]) +
+             " + i] = " +
              at<T, scope, ctgrad::detail::at_t<Cks, next>,
-                shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size>("i") + ";\n"),
+                shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size>("i") +
+             ";\n"),
        ...);
-      ((s += "  for (i = 0; i < " + std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) +
-             "; ++i) ws->" + scope::prefix() + "_s" + std::to_string(Cks) + "[i] = " + out + "[t * " + rows + " + " +
-             std::to_string(L::carry_at[Cks]) + " + i];\n"),
+      ((s += "  for (i = 0; i < " +
+             std::to_string(shape_of_t<ctgrad::detail::at_t<Cks, typename L::carry_vars>>::size) +
+             "; ++i) ws->" + scope::prefix() + "_s" + std::to_string(Cks) + "[i] = " + out +
+             "[t * " + rows + " + " + std::to_string(L::carry_at[Cks]) + " + i];\n"),
        ...);
       s += "  }\n";
-    }(std::make_index_sequence<L::carries>{});
+    }
+    (std::make_index_sequence<L::carries>{});
     return s;
   }
 };
@@ -503,8 +602,9 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                          if constexpr (is_bundle_v<N>) {
                            // A loop body's next states: the loop copies its parts.
                          } else if constexpr (is_param_v<N>) {
-                           c.fields += "  " + t + " " + identifier(N::name) + "[" + std::to_string(shape_of_t<N>::size) +
-                                       "]; /* " + shape_of_t<N>::to_string() + " */\n";
+                           c.fields += "  " + t + " " + identifier(N::name) + "[" +
+                                       std::to_string(shape_of_t<N>::size) + "]; /* " +
+                                       shape_of_t<N>::to_string() + " */\n";
                          } else if constexpr (is_input_v<N>) {
                            c.inputs += ", const " + t + " *" + identifier(N::name) + " /* " +
                                        shape_of_t<N>::to_string() + " */";
@@ -556,8 +656,10 @@ template <class T, class Order, class R> std::string copy_out(std::string const&
 
 inline std::string header_start(std::string const& name, std::string const& net) {
   std::string const guard = identifier(name) + "_H";
-  return "/* Generated by ctgrad::codegen::c_export: C99, no dependencies but <math.h> (link -lm).\n"
-         " * The network: " + comment(net) + "\n */\n#ifndef " + guard + "\n#define " + guard + "\n\n";
+  return "/* Generated by ctgrad::codegen::c_export: C99, no dependencies but <math.h> (link "
+         "-lm).\n"
+         " * The network: " +
+         comment(net) + "\n */\n#ifndef " + guard + "\n#define " + guard + "\n\n";
 }
 
 inline std::string trained_values(std::string const& api, std::vector<std::string> const& values) {
@@ -567,7 +669,8 @@ inline std::string trained_values(std::string const& api, std::vector<std::strin
   return s + "};\n\n";
 }
 
-template <class T, class Net> c_program generate(std::string const& name, std::vector<std::string> const& values) {
+template <class T, class Net>
+c_program generate(std::string const& name, std::vector<std::string> const& values) {
   using order = topological_order_t<Net>;
   std::string const t = c_type<T>::name, api = identifier(name);
   c_pieces const p = emit_nodes<T, order>(order{});
@@ -578,20 +681,25 @@ template <class T, class Net> c_program generate(std::string const& name, std::v
   c.header += "#define " + api + "_OUTPUT_SIZE " + std::to_string(out_size) + " /* " +
               shape_of_t<Net>::to_string() + " */\n\n";
   if (!values.empty()) c.header += "extern const " + api + "_params " + api + "_trained;\n\n";
-  std::string const signature = "void " + api + "_forward(const " + api + "_params *p, " + api + "_workspace *ws" +
-                                p.inputs + ", " + t + " *out /* " + shape_of_t<Net>::to_string() + " */)";
-  c.header += "/* The network's output for the given inputs; ws holds every intermediate value. */\n" +
-              signature + ";\n\n#endif\n";
-  c.source = "/* Generated by ctgrad::codegen::c_export. */\n#include \"" + name + ".h\"\n#include <math.h>\n\n" +
-             madd_macros + trained_values(api, values) + p.functions + signature + " {\n  long i, r, j, k, t;\n" + p.body +
-             copy_out<T, order, Net>("out") + "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k; (void)t;\n}\n";
+  std::string const signature = "void " + api + "_forward(const " + api + "_params *p, " + api +
+                                "_workspace *ws" + p.inputs + ", " + t + " *out /* " +
+                                shape_of_t<Net>::to_string() + " */)";
+  c.header +=
+      "/* The network's output for the given inputs; ws holds every intermediate value. */\n" +
+      signature + ";\n\n#endif\n";
+  c.source = "/* Generated by ctgrad::codegen::c_export. */\n#include \"" + name +
+             ".h\"\n#include <math.h>\n\n" + madd_macros + trained_values(api, values) +
+             p.functions + signature + " {\n  long i, r, j, k, t;\n" + p.body +
+             copy_out<T, order, Net>("out") +
+             "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k; (void)t;\n}\n";
   return c;
 }
 
 // The loss, its gradient with respect to every parameter (derived by d, sharing nodes) and
 // an SGD step.
 template <class T, class Loss, class... Ps>
-c_program generate_training(type_list<Ps...>, std::string const& name, std::vector<std::string> const& values) {
+c_program generate_training(type_list<Ps...>, std::string const& name,
+                            std::vector<std::string> const& values) {
   using order = topological_order_t<Loss, decltype(d(Loss{}, Ps{}))...>;
   std::string const t = c_type<T>::name, api = identifier(name);
   c_pieces const p = emit_nodes<T, order>(order{});
@@ -599,29 +707,34 @@ c_program generate_training(type_list<Ps...>, std::string const& name, std::vect
   c.header += "typedef struct {\n" + p.fields + "} " + api + "_params;\n\n";
   c.header += "typedef struct {\n" + p.work + "} " + api + "_workspace;\n\n";
   if (!values.empty()) c.header += "extern const " + api + "_params " + api + "_trained;\n\n";
-  std::string const grad_sig = t + " " + api + "_loss_grad(const " + api + "_params *p, " + api + "_workspace *ws" +
-                               p.inputs + ", " + api + "_params *g)";
-  std::string const step_sig = "void " + api + "_sgd_step(" + api + "_params *p, const " + api + "_params *g, " + t + " lr)";
-  c.header += "/* The loss for the given inputs, and its gradient with respect to each parameter in g. */\n" +
-              grad_sig + ";\n/* p := p - lr * g */\n" + step_sig + ";\n\n#endif\n";
+  std::string const grad_sig = t + " " + api + "_loss_grad(const " + api + "_params *p, " + api +
+                               "_workspace *ws" + p.inputs + ", " + api + "_params *g)";
+  std::string const step_sig =
+      "void " + api + "_sgd_step(" + api + "_params *p, const " + api + "_params *g, " + t + " lr)";
+  c.header +=
+      "/* The loss for the given inputs, and its gradient with respect to each parameter in g. "
+      "*/\n" +
+      grad_sig + ";\n/* p := p - lr * g */\n" + step_sig + ";\n\n#endif\n";
   std::string grads, step;
-  bool const done[] = {(grads += "  /* dL/d" + std::string(Ps::name) + " */\n" +
-                                 copy_out<T, order, decltype(d(Loss{}, Ps{}))>("g->" + identifier(Ps::name)),
-                        step += loop(shape_of_t<Ps>::size, "p->" + identifier(Ps::name) + "[i] -= lr * g->" +
-                                                               identifier(Ps::name) + "[i];"),
-                        true)...,
-                       true};
+  bool const done[] = {
+      (grads += "  /* dL/d" + std::string(Ps::name) + " */\n" +
+                copy_out<T, order, decltype(d(Loss{}, Ps{}))>("g->" + identifier(Ps::name)),
+       step += loop(shape_of_t<Ps>::size, "p->" + identifier(Ps::name) + "[i] -= lr * g->" +
+                                              identifier(Ps::name) + "[i];"),
+       true)...,
+      true};
   (void)done;
   c.source = "/* Generated by ctgrad::codegen::c_export_training. */\n#include \"" + name +
-             ".h\"\n#include <math.h>\n\n" + madd_macros + trained_values(api, values) + p.functions + grad_sig +
-             " {\n  long i, r, j, k;\n" + p.body + grads +
+             ".h\"\n#include <math.h>\n\n" + madd_macros + trained_values(api, values) +
+             p.functions + grad_sig + " {\n  long i, r, j, k;\n" + p.body + grads +
              "  (void)p; (void)ws; (void)i; (void)r; (void)j; (void)k;\n  return " +
-             (is_computed_v<Loss> ? buffer<order, Loss>() + "[0]" : std::string("0")) + ";\n}\n\n" + step_sig +
-             " {\n  long i;\n" + step + "  (void)p; (void)g; (void)lr; (void)i;\n}\n";
+             (is_computed_v<Loss> ? buffer<order, Loss>() + "[0]" : std::string("0")) + ";\n}\n\n" +
+             step_sig + " {\n  long i;\n" + step + "  (void)p; (void)g; (void)lr; (void)i;\n}\n";
   return c;
 }
 
-template <class T, class... Vars> std::vector<std::string> values_of(var_set<T, Vars...> const& params) {
+template <class T, class... Vars>
+std::vector<std::string> values_of(var_set<T, Vars...> const& params) {
   std::vector<std::string> values;
   params.for_each([&](auto, auto const& tensor) {
     std::string v;
@@ -661,7 +774,8 @@ c_program c_export(Net, std::string const& name, var_set<T, Vars...> const& para
 template <Expression Loss, class T, class... Vars>
 c_program c_export_training(Loss, std::string const& name, var_set<T, Vars...> const& params) {
   if constexpr (shape_of_t<Loss>::rank != 0) {
-    static_assert(shape_of_t<Loss>::rank == 0, "ctgrad::codegen::c_export_training: the loss must be a scalar");
+    static_assert(shape_of_t<Loss>::rank == 0,
+                  "ctgrad::codegen::c_export_training: the loss must be a scalar");
     return {};  // nothing more is instantiated: one error, not a cascade
   } else if constexpr (!std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>) {
     static_assert(std::is_same_v<var_set<T, Vars...>, param_set<T, Loss>>,

@@ -27,7 +27,8 @@ constexpr void static_for_chunks(F& f, std::index_sequence<Chunks...>) {
 }
 
 template <std::size_t N, class F> constexpr void static_for(F&& f) {
-  static_for_chunks<N>(f, std::make_index_sequence<(N + static_for_chunk - 1) / static_for_chunk>{});
+  static_for_chunks<N>(f,
+                       std::make_index_sequence<(N + static_for_chunk - 1) / static_for_chunk>{});
 }
 
 }  // namespace ctgrad::detail

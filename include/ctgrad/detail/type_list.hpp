@@ -15,9 +15,7 @@
 
 namespace ctgrad::detail {
 
-template <class... Ts> struct type_list {
-  static constexpr std::size_t size = sizeof...(Ts);
-};
+template <class... Ts> struct type_list { static constexpr std::size_t size = sizeof...(Ts); };
 
 // All true / the sum, without a fold (clang 14 rejects folds over more than 256 elements).
 template <bool...> struct bool_pack {};
@@ -32,9 +30,7 @@ template <std::size_t... N> constexpr std::size_t sum_of() {
 
 // ---- the indexer of a list: derives from indexed<I, T> (and so from tag<T>) per element
 template <class T> struct tag {};
-template <std::size_t I, class T> struct indexed : tag<T> {
-  using type = T;
-};
+template <std::size_t I, class T> struct indexed : tag<T> { using type = T; };
 template <class Seq, class... Ts> struct indexer_impl;
 template <std::size_t... Is, class... Ts>
 struct indexer_impl<std::index_sequence<Is...>, Ts...> : indexed<Is, Ts>... {};
@@ -61,12 +57,8 @@ template <class List, class T> using push_back_t = typename push_back<List, T>::
 
 // Concatenation, eight lists per step so a long list of lists recurses shallowly.
 template <class... Lists> struct concat;
-template <> struct concat<> {
-  using type = type_list<>;
-};
-template <class... Ts> struct concat<type_list<Ts...>> {
-  using type = type_list<Ts...>;
-};
+template <> struct concat<> { using type = type_list<>; };
+template <class... Ts> struct concat<type_list<Ts...>> { using type = type_list<Ts...>; };
 template <class... A, class... B> struct concat<type_list<A...>, type_list<B...>> {
   using type = type_list<A..., B...>;
 };
@@ -76,8 +68,8 @@ struct concat<type_list<A...>, type_list<B...>, type_list<C...>, Rest...> {
 };
 template <class... A, class... B, class... C, class... D, class... E, class... F, class... G,
           class... H, class... Rest>
-struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>,
-              type_list<E...>, type_list<F...>, type_list<G...>, type_list<H...>, Rest...> {
+struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>, type_list<E...>,
+              type_list<F...>, type_list<G...>, type_list<H...>, Rest...> {
   using type =
       typename concat<type_list<A..., B..., C..., D..., E..., F..., G..., H...>, Rest...>::type;
 };
@@ -85,8 +77,8 @@ struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>
 /// The elements T of List with Pred<T>::value, in order.
 template <template <class> class Pred, class List> struct filter;
 template <template <class> class Pred, class... Ts> struct filter<Pred, type_list<Ts...>> {
-  using type = typename concat<
-      std::conditional_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
+  using type =
+      typename concat<std::conditional_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
 };
 template <template <class> class Pred, class List>
 using filter_t = typename filter<Pred, List>::type;
@@ -113,13 +105,14 @@ template <class T, class... Ts> struct index_scan<true, T, Ts...> {
   static constexpr std::size_t value = index_of_scan<T, Ts...>();
 };
 template <class List, class T,
-          std::size_t Deduced = decltype(position<T>(static_cast<indexer_t<List> const*>(nullptr)))::value>
+          std::size_t Deduced =
+              decltype(position<T>(static_cast<indexer_t<List> const*>(nullptr)))::value>
 struct index_of : std::integral_constant<std::size_t, Deduced> {};
 template <class... Ts, class T>
 struct index_of<type_list<Ts...>, T, npos>
-    : std::integral_constant<std::size_t,
-                             index_scan<__is_base_of(tag<T>, indexer_t<type_list<Ts...>>), T,
-                                        Ts...>::value> {};
+    : std::integral_constant<
+          std::size_t,
+          index_scan<__is_base_of(tag<T>, indexer_t<type_list<Ts...>>), T, Ts...>::value> {};
 template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 
 // ---- I-th element

@@ -26,18 +26,20 @@ namespace detail {
 // node with non-type arguments (pow_node<A, N>) declares `template <class...> with_children`.
 template <class P, class New, class = void> struct rebind;
 template <template <class...> class Tpl, class... Args, class... New>
-struct rebind<Tpl<Args...>, type_list<New...>,
-              std::enable_if_t<!requires { typename Tpl<Args...>::template with_children<New...>; }>> {
+    struct rebind < Tpl<Args...>,
+    type_list<New...>, std::enable_if_t < !requires {
+  typename Tpl<Args...>::template with_children<New...>;
+} >> {
   using old = children_t<Tpl<Args...>>;
   template <class Arg>
-  using map = typename std::conditional_t<contains_v<old, Arg>,
-                                          at<index_of_v<old, Arg>, type_list<New...>>,
-                                          std::type_identity<Arg>>::type;
+  using map =
+      typename std::conditional_t<contains_v<old, Arg>, at<index_of_v<old, Arg>, type_list<New...>>,
+                                  std::type_identity<Arg>>::type;
   using type = Tpl<map<Args>...>;
 };
-template <class P, class... New>
-struct rebind<P, type_list<New...>,
-              std::enable_if_t<requires { typename P::template with_children<New...>; }>> {
+template <class P, class... New> struct rebind < P, type_list<New...>, std::enable_if_t < requires {
+  typename P::template with_children<New...>;
+} >> {
   using type = typename P::template with_children<New...>;
 };
 
@@ -52,9 +54,7 @@ template <class P, class... Cs, std::size_t... Ks>
 struct abstract<P, type_list<Cs...>, std::index_sequence<Ks...>> {
   using type = typename rebind<P, type_list<placeholder_t<Cs, Ks>...>>::type;
 };
-template <class P> struct abstract<P, type_list<>, std::index_sequence<>> {
-  using type = P;
-};
+template <class P> struct abstract<P, type_list<>, std::index_sequence<>> { using type = P; };
 
 }  // namespace detail
 
@@ -66,9 +66,7 @@ namespace detail {
 template <class R> struct as_adjoints {
   using type = type_list<R>;  // a unary rule returns its single adjoint directly
 };
-template <class... As> struct as_adjoints<adjoints<As...>> {
-  using type = type_list<As...>;
-};
+template <class... As> struct as_adjoints<adjoints<As...>> { using type = type_list<As...>; };
 
 template <class P, class Adj, class Children = children_t<P>> struct vjp_of;
 template <class P, class Adj, class... Cs> struct vjp_of<P, Adj, type_list<Cs...>> {

@@ -43,22 +43,16 @@ namespace detail {
 enum class grad_api { grad, grad_into };
 
 // The first of Vars that is not in Order (void if none).
-template <class Order, class... Vars>
-struct first_missing {
-  using type = void;
-};
-template <class Order, class Var, class... Vars>
-struct first_missing<Order, Var, Vars...> {
+template <class Order, class... Vars> struct first_missing { using type = void; };
+template <class Order, class Var, class... Vars> struct first_missing<Order, Var, Vars...> {
   using type = typename std::conditional_t<contains_v<Order, Var>, first_missing<Order, Vars...>,
                                            std::type_identity<Var>>::type;
 };
 
 // The condition names only the variable (its name and shape), not the whole network, so the
 // compiler's note is short; one error for the first such variable, not one per variable.
-template <class Var, bool InNetwork>
-inline constexpr bool variable_in_network_v = InNetwork;
-template <grad_api Api, class Var>
-constexpr bool require_in_network() {
+template <class Var, bool InNetwork> inline constexpr bool variable_in_network_v = InNetwork;
+template <grad_api Api, class Var> constexpr bool require_in_network() {
   if constexpr (Api == grad_api::grad) {
     static_assert(variable_in_network_v<Var, false>,
                   "ctgrad::grad(loss, params, ...): params names a variable that is not in the "
@@ -76,26 +70,20 @@ constexpr bool require_in_network() {
 // The first variable of a parameter set among Sources that is not in Order (void if none):
 // with a variable of the network unbound, another network's parameters, which would
 // otherwise surface as "a variable of f has no value" once per unbound parameter.
-template <class Order, class Source>
-struct foreign_in {
+template <class Order, class Source> struct foreign_in {
   using type = void;  // a binding X = x
 };
-template <class Order, class T, class... Vs>
-struct foreign_in<Order, var_set<T, Vs...>> {
+template <class Order, class T, class... Vs> struct foreign_in<Order, var_set<T, Vs...>> {
   using type = typename first_missing<Order, std::remove_cv_t<Vs>...>::type;
 };
-template <class Order, class... Sources>
-struct first_foreign {
-  using type = void;
-};
+template <class Order, class... Sources> struct first_foreign { using type = void; };
 template <class Order, class Source, class... Sources>
 struct first_foreign<Order, Source, Sources...> {
   using here = typename foreign_in<Order, Source>::type;
   using type = typename std::conditional_t<__is_same(here, void), first_foreign<Order, Sources...>,
                                            std::type_identity<here>>::type;
 };
-template <grad_api Api, class Var>
-constexpr bool require_params_in_network() {
+template <grad_api Api, class Var> constexpr bool require_params_in_network() {
   if constexpr (Api == grad_api::grad) {
     static_assert(variable_in_network_v<Var, false>,
                   "ctgrad::grad(loss, params, ...): params names a variable that is not in the "
@@ -179,8 +167,8 @@ CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
 /// grad_into with its intermediate values in the caller's workspace ws.
 ///   grad_into(loss, grads, *ws, params, X = x, Y = y)
 template <Expression Loss, class T, class... Wanted, class U, std::size_t N, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads,
-                                           workspace<U, N>& ws, Sources const&... sources) {
+CTGRAD_ALWAYS_INLINE constexpr T grad_into(Loss, var_set<T, Wanted...>& grads, workspace<U, N>& ws,
+                                           Sources const&... sources) {
   return detail::checked_grad_into<Loss, void, detail::grad_api::grad_into>(
       grads, static_cast<T*>(nullptr), &ws, sources...);
 }

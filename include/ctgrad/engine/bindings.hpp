@@ -25,30 +25,23 @@ namespace ctgrad::detail {
 template <class Source, class Var> struct provides : std::false_type {};
 template <class Var, class V> struct provides<binding<Var, V>, Var> : std::true_type {};
 template <class T, class... Vs, class Var>
-struct provides<var_set<T, Vs...>, Var> : std::bool_constant<var_set<T, Vs...>::template has<Var>> {};
+struct provides<var_set<T, Vs...>, Var> : std::bool_constant<var_set<T, Vs...>::template has<Var>> {
+};
 
 template <class S> inline constexpr bool is_source_v = false;
 template <class Var, class V> inline constexpr bool is_source_v<binding<Var, V>> = true;
 template <class T, class... Vs> inline constexpr bool is_source_v<var_set<T, Vs...>> = true;
 
-template <class S> struct source_element {
-  using type = void;
-};
-template <class Var, class V> struct source_element<binding<Var, V>> {
-  using type = V;
-};
+template <class S> struct source_element { using type = void; };
+template <class Var, class V> struct source_element<binding<Var, V>> { using type = V; };
 template <class Var, class T, class S> struct source_element<binding<Var, tensor<T, S> const*>> {
   using type = T;
 };
-template <class T, class... Vs> struct source_element<var_set<T, Vs...>> {
-  using type = T;
-};
+template <class T, class... Vs> struct source_element<var_set<T, Vs...>> { using type = T; };
 template <class... Sources> struct value_type {
   using type = std::common_type_t<typename source_element<Sources>::type...>;
 };
-template <> struct value_type<> {
-  using type = double;
-};
+template <> struct value_type<> { using type = double; };
 
 template <bool... Found> constexpr std::size_t first_true() {
   bool const found[] = {Found..., true};
@@ -89,8 +82,8 @@ struct table_index_impl<Var, std::index_sequence<Is...>, Sources...> {
 };
 template <class Var, class... Sources>
 struct table_index
-    : std::integral_constant<
-          std::size_t, table_index_impl<Var, std::index_sequence_for<Sources...>, Sources...>::value> {};
+    : std::integral_constant<std::size_t, table_index_impl<Var, std::index_sequence_for<Sources...>,
+                                                           Sources...>::value> {};
 template <class N, class... Sources>
 struct bound_index
     : std::integral_constant<std::size_t,
@@ -136,9 +129,7 @@ template <class T, class... Sources> class source_table {
 
 // ---- which variables a graph reads, and the check that each is bound once
 template <class N> struct is_variable : std::bool_constant<is_variable_v<N>> {};
-template <class Order> struct variables {
-  using type = filter_t<is_variable, Order>;
-};
+template <class Order> struct variables { using type = filter_t<is_variable, Order>; };
 
 // The unbound variable's name and shape lead the error line on clang, which prints the
 // condition has_a_value_v<name<'y'>, shape<>, is_bound> (a condition on provider<...> would

@@ -104,8 +104,9 @@ template <class N, class... Ps> struct is_auto_step<N, type_list<Ps...>> {
 template <class Root> struct steps_of {
   using order = topological_order_t<Root>;
   template <class N> struct is_auto : std::bool_constant<is_auto_step<N, order>::value> {};
-  template <class N> struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> ||
-                                                         is_variable_v<N> || is_auto<N>::value> {};
+  template <class N>
+  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> || is_variable_v<N> ||
+                                      is_auto<N>::value> {};
   using autos = filter_t<is_auto, order>;
   using all = filter_t<is_step, order>;  // children before parents; Root last
 };
@@ -142,14 +143,14 @@ template <class Root, class P> using body_t = typename rebuild<Root, P>::type;
 template <class Root, class C> using entering_t = typename entering<Root, C>::type;
 
 /// dP/dC with every other step fixed.
-template <class Root, class P, class C> using local_t =
-    adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
+template <class Root, class P, class C>
+using local_t = adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
 
 // The steps shown: intermediates that depend on a wanted variable (root first), then the
 // wanted variables in the order asked.
 template <class Root, class Wanted> struct shown_steps {
-  template <class N> struct is_intermediate
-      : std::bool_constant<!is_variable_v<N> && depends_on_v<N, Wanted>> {};
+  template <class N>
+  struct is_intermediate : std::bool_constant<!is_variable_v<N> && depends_on_v<N, Wanted>> {};
   using intermediates = filter_t<is_intermediate, typename steps_of<Root>::all>;
 };
 
@@ -456,8 +457,8 @@ template <class... Ns> struct scalar_formula<type_list<Ns...>> {
 }  // namespace detail
 
 /// A formula whose nodes are all scalars (no tensors, parameters of a net, or loops).
-template <class F> inline constexpr bool is_scalar_formula_v =
-    detail::scalar_formula<topological_order_t<F>>::value;
+template <class F>
+inline constexpr bool is_scalar_formula_v = detail::scalar_formula<topological_order_t<F>>::value;
 
 /// The variables of f, in the order they first appear.
 template <class F> using variables_of_t = typename detail::variables<topological_order_t<F>>::type;
@@ -466,7 +467,7 @@ template <class F> using variables_of_t = typename detail::variables<topological
 ///   constexpr auto D = derivation(L, w = 0.5, b = 0.1, x = 1.0, t = 0.8);
 ///   static_assert(D.value("z") == 0.6);  D.adjoint("z"), D.local("a", "z"), D.derivative("w")
 template <Expression F, class... Bs>
-  requires(detail::is_source_v<Bs> && ...)
+  requires(detail::is_source_v<Bs>&&...)
 constexpr auto derivation(F, Bs const&... bs) {
   if constexpr (!is_scalar_formula_v<F>) {
     static_assert(is_scalar_formula_v<F>,
@@ -489,7 +490,7 @@ template <Expression F, class Wanted = variables_of_t<F>> std::string derivation
 
 /// The same with the numbers of derivation(f, bindings...) beside every line.
 template <Expression F, class... Bs>
-  requires(detail::is_source_v<Bs> && ...)
+  requires(detail::is_source_v<Bs>&&...)
 std::string derivation_text(F f, Bs const&... bs) {
   auto const table = derivation(f, bs...);
   if constexpr (__is_same(decltype(table), invalid_expression const)) {

@@ -54,9 +54,9 @@ template <class S, class E> constexpr auto as_shape(E e) {
 // graph's node list cost time quadratic in its size.
 template <class P, class N, class Rules, std::size_t... Slots>
 constexpr auto sum_slots(std::index_sequence<Slots...>) {
-  return (zero_t{} + ... +
-          std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>,
-                             zero_t>{});
+  return (
+      zero_t{} + ... +
+      std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>, zero_t>{});
 }
 template <class P, class N, class AdjointP> constexpr auto contribution_of() {
   if constexpr (is_zero_v<AdjointP>) {
@@ -87,12 +87,13 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
   static constexpr std::size_t n = sizeof...(Ns);
   static constexpr std::size_t edges = sum_of<children_t<Ns>::size...>();
   struct table_t {
-    std::array<std::size_t, n + 1> begin{};     // node i's parents: list[begin[i] .. begin[i + 1])
+    std::array<std::size_t, n + 1> begin{};  // node i's parents: list[begin[i] .. begin[i + 1])
     std::array<std::size_t, edges + 1> list{};
   };
   template <class N, class Cs = children_t<N>> struct child_positions;
   template <class N, class... Cs> struct child_positions<N, type_list<Cs...>> {
-    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{index_of<order, Cs>::value..., n};
+    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{index_of<order, Cs>::value...,
+                                                                      n};
   };
   static constexpr table_t table = [] {
     table_t tab{};
@@ -106,7 +107,8 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
           last[kids[parent][slot]] = parent + 1;
           ++count[kids[parent][slot]];
         }
-    for (std::size_t node = 0; node < n; ++node) tab.begin[node + 1] = tab.begin[node] + count[node];
+    for (std::size_t node = 0; node < n; ++node)
+      tab.begin[node + 1] = tab.begin[node] + count[node];
     std::array<std::size_t, n + 1> fill = {};
     last = {};
     for (std::size_t parent = 0; parent < n; ++parent)
@@ -128,10 +130,10 @@ template <class Root, class Order, class N, class Acc, std::size_t First, class 
 struct adjoint_sum_chunk;
 template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t... Js>
 struct adjoint_sum_chunk<Root, Order, N, Acc, First, std::index_sequence<Js...>> {
-  using type = decltype((Acc{} + ... +
-                         typename contribution<Root, Order,
-                                               at_t<parent_table<Order>::table.list[First + Js], Order>,
-                                               N>::type{}));
+  using type = decltype((
+      Acc{} + ... +
+      typename contribution<Root, Order, at_t<parent_table<Order>::table.list[First + Js], Order>,
+                            N>::type{}));
 };
 template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t Count,
           bool Last = (Count <= fold_chunk)>
@@ -143,8 +145,8 @@ template <class Root, class Order, class N, class Acc, std::size_t First, std::s
 struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
   using head = typename adjoint_sum_chunk<Root, Order, N, Acc, First,
                                           std::make_index_sequence<fold_chunk>>::type;
-  using type = typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk,
-                                       Count - fold_chunk>::type;
+  using type =
+      typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk, Count - fold_chunk>::type;
 };
 template <class Root, class Order, class N, bool = contains_v<Order, N>> struct adjoint_sum {
   using type = zero_t;  // N is not in the graph
@@ -157,12 +159,10 @@ template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, t
 };
 
 template <class Root, class Order, class N> struct adjoint {
-  using type = std::conditional_t<__is_same(Root, N), one_t,
-                                  typename adjoint_sum<Root, Order, N>::type>;
+  using type =
+      std::conditional_t<__is_same(Root, N), one_t, typename adjoint_sum<Root, Order, N>::type>;
 };
-template <class Root, class Order> struct adjoint<Root, Order, Root> {
-  using type = one_t;
-};
+template <class Root, class Order> struct adjoint<Root, Order, Root> { using type = one_t; };
 
 // An adjoint asks for its parents' adjoints, so deriving the leaf of a long chain (a sum of
 // 300 terms is 300 nested +) would recurse once per level, past g++'s depth of 900. In a long
@@ -177,8 +177,8 @@ struct root_down<Root, Order, std::index_sequence<Is...>> {
 };
 template <class Root, class Order, class N> constexpr auto adjoint_of() {
   if constexpr (Order::size > warm_up_above) {
-    [[maybe_unused]] typename root_down<Root, Order,
-                                        std::make_index_sequence<Order::size>>::type warm{};
+    [[maybe_unused]]
+    typename root_down<Root, Order, std::make_index_sequence<Order::size>>::type warm{};
   }
   return typename adjoint<Root, Order, N>::type{};
 }

@@ -59,7 +59,8 @@ inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = (is_evaluable_
 
 /// Every node of the outputs Out, each once, children first.
 template <class Out>
-using eval_order_t = typename visit_children<type_list<>, empty_set, typename outputs<Out>::type>::type;
+using eval_order_t =
+    typename visit_children<type_list<>, empty_set, typename outputs<Out>::type>::type;
 
 /// The entries of workspace eval(Out, ...) needs.
 template <class Out> inline constexpr std::size_t eval_size_v = plan<eval_order_t<Out>>::workspace;
@@ -74,8 +75,7 @@ CTGRAD_ALWAYS_INLINE constexpr auto eval_in(T* ws, Sources const&... given) {
   forward_pass<order>(ws, val.data(), table);
   return extract<Out, order>(val.data());
 }
-template <class Out, class T, class... Sources>
-constexpr auto eval_local(Sources const&... given) {
+template <class Out, class T, class... Sources> constexpr auto eval_local(Sources const&... given) {
   alignas(64) std::array<T, eval_size_v<Out> + 1> ws;  // + 1: never zero-sized
   return eval_in<Out>(ws.data(), given...);
 }

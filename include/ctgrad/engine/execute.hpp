@@ -23,8 +23,10 @@ namespace ctgrad::detail {
 /// A primitive with its own loop (matmul, softmax, sums) rather than a scalar forward.
 /// (A node of any number of inputs, such as a loop, says so with any_arity_forward.)
 template <class N>
-concept has_forward_into = requires { &N::template forward_into<false, float>; } ||
-                           requires { N::any_arity_forward; };
+concept has_forward_into = requires {
+  &N::template forward_into<false, float>;
+}
+|| requires { N::any_arity_forward; };
 
 template <class N, bool Acc, class T, class... Cs, class... In>
 constexpr void apply_impl(type_list<Cs...>, T* out, In... in) {
@@ -70,8 +72,8 @@ template <class L, class Self, class T> constexpr T const* given_ptr(rule_inputs
 template <class E, class Self> struct fusable;
 template <class E, class Self, class Cs = children_t<E>> struct fusable_node;
 template <class E, class Self, class... Cs> struct fusable_node<E, Self, type_list<Cs...>> {
-  static constexpr bool value =
-      !has_forward_into<E> && sizeof...(Cs) > 0 && (fusable<Cs, Self>::value && ...);
+  static constexpr bool value = !has_forward_into<E> && sizeof...(Cs) > 0 &&
+                                (fusable<Cs, Self>::value && ...);
 };
 template <class E, class Self> struct fusable {
   static constexpr bool value = [] {
@@ -116,8 +118,9 @@ template <class E, class Self> struct rule_layout {
   using order = topological_order_t<E>;
   // Given values are read in place and the root is written to the destination.
   template <class M>
-  static constexpr std::size_t slot_size =
-      (is_given_v<M, Self> || __is_same(M, E)) ? 0 : shape_of_t<M>::size;
+  static constexpr std::size_t slot_size = (is_given_v<M, Self> || __is_same(M, E))
+                                               ? 0
+                                               : shape_of_t<M>::size;
   static constexpr auto offsets = []<class... Ms>(type_list<Ms...>) {
     std::array<std::size_t, sizeof...(Ms) + 1> o{};
     std::size_t const sizes[] = {slot_size<Ms>..., 0};

@@ -42,7 +42,7 @@ template <class X, class W, class B> inline constexpr bool is_dense_v<dense_node
 template <class N, class Cs = children_t<N>> inline constexpr bool on_dense_v = false;
 template <class N, class C> inline constexpr bool on_dense_v<N, type_list<C>> = is_dense_v<C>;
 
-template <class N> struct has_label : std::bool_constant<requires { N::name; }> {};
+template <class N> struct has_label : std::bool_constant < requires { N::name; } > {};
 
 // a + b without operator+(const char*, std::string&&), which g++ 12 -O2 misreports
 // under -Wrestrict.
@@ -65,7 +65,10 @@ template <class Pa, std::size_t K, bool IsRoot> std::string rule_text() {
   }
 }
 
-template <class N> inline constexpr bool is_loop_node_v = requires { typename N::body; N::trip; };
+template <class N> inline constexpr bool is_loop_node_v = requires {
+  typename N::body;
+  N::trip;
+};
 template <class Order> inline constexpr bool has_loop_v = false;
 template <class... Ns>
 inline constexpr bool has_loop_v<type_list<Ns...>> = (is_loop_node_v<Ns> || ...);
@@ -86,7 +89,10 @@ template <class N> std::string loop_block(std::string const& loop_name) {
   [&]<class... Cs>(type_list<Cs...>) {
     ((carried += cat(carried.empty() ? "" : ", ", std::string(Cs::name))), ...);
   }(typename N::carry_vars{});
-  out.append("  dL/dnext = dL/d").append(loop_name).append("[t] + dL/d(").append(carried)
+  out.append("  dL/dnext = dL/d")
+      .append(loop_name)
+      .append("[t] + dL/d(")
+      .append(carried)
       .append(") of step t+1\n");
   for (std::size_t at = 0; at < body.size();) {
     std::size_t const end = body.find('\n', at);
@@ -154,7 +160,8 @@ std::string explain_impl(Note const& note) {
               ? terms[P::child[node][Ks]].push_back(custom_term<N, Ks>(cat("dL/d", name[node])))
               : void()),
          ...);
-      }(std::make_index_sequence<P::arity[node]>{});
+      }
+      (std::make_index_sequence<P::arity[node]>{});
     } else if constexpr (S::schedule.has_adj[node] && P::arity[node] > 0) {
       using Pa = abstract_t<N>;
       std::string const self = to_string(Pa{});
@@ -162,7 +169,7 @@ std::string explain_impl(Note const& note) {
         (
             [&] {
               if constexpr (S::schedule.active[node][Ks]) {
-                std::string text = rule_text<Pa, Ks, node == S::root && !Body>();
+                std::string text = rule_text < Pa, Ks, node == S::root && !Body > ();
                 replace_all(text, self, "\x01");  // the parent's own (cached) output
                 replace_all(text, "#up", cat("dL/d", name[node]));
                 for (std::size_t slot = 0; slot < P::arity[node]; ++slot)
@@ -172,7 +179,8 @@ std::string explain_impl(Note const& note) {
               }
             }(),
             ...);
-      }(std::make_index_sequence<P::arity[node]>{});
+      }
+      (std::make_index_sequence<P::arity[node]>{});
     }
   });
 
@@ -294,8 +302,13 @@ std::string central_checks(Set const& params, Sources const&... sources) {
       entries.append(entry ? ", " : "").append(short_number(numeric));
     }
     double const sum = std::sqrt(analytic_squares) + std::sqrt(numeric_squares);
-    out.append("  dL/d").append(V::name).append(": [").append(entries).append("], relative error ")
-        .append(sum == 0 ? std::string("0") : short_number(std::sqrt(diff) / sum)).append("\n");
+    out.append("  dL/d")
+        .append(V::name)
+        .append(": [")
+        .append(entries)
+        .append("], relative error ")
+        .append(sum == 0 ? std::string("0") : short_number(std::sqrt(diff) / sum))
+        .append("\n");
   });
   return out;
 }
@@ -303,7 +316,10 @@ std::string central_checks(Set const& params, Sources const&... sources) {
 // Checks for the parameter set among the sources (a var_set), if there is one.
 template <class Loss, class One, class... Sources>
 void add_checks(std::string& out, One const& one, Sources const&... all) {
-  if constexpr (requires { typename One::variables; typename One::value_type; }) {
+  if constexpr (requires {
+                  typename One::variables;
+                  typename One::value_type;
+                }) {
     out.append(central_checks<Loss>(one, all...));
   }
 }

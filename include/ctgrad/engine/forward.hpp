@@ -31,17 +31,17 @@ namespace ctgrad::detail {
 // instantiation and symbol are shared by equal layers and do not grow with the net.
 template <class Pa, class T, std::size_t W>
 CTGRAD_ALWAYS_INLINE constexpr T const* forward_node(T* out, T const* const* val,
-                                std::array<std::size_t, W> const& child, T const* bound,
-                                [[maybe_unused]] std::size_t i, [[maybe_unused]] std::size_t n) {
+                                                     std::array<std::size_t, W> const& child,
+                                                     T const* bound, [[maybe_unused]] std::size_t i,
+                                                     [[maybe_unused]] std::size_t n) {
   if constexpr (__is_same(Pa, bound_leaf)) {
     return bound;
   } else if constexpr (is_constant_v<Pa>) {
     out[0] = Pa::template value<T>();
     return out;
   } else {
-    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
-      apply<Pa, false>(out, val[child[Ks]]...);
-    }(std::make_index_sequence<children_t<Pa>::size>{});
+    [&]<std::size_t... Ks>(std::index_sequence<Ks...>) { apply<Pa, false>(out, val[child[Ks]]...); }
+    (std::make_index_sequence<children_t<Pa>::size>{});
 #ifdef CTGRAD_INSTRUMENT
     if (!std::is_constant_evaluated()) instrument::on_forward(i, n);
 #endif
@@ -69,10 +69,10 @@ template <class... Pas> struct forward_steps<type_list<Pas...>> {
                                                  std::size_t const* bound) {
     constexpr std::size_t n = sizeof...(Pas);
     // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
-    bool const done[] = {(val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is],
-                                                      table[bound[Is]], Is, n),
-                          true)...,
-                         true};
+    bool const done[] = {
+        (val[Is] = forward_node<Pas>(ws + offset[Is], val, child[Is], table[bound[Is]], Is, n),
+         true)...,
+        true};
     (void)done;
   }
 };
@@ -93,22 +93,24 @@ template <class... Ns> struct finite_scan<type_list<Ns...>> {
     for (std::size_t i = 0; i < sizeof...(Ns); ++i)
       for (std::size_t k = 0; k < sizes[i]; ++k)
         if (!std::isfinite(val[i][k]))
-          throw std::runtime_error(
-              "ctgrad: CTGRAD_CHECK_FINITE: the first non-finite node (" + std::to_string(i + 1) +
-              " of " + std::to_string(sizeof...(Ns)) + " in evaluation order) is " + texts[i]() +
-              ", entry " + std::to_string(k) + " = " +
-              (val[i][k] != val[i][k] ? "nan" : val[i][k] > 0 ? "inf" : "-inf"));
+          throw std::runtime_error("ctgrad: CTGRAD_CHECK_FINITE: the first non-finite node (" +
+                                   std::to_string(i + 1) + " of " + std::to_string(sizeof...(Ns)) +
+                                   " in evaluation order) is " + texts[i]() + ", entry " +
+                                   std::to_string(k) + " = " +
+                                   (val[i][k] != val[i][k] ? "nan"
+                                    : val[i][k] > 0        ? "inf"
+                                                           : "-inf"));
   }
 };
 #endif
 
 /// Computes every node of Order once, in order; val[i] points at node i's value afterwards.
 template <class Order, class T, class... Sources>
-CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val, source_table<T, Sources...> const& table) {
+CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val,
+                                                 source_table<T, Sources...> const& table) {
   using P = plan<Order>;
   forward_steps<typename P::abstracts>::run(std::make_index_sequence<P::n>{}, ws, val,
-                                            P::child.data(), P::offsets.data(),
-                                            table.ptr.data(),
+                                            P::child.data(), P::offsets.data(), table.ptr.data(),
                                             bound_indices<Order, Sources...>::value.data());
 #ifdef CTGRAD_CHECK_FINITE
   if (!std::is_constant_evaluated()) finite_scan<Order>::run(static_cast<T const* const*>(val));

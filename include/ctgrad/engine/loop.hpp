@@ -111,7 +111,8 @@ template <class... Es> struct bundle_node : node<Es...> {
     T const* const from[] = {in...};
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       (kernels::copy<Acc, shape_of_t<Es>::size>(out + at[Ks], from[Ks]), ...);
-    }(std::index_sequence_for<Es...>{});
+    }
+    (std::index_sequence_for<Es...>{});
   }
   /// The backward step needs no scratch.
   static constexpr std::size_t backward_scratch = 0;
@@ -128,7 +129,8 @@ template <class... Es> struct bundle_node : node<Es...> {
             ? kernels::copy<true, shape_of_t<Es>::size>(child_adj[Ks], up + at[Ks])
             : void()),
        ...);
-    }(std::index_sequence_for<Es...>{});
+    }
+    (std::index_sequence_for<Es...>{});
   }
   /// A loop's derivative is not an expression: d through a bundle is a compile error saying so.
   static constexpr auto vjp(auto...) {
@@ -144,14 +146,18 @@ template <Expression... Es> constexpr bundle_node<Es...> bundle(Es...) { return 
 
 // ---- the loop node
 namespace detail {
-template <class Body, class Carries, class Steps, class Frees, std::size_t Trip> struct loop_spec {};
+template <class Body, class Carries, class Steps, class Frees, std::size_t Trip>
+struct loop_spec {};
 
-template <class N> struct is_free_var : std::bool_constant<is_variable_v<N> && !is_carry_v<N> &&
-                                                           !is_step_input_v<N>> {};
+template <class N>
+struct is_free_var : std::bool_constant<is_variable_v<N> && !is_carry_v<N> && !is_step_input_v<N>> {
+};
 template <class B> struct is_carry_binding : std::false_type {};
-template <class V, class E> struct is_carry_binding<expr_binding<V, E>> : std::bool_constant<is_carry_v<V>> {};
+template <class V, class E>
+struct is_carry_binding<expr_binding<V, E>> : std::bool_constant<is_carry_v<V>> {};
 template <class B> struct is_step_binding : std::false_type {};
-template <class V, class E> struct is_step_binding<expr_binding<V, E>> : std::bool_constant<is_step_input_v<V>> {};
+template <class V, class E>
+struct is_step_binding<expr_binding<V, E>> : std::bool_constant<is_step_input_v<V>> {};
 
 template <class List> struct binding_vars;
 template <class... Bs> struct binding_vars<type_list<Bs...>> {
@@ -163,12 +169,14 @@ template <class... Bs> struct binding_exprs<type_list<Bs...>> {
 };
 
 // Variables picked by a mask over a list, starting at bit First.
-template <unsigned Mask, std::size_t First, class List, class Seq = std::make_index_sequence<List::size>>
+template <unsigned Mask, std::size_t First, class List,
+          class Seq = std::make_index_sequence<List::size>>
 struct masked;
 template <unsigned Mask, std::size_t First, class... Vs, std::size_t... Ks>
 struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
-  using type = typename concat<type_list<>, std::conditional_t<bit_v<Mask, First + Ks>, type_list<Vs>,
-                                                               type_list<>>...>::type;
+  using type =
+      typename concat<type_list<>, std::conditional_t<bit_v<Mask, First + Ks>, type_list<Vs>,
+                                                      type_list<>>...>::type;
 };
 }  // namespace detail
 
@@ -177,7 +185,8 @@ struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
 template <class Spec, class... Cs> struct loop_node;
 /// The loop node for one loop_spec: the body, its carries, step inputs and free variables,
 /// the trip count.
-template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip, class... Cs>
+template <class Body, class... Carries, class... Steps, class... Frees, std::size_t Trip,
+          class... Cs>
 struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::type_list<Steps...>,
                                    detail::type_list<Frees...>, Trip>,
                  Cs...> : node<Cs...> {
@@ -187,9 +196,9 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   static constexpr auto carry_at = detail::prefix_sizes<Carries...>();
   static constexpr std::size_t state_size = carry_at[carries];
   static constexpr std::array<std::size_t, steps + 1> step_size{shape_of_t<Steps>::size..., 0};
-  using shape = std::conditional_t<carries == 1,
-                                   prepend_dim_t<Trip, shape_of_t<detail::at_t<0, detail::type_list<Carries...>>>>,
-                                   ctgrad::shape<Trip, state_size>>;
+  using shape = std::conditional_t<
+      carries == 1, prepend_dim_t<Trip, shape_of_t<detail::at_t<0, detail::type_list<Carries...>>>>,
+      ctgrad::shape<Trip, state_size>>;
   using body = Body;
   using carry_vars = detail::type_list<Carries...>;
 
@@ -219,7 +228,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   template <unsigned Active>
   using active_steps = typename detail::masked<Active, carries, detail::type_list<Steps...>>::type;
   template <unsigned Active>
-  using active_frees = typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type;
+  using active_frees =
+      typename detail::masked<Active, carries + steps, detail::type_list<Frees...>>::type;
   // The variables the body's sweep differentiates for: every carry (the state's adjoint
   // travels back whatever is wanted) and the active step inputs and free variables, whose
   // adjoints are added to (Kept: the loop starts them at zero).
@@ -227,9 +237,9 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   using wanted_vars = typename detail::concat<detail::type_list<Carries...>, active_steps<Active>,
                                               active_frees<Active>>::type;
   template <unsigned Active>
-  using body_sweep = detail::sweep<
-      body_order, wanted_vars<Active>,
-      typename detail::concat<active_steps<Active>, active_frees<Active>>::type>;
+  using body_sweep =
+      detail::sweep<body_order, wanted_vars<Active>,
+                    typename detail::concat<active_steps<Active>, active_frees<Active>>::type>;
   using full_sweep = body_sweep<~0u>;
 
   // What the body's backward reads: a node's value is kept for every step when a rule that
@@ -242,19 +252,21 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
       return []<std::size_t... Ks>(std::index_sequence<Ks...>) {
         return (0ull | ... |
                 detail::rule_reads<abstract_t<N>, Ks, full_sweep::schedule.active[I][Ks]>());
-      }(std::make_index_sequence<children_t<N>::size>{});
+      }
+      (std::make_index_sequence<children_t<N>::size>{});
     }
   }
   static constexpr auto reads = []<std::size_t... Is>(std::index_sequence<Is...>) {
     return std::array<unsigned long long, sizeof...(Is) + 1>{
         node_reads<detail::at_t<Is, body_order>, Is>()..., 0};
-  }(std::make_index_sequence<body_nodes>{});
+  }
+  (std::make_index_sequence<body_nodes>{});
   static constexpr auto sizes = []<class... Ns>(detail::type_list<Ns...>) {
     return std::array<std::size_t, sizeof...(Ns) + 1>{detail::slot_size<Ns>::value..., 0};
   }(body_order{});
   struct layout_t {
     std::array<bool, body_nodes + 1> kept{};
-    std::array<std::size_t, body_nodes + 1> base{};  // from the cache's start, at step 0
+    std::array<std::size_t, body_nodes + 1> base{};      // from the cache's start, at step 0
     std::array<std::size_t, body_nodes + 1> per_step{};  // kept_size for kept nodes, else 0
     std::size_t transient = 0, kept_size = 0;
   };
@@ -283,7 +295,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     return l;
   }();
   static constexpr std::size_t cache_at = detail::round_up_16(shape::size);
-  static constexpr std::size_t cache_size = cache_at - shape::size + layout.transient + Trip * layout.kept_size;
+  static constexpr std::size_t cache_size =
+      cache_at - shape::size + layout.transient + Trip * layout.kept_size;
 
   static constexpr print_style style{print_style::custom};
   static std::string print(auto const&... children) {
@@ -299,7 +312,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
                                      std::size_t step_t) {
     for (std::size_t ci = 0; ci < carries; ++ci)
       src[ci] = step_t == 0 ? child[ci] : out + (step_t - 1) * state_size + carry_at[ci];
-    for (std::size_t si = 0; si < steps; ++si) src[carries + si] = child[carries + si] + step_t * step_size[si];
+    for (std::size_t si = 0; si < steps; ++si)
+      src[carries + si] = child[carries + si] + step_t * step_size[si];
   }
 
   static constexpr bool any_arity_forward = true;
@@ -312,7 +326,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     std::array<std::size_t, body_nodes + 1> offset;
     for (std::size_t step_t = 0; step_t < Trip; ++step_t) {
       step_sources(src.data(), child, out, step_t);
-      for (std::size_t node_i = 0; node_i < body_nodes; ++node_i) offset[node_i] = layout.base[node_i] + step_t * layout.per_step[node_i];
+      for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
+        offset[node_i] = layout.base[node_i] + step_t * layout.per_step[node_i];
       detail::forward_steps<typename body_plan::abstracts>::run(
           std::make_index_sequence<body_nodes>{}, out + cache_at, val.data(),
           body_plan::child.data(), offset.data(), src.data(), bound.data());
@@ -345,7 +360,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
             ? kernels::fill_zero<shape_of_t<Cs>::size>(child_adj[Ks])
             : void()),
        ...);
-    }(std::index_sequence_for<Cs...>{});
+    }
+    (std::index_sequence_for<Cs...>{});
     for (std::size_t entry = 0; entry < state_size; ++entry) dcarry[entry] = T{};
 
     std::array<T const*, sizeof...(Cs) + 1> src{};
@@ -355,11 +371,14 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     std::array<T*, wanted::size + 1> grad{};
     for (std::size_t step = 0; step < Trip; ++step) {
       std::size_t const step_t = Trip - 1 - step;
-      for (std::size_t entry = 0; entry < state_size; ++entry) g_sum[entry] = up[step_t * state_size + entry] + dcarry[entry];
+      for (std::size_t entry = 0; entry < state_size; ++entry)
+        g_sum[entry] = up[step_t * state_size + entry] + dcarry[entry];
       step_sources(src.data(), child_val, self, step_t);
       // Values the backward reads are kept per step; the transient ones are not read.
       for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
-        val[node_i] = is_var[node_i] ? src[bound[node_i]] : self + cache_at + layout.base[node_i] + step_t * layout.per_step[node_i];
+        val[node_i] = is_var[node_i] ? src[bound[node_i]]
+                                     : self + cache_at + layout.base[node_i] +
+                                           step_t * layout.per_step[node_i];
       // The wanted variables' adjoints, in the order of `wanted`.
       [&]<class... Ws>(detail::type_list<Ws...>) {
         std::size_t wi = 0;
@@ -376,7 +395,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
          ...);
       }(wanted{});
       if constexpr (!(detail::contains_v<body_order, Carries> && ...))
-        for (std::size_t entry = 0; entry < state_size; ++entry) dcarry[entry] = T{};  // a carry the cell ignores
+        for (std::size_t entry = 0; entry < state_size; ++entry)
+          dcarry[entry] = T{};  // a carry the cell ignores
       detail::adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad.data(), adj_ws);
       adj[body_nodes - 1] = g_sum;
       detail::backward_steps<typename S::reversed_steps>::run(
@@ -385,11 +405,11 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     }
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       ((detail::bit_v<Active, Ks>
-            ? kernels::copy<true, shape_of_t<Carries>::size>(child_adj[Ks],
-                                                                                 dcarry + carry_at[Ks])
+            ? kernels::copy<true, shape_of_t<Carries>::size>(child_adj[Ks], dcarry + carry_at[Ks])
             : void()),
        ...);
-    }(std::index_sequence_for<Carries...>{});
+    }
+    (std::index_sequence_for<Carries...>{});
   }
 
   static constexpr auto vjp(auto...) {
@@ -457,9 +477,9 @@ template <std::size_t K = 0, Expression L> constexpr auto last(L) {
     return invalid_expression{};
   } else {
     using C = detail::carry_t<L, K>;
-    return gather_node<L, detail::gather_spec<(L::trip - 1) * L::state_size + L::carry_at[K],
-                                              shape_of_t<C>::size, 0, 1, shape_of_t<C>,
-                                              detail::to_name_t<"last">>>{};
+    return gather_node<
+        L, detail::gather_spec<(L::trip - 1) * L::state_size + L::carry_at[K], shape_of_t<C>::size,
+                               0, 1, shape_of_t<C>, detail::to_name_t<"last">>>{};
   }
 }
 
@@ -481,9 +501,11 @@ template <std::size_t K, Expression L> constexpr auto states(L) {
 
 // ---- scan: building a loop, with the checks
 namespace detail {
-template <class Cell, class Carry> inline constexpr bool cell_state_shape_v = same_shape_v<Cell, Carry>;
+template <class Cell, class Carry>
+inline constexpr bool cell_state_shape_v = same_shape_v<Cell, Carry>;
 template <class Init, class Carry> inline constexpr bool init_shape_v = same_shape_v<Init, Carry>;
-template <class Sequence, class StepInput> inline constexpr bool sequence_shape_v = [] {
+template <class Sequence, class StepInput>
+inline constexpr bool sequence_shape_v = [] {
   if constexpr (Sequence::rank != StepInput::rank + 1) {
     return false;
   } else {
@@ -527,11 +549,10 @@ template <class B, std::size_t Trip> constexpr bool require_length() {
   }
 }
 
-template <class Cell, class CarryList> struct next_states {
-  using type = type_list<Cell>;
-};
+template <class Cell, class CarryList> struct next_states { using type = type_list<Cell>; };
 template <class... Es, class CarryList> struct next_states<bundle_node<Es...>, CarryList> {
-  using type = std::conditional_t<CarryList::size == 1, type_list<bundle_node<Es...>>, type_list<Es...>>;
+  using type =
+      std::conditional_t<CarryList::size == 1, type_list<bundle_node<Es...>>, type_list<Es...>>;
 };
 
 template <std::size_t Given, class Steps> constexpr std::size_t trip_count() {
@@ -579,14 +600,17 @@ constexpr auto scan(Cell, Bindings...) {
                   "inputs (ctgrad::step_input), each bound to an expression");
     return invalid_expression{};
   } else if constexpr (carry_b::size == 0) {
-    static_assert(carry_b::size != 0, "ctgrad::scan(cell, ...): bind at least one carried state, h = h0");
+    static_assert(carry_b::size != 0,
+                  "ctgrad::scan(cell, ...): bind at least one carried state, h = h0");
     return invalid_expression{};
   } else if constexpr (trip == 0) {
-    static_assert(trip != 0, "ctgrad::scan(cell, ...): without a sequence, give the trip count: scan<T>(...)");
+    static_assert(trip != 0,
+                  "ctgrad::scan(cell, ...): without a sequence, give the trip count: scan<T>(...)");
     return invalid_expression{};
   } else if constexpr (next::size != carries::size) {
-    static_assert(next::size == carries::size,
-                  "ctgrad::scan(bundle(...), ...): the cell must give one next state per carried state");
+    static_assert(
+        next::size == carries::size,
+        "ctgrad::scan(bundle(...), ...): the cell must give one next state per carried state");
     return invalid_expression{};
   } else if constexpr (!(require_binding_shape<Bindings>() && ...)) {
     return invalid_expression{};

@@ -44,12 +44,12 @@ using workspace_for =
 
 /// The memory of a network's calls in bytes, for element type T.
 struct memory_info {
-  std::size_t nodes = 0;             ///< distinct nodes of the graph
-  std::size_t parameter_bytes = 0;   ///< one parameter set; a gradient set is the same size
-  std::size_t eval_bytes = 0;        ///< eval's workspace
-  std::size_t grad_bytes = 0;        ///< grad / grad_into's workspace
-  std::size_t stack_limit_bytes = 0; ///< CTGRAD_STACK_WORKSPACE: larger workspaces leave the stack
-  std::size_t call_stack_bytes = 0;  ///< besides a workspace: the per-node pointer tables of grad
+  std::size_t nodes = 0;              ///< distinct nodes of the graph
+  std::size_t parameter_bytes = 0;    ///< one parameter set; a gradient set is the same size
+  std::size_t eval_bytes = 0;         ///< eval's workspace
+  std::size_t grad_bytes = 0;         ///< grad / grad_into's workspace
+  std::size_t stack_limit_bytes = 0;  ///< CTGRAD_STACK_WORKSPACE: larger workspaces leave the stack
+  std::size_t call_stack_bytes = 0;   ///< besides a workspace: the per-node pointer tables of grad
   /// True when eval's workspace fits the stack budget (then it is a local array).
   constexpr bool eval_on_stack() const { return eval_bytes <= stack_limit_bytes; }
   /// True when grad's workspace fits the stack budget.

@@ -86,9 +86,9 @@ template <class... Ns> struct plan<type_list<Ns...>> {
   using row = std::array<std::size_t, width>;
   static constexpr std::array<row, n> child = [] {
     if constexpr (width == max_arity) {
-      return std::array<row, n>{row{child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
-                                    child_position<order, Ns, 2>::value,
-                                    child_position<order, Ns, 3>::value}...};
+      return std::array<row, n>{
+          row{child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
+              child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
     } else {  // a graph with a loop node: per-node rows (see child_row)
       return std::array<row, n>{child_row<order, Ns, width>::value...};
     }
@@ -98,7 +98,8 @@ template <class... Ns> struct plan<type_list<Ns...>> {
   static constexpr std::array<std::size_t, n + 1> offsets = [] {
     std::array<std::size_t, n + 1> o{};
     std::size_t const sizes[] = {slot_size<Ns>::value..., 0};
-    for (std::size_t idx = 0; idx < n; ++idx) o[idx + 1] = slot_start(o[idx] + sizes[idx], sizes[idx + 1]);
+    for (std::size_t idx = 0; idx < n; ++idx)
+      o[idx + 1] = slot_start(o[idx] + sizes[idx], sizes[idx + 1]);
     return o;
   }();
   static constexpr std::size_t workspace = offsets[n];

@@ -20,17 +20,15 @@ namespace detail {
 
 // Names in scope: an expression that contains named<"a">(e) prints every other occurrence
 // of e as a too, so a derivative reads  2*(a - y)*a*(1 - a)  rather than repeating e.
-template <class N, class P> struct names_child {
-  static constexpr bool value = false;
-};
+template <class N, class P> struct names_child { static constexpr bool value = false; };
 template <class N, class Name> struct names_child<N, named_node<Name, N>> {
   static constexpr bool value = true;
 };
 
 template <class Scope, class N> struct name_in_scope;
 template <class... Ps, class N> struct name_in_scope<type_list<Ps...>, N> {
-  static constexpr std::size_t index = index_of_scan<std::true_type,
-                                                     std::bool_constant<names_child<N, Ps>::value>...>();
+  static constexpr std::size_t index =
+      index_of_scan<std::true_type, std::bool_constant<names_child<N, Ps>::value>...>();
   static constexpr bool found = index < sizeof...(Ps);
 };
 
@@ -95,7 +93,8 @@ template <class Scope, class E> std::string print_in_scope(E e) {
 /// A tuple of expressions (from grad or hessian) as "(a, b, ...)".
 template <class... Es> std::string to_string(boost::hana::tuple<Es...> const& t) {
   using namespace detail;
-  using scope = typename visit_children<type_list<>, empty_set, typename outputs<boost::hana::tuple<Es...>>::type>::type;
+  using scope = typename visit_children<type_list<>, empty_set,
+                                        typename outputs<boost::hana::tuple<Es...>>::type>::type;
   return print_in_scope<scope>(t);
 }
 

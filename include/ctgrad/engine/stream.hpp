@@ -38,8 +38,7 @@ class stream<T, recurrent_cell_t<Body, detail::type_list<Carries...>, StepInput>
   using input_type = tensor<T, shape_of_t<StepInput>>;
 
   /// The next state from one input x; returns the first carried state (h).
-  template <class Params>
-  constexpr auto const& step(Params const& params, input_type const& x) {
+  template <class Params> constexpr auto const& step(Params const& params, input_type const& x) {
     auto const next = std::apply(
         [&](auto const&... st) { return eval(Body{}, params, Carries{} = st..., StepInput{} = x); },
         state_);
@@ -57,7 +56,8 @@ class stream<T, recurrent_cell_t<Body, detail::type_list<Carries...>, StepInput>
   template <std::size_t K = 0> constexpr auto& state() { return std::get<K>(state_); }
 
  private:
-  template <class S, class Flat> static constexpr void copy_from(S& st, Flat const& flat, std::size_t& at) {
+  template <class S, class Flat>
+  static constexpr void copy_from(S& st, Flat const& flat, std::size_t& at) {
     for (auto& v : st.data) v = flat.data[at++];
   }
 };

@@ -44,7 +44,9 @@ template <class Pa, std::size_t K> inline constexpr bool rule_nonzero_v = !is_ze
 ///                        T const* self_adj, T* scratch);
 ///   static constexpr std::size_t backward_scratch;   entries of scratch it uses
 template <class Pa>
-concept custom_backward = requires { Pa::backward_scratch; };
+concept custom_backward = requires {
+  Pa::backward_scratch;
+};
 
 template <class Pa, std::size_t K> constexpr bool rule_nonzero_of() {
   if constexpr (custom_backward<Pa>) {
@@ -67,10 +69,10 @@ struct nonzero_row<N, W, std::index_sequence<Ks...>> {
 
 template <class N, class Wanted>
 struct wanted_index
-    : std::integral_constant<std::size_t,
-                             std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>,
-                                                index_of<Wanted, N>,
-                                                std::integral_constant<std::size_t, 0>>::value> {};
+    : std::integral_constant<
+          std::size_t,
+          std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>, index_of<Wanted, N>,
+                             std::integral_constant<std::size_t, 0>>::value> {};
 
 /// One node's backward step: its abstract node, and bit k set when the rule for child k
 /// runs (Active) / adds to earlier contributions (Acc).
@@ -102,9 +104,8 @@ struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, O
   template <class T>
   CTGRAD_ALWAYS_INLINE static constexpr void run(T** adj, T* const* grad, T* ws) {
     std::size_t i = 0;
-    bool const done[] = {(adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>(grad, ws),
-                          true)...,
-                         true};
+    bool const done[] = {
+        (adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>(grad, ws), true)..., true};
     (void)done;
   }
 };
@@ -118,14 +119,16 @@ template <class Pa, std::size_t K, bool Active> constexpr std::size_t active_rul
     return 0;
   }
 }
-template <class Pa, unsigned Active, unsigned Acc> struct step_scratch<backward_step<Pa, Active, Acc>> {
+template <class Pa, unsigned Active, unsigned Acc>
+struct step_scratch<backward_step<Pa, Active, Acc>> {
   static constexpr std::size_t value = []<std::size_t... Ks>(std::index_sequence<Ks...>) {
     if constexpr (custom_backward<Pa>) {
       return Active != 0 ? Pa::backward_scratch : 0;
     } else {
       return max_of<active_rule_scratch<Pa, Ks, ((Active >> Ks) & 1u) != 0>()...>();
     }
-  }(std::make_index_sequence<children_t<Pa>::size>{});
+  }
+  (std::make_index_sequence<children_t<Pa>::size>{});
 };
 template <class Steps> struct steps_scratch;
 template <class... Steps> struct steps_scratch<type_list<Steps...>> {
@@ -144,13 +147,14 @@ template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, 
   static constexpr std::size_t width = P::width;
 
   static constexpr std::array<bool, n> wanted{contains<Wanted, Ns>::value...};
-  static constexpr std::array<bool, n> kept{(contains<Wanted, Ns>::value && contains<Kept, Ns>::value)...};
+  static constexpr std::array<bool, n> kept{
+      (contains<Wanted, Ns>::value && contains<Kept, Ns>::value)...};
   using nonzero_table = std::array<std::array<bool, width>, n>;
   static constexpr nonzero_table nonzero = [] {
     if constexpr (width == max_arity) {
-      return nonzero_table{std::array<bool, width>{
-          rule_nonzero_at<Ns, 0>::value, rule_nonzero_at<Ns, 1>::value,
-          rule_nonzero_at<Ns, 2>::value, rule_nonzero_at<Ns, 3>::value}...};
+      return nonzero_table{
+          std::array<bool, width>{rule_nonzero_at<Ns, 0>::value, rule_nonzero_at<Ns, 1>::value,
+                                  rule_nonzero_at<Ns, 2>::value, rule_nonzero_at<Ns, 3>::value}...};
     } else {
       return nonzero_table{nonzero_row<Ns, width>::value...};
     }
@@ -158,21 +162,22 @@ template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, 
 
   struct schedule_t {
     // (One object, so the runtime code references one symbol named after the net.)
-    std::array<bool, n> wanted{};                              // node is a wanted variable
-    std::array<std::size_t, n> wanted_index{};                 // ... at this position in grads
-    std::array<std::size_t, n> size{};                         // node's number of entries
-    std::array<std::array<unsigned, 2>, n> mask{};             // bits of active, accumulate
-    std::array<bool, n> has_adj{};                             // node receives a nonzero adjoint
-    std::array<std::array<bool, width>, n> active{};           // parent i sends to its child k
-    std::array<std::array<bool, width>, n> accumulate{};       // ... adding to earlier ones
-    std::array<std::size_t, n + 1> offset{};                   // adjoint workspace layout
+    std::array<bool, n> wanted{};                         // node is a wanted variable
+    std::array<std::size_t, n> wanted_index{};            // ... at this position in grads
+    std::array<std::size_t, n> size{};                    // node's number of entries
+    std::array<std::array<unsigned, 2>, n> mask{};        // bits of active, accumulate
+    std::array<bool, n> has_adj{};                        // node receives a nonzero adjoint
+    std::array<std::array<bool, width>, n> active{};      // parent i sends to its child k
+    std::array<std::array<bool, width>, n> accumulate{};  // ... adding to earlier ones
+    std::array<std::size_t, n + 1> offset{};              // adjoint workspace layout
   };
   static constexpr schedule_t schedule = [] {
     schedule_t sched{};
     std::array<bool, n> needs{};  // depends on a wanted variable
     for (std::size_t node = 0; node < n; ++node) {
       needs[node] = wanted[node];
-      for (std::size_t slot = 0; slot < P::arity[node]; ++slot) needs[node] = needs[node] || needs[P::child[node][slot]];
+      for (std::size_t slot = 0; slot < P::arity[node]; ++slot)
+        needs[node] = needs[node] || needs[P::child[node][slot]];
     }
     sched.has_adj[root] = needs[root];
     std::array<bool, n> assigned{};
@@ -192,9 +197,10 @@ template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, 
     sched.wanted_index = {wanted_index<Ns, Wanted>::value...};
     sched.size = {shape_of_t<Ns>::size...};
     for (std::size_t node = 0; node < n; ++node) {
-      std::size_t const next = node + 1 < n && sched.has_adj[node + 1] && !wanted[node + 1] ? sched.size[node + 1] : 0;
-      sched.offset[node + 1] =
-          slot_start(sched.offset[node] + (sched.has_adj[node] && !wanted[node] ? sched.size[node] : 0), next);
+      std::size_t const next =
+          node + 1 < n && sched.has_adj[node + 1] && !wanted[node + 1] ? sched.size[node + 1] : 0;
+      sched.offset[node + 1] = slot_start(
+          sched.offset[node] + (sched.has_adj[node] && !wanted[node] ? sched.size[node] : 0), next);
       for (std::size_t slot = 0; slot < width; ++slot) {
         sched.mask[node][0] |= unsigned{sched.active[node][slot]} << slot;
         sched.mask[node][1] |= unsigned{sched.accumulate[node][slot]} << slot;
@@ -208,9 +214,9 @@ template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, 
   // only the rules that run are instantiated).
   template <class Seq> struct reversed;
   template <std::size_t... Js> struct reversed<std::index_sequence<Js...>> {
-    using type = type_list<backward_step<at_t<n - 1 - Js, typename P::abstracts>,
-                                         schedule.mask[n - 1 - Js][0],
-                                         schedule.mask[n - 1 - Js][1]>...>;
+    using type =
+        type_list<backward_step<at_t<n - 1 - Js, typename P::abstracts>,
+                                schedule.mask[n - 1 - Js][0], schedule.mask[n - 1 - Js][1]>...>;
   };
   using reversed_steps = typename reversed<std::make_index_sequence<n>>::type;
 
@@ -248,13 +254,15 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const*
       T* const child_adj[] = {adj[child[Ks]]...};
       T const* const child_val[] = {val[child[Ks]]...};
       Pa::template backward<Active, Acc>(child_adj, child_val, val[i], adj[i], scratch);
-    }(std::make_index_sequence<children_t<Pa>::size>{});
+    }
+    (std::make_index_sequence<children_t<Pa>::size>{});
   } else if constexpr (Active != 0) {
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       T const* const slots[] = {val[child[Ks]]...};
       rule_inputs<T> const in{slots, val[i], adj[i], scratch};
       (send<Pa, Ks, ((Active >> Ks) & 1u) != 0, ((Acc >> Ks) & 1u) != 0>(adj, child[Ks], in), ...);
-    }(std::make_index_sequence<children_t<Pa>::size>{});
+    }
+    (std::make_index_sequence<children_t<Pa>::size>{});
 #ifdef CTGRAD_INSTRUMENT
     if (!std::is_constant_evaluated()) instrument::on_backward(i, n);
 #endif
@@ -270,10 +278,10 @@ struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
                                                  T const* const* val, T* scratch,
                                                  std::array<std::size_t, W> const* child) {
     constexpr std::size_t n = sizeof...(Pas);
-    bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Js,
-                                                          child[n - 1 - Js], n),
-                          true)...,
-                         true};
+    bool const done[] = {
+        (backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Js, child[n - 1 - Js], n),
+         true)...,
+        true};
     (void)done;
   }
 };
@@ -286,8 +294,8 @@ template <class Loss, class Wanted> using sweep_of = sweep<topological_order_t<L
 /// adjoint's first contribution assigns).
 template <class Loss, class Captured, class T, class... Wanted, class... Sources>
 CTGRAD_ALWAYS_INLINE constexpr T backprop_in(var_set<T, Wanted...>& grads,
-                                             source_table<T, Sources...> const& table,
-                                             T* captured, T* ws) {
+                                             source_table<T, Sources...> const& table, T* captured,
+                                             T* ws) {
   using order = topological_order_t<Loss>;
   using S = sweep<order, typename var_set<T, Wanted...>::variables>;
   using P = typename S::P;
@@ -311,8 +319,7 @@ CTGRAD_ALWAYS_INLINE constexpr T backprop_in(var_set<T, Wanted...>& grads,
   if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
   backward_steps<typename S::reversed_steps>::run(std::make_index_sequence<n>{}, adj.data(),
-                                                  val.data(), ws + S::scratch_at,
-                                                  P::child.data());
+                                                  val.data(), ws + S::scratch_at, P::child.data());
   return val[root][0];
 }
 

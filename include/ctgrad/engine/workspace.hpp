@@ -79,9 +79,10 @@ template <std::size_t Have, std::size_t Need> constexpr bool require_grad_worksp
   return Have >= Need;
 }
 template <std::size_t Have, std::size_t Need> constexpr bool require_eval_workspace() {
-  static_assert(workspace_large_enough_v<Have, Need>,
-                "ctgrad::eval(f, ws, ...): the workspace is too small (it holds the first "
-                "number of entries, f needs the second); use ctgrad::workspace_for<T, decltype(f)>");
+  static_assert(
+      workspace_large_enough_v<Have, Need>,
+      "ctgrad::eval(f, ws, ...): the workspace is too small (it holds the first "
+      "number of entries, f needs the second); use ctgrad::workspace_for<T, decltype(f)>");
   return Have >= Need;
 }
 template <std::size_t Bytes, std::size_t Limit> constexpr bool require_grad_on_stack() {

@@ -83,8 +83,9 @@ constexpr rational power(rational a, int n) {
 }
 
 template <rational R> constexpr auto to_constant() {
-  static_assert(R.ok, "ctgrad: a folded compile-time constant overflows std::intmax_t "
-                      "(or divides by zero)");
+  static_assert(R.ok,
+                "ctgrad: a folded compile-time constant overflows std::intmax_t "
+                "(or divides by zero)");
   if constexpr (R.ok) {
     return constant_node<R.num, R.den>{};
   } else {
@@ -143,8 +144,9 @@ namespace literals {
 /// 3_c is the constant 3; 0.5_c is exactly 1/2. Decimal digits only (no exponent, no hex).
 template <char... Cs> constexpr auto operator""_c() {
   constexpr detail::rational r = detail::parse_decimal<Cs...>();
-  static_assert(r.ok, "ctgrad::literals::_c: write a decimal number such as 3_c or 0.25_c "
-                      "that fits in std::intmax_t");
+  static_assert(r.ok,
+                "ctgrad::literals::_c: write a decimal number such as 3_c or 0.25_c "
+                "that fits in std::intmax_t");
   return detail::to_constant<r>();
 }
 }  // namespace literals

@@ -55,15 +55,12 @@ template <class Seen, class Set, class N> struct visit<Seen, Set, N, false> {
 
 /// All distinct nodes reachable from Roots, each once, every child before its parents.
 template <class... Roots>
-using topological_order_t =
-    typename detail::visit_children<detail::type_list<>, detail::empty_set,
-                                    detail::type_list<Roots...>>::type;
+using topological_order_t = typename detail::visit_children<detail::type_list<>, detail::empty_set,
+                                                            detail::type_list<Roots...>>::type;
 
 namespace detail {
 // The expressions an output stands for: itself, or the leaves of a (nested) hana::tuple.
-template <class Out> struct outputs {
-  using type = type_list<Out>;
-};
+template <class Out> struct outputs { using type = type_list<Out>; };
 template <class... Ts> struct outputs<boost::hana::tuple<Ts...>> {
   using type = typename concat<typename outputs<Ts>::type...>::type;
 };

@@ -76,9 +76,7 @@ template <class Name, class Shape, class Role> struct var_node : node<> {
   /// `h = e` in a loop: the loop's state h starts at e, or its step input runs over e.
   template <Expression E>
     requires(!__is_same(E, var_node))
-  constexpr expr_binding<var_node, E> operator=(E) const {
-    return {};
-  }
+  constexpr expr_binding<var_node, E> operator=(E) const { return {}; }
 };
 
 /// The scalar input variable Name.   constexpr auto w = ctgrad::var<"w">;

@@ -23,28 +23,36 @@ template <class T> constexpr invalid_expression reject_number() {
 
 /// Rejects a run-time number in an expression (x * 2 instead of x * 2_c) with one static_assert
 /// that says to write a compile-time constant (+ - * /, the number on either side).
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator+(E, T) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator+(T, E) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator-(E, T) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator-(T, E) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator*(E, T) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator*(T, E) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator/(E, T) { return detail::reject_number<T>(); }
 /// \copydoc operator+(E, T)
-template <Expression E, class T> requires detail::is_number_v<T>
+template <Expression E, class T>
+  requires detail::is_number_v<T>
 constexpr auto operator/(T, E) { return detail::reject_number<T>(); }
 
 }  // namespace ctgrad

@@ -51,13 +51,12 @@ template <class Small, class Big> struct is_suffix {
 
 /// True when two shapes are equal. A check written with it names both shapes in the
 /// compiler's message (g++ prints a failed __is_same only as "false").
-template <class A, class B>
-inline constexpr bool same_shape_v = __is_same(A, B);
+template <class A, class B> inline constexpr bool same_shape_v = __is_same(A, B);
 
 /// True when two operands of an elementwise operation may be combined.
 template <class A, class B>
-inline constexpr bool broadcastable_v = detail::is_suffix<A, B>::value ||
-                                        detail::is_suffix<B, A>::value;
+inline constexpr bool broadcastable_v =
+    detail::is_suffix<A, B>::value || detail::is_suffix<B, A>::value;
 
 /// The shape of an elementwise result (the larger operand's).
 template <class A, class B>

@@ -74,9 +74,7 @@ inline constexpr bool has_like_term_v = like_term_search<S, T, like_term_search_
 template <class T> inline constexpr bool is_sqrt_v = false;
 template <class U> inline constexpr bool is_sqrt_v<sqrt_node<U>> = true;
 template <class T> struct sqrt_argument;
-template <class U> struct sqrt_argument<sqrt_node<U>> {
-  using type = U;
-};
+template <class U> struct sqrt_argument<sqrt_node<U>> { using type = U; };
 
 template <class T> inline constexpr bool is_neg_v = false;
 template <class T> inline constexpr bool is_neg_v<neg_node<T>> = true;

@@ -25,7 +25,8 @@ template <std::size_t I, class Var, class Tensor> struct var_slot {
   Tensor tensor{};
   friend constexpr bool operator==(var_slot const&, var_slot const&) = default;
 };
-template <class From, class To> using copy_const_t = std::conditional_t<std::is_const_v<From>, To const, To>;
+template <class From, class To>
+using copy_const_t = std::conditional_t<std::is_const_v<From>, To const, To>;
 template <class Seq, class... Slots> struct var_storage;
 template <std::size_t... Is, class... Vars, class... Tensors>
 struct var_storage<std::index_sequence<Is...>, type_list<Vars, Tensors>...>
@@ -145,9 +146,7 @@ template <class T, class... Vars> struct var_set_of<T, type_list<Vars...>> {
 };
 
 template <class N> struct is_param : std::bool_constant<is_param_v<N>> {};
-template <class Order> struct params_in {
-  using type = filter_t<is_param, Order>;
-};
+template <class Order> struct params_in { using type = filter_t<is_param, Order>; };
 }  // namespace detail
 
 /// The parameters of an expression, in the order a forward pass first uses them.

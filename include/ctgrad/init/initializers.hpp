@@ -101,12 +101,16 @@ template <class T, class S> void he_uniform(tensor<T, S>& t, rng& r) {
 /// A rule for init::apply: xavier_normal on each weight.
 struct xavier_normal_rule {
   /// Fills one weight.
-  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_normal(t, r); }
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const {
+    xavier_normal(t, r);
+  }
 };
 /// A rule for init::apply: xavier_uniform on each weight.
 struct xavier_uniform_rule {
   /// Fills one weight.
-  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { xavier_uniform(t, r); }
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const {
+    xavier_uniform(t, r);
+  }
 };
 /// A rule for init::apply: he_normal on each weight.
 struct he_normal_rule {
@@ -125,7 +129,9 @@ struct normal_rule {
   /** \var normal_rule::std
       Standard deviation of the normal distribution. */
   /// Fills one weight.
-  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const { normal(t, r, mean, std); }
+  template <class T, class S> void operator()(tensor<T, S>& t, rng& r) const {
+    normal(t, r, mean, std);
+  }
 };
 
 namespace detail {
@@ -142,10 +148,12 @@ constexpr bool starts_at_one(std::string_view name) {
     return false;
   }
   std::size_t digits = 0;
-  while (digits < stem.size() && stem[stem.size() - 1 - digits] >= '0' && stem[stem.size() - 1 - digits] <= '9')
+  while (digits < stem.size() && stem[stem.size() - 1 - digits] >= '0' &&
+         stem[stem.size() - 1 - digits] <= '9')
     ++digits;
   stem = stem.substr(0, stem.size() - digits);
-  return digits != 0 && (stem.ends_with("bn") || (stem.ends_with("ln") && name.ends_with(".weight")));
+  return digits != 0 &&
+         (stem.ends_with("bn") || (stem.ends_with("ln") && name.ends_with(".weight")));
 }
 }  // namespace detail
 

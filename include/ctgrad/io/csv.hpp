@@ -72,7 +72,8 @@ inline csv_table read_csv(std::string const& path, std::size_t columns, header h
     std::size_t field = 0, start = 0;
     while (true) {
       std::size_t const comma = line.find(',', start);
-      std::string const cell = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      std::string const cell =
+          line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
       if (field < columns) {
         char const* first = cell.c_str();
         char* last = nullptr;
@@ -92,8 +93,8 @@ inline csv_table read_csv(std::string const& path, std::size_t columns, header h
       start = comma + 1;
     }
     if (field != columns)
-      throw error("ctgrad::io::read_csv(\"" + path + "\"): line " + std::to_string(line_no) + " has " +
-                  std::to_string(field) + " fields, expected " + std::to_string(columns));
+      throw error("ctgrad::io::read_csv(\"" + path + "\"): line " + std::to_string(line_no) +
+                  " has " + std::to_string(field) + " fields, expected " + std::to_string(columns));
     ++t.rows;
   }
   return t;

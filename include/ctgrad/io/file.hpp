@@ -21,7 +21,8 @@ namespace detail {
 /// The bytes of path; who (e.g. "ctgrad::io::load") starts the message of any error.
 inline std::vector<unsigned char> read_file(std::string const& path, char const* who) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw error(std::string(who) + "(\"" + path + "\"): cannot open: " + std::strerror(errno));
+  if (!f)
+    throw error(std::string(who) + "(\"" + path + "\"): cannot open: " + std::strerror(errno));
   std::vector<unsigned char> b;
   unsigned char chunk[65536];
   std::size_t n;

@@ -20,8 +20,8 @@ namespace ctgrad::io {
 
 /// The contents of an IDX file (MNIST's format), read by read_idx: sizes and bytes.
 struct idx_array {
-  std::vector<std::size_t> dims;    ///< dims[0] is the number of items
-  std::vector<std::uint8_t> data;   ///< row-major, product(dims) bytes
+  std::vector<std::size_t> dims;   ///< dims[0] is the number of items
+  std::vector<std::uint8_t> data;  ///< row-major, product(dims) bytes
   /// The number of items (dims[0]; 0 for an empty array).
   std::size_t items() const { return dims.empty() ? 0 : dims[0]; }
   /// Bytes per item: the product of the dimensions after the first.
@@ -49,10 +49,13 @@ inline idx_array read_idx(std::string const& path, std::initializer_list<std::si
   };
   if (b.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b)
     throw fail("the file is gzip-compressed; decompress it first (gunzip -k)");
-  if (b.size() < 4) throw fail("file is truncated: " + std::to_string(b.size()) + " bytes, shorter than the header");
+  if (b.size() < 4)
+    throw fail("file is truncated: " + std::to_string(b.size()) +
+               " bytes, shorter than the header");
   if (b[0] != 0 || b[1] != 0) throw fail("not an IDX file (wrong magic bytes)");
   if (b[2] != 0x08)
-    throw fail("element type " + std::to_string(b[2]) + " is not supported (only 8, unsigned byte)");
+    throw fail("element type " + std::to_string(b[2]) +
+               " is not supported (only 8, unsigned byte)");
   std::size_t const n = b[3];
   if (b.size() < 4 + 4 * n) throw fail("file is truncated inside the dimensions");
   idx_array a;

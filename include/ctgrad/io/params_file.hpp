@@ -3,8 +3,9 @@
 // network's architecture when given, so that a file cannot load into another net of the
 // same shapes (a tanh model into a ReLU net):
 //   io::save(params, "model.ctgrad", to_string(net));   // atomic: temporary file, fsync, rename
-//   io::load(params, "model.ctgrad", to_string(net));   // checks everything before it changes params
-//   io::save(params, path); io::load(params, path);     // without an architecture (version 1)
+//   io::load(params, "model.ctgrad", to_string(net));   // checks everything before it changes
+//   params io::save(params, path); io::load(params, path);     // without an architecture (version
+//   1)
 // Layout (little-endian):
 //   "CTGRADPS" | u32 version | u32 scalar bytes (4 float, 8 double) | u32 tensor count
 //   version 2 only: u32 architecture length (> 0), the architecture's bytes
@@ -38,8 +39,8 @@ namespace ctgrad::io {
 namespace detail {
 
 inline constexpr char magic[8] = {'C', 'T', 'G', 'R', 'A', 'D', 'P', 'S'};
-inline constexpr std::uint32_t version_plain = 1;        // no architecture
-inline constexpr std::uint32_t version_architecture = 2; // with one
+inline constexpr std::uint32_t version_plain = 1;         // no architecture
+inline constexpr std::uint32_t version_architecture = 2;  // with one
 
 inline std::uint64_t fnv1a(unsigned char const* p, std::size_t n) {
   std::uint64_t h = 1469598103934665603ull;
@@ -50,7 +51,8 @@ inline std::uint64_t fnv1a(unsigned char const* p, std::size_t n) {
 // Little-endian integers and IEEE values, byte by byte (the format does not depend on the
 // host's byte order).
 template <class U> void put(std::vector<unsigned char>& out, U v) {
-  for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<unsigned char>(v >> (8 * i)));
+  for (std::size_t i = 0; i < sizeof(U); ++i)
+    out.push_back(static_cast<unsigned char>(v >> (8 * i)));
 }
 template <class T> void put_value(std::vector<unsigned char>& out, T v) {
   using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
@@ -108,9 +110,11 @@ class reader {
 /// Writes params to path atomically (path is replaced only by a complete file), with the
 /// network's architecture unless it is empty.   io::save(params, "m.ctgrad", to_string(net));
 template <class T, class... Vars>
-void save(var_set<T, Vars...> const& params, std::string const& path, std::string_view architecture = {}) {
+void save(var_set<T, Vars...> const& params, std::string const& path,
+          std::string_view architecture = {}) {
   std::vector<unsigned char> out;
-  for (char ch : detail::magic) out.push_back(static_cast<unsigned char>(ch));  // not insert: see below
+  for (char ch : detail::magic)
+    out.push_back(static_cast<unsigned char>(ch));  // not insert: see below
   detail::put(out, architecture.empty() ? detail::version_plain : detail::version_architecture);
   detail::put(out, static_cast<std::uint32_t>(sizeof(T)));
   detail::put(out, static_cast<std::uint32_t>(sizeof...(Vars)));
@@ -126,7 +130,8 @@ void save(var_set<T, Vars...> const& params, std::string const& path, std::strin
     // A loop, not vector::insert: g++ 12 -O1 and above warns falsely (-Wstringop-overflow) there.
     for (char ch : var.name) out.push_back(static_cast<unsigned char>(ch));
     detail::put(out, static_cast<std::uint32_t>(S::rank));
-    for (std::size_t dim = 0; dim < S::rank; ++dim) detail::put(out, static_cast<std::uint64_t>(S::dims[dim]));
+    for (std::size_t dim = 0; dim < S::rank; ++dim)
+      detail::put(out, static_cast<std::uint64_t>(S::dims[dim]));
   });
   params.for_each([&](auto, auto const& tensor) {
     for (T value : tensor) detail::put_value(out, value);
@@ -160,7 +165,7 @@ inline file_header read_header(reader& r) {
 }
 inline std::string quoted_architecture(std::string_view a) {
   constexpr std::size_t shown = 300;  // a deep net's text is long; the start says enough
-  std::string s = "\"";  // appends: see describe
+  std::string s = "\"";               // appends: see describe
   s.append(a.substr(0, shown));
   s += a.size() > shown ? "...\"" : "\"";
   return s;
@@ -178,12 +183,16 @@ inline std::string saved_architecture(std::string const& path) {
 /// saved), parameter names and shapes, and checksum.
 ///   io::load(params, "m.ctgrad", to_string(net));
 template <class T, class... Vars>
-void load(var_set<T, Vars...>& params, std::string const& path, std::string_view architecture = {}) {
+void load(var_set<T, Vars...>& params, std::string const& path,
+          std::string_view architecture = {}) {
   std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::load");
   detail::reader r(b, path);
   detail::file_header const h = detail::read_header(r);
   if (h.scalar_bytes != sizeof(T))
-    r.fail("holds " + std::string(h.scalar_bytes == 4 ? "float" : h.scalar_bytes == 8 ? "double" : "unknown") +
+    r.fail("holds " +
+           std::string(h.scalar_bytes == 4   ? "float"
+                       : h.scalar_bytes == 8 ? "double"
+                                             : "unknown") +
            " values, the parameter set is " + (sizeof(T) == 4 ? "float" : "double"));
   if (!architecture.empty() && !h.architecture.empty() && architecture != h.architecture)
     r.fail("another architecture: the file was saved from " +
@@ -199,7 +208,8 @@ void load(var_set<T, Vars...>& params, std::string const& path, std::string_view
     std::string_view const name = r.bytes(len, "the signature");
     auto const rank = r.get<std::uint32_t>("the signature");
     std::vector<std::uint64_t> dims;
-    for (std::uint32_t dim = 0; dim < rank && dim < 64; ++dim) dims.push_back(r.get<std::uint64_t>("the signature"));
+    for (std::uint32_t dim = 0; dim < rank && dim < 64; ++dim)
+      dims.push_back(r.get<std::uint64_t>("the signature"));
     std::vector<std::uint64_t> want(S::dims.begin(), S::dims.end());
     if (name != var.name || dims != want || rank != S::rank)
       r.fail("parameter " + std::to_string(index + 1) + " is " + detail::describe(name, dims) +
@@ -210,7 +220,8 @@ void load(var_set<T, Vars...>& params, std::string const& path, std::string_view
   r.bytes(var_set<T, Vars...>::scalar_count * sizeof(T), "the parameter values");
   std::size_t const hash_at = r.at();
   auto const stored = r.get<std::uint64_t>("the checksum");
-  if (r.at() != b.size()) r.fail("has " + std::to_string(b.size() - r.at()) + " unexpected bytes at the end");
+  if (r.at() != b.size())
+    r.fail("has " + std::to_string(b.size() - r.at()) + " unexpected bytes at the end");
   if (stored != detail::fnv1a(b.data(), hash_at)) r.fail("file is corrupt (checksum mismatch)");
 
   // Everything checked: now, and only now, change params.
@@ -219,7 +230,8 @@ void load(var_set<T, Vars...>& params, std::string const& path, std::string_view
     for (auto& value : tensor) {
       using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
       U bits = 0;
-      for (std::size_t byte = 0; byte < sizeof(U); ++byte) bits |= static_cast<U>(b[at + byte]) << (8 * byte);
+      for (std::size_t byte = 0; byte < sizeof(U); ++byte)
+        bits |= static_cast<U>(b[at + byte]) << (8 * byte);
       std::memcpy(&value, &bits, sizeof value);
       at += sizeof(U);
     }

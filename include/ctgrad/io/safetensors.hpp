@@ -77,7 +77,8 @@ using name_map = std::vector<tensor_name>;
 
 /// Dense layer k (parameters "<prefix>Wk", "<prefix>bk") as nn.Linear module modules[k-1].
 ///   io::linear_modules({"fc1", "fc2"})   W1 <-> fc1.weight (transposed), b1 <-> fc1.bias, ...
-inline name_map linear_modules(std::initializer_list<std::string> modules, std::string const& prefix = "") {
+inline name_map linear_modules(std::initializer_list<std::string> modules,
+                               std::string const& prefix = "") {
   name_map m;
   std::size_t k = 1;
   for (std::string const& module : modules) {
@@ -89,15 +90,17 @@ inline name_map linear_modules(std::initializer_list<std::string> modules, std::
 }
 
 namespace detail {
-template <class T, class... Vars> std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params);
+template <class T, class... Vars>
+std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params);
 }  // namespace detail
 
 /// Layer k with weights (dense or conv: "<prefix>Wk", "<prefix>bk") as torch module
 /// modules[k-1]; a dense weight transposed (nn.Linear), a conv weight as it is (nn.Conv*).
-///   io::layer_modules(params, {"0", "4"})   W1 [8, 1, 3, 3] <-> 0.weight, W2 [392, 3] <-> 4.weight^T
+///   io::layer_modules(params, {"0", "4"})   W1 [8, 1, 3, 3] <-> 0.weight, W2 [392, 3]
+///   <-> 4.weight^T
 template <class T, class... Vars>
-name_map layer_modules(var_set<T, Vars...> const& params, std::initializer_list<std::string> modules,
-                       std::string const& prefix = "") {
+name_map layer_modules(var_set<T, Vars...> const& params,
+                       std::initializer_list<std::string> modules, std::string const& prefix = "") {
   name_map m;
   std::size_t k = 1;
   std::vector<std::string> names;
@@ -106,7 +109,8 @@ name_map layer_modules(var_set<T, Vars...> const& params, std::initializer_list<
   for (std::string const& module : modules) {
     std::string const w = prefix + "W" + std::to_string(k);
     auto const at = std::find(names.begin(), names.end(), w);
-    bool const matrix = at != names.end() && dims[static_cast<std::size_t>(at - names.begin())].size() == 2;
+    bool const matrix =
+        at != names.end() && dims[static_cast<std::size_t>(at - names.begin())].size() == 2;
     m.push_back({w, module + ".weight", matrix});
     m.push_back({prefix + "b" + std::to_string(k), module + ".bias", false});
     ++k;
@@ -158,14 +162,18 @@ inline bool natural_less(std::string const& a, std::string const& b) {
 }
 
 // If name is "<p>W<k>" or "<p>b<k>" (k >= 1, no leading zero): {p, k}.
-inline std::optional<std::pair<std::string, std::size_t>> dense_index(std::string_view name, char letter) {
+inline std::optional<std::pair<std::string, std::size_t>> dense_index(std::string_view name,
+                                                                      char letter) {
   std::size_t digits = 0;
-  while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[name.size() - 1 - digits]))) ++digits;
+  while (digits < name.size() &&
+         std::isdigit(static_cast<unsigned char>(name[name.size() - 1 - digits])))
+    ++digits;
   if (digits == 0 || digits > 9 || digits == name.size()) return std::nullopt;
   std::size_t const at = name.size() - digits;
   if (name[at - 1] != letter || name[at] == '0') return std::nullopt;
   std::size_t k = 0;
-  for (std::size_t i = at; i < name.size(); ++i) k = k * 10 + static_cast<std::size_t>(name[i] - '0');
+  for (std::size_t i = at; i < name.size(); ++i)
+    k = k * 10 + static_cast<std::size_t>(name[i] - '0');
   return std::pair{std::string(name.substr(0, at - 1)), k};
 }
 
@@ -173,12 +181,13 @@ inline std::optional<std::pair<std::string, std::size_t>> dense_index(std::strin
 struct st_param {
   std::string name;
   std::vector<std::uint64_t> dims;
-  std::string file;         // the tensor's name in the file ("" until assigned)
+  std::string file;  // the tensor's name in the file ("" until assigned)
   bool transposed = false;
-  int dense_layer = -1;     // index into the set's dense layers, for the default rule
+  int dense_layer = -1;  // index into the set's dense layers, for the default rule
 };
 
-template <class T, class... Vars> std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params) {
+template <class T, class... Vars>
+std::vector<std::vector<std::uint64_t>> param_dims(var_set<T, Vars...> const& params) {
   std::vector<std::vector<std::uint64_t>> out;
   params.for_each([&](auto, auto const& tensor) {
     using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
@@ -187,11 +196,16 @@ template <class T, class... Vars> std::vector<std::vector<std::uint64_t>> param_
   return out;
 }
 
-template <class T, class... Vars> std::vector<st_param> describe_params(var_set<T, Vars...> const& params) {
+template <class T, class... Vars>
+std::vector<st_param> describe_params(var_set<T, Vars...> const& params) {
   std::vector<st_param> out;
   params.for_each([&](auto var, auto const& tensor) {
     using S = typename std::remove_cvref_t<decltype(tensor)>::shape_type;
-    out.push_back({std::string(var.name), std::vector<std::uint64_t>(S::dims.begin(), S::dims.end()), {}, false, -1});
+    out.push_back({std::string(var.name),
+                   std::vector<std::uint64_t>(S::dims.begin(), S::dims.end()),
+                   {},
+                   false,
+                   -1});
   });
   return out;
 }
@@ -199,15 +213,18 @@ template <class T, class... Vars> std::vector<st_param> describe_params(var_set<
 // Applies the explicit map, then finds the layers with weights among the rest: "<p>Wk" 2-d
 // (dense) with "<p>bk" [out] (W's columns), or "<p>Wk" of rank 3-4 (conv) with "<p>bk" [out]
 // (W's rows); returns them as (W index, b index) pairs, ordered by (p, k). start starts errors.
-inline std::vector<std::pair<std::size_t, std::size_t>> plan_names(std::vector<st_param>& ps, name_map const& names,
+inline std::vector<std::pair<std::size_t, std::size_t>> plan_names(std::vector<st_param>& ps,
+                                                                   name_map const& names,
                                                                    std::string const& start) {
   for (tensor_name const& n : names) {
-    auto it = std::find_if(ps.begin(), ps.end(), [&](st_param const& p) { return p.name == n.param; });
+    auto it =
+        std::find_if(ps.begin(), ps.end(), [&](st_param const& p) { return p.name == n.param; });
     if (it == ps.end())
-      throw error(start + "the name map names parameter \"" + n.param + "\", which the network does not have");
+      throw error(start + "the name map names parameter \"" + n.param +
+                  "\", which the network does not have");
     if (n.transposed && it->dims.size() != 2)
-      throw error(start + "the name map transposes parameter \"" + n.param + "\" " + dims_text(it->dims) +
-                  ", which is not a matrix");
+      throw error(start + "the name map transposes parameter \"" + n.param + "\" " +
+                  dims_text(it->dims) + ", which is not a matrix");
     it->file = n.file;
     it->transposed = n.transposed;
   }
@@ -220,7 +237,8 @@ inline std::vector<std::pair<std::size_t, std::size_t>> plan_names(std::vector<s
     std::string const bias = wk->first + "b" + std::to_string(wk->second);
     std::uint64_t const out = rank == 2 ? ps[w].dims[1] : ps[w].dims[0];
     for (std::size_t b = 0; b < ps.size(); ++b)
-      if (ps[b].name == bias && ps[b].file.empty() && ps[b].dims.size() == 1 && ps[b].dims[0] == out) {
+      if (ps[b].name == bias && ps[b].file.empty() && ps[b].dims.size() == 1 &&
+          ps[b].dims[0] == out) {
         ps[w].dense_layer = ps[b].dense_layer = static_cast<int>(dense.size());
         dense.emplace_back(w, b);
       }
@@ -298,12 +316,14 @@ template <class T> T element(std::string const& dtype, unsigned char const* p) {
 // "M.num_batches_tracked": torch's batch norm step count, which ctgrad's batch norm does not use.
 inline bool is_step_count(std::string const& name) {
   constexpr std::string_view tail = ".num_batches_tracked";
-  return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  return name.size() > tail.size() &&
+         name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 // The header's JSON, checked: every tensor's dtype, shape and offsets, inside data_size bytes.
 inline std::map<std::string, st_tensor> parse_header(std::string_view text, std::uint64_t data_size,
-                                                     std::string const& start, std::string* architecture) {
+                                                     std::string const& start,
+                                                     std::string* architecture) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text.begin(), text.end());
@@ -317,7 +337,8 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
       if (!entry.is_object()) throw error(start + "\"__metadata__\" is not an object");
       auto const a = entry.find(architecture_key);
       if (a != entry.end()) {
-        if (!a->is_string()) throw error(start + "\"__metadata__\": \"" + architecture_key + "\" is not a string");
+        if (!a->is_string())
+          throw error(start + "\"__metadata__\": \"" + architecture_key + "\" is not a string");
         *architecture = a->get<std::string>();
       }
       continue;
@@ -339,7 +360,8 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
       throw error(what + "dtype " + t.dtype + " is not one ctgrad reads (F32, F64, F16, BF16)");
     std::uint64_t count = 1;
     for (auto const& d : *shape) {
-      if (!d.is_number_unsigned()) throw error(what + "a dimension of \"shape\" is not a non-negative integer");
+      if (!d.is_number_unsigned())
+        throw error(what + "a dimension of \"shape\" is not a non-negative integer");
       t.shape.push_back(d.get<std::uint64_t>());
       // No product of dimensions that fit the data can overflow: check as we go.
       if (t.shape.back() != 0 && count > data_size / t.shape.back())
@@ -347,12 +369,14 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
       count *= t.shape.back();
     }
     for (auto const& o : *offsets)
-      if (!o.is_number_unsigned()) throw error(what + "\"data_offsets\" are not non-negative integers");
+      if (!o.is_number_unsigned())
+        throw error(what + "\"data_offsets\" are not non-negative integers");
     t.begin = (*offsets)[0].get<std::uint64_t>();
     t.end = (*offsets)[1].get<std::uint64_t>();
     if (t.begin > t.end || t.end > data_size)
       throw error(what + "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
-                  "] are outside the data (" + std::to_string(data_size) + " bytes): is the file truncated?");
+                  "] are outside the data (" + std::to_string(data_size) +
+                  " bytes): is the file truncated?");
     if (t.end - t.begin != count * size)
       throw error(what + "data_offsets hold " + std::to_string(t.end - t.begin) + " bytes, shape " +
                   dims_text(t.shape) + " of " + t.dtype + " needs " + std::to_string(count * size));
@@ -365,7 +389,8 @@ inline std::map<std::string, st_tensor> parse_header(std::string_view text, std:
   std::sort(spans.begin(), spans.end());
   for (std::size_t i = 1; i < spans.size(); ++i)
     if (spans[i].first.first < spans[i - 1].first.second)
-      throw error(start + "tensors \"" + spans[i - 1].second + "\" and \"" + spans[i].second + "\" overlap");
+      throw error(start + "tensors \"" + spans[i - 1].second + "\" and \"" + spans[i].second +
+                  "\" overlap");
   return tensors;
 }
 
@@ -374,8 +399,8 @@ inline void check_distinct(std::vector<st_param> const& ps, std::string const& s
   for (std::size_t i = 0; i < ps.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (ps[i].file == ps[j].file)
-        throw error(start + "parameters \"" + ps[j].name + "\" and \"" + ps[i].name + "\" are both tensor \"" +
-                    ps[i].file + "\"");
+        throw error(start + "parameters \"" + ps[j].name + "\" and \"" + ps[i].name +
+                    "\" are both tensor \"" + ps[i].file + "\"");
 }
 
 }  // namespace detail
@@ -383,12 +408,13 @@ inline void check_distinct(std::vector<st_param> const& ps, std::string const& s
 /// Reads a safetensors file into params (names by the rule at the top of this file, or
 /// names); every tensor of the file must go to a parameter and every parameter must be there.
 template <class T, class... Vars>
-void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name_map const& names = {},
-                      std::string_view architecture = {}) {
+void load_safetensors(var_set<T, Vars...>& params, std::string const& path,
+                      name_map const& names = {}, std::string_view architecture = {}) {
   std::string const start = "ctgrad::io::load_safetensors(\"" + path + "\"): ";
   std::vector<unsigned char> const b = detail::read_file(path, "ctgrad::io::load_safetensors");
   if (b.size() < 8)
-    throw error(start + "file is truncated: " + std::to_string(b.size()) + " bytes, less than the 8 of the header length");
+    throw error(start + "file is truncated: " + std::to_string(b.size()) +
+                " bytes, less than the 8 of the header length");
   std::uint64_t const header_size = detail::little_endian<std::uint64_t>(b.data());
   if (header_size > b.size() - 8)
     throw error(start + "file is truncated: the header length is " + std::to_string(header_size) +
@@ -409,21 +435,25 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
   // and conv layers.
   std::vector<std::string> modules;
   for (auto const& [name, t] : tensors) {
-    if (name.size() <= 7 || name.compare(name.size() - 7, 7, ".weight") != 0 || t.shape.size() < 2 ||
-        t.shape.size() > 4)
+    if (name.size() <= 7 || name.compare(name.size() - 7, 7, ".weight") != 0 ||
+        t.shape.size() < 2 || t.shape.size() > 4)
       continue;
     std::string const module = name.substr(0, name.size() - 7);
     auto const bias = tensors.find(module + ".bias");
     if (bias != tensors.end() && bias->second.shape.size() == 1) modules.push_back(module);
   }
   for (auto const& p : ps)  // modules the name map already takes are not Linear layers to match
-    if (!p.file.empty()) std::erase_if(modules, [&](std::string const& m) { return p.file == m + ".weight" || p.file == m + ".bias"; });
+    if (!p.file.empty())
+      std::erase_if(modules, [&](std::string const& m) {
+        return p.file == m + ".weight" || p.file == m + ".bias";
+      });
   std::sort(modules.begin(), modules.end(), detail::natural_less);
   if (!dense.empty() && modules.size() != dense.size()) {
     std::string have;
     for (auto const& m : modules) have += (have.empty() ? "" : ", ") + m;
-    throw error(start + "the network has " + std::to_string(dense.size()) + " dense/conv layers, the file " +
-                std::to_string(modules.size()) + " nn.Linear/Conv modules (" + (have.empty() ? "none" : have) +
+    throw error(start + "the network has " + std::to_string(dense.size()) +
+                " dense/conv layers, the file " + std::to_string(modules.size()) +
+                " nn.Linear/Conv modules (" + (have.empty() ? "none" : have) +
                 "); pass an io::name_map");
   }
   for (std::size_t k = 0; k < dense.size(); ++k) {
@@ -439,21 +469,26 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
   std::vector<std::string> used;
   for (auto const& p : ps) {
     auto const it = tensors.find(p.file);
-    std::string const label = "parameter \"" + p.name + "\"" + (p.file != p.name ? " (tensor \"" + p.file + "\")" : "");
+    std::string const label =
+        "parameter \"" + p.name + "\"" + (p.file != p.name ? " (tensor \"" + p.file + "\")" : "");
     if (it == tensors.end()) throw error(start + label + " is not in the file");
     std::vector<std::uint64_t> want = p.dims;
     if (p.transposed) std::swap(want[0], want[1]);
     if (it->second.shape != want)
-      throw error(start + label + " is " + detail::dims_text(it->second.shape) + " in the file but " +
-                  detail::dims_text(want) + " in the network" +
-                  (p.transposed ? " (nn.Linear's [out, in] of the network's " + detail::dims_text(p.dims) + ")" : ""));
+      throw error(start + label + " is " + detail::dims_text(it->second.shape) +
+                  " in the file but " + detail::dims_text(want) + " in the network" +
+                  (p.transposed ? " (nn.Linear's [out, in] of the network's " +
+                                      detail::dims_text(p.dims) + ")"
+                                : ""));
     if (detail::dtype_size(it->second.dtype) == 0)  // only a step count's I64 gets this far
-      throw error(start + label + ": dtype " + it->second.dtype + " is not one ctgrad reads (F32, F64, F16, BF16)");
+      throw error(start + label + ": dtype " + it->second.dtype +
+                  " is not one ctgrad reads (F32, F64, F16, BF16)");
     used.push_back(p.file);
   }
   for (auto const& [name, t] : tensors)
     if (std::find(used.begin(), used.end(), name) == used.end() && !detail::is_step_count(name))
-      throw error(start + "tensor \"" + name + "\" " + detail::dims_text(t.shape) + " of the file is no parameter of the network");
+      throw error(start + "tensor \"" + name + "\" " + detail::dims_text(t.shape) +
+                  " of the file is no parameter of the network");
 
   auto copy = params;
   std::size_t index = 0;
@@ -476,13 +511,14 @@ void load_safetensors(var_set<T, Vars...>& params, std::string const& path, name
 /// Writes params as a safetensors file (F32 for float sets, F64 for double), atomically,
 /// names by the rule at the top of this file or names.
 template <class T, class... Vars>
-void save_safetensors(var_set<T, Vars...> const& params, std::string const& path, name_map const& names = {},
-                      std::string_view architecture = {}) {
+void save_safetensors(var_set<T, Vars...> const& params, std::string const& path,
+                      name_map const& names = {}, std::string_view architecture = {}) {
   std::string const start = "ctgrad::io::save_safetensors(\"" + path + "\"): ";
   std::vector<detail::st_param> ps = detail::describe_params(params);
   auto const dense = detail::plan_names(ps, names, start);
   for (std::size_t k = 0; k < dense.size(); ++k) {
-    std::string const module = detail::dense_index(ps[dense[k].first].name, 'W')->first + std::to_string(k);
+    std::string const module =
+        detail::dense_index(ps[dense[k].first].name, 'W')->first + std::to_string(k);
     ps[dense[k].first].file = module + ".weight";
     ps[dense[k].first].transposed = ps[dense[k].first].dims.size() == 2;
     ps[dense[k].second].file = module + ".bias";
@@ -493,7 +529,8 @@ void save_safetensors(var_set<T, Vars...> const& params, std::string const& path
 
   nlohmann::json header = nlohmann::json::object();
   header["__metadata__"] = {{"format", "pt"}};
-  if (!architecture.empty()) header["__metadata__"][detail::architecture_key] = std::string(architecture);
+  if (!architecture.empty())
+    header["__metadata__"][detail::architecture_key] = std::string(architecture);
   std::vector<unsigned char> data;
   std::size_t index = 0;
   params.for_each([&](auto, auto const& tensor) {
@@ -509,7 +546,8 @@ void save_safetensors(var_set<T, Vars...> const& params, std::string const& path
       using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
       U bits;
       std::memcpy(&bits, &v, sizeof bits);
-      for (std::size_t byte = 0; byte < sizeof(U); ++byte) data.push_back(static_cast<unsigned char>(bits >> (8 * byte)));
+      for (std::size_t byte = 0; byte < sizeof(U); ++byte)
+        data.push_back(static_cast<unsigned char>(bits >> (8 * byte)));
     }
     header[p.file] = {{"dtype", sizeof(T) == 4 ? "F32" : "F64"},
                       {"shape", shape},
@@ -521,10 +559,13 @@ void save_safetensors(var_set<T, Vars...> const& params, std::string const& path
   } catch (nlohmann::json::exception const& e) {  // a name map's name that is not UTF-8
     throw error(start + "cannot write the header: " + e.what());
   }
-  text.append((8 - text.size() % 8) % 8, ' ');  // the data starts 8-byte aligned, as torch's writer does
+  text.append((8 - text.size() % 8) % 8,
+              ' ');  // the data starts 8-byte aligned, as torch's writer does
   std::vector<unsigned char> out;
   out.reserve(8 + text.size() + data.size());
-  for (std::size_t byte = 0; byte < 8; ++byte) out.push_back(static_cast<unsigned char>(static_cast<std::uint64_t>(text.size()) >> (8 * byte)));
+  for (std::size_t byte = 0; byte < 8; ++byte)
+    out.push_back(
+        static_cast<unsigned char>(static_cast<std::uint64_t>(text.size()) >> (8 * byte)));
   out.insert(out.end(), text.begin(), text.end());
   out.insert(out.end(), data.begin(), data.end());
   detail::write_file_atomically(path, out, "ctgrad::io::save_safetensors");

@@ -16,7 +16,8 @@ template <bool Acc, std::size_t Outer, std::size_t N, std::size_t Begin, std::si
           std::size_t Inner, class T>
 constexpr void put_block(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
   for (std::size_t o = 0; o < Outer; ++o)
-    for (std::size_t i = 0; i < Len * Inner; ++i) store<Acc>(out[(o * N + Begin) * Inner + i], a[o * Len * Inner + i]);
+    for (std::size_t i = 0; i < Len * Inner; ++i)
+      store<Acc>(out[(o * N + Begin) * Inner + i], a[o * Len * Inner + i]);
 }
 
 /// out[o, :, :] (+)= a[o, Begin:Begin+Len, :] for an a of N entries along the axis.
@@ -24,7 +25,8 @@ template <bool Acc, std::size_t Outer, std::size_t N, std::size_t Begin, std::si
           std::size_t Inner, class T>
 constexpr void get_block(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
   for (std::size_t o = 0; o < Outer; ++o)
-    for (std::size_t i = 0; i < Len * Inner; ++i) store<Acc>(out[o * Len * Inner + i], a[(o * N + Begin) * Inner + i]);
+    for (std::size_t i = 0; i < Len * Inner; ++i)
+      store<Acc>(out[o * Len * Inner + i], a[(o * N + Begin) * Inner + i]);
 }
 
 /// out (+)= zeros of [Outer, N, Inner] with a [Outer, Len, Inner] at Begin along the axis.

@@ -30,9 +30,9 @@
 namespace ctgrad::kernels {
 
 /// The sizes of one convolution; 1-D uses H = KH = 1, SH = DH = 1, PH = 0.
-template <std::size_t B, std::size_t C, std::size_t H, std::size_t W, std::size_t O,
-          std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PH,
-          std::size_t PW, std::size_t DH, std::size_t DW, std::size_t G>
+template <std::size_t B, std::size_t C, std::size_t H, std::size_t W, std::size_t O, std::size_t KH,
+          std::size_t KW, std::size_t SH, std::size_t SW, std::size_t PH, std::size_t PW,
+          std::size_t DH, std::size_t DW, std::size_t G>
 struct conv_dims {
   static constexpr std::size_t batch = B, channels = C, height = H, width = W, outputs = O;
   static constexpr std::size_t kh = KH, kw = KW, sh = SH, sw = SW, ph = PH, pw = PW, dh = DH,
@@ -107,7 +107,8 @@ template <class D> constexpr tap_range col_taps(std::size_t q) {
 }
 
 // x's row for output row i and tap p (only called for i in p's tap range).
-template <class D, class T> constexpr T const* input_row(T const* xc, std::size_t i, tap_range rows) {
+template <class D, class T>
+constexpr T const* input_row(T const* xc, std::size_t i, tap_range rows) {
   std::ptrdiff_t const row = static_cast<std::ptrdiff_t>(i * D::sh) + rows.offset;
   return xc + row * static_cast<std::ptrdiff_t>(D::width);
 }
@@ -142,7 +143,8 @@ constexpr void conv_body(T* CTGRAD_RESTRICT y, T const* CTGRAD_RESTRICT x,
             for (std::size_t i = rows.lo; i < rows.hi; ++i) {
               T* const yr = yo + i * D::ow;
               T const* const xr = input_row<D>(xc, i, rows);
-              for (std::size_t j = cols.lo; j < cols.hi; ++j) yr[j] += wv * xr[input_col<D>(j, cols)];
+              for (std::size_t j = cols.lo; j < cols.hi; ++j)
+                yr[j] += wv * xr[input_col<D>(j, cols)];
             }
           }
         }
@@ -175,7 +177,8 @@ constexpr void conv_input_grad_body(T* CTGRAD_RESTRICT dx, T const* CTGRAD_RESTR
             for (std::size_t i = rows.lo; i < rows.hi; ++i) {
               T const* const dyr = dyo + i * D::ow;
               T* const dxr = input_row<D>(dxc, i, rows);
-              for (std::size_t j = cols.lo; j < cols.hi; ++j) dxr[input_col<D>(j, cols)] += wv * dyr[j];
+              for (std::size_t j = cols.lo; j < cols.hi; ++j)
+                dxr[input_col<D>(j, cols)] += wv * dyr[j];
             }
           }
         }
@@ -206,7 +209,8 @@ constexpr void conv_weight_grad_body(T* CTGRAD_RESTRICT dw, T const* CTGRAD_REST
             for (std::size_t i = rows.lo; i < rows.hi; ++i) {
               T const* const dyr = dyo + i * D::ow;
               T const* const xr = input_row<D>(xc, i, rows);
-              for (std::size_t j = cols.lo; j < cols.hi; ++j) sum += dyr[j] * xr[input_col<D>(j, cols)];
+              for (std::size_t j = cols.lo; j < cols.hi; ++j)
+                sum += dyr[j] * xr[input_col<D>(j, cols)];
             }
           }
           store<Acc>(dwk[p * D::kw + q], sum);
@@ -228,12 +232,14 @@ inline constexpr std::size_t fast_conv_budget = 48 * 1024;
 
 template <class D> struct wide {
   static constexpr std::size_t wp = D::width + 2 * D::pw, hp = D::height + 2 * D::ph;
-  static constexpr std::size_t plane = hp * wp;         // a padded input plane
-  static constexpr std::size_t span = D::oh * wp;       // an output plane at input pitch
+  static constexpr std::size_t plane = hp * wp;    // a padded input plane
+  static constexpr std::size_t span = D::oh * wp;  // an output plane at input pitch
   static constexpr std::size_t len = (D::oh - 1) * wp + D::ow;
   static constexpr std::size_t block(std::size_t n) { return n % 4 == 0 ? 4 : n % 2 == 0 ? 2 : 1; }
   static constexpr std::size_t ob = block(D::out_per_group), cb = block(D::in_per_group);
-  static constexpr std::size_t offset(std::size_t p, std::size_t q) { return p * D::dh * wp + q * D::dw; }
+  static constexpr std::size_t offset(std::size_t p, std::size_t q) {
+    return p * D::dh * wp + q * D::dw;
+  }
   template <class T> static constexpr bool fits(std::size_t entries) {
     return entries * sizeof(T) <= fast_conv_budget;
   }
@@ -253,7 +259,8 @@ template <class D, class T> constexpr T const* padded(T* xp, T const* xc) {
     using V = wide<D>;
     for (std::size_t i = 0; i < V::plane; ++i) xp[i] = T{};
     for (std::size_t i = 0; i < D::height; ++i)
-      for (std::size_t j = 0; j < D::width; ++j) xp[(i + D::ph) * V::wp + j + D::pw] = xc[i * D::width + j];
+      for (std::size_t j = 0; j < D::width; ++j)
+        xp[(i + D::ph) * V::wp + j + D::pw] = xc[i * D::width + j];
     return xp;
   }
 }
@@ -262,12 +269,13 @@ template <class D, class T> constexpr T const* padded(T* xp, T const* xc) {
 template <class D, class T> constexpr void widen(T* dyw, T const* dyc) {
   using V = wide<D>;
   for (std::size_t i = 0; i < D::oh; ++i)
-    for (std::size_t j = 0; j < V::wp; ++j) dyw[i * V::wp + j] = j < D::ow ? dyc[i * D::ow + j] : T{};
+    for (std::size_t j = 0; j < V::wp; ++j)
+      dyw[i * V::wp + j] = j < D::ow ? dyc[i * D::ow + j] : T{};
 }
 
 template <class D, bool Acc, bool HasBias, class T>
-constexpr void conv_fast(T* CTGRAD_RESTRICT y, T const* CTGRAD_RESTRICT x, T const* CTGRAD_RESTRICT w,
-                         T const* CTGRAD_RESTRICT bias) {
+constexpr void conv_fast(T* CTGRAD_RESTRICT y, T const* CTGRAD_RESTRICT x,
+                         T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT bias) {
   using V = wide<D>;
   constexpr std::size_t OB = V::ob;
   std::array<T, OB * V::span> acc{};
@@ -282,7 +290,8 @@ constexpr void conv_fast(T* CTGRAD_RESTRICT y, T const* CTGRAD_RESTRICT x, T con
         for (std::size_t p = 0; p < D::kh; ++p)
           for (std::size_t q = 0; q < D::kw; ++q) {
             T wv[OB];
-            for (std::size_t k = 0; k < OB; ++k) wv[k] = w[((o0 + k) * D::in_per_group + cl) * D::kh * D::kw + p * D::kw + q];
+            for (std::size_t k = 0; k < OB; ++k)
+              wv[k] = w[((o0 + k) * D::in_per_group + cl) * D::kh * D::kw + p * D::kw + q];
             T const* const xs = xp + V::offset(p, q);
             T* const a = acc.data();
             for (std::size_t t = 0; t < V::len; ++t) {
@@ -320,7 +329,8 @@ constexpr void conv_input_grad_fast(T* CTGRAD_RESTRICT dx, T const* CTGRAD_RESTR
         for (std::size_t p = 0; p < D::kh; ++p)
           for (std::size_t q = 0; q < D::kw; ++q) {
             T wv[CB];
-            for (std::size_t k = 0; k < CB; ++k) wv[k] = w[(o * D::in_per_group + cl0 + k) * D::kh * D::kw + p * D::kw + q];
+            for (std::size_t k = 0; k < CB; ++k)
+              wv[k] = w[(o * D::in_per_group + cl0 + k) * D::kh * D::kw + p * D::kw + q];
             T* const a = acc.data() + V::offset(p, q);
             T const* const d = dyw.data();
             for (std::size_t t = 0; t < V::len; ++t) {
@@ -340,7 +350,8 @@ constexpr void conv_input_grad_fast(T* CTGRAD_RESTRICT dx, T const* CTGRAD_RESTR
 
 // sum_t a[t] b[t] in Lanes independent partial sums, so the compiler can vectorise it
 // without reassociating (which it may not do for floating point on its own).
-template <std::size_t N, class T> constexpr T dot(T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
+template <std::size_t N, class T>
+constexpr T dot(T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
   constexpr std::size_t lanes = 16;
   T part[lanes]{};
   std::size_t t = 0;
@@ -402,7 +413,8 @@ CTGRAD_NOINLINE void conv_weight_grad_outlined(T* dw, T const* x, T const* dy) {
 }
 
 template <class D>
-inline constexpr std::size_t conv_work = D::batch * D::outputs * D::oh * D::ow * D::in_per_group * D::kh * D::kw;
+inline constexpr std::size_t conv_work =
+    D::batch* D::outputs* D::oh* D::ow* D::in_per_group* D::kh* D::kw;
 
 }  // namespace detail
 
@@ -420,7 +432,8 @@ constexpr void conv(T* y, T const* x, T const* w, T const* bias) {
 }
 
 /// dx (+)= the adjoint of conv's input for the upstream dy.
-template <class D, bool Acc, class T> constexpr void conv_input_grad(T* dx, T const* dy, T const* w) {
+template <class D, bool Acc, class T>
+constexpr void conv_input_grad(T* dx, T const* dy, T const* w) {
   if (!std::is_constant_evaluated()) {
     if constexpr (detail::conv_work<D> >= outline_work) {
       return detail::conv_input_grad_outlined<D, Acc>(dx, dy, w);
@@ -432,7 +445,8 @@ template <class D, bool Acc, class T> constexpr void conv_input_grad(T* dx, T co
 }
 
 /// dw (+)= the adjoint of conv's weights for the input x and the upstream dy.
-template <class D, bool Acc, class T> constexpr void conv_weight_grad(T* dw, T const* x, T const* dy) {
+template <class D, bool Acc, class T>
+constexpr void conv_weight_grad(T* dw, T const* x, T const* dy) {
   if (!std::is_constant_evaluated()) {
     if constexpr (detail::conv_work<D> >= outline_work) {
       return detail::conv_weight_grad_outlined<D, Acc>(dw, x, dy);

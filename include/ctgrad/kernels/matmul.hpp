@@ -47,7 +47,8 @@ inline constexpr std::size_t tn_narrow = 16;
 /// The loops of kernels::matmul: c = a @ b in Layout (nn, tn: a transposed, nt: b transposed), a
 /// [M, K], b [K, N] as the layout reads them; with Acc, c += ....
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
+constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
+                           T const* CTGRAD_RESTRICT b) {
   if constexpr (__is_same(Layout, nn)) {
     for (std::size_t i = 0; i < M; ++i) {
       T* const ci = c + i * N;
@@ -105,7 +106,8 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T c
         std::size_t k = 0;
         for (; k + lanes <= K; k += lanes)
           for (std::size_t l = 0; l < lanes; ++l) part[l] += ai[k + l] * bj[k + l];
-        T s = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+        T s = ((part[0] + part[1]) + (part[2] + part[3])) +
+              ((part[4] + part[5]) + (part[6] + part[7]));
         for (; k < K; ++k) s += ai[k] * bj[k];
         store<Acc>(c[i * N + j], s);
       }
@@ -121,13 +123,14 @@ inline constexpr std::size_t outline_work = 16384;
 /// matmul_body compiled as a function of its own (products of outline_work multiply-adds or more).
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
 CTGRAD_NOINLINE void matmul_outlined(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
-                                       T const* CTGRAD_RESTRICT b) {
+                                     T const* CTGRAD_RESTRICT b) {
   matmul_body<Layout, Acc, M, K, N>(c, a, b);
 }
 
 /// C (+)= A B in the given layout; see the top of this file.
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void matmul(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
+constexpr void matmul(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
+                      T const* CTGRAD_RESTRICT b) {
   if constexpr (M * K * N >= outline_work) {
     if (!std::is_constant_evaluated()) return matmul_outlined<Layout, Acc, M, K, N>(c, a, b);
   }

@@ -56,7 +56,8 @@ constexpr void normalize_set_grad(T* dx, T const* x, T const* xh, T const* dxh, 
   });
   T const n = static_cast<T>(Set::count);
   T const mean_d = sum_d / n, mean_dx = sum_dx / n;
-  Set::each([&](std::size_t at) { store<Acc>(dx[at], (dxh[at] - mean_d - xh[at] * mean_dx) * inv); });
+  Set::each(
+      [&](std::size_t at) { store<Acc>(dx[at], (dxh[at] - mean_d - xh[at] * mean_dx) * inv); });
 }
 }  // namespace detail
 
@@ -79,7 +80,8 @@ constexpr void normalize_rows_grad(T* dx, T const* x, T const* xh, T const* dxh,
 template <bool Acc, std::size_t Outer, std::size_t C, std::size_t Inner, class T>
 constexpr void normalize_channels(T* out, T const* a, T eps) {
   for (std::size_t c = 0; c < C; ++c)
-    detail::normalize_set<Acc, detail::strided_set<Outer, Inner, C * Inner>>(out + c * Inner, a + c * Inner, eps);
+    detail::normalize_set<Acc, detail::strided_set<Outer, Inner, C * Inner>>(out + c * Inner,
+                                                                             a + c * Inner, eps);
 }
 
 /// dx (+)= normalize_channels' adjoint.
@@ -92,7 +94,8 @@ constexpr void normalize_channels_grad(T* dx, T const* x, T const* xh, T const* 
 
 /// out[o, c, i] (+)= a[o, c, i] * s[c] (Mul) or a[o, c, i] + s[c] (add).
 template <bool Acc, bool Mul, std::size_t Outer, std::size_t C, std::size_t Inner, class T>
-constexpr void channel_apply(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT s) {
+constexpr void channel_apply(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a,
+                             T const* CTGRAD_RESTRICT s) {
   for (std::size_t o = 0; o < Outer; ++o)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t i = 0; i < Inner; ++i) {
@@ -108,8 +111,8 @@ constexpr void channel_apply(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a,
 /// out (+)= (x - mean[c]) / sqrt(var[c] + eps) for x [Outer, C, Inner] (batch norm with
 /// running statistics).
 template <bool Acc, std::size_t Outer, std::size_t C, std::size_t Inner, class T>
-constexpr void normalize_with_stats(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT x, T const* mean,
-                                    T const* var, T eps) {
+constexpr void normalize_with_stats(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT x,
+                                    T const* mean, T const* var, T eps) {
   for (std::size_t o = 0; o < Outer; ++o)
     for (std::size_t c = 0; c < C; ++c) {
       T const m = mean[c];
@@ -121,7 +124,8 @@ constexpr void normalize_with_stats(T* CTGRAD_RESTRICT out, T const* CTGRAD_REST
 }
 
 /// PyTorch's momentum rule after a training step on x [Outer, C, Inner]:
-/// mean = (1 - m) mean + m batch_mean,  var = (1 - m) var + m batch_var n / (n - 1), n = Outer Inner.
+/// mean = (1 - m) mean + m batch_mean,  var = (1 - m) var + m batch_var n / (n - 1), n = Outer
+/// Inner.
 template <std::size_t Outer, std::size_t C, std::size_t Inner, class T>
 constexpr void update_running_stats(T* mean, T* var, T const* x, T m) {
   constexpr std::size_t n = Outer * Inner;

@@ -19,14 +19,16 @@ namespace ctgrad::kernels {
 namespace detail {
 
 // The index in x's plane of the tap that wins output (i, j) of a max pool.
-template <class D, class T> constexpr std::size_t max_tap(T const* xc, std::size_t i, std::size_t j) {
+template <class D, class T>
+constexpr std::size_t max_tap(T const* xc, std::size_t i, std::size_t j) {
   T best = -std::numeric_limits<T>::infinity();
   std::size_t where = 0;
   bool found = false;
   for (std::size_t p = 0; p < D::kh; ++p) {
     tap_range const rows = row_taps<D>(p);
     if (i < rows.lo || i >= rows.hi) continue;
-    std::size_t const row = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i * D::sh) + rows.offset);
+    std::size_t const row =
+        static_cast<std::size_t>(static_cast<std::ptrdiff_t>(i * D::sh) + rows.offset);
     for (std::size_t q = 0; q < D::kw; ++q) {
       tap_range const cols = col_taps<D>(q);
       if (j < cols.lo || j >= cols.hi) continue;
@@ -47,7 +49,8 @@ template <class D, class T> constexpr std::size_t max_tap(T const* xc, std::size
 // winner found without branches (a data-dependent branch per tap mispredicted often enough
 // to make max pooling ~15% of the Fashion-MNIST CNN's gradient). The first tap starts; a
 // later one wins when greater or NaN while the best is not NaN (the last NaN wins, as above).
-template <class D> inline constexpr bool plain_windows_v = D::ph == 0 && D::pw == 0 && D::dh == 1 && D::dw == 1;
+template <class D>
+inline constexpr bool plain_windows_v = D::ph == 0 && D::pw == 0 && D::dh == 1 && D::dw == 1;
 
 template <class D, class T>
 constexpr std::size_t plain_max_tap(T const* xc, std::size_t i, std::size_t j, T& best) {

@@ -40,12 +40,14 @@ template <std::size_t Inner, class T> constexpr std::size_t row_argmax(T const* 
 /// out[r] (+)= max_j a[r, j].
 template <bool Acc, std::size_t Rows, std::size_t Inner, class T>
 constexpr void row_max(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
-  for (std::size_t r = 0; r < Rows; ++r) store<Acc>(out[r], a[r * Inner + row_argmax<Inner>(a + r * Inner)]);
+  for (std::size_t r = 0; r < Rows; ++r)
+    store<Acc>(out[r], a[r * Inner + row_argmax<Inner>(a + r * Inner)]);
 }
 
 /// da (+)= row_max's adjoint: dy[r] at row r's arg-max, zero elsewhere.
 template <bool Acc, std::size_t Rows, std::size_t Inner, class T>
-constexpr void row_max_grad(T* CTGRAD_RESTRICT da, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT dy) {
+constexpr void row_max_grad(T* CTGRAD_RESTRICT da, T const* CTGRAD_RESTRICT a,
+                            T const* CTGRAD_RESTRICT dy) {
   if constexpr (!Acc)
     for (std::size_t i = 0; i < Rows * Inner; ++i) da[i] = T{};
   for (std::size_t r = 0; r < Rows; ++r) da[r * Inner + row_argmax<Inner>(a + r * Inner)] += dy[r];

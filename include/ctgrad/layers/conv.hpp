@@ -26,11 +26,13 @@ namespace ctgrad::layer {
 
 /// A convolution over Rank spatial axes with Out output channels and a K-wide kernel.
 template <std::size_t Rank, std::size_t Out, std::size_t K, class... Opts> struct conv_t {
-  static_assert(Out > 0 && K > 0, "ctgrad::layer::conv1d/conv2d<Out, K>: Out and K must be positive");
+  static_assert(Out > 0 && K > 0,
+                "ctgrad::layer::conv1d/conv2d<Out, K>: Out and K must be positive");
   /// The layer has parameters, numbered by sequential (W1, b1, ...).
   static constexpr bool numbered = true;
   /// The convolution of e with parameters Prefix W<Index> and b<Index>, their shapes from e's.
-  template <detail::fixed_string Prefix, std::size_t Index, class E> static constexpr auto apply(E e) {
+  template <detail::fixed_string Prefix, std::size_t Index, class E>
+  static constexpr auto apply(E e) {
     using s = shape_of_t<E>;
     if constexpr (s::rank != Rank + 2) {
       static_assert(s::rank == Rank + 2,
@@ -47,8 +49,10 @@ template <std::size_t Rank, std::size_t Out, std::size_t K, class... Opts> struc
       constexpr std::size_t groups = window_of_t<Rank, shape<1>, Opts...>::groups;
       using kernel = std::conditional_t<Rank == 1, shape<Out, s::dims[1] / groups, K>,
                                         shape<Out, s::dims[1] / groups, K, K>>;
-      using W = var_node<typename detail::layer_param_name<Prefix, 'W', Index>::type, kernel, param_role>;
-      using B = var_node<typename detail::layer_param_name<Prefix, 'b', Index>::type, shape<Out>, param_role>;
+      using W =
+          var_node<typename detail::layer_param_name<Prefix, 'W', Index>::type, kernel, param_role>;
+      using B = var_node<typename detail::layer_param_name<Prefix, 'b', Index>::type, shape<Out>,
+                         param_role>;
       if constexpr (Rank == 1) {
         return ctgrad::conv1d(e, W{}, B{}, Opts{}...);
       } else {
@@ -102,12 +106,16 @@ struct flatten_t {
 /// ctgrad::global_avg_pool1d as a layer of sequential.
 struct global_avg_pool1d_t {
   /// Returns global_avg_pool1d(x).
-  template <Expression E> constexpr auto operator()(E e) const { return ctgrad::global_avg_pool1d(e); }
+  template <Expression E> constexpr auto operator()(E e) const {
+    return ctgrad::global_avg_pool1d(e);
+  }
 };
 /// ctgrad::global_avg_pool2d as a layer of sequential.
 struct global_avg_pool2d_t {
   /// Returns global_avg_pool2d(x).
-  template <Expression E> constexpr auto operator()(E e) const { return ctgrad::global_avg_pool2d(e); }
+  template <Expression E> constexpr auto operator()(E e) const {
+    return ctgrad::global_avg_pool2d(e);
+  }
 };
 
 /// [B, ...] -> [B, rest] (torch.nn.Flatten).

@@ -52,8 +52,8 @@ struct module_param_name {
     for (char ch : Suffix.view()) text[length++] = ch;
     return std::pair{text, length};
   }();
-  template <std::size_t... Is> static auto make(std::index_sequence<Is...>)
-      -> name<spelled.first[Is]...>;
+  template <std::size_t... Is>
+  static auto make(std::index_sequence<Is...>) -> name<spelled.first[Is]...>;
   using type = decltype(make(std::make_index_sequence<spelled.second>{}));
 };
 

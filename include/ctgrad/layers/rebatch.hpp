@@ -79,7 +79,8 @@ template <class A, class B> inline constexpr bool same_batch_v = A::dims[0] == B
 
 // A loop anywhere in E (see the top of this file).
 template <class List> inline constexpr bool contains_loop_v = false;
-template <class... Ns> inline constexpr bool contains_loop_v<type_list<Ns...>> = (is_loop_v<Ns> || ...);
+template <class... Ns>
+inline constexpr bool contains_loop_v<type_list<Ns...>> = (is_loop_v<Ns> || ...);
 
 template <std::size_t B, class S> struct with_batch;
 template <std::size_t B, std::size_t D0, std::size_t... Ds> struct with_batch<B, shape<D0, Ds...>> {
@@ -90,8 +91,7 @@ template <std::size_t B, std::size_t D0, std::size_t... Ds> struct with_batch<B,
 
 // rebatched<B, Old, N>: node N of an expression whose batch size was Old, at batch size B.
 // A class template, so each distinct node is rebuilt once however often it is shared.
-template <std::size_t B, std::size_t Old, class N, class Children = children_t<N>>
-struct rebatched;
+template <std::size_t B, std::size_t Old, class N, class Children = children_t<N>> struct rebatched;
 template <std::size_t B, std::size_t Old, class N>
 using rebatched_t = typename rebatched<B, Old, N>::type;
 
@@ -120,10 +120,10 @@ struct rebatched<B, Old, var_node<Name, shape<D0, Ds...>, input_role>, type_list
 };
 template <std::size_t B, std::size_t Old, class A, class S>
 struct rebatched<B, Old, broadcast_to_node<A, S>, type_list<A>> {
-  static constexpr bool adds_batch = S::rank > shape_of_t<A>::rank && S::dims[0] == Old;
-  using type = broadcast_to_node<rebatched_t<B, Old, A>,
-                                 typename std::conditional_t<adds_batch, with_batch<B, S>,
-                                                             std::type_identity<S>>::type>;
+  static constexpr bool adds_batch = S::rank > shape_of_t<A>::rank&& S::dims[0] == Old;
+  using type = broadcast_to_node<
+      rebatched_t<B, Old, A>,
+      typename std::conditional_t<adds_batch, with_batch<B, S>, std::type_identity<S>>::type>;
   static constexpr bool batched = rebatched<B, Old, A>::batched;
   static constexpr bool sums_batch = rebatched<B, Old, A>::sums_batch;
   static constexpr bool ok = rebatched<B, Old, A>::ok;
@@ -133,8 +133,9 @@ struct rebatched<B, Old, sum_to_node<A, S>, type_list<A>> {
   using type = sum_to_node<rebatched_t<B, Old, A>, S>;
   // Summing leading dimensions of a batched tensor sums over the batch.
   static constexpr bool batched = rebatched<B, Old, A>::batched && S::rank >= shape_of_t<A>::rank;
-  static constexpr bool sums_batch = rebatched<B, Old, A>::sums_batch ||
-                                     (rebatched<B, Old, A>::batched && S::rank < shape_of_t<A>::rank);
+  static constexpr bool sums_batch =
+      rebatched<B, Old, A>::sums_batch ||
+      (rebatched<B, Old, A>::batched && S::rank < shape_of_t<A>::rank);
   static constexpr bool ok = rebatched<B, Old, A>::ok;
 };
 template <std::size_t B, std::size_t Old, std::intmax_t N, std::intmax_t D, class E>

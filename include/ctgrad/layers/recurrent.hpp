@@ -74,11 +74,13 @@ template <fixed_string Prefix, fixed_string Stem, std::size_t Layer> struct rnn_
     while (count != 0) text[length++] = digits[--count];
     return std::pair{text, length};
   }();
-  template <std::size_t... Is> static auto make(std::index_sequence<Is...>) -> name<spelled.first[Is]...>;
+  template <std::size_t... Is>
+  static auto make(std::index_sequence<Is...>) -> name<spelled.first[Is]...>;
   using type = decltype(make(std::make_index_sequence<spelled.second>{}));
 };
 template <fixed_string Prefix, fixed_string Stem, std::size_t Layer, std::size_t... Dims>
-using rnn_param = var_node<typename rnn_param_name<Prefix, Stem, Layer>::type, shape<Dims...>, param_role>;
+using rnn_param =
+    var_node<typename rnn_param_name<Prefix, Stem, Layer>::type, shape<Dims...>, param_role>;
 
 /// Columns [K*H, (K+1)*H) of a [B, G*H] value: gate K's pre-activation.
 template <std::size_t K, std::size_t H, Expression E> constexpr auto gate(E) {
@@ -123,7 +125,8 @@ constexpr auto cell_body() {
 }
 
 template <class S> inline constexpr bool sequence_rank_v = S::rank == 3;
-template <class Given, class Expected> inline constexpr bool initial_state_shape_v = same_shape_v<Given, Expected>;
+template <class Given, class Expected>
+inline constexpr bool initial_state_shape_v = same_shape_v<Given, Expected>;
 
 // One layer over a sequence [T, B, In] from the initial state(s): the states [T, B, H].
 template <class Cell, std::size_t H, fixed_string Prefix, std::size_t Layer, Expression Seq,
@@ -144,11 +147,13 @@ constexpr auto rnn_layer(Seq, Init...) {
     constexpr auto zeros = broadcast_to<shape<B, H>>(zero_t{});
     if constexpr (__is_same(Cell, lstm_cell)) {
       constexpr auto c_var = carry<"c", B, H>;
-      auto const body = cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var), decltype(c_var)>();
+      auto const body =
+          cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var), decltype(c_var)>();
       if constexpr (sizeof...(Init) == 0) {
         return states<0>(scan(body, h_var = zeros, c_var = zeros, x_var = Seq{}));
       } else {
-        static_assert(sizeof...(Init) == 2, "ctgrad::lstm(X, h0, c0): give both initial states or neither");
+        static_assert(sizeof...(Init) == 2,
+                      "ctgrad::lstm(X, h0, c0): give both initial states or neither");
         using h0 = at_t<0, type_list<Init...>>;
         using c0 = at_t<sizeof...(Init) - 1, type_list<Init...>>;
         return states<0>(scan(body, h_var = h0{}, c_var = c0{}, x_var = Seq{}));
@@ -199,7 +204,8 @@ struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* in) {
     for (std::size_t jj = 0; jj < dim_b; ++jj)
       for (std::size_t i_gate = 0; i_gate < dim_a; ++i_gate)
-        kernels::copy<Acc, inner>(out + (jj * dim_a + i_gate) * inner, in + (i_gate * dim_b + jj) * inner);
+        kernels::copy<Acc, inner>(out + (jj * dim_a + i_gate) * inner,
+                                  in + (i_gate * dim_b + jj) * inner);
   }
   static constexpr std::size_t backward_scratch = 0;
   template <unsigned Active, unsigned Acc, class T>
@@ -207,7 +213,8 @@ struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
     if constexpr (bit_v<Active, 0>) {
       for (std::size_t i_gate = 0; i_gate < dim_a; ++i_gate)
         for (std::size_t jj = 0; jj < dim_b; ++jj)
-          kernels::copy<bit_v<Acc, 0>, inner>(child_adj[0] + (i_gate * dim_b + jj) * inner, up + (jj * dim_a + i_gate) * inner);
+          kernels::copy<bit_v<Acc, 0>, inner>(child_adj[0] + (i_gate * dim_b + jj) * inner,
+                                              up + (jj * dim_a + i_gate) * inner);
     }
   }
   static constexpr auto vjp(auto...) {
@@ -219,7 +226,8 @@ struct swap_leading_node<E, std::index_sequence<A, Bd>> : node<E> {
 };
 template <Expression E> constexpr auto swap_leading_impl(E) {
   if constexpr (shape_of_t<E>::rank < 2) {
-    static_assert(shape_of_t<E>::rank >= 2, "ctgrad::swap_leading(e): e must have two leading dimensions");
+    static_assert(shape_of_t<E>::rank >= 2,
+                  "ctgrad::swap_leading(e): e must have two leading dimensions");
     return invalid_expression{};
   } else {
     return swap_leading_node<E>{};
@@ -239,7 +247,8 @@ constexpr auto recurrent(Seq seq, Init... init) {
     using seq_shape = shape_of_t<Seq>;
     if constexpr (!sequence_rank_v<seq_shape>) {
       return rnn_layer<Cell, H, Prefix, 0>(seq);  // reports the rank
-    } else if constexpr (!(initial_state_shape_v<shape_of_t<Init>, shape<seq_shape::dims[1], H>> && ...)) {
+    } else if constexpr (!(initial_state_shape_v<shape_of_t<Init>, shape<seq_shape::dims[1], H>> &&
+                           ...)) {
       static_assert((initial_state_shape_v<shape_of_t<Init>, shape<seq_shape::dims[1], H>> && ...),
                     "ctgrad::gru/lstm/rnn(X, h0): an initial state must be [batch, H] (its shape, "
                     "then the expected one, are in this condition)");
@@ -326,13 +335,15 @@ template <Expression E> constexpr auto last_step(E) {
 }
 
 namespace detail {
-template <class Cell, std::size_t H, fixed_string Prefix, std::size_t In, std::size_t B, std::size_t Layer>
+template <class Cell, std::size_t H, fixed_string Prefix, std::size_t In, std::size_t B,
+          std::size_t Layer>
 constexpr auto cell_of() {
   constexpr auto x_var = step_input<"x", B, In>;
   constexpr auto h_var = carry<"h", B, H>;
   if constexpr (__is_same(Cell, lstm_cell)) {
     constexpr auto c_var = carry<"c", B, H>;
-    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var), decltype(c_var)>());
+    using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var),
+                                    decltype(c_var)>());
     return recurrent_cell_t<body, type_list<decltype(h_var), decltype(c_var)>, decltype(x_var)>{};
   } else {
     using body = decltype(cell_body<Cell, H, Prefix, Layer, decltype(x_var), decltype(h_var)>());
@@ -364,7 +375,8 @@ constexpr auto rnn_tanh_cell_of() {
 namespace layer {
 /// A recurrent layer (Cell: gru_cell, lstm_cell or rnn_tanh_cell) of hidden size H and Layers
 /// stacked layers, its parameters named with Prefix as PyTorch names them.
-template <class Cell, std::size_t H, detail::fixed_string Prefix, std::size_t Layers> struct recurrent_t {
+template <class Cell, std::size_t H, detail::fixed_string Prefix, std::size_t Layers>
+struct recurrent_t {
   /// Runs the layer over the sequence x [T, B, in], giving [T, B, H].
   template <Expression X> constexpr auto operator()(X x_var) const {
     return detail::recurrent<Cell, H, Prefix, Layers>(x_var);
@@ -382,21 +394,27 @@ inline constexpr recurrent_t<rnn_tanh_cell, H, Prefix, Layers> rnn{};
 /// ctgrad::last_step as a layer of sequential.
 struct last_step_t {
   /// Returns last_step(x).
-  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::last_step(x_var); }
+  template <Expression X> constexpr auto operator()(X x_var) const {
+    return ctgrad::last_step(x_var);
+  }
 };
 /// ctgrad::last_step in a list of layers: `sequential(X, ..., layer::last_step, ...)`.
 inline constexpr last_step_t last_step{};
 /// ctgrad::as_sequence<T> as a layer of sequential.
 template <std::size_t T> struct as_sequence_t {
   /// Returns as_sequence<T>(x).
-  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::as_sequence<T>(x_var); }
+  template <Expression X> constexpr auto operator()(X x_var) const {
+    return ctgrad::as_sequence<T>(x_var);
+  }
 };
 /// In sequential: sequential(X, layer::as_sequence<28>, layer::gru<64>, layer::last_step, ...)
 template <std::size_t T> inline constexpr as_sequence_t<T> as_sequence{};
 /// ctgrad::swap_leading as a layer of sequential.
 struct swap_leading_t {
   /// Returns swap_leading(x).
-  template <Expression X> constexpr auto operator()(X x_var) const { return ctgrad::swap_leading(x_var); }
+  template <Expression X> constexpr auto operator()(X x_var) const {
+    return ctgrad::swap_leading(x_var);
+  }
 };
 /// ctgrad::swap_leading in a list of layers: `sequential(X, ..., layer::swap_leading, ...)`.
 inline constexpr swap_leading_t swap_leading{};

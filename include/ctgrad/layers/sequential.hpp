@@ -89,7 +89,8 @@ template <fixed_string Prefix, char Letter, std::size_t K> struct layer_param_na
     text[length++] = Letter;
     char digits[21]{};
     std::size_t count = 0;
-    for (std::size_t rest = K; rest != 0 || count == 0; rest /= 10) digits[count++] = static_cast<char>('0' + rest % 10);
+    for (std::size_t rest = K; rest != 0 || count == 0; rest /= 10)
+      digits[count++] = static_cast<char>('0' + rest % 10);
     while (count != 0) text[length++] = digits[--count];
     return std::pair{text, length};
   }();
@@ -107,8 +108,8 @@ constexpr auto apply_layer(E e, layer::dense_t<Out>) {
                   "sample is a batch of one row)");
     return invalid_expression{};
   } else {
-    using W = var_node<typename layer_param_name<Prefix, 'W', K>::type,
-                       shape<s::dims[1], Out>, param_role>;
+    using W = var_node<typename layer_param_name<Prefix, 'W', K>::type, shape<s::dims[1], Out>,
+                       param_role>;
     using B = var_node<typename layer_param_name<Prefix, 'b', K>::type, shape<Out>, param_role>;
     return ctgrad::dense(e, W{}, B{});
   }
@@ -135,13 +136,11 @@ constexpr auto apply_layer(E e, F f) {
 
 template <class L> inline constexpr bool is_dense_layer_v = false;
 template <std::size_t Out> inline constexpr bool is_dense_layer_v<layer::dense_t<Out>> = true;
-template <class L> inline constexpr bool has_params_v = is_dense_layer_v<L> || is_numbered_layer_v<L>;
+template <class L>
+inline constexpr bool has_params_v = is_dense_layer_v<L> || is_numbered_layer_v<L>;
 
 // Applies the layers left to right, counting layers with parameters from 1.
-template <fixed_string Prefix, std::size_t K, class E>
-constexpr auto chain(E e) {
-  return e;
-}
+template <fixed_string Prefix, std::size_t K, class E> constexpr auto chain(E e) { return e; }
 template <fixed_string Prefix, std::size_t K, class E, class L, class... Ls>
 constexpr auto chain(E e, L l, Ls... ls) {
   constexpr std::size_t next = K + (has_params_v<L> ? 1 : 0);

@@ -43,11 +43,9 @@ namespace ctgrad::math {
 
 namespace detail {
 
-template <class T>
-using work_t = std::conditional_t<std::is_same_v<T, float>, double, T>;
+template <class T> using work_t = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
-template <class W>
-inline constexpr int digits = std::numeric_limits<W>::digits;
+template <class W> inline constexpr int digits = std::numeric_limits<W>::digits;
 
 // The constants are double literals, exact in every working type. Parts
 // named hi or pio2_1..3 have trailing zero bits so that their product with
@@ -70,21 +68,14 @@ inline constexpr double sqrt2 = 0x1.6a09e667f3bcdp+0;
 inline constexpr double sqrt2_m1 = 0x1.a827999fcef32p-2;
 inline constexpr double sqrt_half_m1 = -0x1.2bec333018867p-2;
 
-template <class W>
-constexpr bool is_nan(W x) {
-  return x != x;
-}
+template <class W> constexpr bool is_nan(W x) { return x != x; }
 
-template <class W>
-constexpr W magnitude(W x) {
-  return x < 0 ? -x : x;
-}
+template <class W> constexpr W magnitude(W x) { return x < 0 ? -x : x; }
 
 // Exact 2^n for n in [min_exponent - digits, max_exponent - 1]. The base is
 // squared only while bits of n remain, so no intermediate overflows: gcc
 // rejects overflow in constant evaluation.
-template <class W>
-constexpr W pow2(int n) {
+template <class W> constexpr W pow2(int n) {
   W base = n < 0 ? W(0.5) : W(2);
   unsigned m = n < 0 ? static_cast<unsigned>(-n) : static_cast<unsigned>(n);
   W result = 1;
@@ -101,59 +92,51 @@ constexpr W pow2(int n) {
 }
 
 // Unevaluated sum hi + lo.
-template <class W>
-struct dw {
+template <class W> struct dw {
   W hi;
   W lo;
 };
 
 // Knuth's TwoSum: hi + lo == a + b exactly.
-template <class W>
-constexpr dw<W> two_sum(W a, W b) {
+template <class W> constexpr dw<W> two_sum(W a, W b) {
   const W s = a + b;
   const W bb = s - a;
   return {s, (a - (s - bb)) + (b - bb)};
 }
 
 // Dekker's Fast2Sum, exact when |a| >= |b|.
-template <class W>
-constexpr dw<W> fast_two_sum(W a, W b) {
+template <class W> constexpr dw<W> fast_two_sum(W a, W b) {
   const W s = a + b;
   return {s, b - (s - a)};
 }
 
 // Dekker's TwoProduct with Veltkamp splitting, because fma is not constexpr
 // on clang 14: hi + lo == a * b exactly (barring overflow/underflow).
-template <class W>
-constexpr dw<W> split(W a) {
+template <class W> constexpr dw<W> split(W a) {
   const W c = (pow2<W>((digits<W> + 1) / 2) + 1) * a;
   const W hi = c - (c - a);
   return {hi, a - hi};
 }
 
-template <class W>
-constexpr dw<W> two_prod(W a, W b) {
+template <class W> constexpr dw<W> two_prod(W a, W b) {
   const W p = a * b;
   const dw<W> as = split(a);
   const dw<W> bs = split(b);
   return {p, ((as.hi * bs.hi - p) + as.hi * bs.lo + as.lo * bs.hi) + as.lo * bs.lo};
 }
 
-template <class W>
-constexpr int nearest_int(W t) {
+template <class W> constexpr int nearest_int(W t) {
   return static_cast<int>(t < 0 ? t - W(0.5) : t + W(0.5));
 }
 
 // x == m * 2^e with m in [1, 2), for finite x > 0. Exact: comparisons with
 // 2^(2^i) find the exponent bit by bit, scaling by powers of two.
-template <class W>
-struct mant_exp {
+template <class W> struct mant_exp {
   W m;
   int e;
 };
 
-template <class W>
-constexpr mant_exp<W> decompose(W x) {
+template <class W> constexpr mant_exp<W> decompose(W x) {
   using lim = std::numeric_limits<W>;
   int e = 0;
   if (x < lim::min()) {
@@ -185,13 +168,9 @@ constexpr mant_exp<W> decompose(W x) {
   return {x, e};
 }
 
-template <class W>
-struct coefficient_table {
-  W v[40];
-};
+template <class W> struct coefficient_table { W v[40]; };
 
-template <class W>
-constexpr coefficient_table<W> make_inv_factorials() {
+template <class W> constexpr coefficient_table<W> make_inv_factorials() {
   coefficient_table<W> t{};
   W f = 1;
   t.v[0] = 1;
@@ -203,14 +182,12 @@ constexpr coefficient_table<W> make_inv_factorials() {
 }
 
 // inv_factorial<W>.v[n] == 1/n!, correctly rounded up to n == 22 (n! exact).
-template <class W>
-inline constexpr coefficient_table<W> inv_factorial = make_inv_factorials<W>();
+template <class W> inline constexpr coefficient_table<W> inv_factorial = make_inv_factorials<W>();
 
 // Number of terms kept of sum_j b^(step*j) * offset!/(offset + step*j)! (the
 // Taylor series of exp: offset 0, step 1; sin(x)/x: 1, 2; cos: 0, 2) at
 // |argument| <= b, so that the first omitted term is below 2^-(digits+3).
-template <class W>
-constexpr int taylor_length(W b, int offset, int step) {
+template <class W> constexpr int taylor_length(W b, int offset, int step) {
   const W tol = pow2<W>(-(digits<W> + 3));
   W term = 1;
   int n = 0;
@@ -225,16 +202,12 @@ constexpr int taylor_length(W b, int offset, int step) {
 
 // The reduced arguments are slightly larger than ln2/2 and pi/4 when
 // round(x/c) is off by one near a half-way point.
-template <class W>
-inline constexpr int exp_terms = taylor_length<W>(W(0.35), 0, 1);
-template <class W>
-inline constexpr int sin_terms = taylor_length<W>(W(0.79), 1, 2);
-template <class W>
-inline constexpr int cos_terms = taylor_length<W>(W(0.79), 0, 2);
+template <class W> inline constexpr int exp_terms = taylor_length<W>(W(0.35), 0, 1);
+template <class W> inline constexpr int sin_terms = taylor_length<W>(W(0.79), 1, 2);
+template <class W> inline constexpr int cos_terms = taylor_length<W>(W(0.79), 0, 2);
 
 // Terms kept of log(1+f)/(2s) = sum_j s^(2j)/(2j+1), |s| <= (sqrt2-1)/(sqrt2+1).
-template <class W>
-constexpr int atanh_length() {
+template <class W> constexpr int atanh_length() {
   const W tol = pow2<W>(-(digits<W> + 3));
   const W s2 = W(0.1716) * W(0.1716);
   W power = 1;
@@ -246,13 +219,11 @@ constexpr int atanh_length() {
   return n;
 }
 
-template <class W>
-inline constexpr int log_terms = atanh_length<W>();
+template <class W> inline constexpr int log_terms = atanh_length<W>();
 
 // Rounds the double result of a float function once, saturating explicitly
 // instead of relying on an out-of-range conversion.
-template <class T, class W>
-constexpr T narrow(W v) {
+template <class T, class W> constexpr T narrow(W v) {
   if constexpr (std::is_same_v<T, W>) {
     return v;
   } else {
@@ -274,16 +245,14 @@ constexpr T narrow(W v) {
 
 // exp(x) == 2^k * (1 + r + th + tl) with |r| <= ~ln2/2, th = fl(r*r/2) and
 // tl the small remainder; needs |k| < 2^20 (exact k*ln2_hi).
-template <class W>
-struct exp_parts {
+template <class W> struct exp_parts {
   int k;
   W r;
   W th;
   W tl;
 };
 
-template <class W>
-constexpr exp_parts<W> exp_reduce(W x) {
+template <class W> constexpr exp_parts<W> exp_reduce(W x) {
   const int k = nearest_int(x * W(inv_ln2));
   const W kw = W(k);
   // Exact: kw*ln2_hi has at most 52 bits and cancels against x (Sterbenz).
@@ -302,8 +271,7 @@ constexpr exp_parts<W> exp_reduce(W x) {
 }
 
 // 1 + r + th + tl rounded once, for |r| <= ~ln2/2.
-template <class W>
-constexpr W exp_mantissa(const exp_parts<W>& e, W extra) {
+template <class W> constexpr W exp_mantissa(const exp_parts<W>& e, W extra) {
   const dw<W> a = fast_two_sum(W(1), e.r);
   const dw<W> b = two_sum(a.hi, e.th);
   return b.hi + ((a.lo + b.lo) + (e.tl + extra));
@@ -311,8 +279,7 @@ constexpr W exp_mantissa(const exp_parts<W>& e, W extra) {
 
 // v * 2^k for v in [0.7, 1.5] with a single rounding: when the result may be
 // subnormal, v is first scaled exactly into the normal range.
-template <class W>
-constexpr W exp_scale(W v, int k) {
+template <class W> constexpr W exp_scale(W v, int k) {
   using lim = std::numeric_limits<W>;
   constexpr int d = digits<W>;
   if (k > lim::max_exponent) {
@@ -332,13 +299,11 @@ constexpr W exp_scale(W v, int k) {
   return v * pow2<W>(k);
 }
 
-template <class W>
-constexpr W exp_overflow_bound() {
+template <class W> constexpr W exp_overflow_bound() {
   return W(std::numeric_limits<W>::max_exponent + 1) * W(ln2);
 }
 
-template <class W>
-constexpr W exp_impl(W x) {
+template <class W> constexpr W exp_impl(W x) {
   using lim = std::numeric_limits<W>;
   if (is_nan(x)) {
     return x;
@@ -354,8 +319,7 @@ constexpr W exp_impl(W x) {
 }
 
 // expm1 as a double-word, for finite x in [-(digits+2)*ln2, overflow bound].
-template <class W>
-constexpr dw<W> expm1_dw(W x) {
+template <class W> constexpr dw<W> expm1_dw(W x) {
   constexpr int d = digits<W>;
   const exp_parts<W> e = exp_reduce(x);
   if (e.k > d) {
@@ -372,8 +336,7 @@ constexpr dw<W> expm1_dw(W x) {
   return fast_two_sum(b.hi, (a.lo + b.lo) + e.tl * scale);
 }
 
-template <class W>
-constexpr W expm1_impl(W x) {
+template <class W> constexpr W expm1_impl(W x) {
   using lim = std::numeric_limits<W>;
   constexpr int d = digits<W>;
   if (is_nan(x)) {
@@ -396,8 +359,7 @@ constexpr W expm1_impl(W x) {
 // e*ln2 + log(1+f) + c for f in [sqrt(1/2) - 1, sqrt(2) - 1] and a small
 // correction c. With s = f/(2+f), log(1+f) = 2*atanh(s) = 2s + s*R and
 // 2s = f - f^2/2 + s*f^2/2, so the exact leading term f comes first.
-template <class W>
-constexpr W log_kernel(int e, W f, W c) {
+template <class W> constexpr W log_kernel(int e, W f, W c) {
   const W s = f / (2 + f);
   const W z = s * s;
   // R = sum_{j>=1} 2 z^j/(2j+1)
@@ -414,8 +376,7 @@ constexpr W log_kernel(int e, W f, W c) {
   return b.hi + ((b.lo + a.lo) + small);
 }
 
-template <class W>
-constexpr W log_impl(W x) {
+template <class W> constexpr W log_impl(W x) {
   using lim = std::numeric_limits<W>;
   if (is_nan(x)) {
     return x;
@@ -438,8 +399,7 @@ constexpr W log_impl(W x) {
   return log_kernel(me.e, me.m - 1, W(0));
 }
 
-template <class W>
-constexpr W log1p_impl(W x) {
+template <class W> constexpr W log1p_impl(W x) {
   using lim = std::numeric_limits<W>;
   if (is_nan(x)) {
     return x;
@@ -471,8 +431,7 @@ constexpr W log1p_impl(W x) {
 
 // sin(x + y) for |x| <= ~pi/4 and |y| <= ulp(x)/2, in fdlibm's arrangement:
 // x + y - x^3/6 + x^5*r - x^2*y/2, where the leading x is added last.
-template <class W>
-constexpr W ksin(W x, W y) {
+template <class W> constexpr W ksin(W x, W y) {
   const W z = x * x;
   const W v = z * x;
   // r = sum_{j>=2} (-1)^j z^(j-2)/(2j+1)!
@@ -487,8 +446,7 @@ constexpr W ksin(W x, W y) {
 // cos(x + y) for |x| <= ~pi/4 and |y| <= ulp(x)/2. x*x is exact (TwoProduct)
 // and the rounding error of 1 - x*x/2 is recovered, so only the final
 // addition rounds noticeably.
-template <class W>
-constexpr W kcos(W x, W y) {
+template <class W> constexpr W kcos(W x, W y) {
   const dw<W> z = two_prod(x, x);
   // r = sum_{j>=2} (-1)^j z^(j-2)/(2j)!
   W r = 0;
@@ -503,8 +461,7 @@ constexpr W kcos(W x, W y) {
 
 // Exact x mod C for the working-precision C nearest 2*pi: every subtraction
 // of C*2^i satisfies Sterbenz's lemma. Only used beyond medium_limit.
-template <class W>
-constexpr W reduce_two_pi(W ax) {
+template <class W> constexpr W reduce_two_pi(W ax) {
   const W c = W(two_pi);
   W y = c;
   while (y <= W(0.5) * ax) {
@@ -524,15 +481,13 @@ constexpr W reduce_two_pi(W ax) {
 // pio2_3t carries 152 bits; the products n*pio2_i are exact and each
 // subtraction's rounding error is kept (TwoSum), so the massive cancellation
 // near multiples of pi/2 loses nothing.
-template <class W>
-struct reduced {
+template <class W> struct reduced {
   int n;
   W y0;
   W y1;
 };
 
-template <class W>
-constexpr reduced<W> rem_pio2(W ax) {
+template <class W> constexpr reduced<W> rem_pio2(W ax) {
   if (ax > W(medium_limit)) {
     ax = reduce_two_pi(ax);
   }
@@ -550,13 +505,9 @@ constexpr reduced<W> rem_pio2(W ax) {
 }
 
 // Below 2^-(digits/2+1), sin x == x, tanh x == x and cos x == 1 after rounding.
-template <class W>
-constexpr W taylor_tiny() {
-  return pow2<W>(-(digits<W> / 2 + 1));
-}
+template <class W> constexpr W taylor_tiny() { return pow2<W>(-(digits<W> / 2 + 1)); }
 
-template <class W>
-constexpr W sin_impl(W x) {
+template <class W> constexpr W sin_impl(W x) {
   using lim = std::numeric_limits<W>;
   if (is_nan(x)) {
     return x;
@@ -587,8 +538,7 @@ constexpr W sin_impl(W x) {
   return x < 0 ? -s : s;
 }
 
-template <class W>
-constexpr W cos_impl(W x) {
+template <class W> constexpr W cos_impl(W x) {
   using lim = std::numeric_limits<W>;
   if (is_nan(x)) {
     return x;
@@ -616,8 +566,7 @@ constexpr W cos_impl(W x) {
 // tanh|x| = t/(t+2) with t = expm1(2|x|): no cancellation anywhere, and the
 // quotient of the double-words is corrected once. Saturates where
 // 2*exp(-2|x|) is below half an ulp of 1, so exp never overflows.
-template <class W>
-constexpr W tanh_impl(W x) {
+template <class W> constexpr W tanh_impl(W x) {
   if (is_nan(x)) {
     return x;
   }
@@ -638,8 +587,7 @@ constexpr W tanh_impl(W x) {
   return x < 0 ? -q : q;
 }
 
-template <class W>
-constexpr W sqrt_impl(W x) {
+template <class W> constexpr W sqrt_impl(W x) {
   using lim = std::numeric_limits<W>;
   constexpr int d = digits<W>;
   if (is_nan(x)) {
@@ -726,9 +674,9 @@ template <std::floating_point T> constexpr T fabs(T x) {
 
 /// Defines ctgrad::math::ct::f(x), the constexpr implementation of f, for f = exp, expm1,
 /// log, log1p, sin, cos, tanh, sqrt (within 1-2 ulp of `<cmath>`); undefined after use.
-#define CTGRAD_MATH_CT(f)                                                           \
-  template <std::floating_point T> constexpr T f(T x) {                             \
-    return detail::in_work(x, [](auto work) { return detail::f##_impl(work); });    \
+#define CTGRAD_MATH_CT(f)                                                        \
+  template <std::floating_point T> constexpr T f(T x) {                          \
+    return detail::in_work(x, [](auto work) { return detail::f##_impl(work); }); \
   }
 CTGRAD_MATH_CT(exp)
 CTGRAD_MATH_CT(expm1)
@@ -746,10 +694,10 @@ CTGRAD_MATH_CT(sqrt)
 /// Dispatchers: ct:: during constant evaluation, `<cmath>` at run time. Defines
 /// ctgrad::math::f(x) for f = exp, expm1, log, log1p, sin, cos, tanh, sqrt, fabs; undefined after
 /// use.
-#define CTGRAD_MATH_DISPATCH(f)                                                     \
-  template <std::floating_point T> constexpr T f(T x) {                             \
-    return detail::dispatch(                                                        \
-        x, [](T arg) { return ct::f(arg); }, [](T arg) { return std::f(arg); });      \
+#define CTGRAD_MATH_DISPATCH(f)                                                  \
+  template <std::floating_point T> constexpr T f(T x) {                          \
+    return detail::dispatch(                                                     \
+        x, [](T arg) { return ct::f(arg); }, [](T arg) { return std::f(arg); }); \
   }
 CTGRAD_MATH_DISPATCH(exp)
 CTGRAD_MATH_DISPATCH(expm1)

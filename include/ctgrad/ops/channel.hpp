@@ -2,8 +2,9 @@
 // Per-channel operations on x [B, C, ...] (channels on axis 1, PyTorch's layout) with a
 // vector s [C]; the trailing-dimension broadcast of + and * cannot reach axis 1:
 //   channel_sum(x):     c[k] = sum over b and the spatial axes of x[b, k, ...]
-//   channel_mul(x, s):  y[b, k, ...] = x[b, k, ...] s[k]   dx = channel_mul(dy, s), ds = channel_sum(dy x)
-//   channel_add(x, s):  y[b, k, ...] = x[b, k, ...] + s[k] dx = dy,                 ds = channel_sum(dy)
+//   channel_mul(x, s):  y[b, k, ...] = x[b, k, ...] s[k]   dx = channel_mul(dy, s), ds =
+//   channel_sum(dy x) channel_add(x, s):  y[b, k, ...] = x[b, k, ...] + s[k] dx = dy, ds =
+//   channel_sum(dy)
 // channel_sum is the adjoint of a broadcast along the channels and is not differentiated
 // again.
 #pragma once
@@ -91,7 +92,8 @@ template <class X, class S> struct channel_add_node : node<X, S> {
 
 /// True when x is [batch, channels, ...] and s [channels].
 template <class SX, class SS>
-inline constexpr bool channel_vector_fits_v = SX::rank >= 2 && SS::rank == 1 && SS::dims[0] == SX::dims[1];
+inline constexpr bool channel_vector_fits_v =
+    SX::rank >= 2 && SS::rank == 1 && SS::dims[0] == SX::dims[1];
 
 /// x[b, k, ...] * s[k].
 template <Expression X, Expression S> constexpr auto channel_mul(X, S) {
@@ -117,7 +119,8 @@ template <Expression X, Expression S> constexpr auto channel_add(X, S) {
 
 /// The sum over the batch and the spatial axes of each channel of x [B, C, ...]: [C].
 template <Expression X> constexpr auto channel_sum(X) {
-  static_assert(shape_of_t<X>::rank >= 2, "ctgrad::channel_sum(x): x must be [batch, channels, ...]");
+  static_assert(shape_of_t<X>::rank >= 2,
+                "ctgrad::channel_sum(x): x must be [batch, channels, ...]");
   return channel_sum_node<X>{};
 }
 

@@ -15,8 +15,7 @@
 namespace ctgrad {
 
 /// The VJP of clamped_log: da / max(p, 1e-12). Not differentiable again.
-template <class P, class DA>
-struct clamped_log_backward_node : node<P, DA> {
+template <class P, class DA> struct clamped_log_backward_node : node<P, DA> {
   /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<P>;
   /// How to_string prints the node.
@@ -33,8 +32,7 @@ struct clamped_log_backward_node : node<P, DA> {
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
-  template <class... Ts>
-  static constexpr auto vjp(Ts...) {
+  template <class... Ts> static constexpr auto vjp(Ts...) {
     static_assert(detail::always_false<P>,
                   "ctgrad: second derivatives through clamped_log (the log of a probability "
                   "loss) are not supported");
@@ -43,8 +41,7 @@ struct clamped_log_backward_node : node<P, DA> {
 };
 
 /// The node of clamped_log(...): a = max(ln p, -100) (the log inside the probability losses).
-template <class P>
-struct clamped_log_node : node<P> {
+template <class P> struct clamped_log_node : node<P> {
   /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<P>;  // elementwise
   /// How to_string prints the node.
@@ -63,9 +60,6 @@ struct clamped_log_node : node<P> {
 };
 
 /// max(ln p, -100), the log used by cross_entropy and binary_cross_entropy on probabilities.
-template <Expression P>
-constexpr auto clamped_log(P) {
-  return clamped_log_node<P>{};
-}
+template <Expression P> constexpr auto clamped_log(P) { return clamped_log_node<P>{}; }
 
 }  // namespace ctgrad

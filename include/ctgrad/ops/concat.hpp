@@ -43,7 +43,8 @@ template <class Axis, class... As> struct concat_node : node<As...> {
   static constexpr print_style style{print_style::call, "concat"};
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In const*... in) {
+  template <bool Acc, class T, class... In>
+  static constexpr void forward_into(T* out, In const*... in) {
     put_all<Acc>(std::make_index_sequence<sizeof...(As)>{}, out, in...);
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
@@ -56,16 +57,19 @@ template <class Axis, class... As> struct concat_node : node<As...> {
   template <bool Acc, std::size_t... K, class T, class... In>
   static constexpr void put_all(std::index_sequence<K...>, T* out, In const*... in) {
     (kernels::put_block<Acc, view::outer, view::n, layout::offsets[K],
-                         layout::offsets[K + 1] - layout::offsets[K], view::inner>(out, in), ...);
+                        layout::offsets[K + 1] - layout::offsets[K], view::inner>(out, in),
+     ...);
   }
-  template <std::size_t... K, class DC> static constexpr auto slices(std::index_sequence<K...>, DC) {
+  template <std::size_t... K, class DC>
+  static constexpr auto slices(std::index_sequence<K...>, DC) {
     return make_adjoints(
         slice_node<DC, Axis, index_c<layout::offsets[K]>, index_c<layout::offsets[K + 1]>>{}...);
   }
 };
 
 /// True when shapes agree in rank and in every dimension but Axis (< rank).
-template <std::size_t Axis, class S, class... Ss> inline constexpr bool concat_shapes_fit_v = [] {
+template <std::size_t Axis, class S, class... Ss>
+inline constexpr bool concat_shapes_fit_v = [] {
   if constexpr (Axis >= S::rank || ((Ss::rank != S::rank) || ...)) {
     return false;
   } else {

@@ -30,24 +30,24 @@ namespace detail {
 // convolution is the 2-D one over a single row.
 template <class SX, class SW, class Window, bool OneD = SX::rank == 3> struct conv_dims_of;
 template <class SX, class SW, class Window> struct conv_dims_of<SX, SW, Window, false> {
-  using type = kernels::conv_dims<SX::dims[0], SX::dims[1], SX::dims[2], SX::dims[3], SW::dims[0],
-                                  SW::dims[2], SW::dims[3], Window::stride::dims[0],
-                                  Window::stride::dims[1], Window::padding::dims[0],
-                                  Window::padding::dims[1], Window::dilation::dims[0],
-                                  Window::dilation::dims[1], Window::groups>;
+  using type =
+      kernels::conv_dims<SX::dims[0], SX::dims[1], SX::dims[2], SX::dims[3], SW::dims[0],
+                         SW::dims[2], SW::dims[3], Window::stride::dims[0], Window::stride::dims[1],
+                         Window::padding::dims[0], Window::padding::dims[1],
+                         Window::dilation::dims[0], Window::dilation::dims[1], Window::groups>;
 };
 template <class SX, class SW, class Window> struct conv_dims_of<SX, SW, Window, true> {
-  using type = kernels::conv_dims<SX::dims[0], SX::dims[1], 1, SX::dims[2], SW::dims[0], 1,
-                                  SW::dims[2], 1, Window::stride::dims[0], 0,
-                                  Window::padding::dims[0], 1, Window::dilation::dims[0],
-                                  Window::groups>;
+  using type =
+      kernels::conv_dims<SX::dims[0], SX::dims[1], 1, SX::dims[2], SW::dims[0], 1, SW::dims[2], 1,
+                         Window::stride::dims[0], 0, Window::padding::dims[0], 1,
+                         Window::dilation::dims[0], Window::groups>;
 };
 template <class SX, class SW, class Window>
 using conv_dims_t = typename conv_dims_of<SX, SW, Window>::type;
 
 template <class SX, class SW, class Window>
-using conv_shape_t = with_spatial_t<SX::dims[0], SW::dims[0],
-                                    window_out_t<spatial_t<SX>, spatial_t<SW>, Window>>;
+using conv_shape_t =
+    with_spatial_t<SX::dims[0], SW::dims[0], window_out_t<spatial_t<SX>, spatial_t<SW>, Window>>;
 
 inline std::string conv_name(std::size_t rank) { return rank == 3 ? "conv1d" : "conv2d"; }
 
@@ -58,8 +58,7 @@ template <class DY, class W, class Window, class XShape> struct conv_input_grad_
 template <class X, class DY, class Window, class WShape> struct conv_weight_grad_node;
 
 /// dx of y = conv(x, w): the transposed convolution of dy with w, of shape XShape.
-template <class DY, class W, class Window, class XShape>
-struct conv_input_grad_node : node<DY, W> {
+template <class DY, class W, class Window, class XShape> struct conv_input_grad_node : node<DY, W> {
   /// Shape of the node's value (this header's shape rule).
   using shape = XShape;
   /// The sizes the kernels loop over, from the shapes and the window options.
@@ -166,7 +165,8 @@ template <class SX, class SW, std::size_t Groups>
 inline constexpr bool conv_weight_channels_fit_v = SW::dims[1] * Groups == SX::dims[1];
 /// True when, along every spatial axis, x padded holds w's dilated kernel.
 template <class SX, class SW, class Window>
-inline constexpr bool conv_kernel_fits_input_v = window_fits_v<spatial_t<SX>, spatial_t<SW>, Window>;
+inline constexpr bool conv_kernel_fits_input_v =
+    window_fits_v<spatial_t<SX>, spatial_t<SW>, Window>;
 /// True when the bias has one entry per output channel.
 template <class SW, class SB>
 inline constexpr bool conv_bias_fits_v = SB::rank == 1 && SB::dims[0] == SW::dims[0];
@@ -175,14 +175,16 @@ namespace detail {
 
 // The shape rule, one static_assert per problem, in the order a user would fix them; the
 // conditions name the shapes so both compilers print them.
-template <std::size_t Rank, class X, class W, class Window, class... Bias> constexpr bool conv_check() {
+template <std::size_t Rank, class X, class W, class Window, class... Bias>
+constexpr bool conv_check() {
   using sx = shape_of_t<X>;
   using sw = shape_of_t<W>;
   constexpr std::size_t g = Window::groups;
   if constexpr (!conv_ranks_fit_v<Rank, sx, sw>) {
-    static_assert(conv_ranks_fit_v<Rank, sx, sw>,
-                  "ctgrad::conv1d/conv2d(x, w): x must be [batch, channels, spatial...] and w [out, "
-                  "channels / groups, kernel...] with one spatial axis for conv1d, two for conv2d");
+    static_assert(
+        conv_ranks_fit_v<Rank, sx, sw>,
+        "ctgrad::conv1d/conv2d(x, w): x must be [batch, channels, spatial...] and w [out, "
+        "channels / groups, kernel...] with one spatial axis for conv1d, two for conv2d");
     return false;
   } else if constexpr (!conv_channels_divisible_by_groups_v<sx, sw, g>) {
     static_assert(conv_channels_divisible_by_groups_v<sx, sw, g>,
@@ -196,14 +198,16 @@ template <std::size_t Rank, class X, class W, class Window, class... Bias> const
                   "channels / groups");
     return false;
   } else if constexpr (!conv_kernel_fits_input_v<sx, sw, Window>) {
-    static_assert(conv_kernel_fits_input_v<sx, sw, Window>,
-                  "ctgrad::conv1d/conv2d(x, w): kernel larger than the padded input: along each spatial "
-                  "axis, in + 2 padding must be at least dilation (kernel - 1) + 1");
+    static_assert(
+        conv_kernel_fits_input_v<sx, sw, Window>,
+        "ctgrad::conv1d/conv2d(x, w): kernel larger than the padded input: along each spatial "
+        "axis, in + 2 padding must be at least dilation (kernel - 1) + 1");
     return false;
   } else if constexpr (sizeof...(Bias) == 1) {
     if constexpr (!(conv_bias_fits_v<sw, shape_of_t<Bias>> && ...)) {
-      static_assert((conv_bias_fits_v<sw, shape_of_t<Bias>> && ...),
-                    "ctgrad::conv1d/conv2d(x, w, b): b must be [out], one entry per output channel of w");
+      static_assert(
+          (conv_bias_fits_v<sw, shape_of_t<Bias>> && ...),
+          "ctgrad::conv1d/conv2d(x, w, b): b must be [out], one entry per output channel of w");
       return false;
     } else {
       return true;
@@ -233,10 +237,11 @@ template <std::size_t Rank, class X, class W, class... Opts> constexpr auto conv
 template <std::size_t Rank, class X, class W, class Bias, class... Opts>
 constexpr auto conv_call(X, W, Bias) {
   if constexpr (!window_options_valid_v<Rank, Opts...>) {
-    static_assert(window_options_valid_v<Rank, Opts...>,
-                  "ctgrad::conv1d/conv2d(x, w, b, options...): options are stride<...>, padding<...>, "
-                  "dilation<...> (one value, or one per spatial axis) and groups<G>, each at "
-                  "most once, strides, dilations and groups positive");
+    static_assert(
+        window_options_valid_v<Rank, Opts...>,
+        "ctgrad::conv1d/conv2d(x, w, b, options...): options are stride<...>, padding<...>, "
+        "dilation<...> (one value, or one per spatial axis) and groups<G>, each at "
+        "most once, strides, dilations and groups positive");
     return invalid_expression{};
   } else {
     using win = window_of_t<Rank, shape<1>, Opts...>;

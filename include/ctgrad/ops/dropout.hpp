@@ -66,7 +66,8 @@ template <class X, class Seed, class P> struct dropout_node : node<X, Seed> {
   }
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* x, T const* seed) {
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* out, T const* x, T const* seed) {
     kernels::dropout<Acc, shape::size>(out, x, seed[0], P::template value<double>());
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
@@ -95,7 +96,8 @@ constexpr auto dropout(X, Seed) {
                   "ctgrad::dropout<Num, Den>(x, seed): the probability Num/Den must be in [0, 1)");
     return invalid_expression{};
   } else if constexpr (shape_of_t<Seed>::rank != 0) {
-    static_assert(shape_of_t<Seed>::rank == 0, "ctgrad::dropout(x, seed): the seed must be a scalar input");
+    static_assert(shape_of_t<Seed>::rank == 0,
+                  "ctgrad::dropout(x, seed): the seed must be a scalar input");
     return invalid_expression{};
   } else {
     return dropout_node<X, Seed, std::remove_cv_t<decltype(constant<Num, Den>)>>{};

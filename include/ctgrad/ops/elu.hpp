@@ -48,7 +48,9 @@ template <class Z, class Alpha> struct elu_node : node<Z> {
   /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
   /// The node's text, from its children's texts (for to_string).
-  static std::string print(std::string const& z) { return "elu(" + z + ", " + Alpha::label() + ")"; }
+  static std::string print(std::string const& z) {
+    return "elu(" + z + ", " + Alpha::label() + ")";
+  }
   /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);

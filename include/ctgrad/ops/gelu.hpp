@@ -54,8 +54,9 @@ template <class Z> struct gelu_tanh_grad_node : node<Z> {
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
-    static_assert(detail::always_false<Z>,
-                  "ctgrad: second derivatives through gelu_tanh are not supported (use the exact gelu)");
+    static_assert(
+        detail::always_false<Z>,
+        "ctgrad: second derivatives through gelu_tanh are not supported (use the exact gelu)");
     return invalid_expression{};
   }
 };

@@ -26,7 +26,8 @@ namespace ctgrad {
 
 /// The adjoint of normalize_rows, from x, its value xh and the upstream dxh. Not
 /// differentiable again.
-template <class X, class XH, class DXH, class N, class Eps> struct normalize_rows_grad_node : node<X, XH, DXH> {
+template <class X, class XH, class DXH, class N, class Eps>
+struct normalize_rows_grad_node : node<X, XH, DXH> {
   /// Shape of the node's value (this header's shape rule).
   using shape = shape_of_t<X>;
   /// Number of entries per normalised row.
@@ -42,7 +43,8 @@ template <class X, class XH, class DXH, class N, class Eps> struct normalize_row
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
-    static_assert(detail::always_false<X>, "ctgrad: second derivatives through layer_norm are not supported");
+    static_assert(detail::always_false<X>,
+                  "ctgrad: second derivatives through layer_norm are not supported");
     return invalid_expression{};
   }
 };
@@ -69,12 +71,14 @@ template <class X, class N, class Eps> struct normalize_rows_node : node<X> {
 
 /// True when x has at least N axes and S is the shape of its last N.
 template <std::size_t N, class SX, class S>
-inline constexpr bool trailing_shape_is_v = N >= 1 && SX::rank >= N && S::rank == N && detail::is_suffix<S, SX>::value;
+inline constexpr bool trailing_shape_is_v =
+    N >= 1 && SX::rank >= N&& S::rank == N&& detail::is_suffix<S, SX>::value;
 
 /// x normalised over its last N axes (zero mean, unit variance per row), eps = EpsNum / EpsDen.
 template <std::size_t N = 1, std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 100000, Expression X>
 constexpr auto normalize_rows(X) {
-  static_assert(N >= 1 && shape_of_t<X>::rank >= N, "ctgrad::normalize_rows<N>(x): x must have at least N >= 1 axes");
+  static_assert(N >= 1 && shape_of_t<X>::rank >= N,
+                "ctgrad::normalize_rows<N>(x): x must have at least N >= 1 axes");
   return normalize_rows_node<X, std::integral_constant<std::size_t, N>,
                              std::remove_cv_t<decltype(constant<EpsNum, EpsDen>)>>{};
 }
@@ -84,10 +88,13 @@ template <std::size_t N = 1, std::intmax_t EpsNum = 1, std::intmax_t EpsDen = 10
           Expression Gamma, Expression Beta>
 constexpr auto layer_norm(X x, Gamma gamma, Beta beta) {
   using sx = shape_of_t<X>;
-  if constexpr (!trailing_shape_is_v<N, sx, shape_of_t<Gamma>> || !trailing_shape_is_v<N, sx, shape_of_t<Beta>>) {
-    static_assert(trailing_shape_is_v<N, sx, shape_of_t<Gamma>> && trailing_shape_is_v<N, sx, shape_of_t<Beta>>,
-                  "ctgrad::layer_norm<N>(x, gamma, beta): gamma and beta must have the shape of x's "
-                  "last N axes");
+  if constexpr (!trailing_shape_is_v<N, sx, shape_of_t<Gamma>> ||
+                !trailing_shape_is_v<N, sx, shape_of_t<Beta>>) {
+    static_assert(
+        trailing_shape_is_v<N, sx, shape_of_t<Gamma>> &&
+            trailing_shape_is_v<N, sx, shape_of_t<Beta>>,
+        "ctgrad::layer_norm<N>(x, gamma, beta): gamma and beta must have the shape of x's "
+        "last N axes");
     return invalid_expression{};
   } else {
     return normalize_rows<N, EpsNum, EpsDen>(x) * gamma + beta;

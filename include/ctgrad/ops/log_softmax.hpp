@@ -26,8 +26,7 @@ template <class A, class DA> struct log_softmax_backward_node : node<A, DA> {
   }
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T>
-  static constexpr void forward_into(T* out, T const* a, T const* da) {
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a, T const* da) {
     kernels::log_softmax_backward<Acc, layout::rows, layout::cols>(out, a, da);
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and

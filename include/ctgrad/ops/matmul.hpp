@@ -75,17 +75,20 @@ template <Expression A, Expression B> constexpr auto matmul(A, B) {
     return transpose(matmul(detail::at_t<0, children_t<B>>{}, detail::at_t<0, children_t<A>>{}));
   } else if constexpr (is_transpose_v<A>) {
     using a = detail::at_t<0, children_t<A>>;
-    static_assert(shape_of_t<a>::dims[0] == sb::dims[0],
-                  "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
+    static_assert(
+        shape_of_t<a>::dims[0] == sb::dims[0],
+        "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
     return matmul_node<a, B, kernels::tn>{};
   } else if constexpr (is_transpose_v<B>) {
     using b = detail::at_t<0, children_t<B>>;
-    static_assert(sa::dims[1] == shape_of_t<b>::dims[1],
-                  "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
+    static_assert(
+        sa::dims[1] == shape_of_t<b>::dims[1],
+        "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
     return matmul_node<A, b, kernels::nt>{};
   } else if constexpr (sa::dims[1] != sb::dims[0]) {
-    static_assert(sa::dims[1] == sb::dims[0],
-                  "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
+    static_assert(
+        sa::dims[1] == sb::dims[0],
+        "ctgrad::matmul(a, b): a is [M, K] and b must be [K, N]: inner dimensions differ");
     return invalid_expression{};
   } else {
     return matmul_node<A, B>{};

@@ -25,12 +25,12 @@ namespace ctgrad {
 namespace detail {
 // The window geometry of a pool: a convolution with one group per channel.
 template <class SX, class Kernel, class Window>
-using pool_dims_t =
-    conv_dims_t<SX, with_spatial_t<SX::dims[1], 1, Kernel>,
-                ctgrad::window<typename Window::stride, typename Window::padding,
-                               typename Window::dilation, SX::dims[1]>>;
+using pool_dims_t = conv_dims_t<SX, with_spatial_t<SX::dims[1], 1, Kernel>,
+                                ctgrad::window<typename Window::stride, typename Window::padding,
+                                               typename Window::dilation, SX::dims[1]>>;
 template <class SX, class Kernel, class Window>
-using pool_shape_t = with_spatial_t<SX::dims[0], SX::dims[1], window_out_t<spatial_t<SX>, Kernel, Window>>;
+using pool_shape_t =
+    with_spatial_t<SX::dims[0], SX::dims[1], window_out_t<spatial_t<SX>, Kernel, Window>>;
 inline std::string pool_name(char const* kind, std::size_t rank) {
   return std::string(kind) + (rank == 3 ? "_pool1d" : "_pool2d");
 }
@@ -131,7 +131,8 @@ template <class X, class Kernel, class Window> struct avg_pool_node : node<X> {
 
 /// True when a pool's padding is at most half its kernel along every axis (PyTorch's rule:
 /// every window then holds a tap of x).
-template <class Kernel, class Window> inline constexpr bool pool_padding_fits_v = [] {
+template <class Kernel, class Window>
+inline constexpr bool pool_padding_fits_v = [] {
   for (std::size_t a = 0; a < Kernel::rank; ++a)
     if (2 * Window::padding::dims[a] > Kernel::dims[a]) return false;
   return true;
@@ -166,7 +167,8 @@ constexpr auto pool_call(X) {
   } else {
     using kernel = typename per_axis<Rank, KernelArg>::type;
     using win = window_of_t<Rank, kernel, Opts...>;
-    if constexpr (!Max && !__is_same(typename win::dilation, typename per_axis<Rank, shape<1>>::type)) {
+    if constexpr (!Max &&
+                  !__is_same(typename win::dilation, typename per_axis<Rank, shape<1>>::type)) {
       static_assert(Max, "ctgrad::avg_pool(x): average pooling has no dilation (as PyTorch)");
       return invalid_expression{};
     } else if constexpr (!pool_padding_fits_v<kernel, win>) {

@@ -24,7 +24,8 @@ namespace ctgrad {
 
 namespace detail {
 template <std::size_t Keep, class S, class Seq = std::make_index_sequence<Keep>> struct leading;
-template <std::size_t Keep, class S, std::size_t... I> struct leading<Keep, S, std::index_sequence<I...>> {
+template <std::size_t Keep, class S, std::size_t... I>
+struct leading<Keep, S, std::index_sequence<I...>> {
   using type = shape<S::dims[I]...>;
 };
 }  // namespace detail
@@ -86,7 +87,8 @@ template <class A, class DC> struct row_max_grad_node : node<A, DC> {
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
   template <class... Ts> static constexpr auto vjp(Ts...) {
-    static_assert(detail::always_false<A>, "ctgrad: second derivatives through row_max are not supported");
+    static_assert(detail::always_false<A>,
+                  "ctgrad: second derivatives through row_max are not supported");
     return invalid_expression{};
   }
 };
@@ -108,17 +110,21 @@ template <class A> struct row_max_node : node<A> {
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
-  static constexpr auto vjp(A, row_max_node, auto dc) { return row_max_grad_node<A, decltype(dc)>{}; }
+  static constexpr auto vjp(A, row_max_node, auto dc) {
+    return row_max_grad_node<A, decltype(dc)>{};
+  }
 };
 
 /// True when a has at least N axes to reduce.
-template <std::size_t N, class S> inline constexpr bool has_trailing_axes_v = N >= 1 && S::rank >= N;
+template <std::size_t N, class S>
+inline constexpr bool has_trailing_axes_v = N >= 1 && S::rank >= N;
 
 /// a summed over its last N axes (default: the last one): a [B, C] -> [B].
 template <std::size_t N = 1, Expression A> constexpr auto row_sum(A) {
   using s = shape_of_t<A>;
   if constexpr (!has_trailing_axes_v<N, s>) {
-    static_assert(has_trailing_axes_v<N, s>, "ctgrad::row_sum<N>(a): a must have at least N >= 1 axes");
+    static_assert(has_trailing_axes_v<N, s>,
+                  "ctgrad::row_sum<N>(a): a must have at least N >= 1 axes");
     return invalid_expression{};
   } else {
     return row_sum_node<A, leading_t<s::rank - N, s>>{};
@@ -129,7 +135,8 @@ template <std::size_t N = 1, Expression A> constexpr auto row_sum(A) {
 template <std::size_t N = 1, Expression A> constexpr auto row_mean(A a) {
   using s = shape_of_t<A>;
   if constexpr (!has_trailing_axes_v<N, s>) {
-    static_assert(has_trailing_axes_v<N, s>, "ctgrad::row_mean<N>(a): a must have at least N >= 1 axes");
+    static_assert(has_trailing_axes_v<N, s>,
+                  "ctgrad::row_mean<N>(a): a must have at least N >= 1 axes");
     return invalid_expression{};
   } else {
     constexpr auto count = static_cast<std::intmax_t>(s::size / leading_t<s::rank - N, s>::size);
@@ -153,7 +160,8 @@ template <std::size_t Rank, class S> inline constexpr bool has_spatial_axes_v = 
 
 /// The mean of each channel of x [B, C, L]: [B, C] (PyTorch's AdaptiveAvgPool1d(1), flattened).
 template <Expression X> constexpr auto global_avg_pool1d(X x) {
-  static_assert(has_spatial_axes_v<1, shape_of_t<X>>, "ctgrad::global_avg_pool1d(x): x must be [batch, channels, length]");
+  static_assert(has_spatial_axes_v<1, shape_of_t<X>>,
+                "ctgrad::global_avg_pool1d(x): x must be [batch, channels, length]");
   return row_mean<1>(x);
 }
 /// The mean of each channel of x [B, C, H, W]: [B, C] (AdaptiveAvgPool2d(1), flattened).

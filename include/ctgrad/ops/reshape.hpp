@@ -21,7 +21,9 @@ template <class A, class S> struct reshape_node : node<A> {
   /// How to_string prints the node.
   static constexpr print_style style{print_style::custom, {}, 50};
   /// The node's text, from its children's texts (for to_string).
-  static std::string print(std::string const& a) { return "reshape" + S::to_string() + "(" + a + ")"; }
+  static std::string print(std::string const& a) {
+    return "reshape" + S::to_string() + "(" + a + ")";
+  }
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {

@@ -28,9 +28,9 @@ template <class Cond, class DY, bool Pass> struct gate_node : node<Cond, DY> {
   static constexpr print_style style{print_style::call, Pass ? "gate_if" : "gate_unless"};
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T> static constexpr void forward_into(T* CTGRAD_RESTRICT out,
-                                                                  T const* cond,
-                                                                  T const* CTGRAD_RESTRICT dy) {
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* CTGRAD_RESTRICT out, T const* cond,
+                                     T const* CTGRAD_RESTRICT dy) {
     bool const open = (cond[0] > T(0)) == Pass;
     for (std::size_t i = 0; i < shape::size; ++i) kernels::store<Acc>(out[i], open ? dy[i] : T(0));
   }
@@ -49,9 +49,9 @@ template <class Cond, class A, class B> struct select_node : node<Cond, A, B> {
   static constexpr print_style style{print_style::call, "select"};
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T> static constexpr void forward_into(T* CTGRAD_RESTRICT out,
-                                                                  T const* cond, T const* a,
-                                                                  T const* b) {
+  template <bool Acc, class T>
+  static constexpr void forward_into(T* CTGRAD_RESTRICT out, T const* cond, T const* a,
+                                     T const* b) {
     T const* from = cond[0] > T(0) ? a : b;
     for (std::size_t i = 0; i < shape::size; ++i) kernels::store<Acc>(out[i], from[i]);
   }
@@ -64,8 +64,8 @@ template <class Cond, class A, class B> struct select_node : node<Cond, A, B> {
 };
 
 /// True when cond is a scalar and a, b have one shape.
-template <class SC, class SA, class SB> inline constexpr bool select_shapes_fit_v =
-    SC::rank == 0 && same_shape_v<SA, SB>;
+template <class SC, class SA, class SB>
+inline constexpr bool select_shapes_fit_v = SC::rank == 0 && same_shape_v<SA, SB>;
 
 /// a where the scalar cond > 0, else b:  select(train_mode, batch_stats_branch, running_branch).
 template <Expression Cond, Expression A, Expression B> constexpr auto select(Cond, A, B) {

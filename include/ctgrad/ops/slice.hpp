@@ -82,7 +82,8 @@ template <class A, class Axis, class Begin, class End> struct slice_node : node<
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
   template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a) {
-    kernels::get_block<Acc, view::outer, view::n, Begin::value, End::value - Begin::value, view::inner>(out, a);
+    kernels::get_block<Acc, view::outer, view::n, Begin::value, End::value - Begin::value,
+                       view::inner>(out, a);
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
@@ -102,7 +103,8 @@ inline constexpr bool slice_fits_v = [] {
 }();
 
 /// a's entries [Begin, End) along Axis: slice<1, 2, 5>(x) is torch's x[:, 2:5].
-template <std::size_t Axis, std::size_t Begin, std::size_t End, Expression A> constexpr auto slice(A a) {
+template <std::size_t Axis, std::size_t Begin, std::size_t End, Expression A>
+constexpr auto slice(A a) {
   using sa = shape_of_t<A>;
   if constexpr (!slice_fits_v<Axis, Begin, End, sa>) {
     static_assert(slice_fits_v<Axis, Begin, End, sa>,

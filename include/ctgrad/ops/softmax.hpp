@@ -35,8 +35,7 @@ template <class A, class DA> struct softmax_backward_node : node<A, DA> {
   }
   /// Writes the node's value through the first pointer, from its children's values, with the loops
   /// of kernels/ (with Acc, adds to it instead).
-  template <bool Acc, class T>
-  static constexpr void forward_into(T* out, T const* a, T const* da) {
+  template <bool Acc, class T> static constexpr void forward_into(T* out, T const* a, T const* da) {
     kernels::softmax_backward<Acc, layout::rows, layout::cols>(out, a, da);
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
@@ -76,7 +75,8 @@ template <class Z> inline constexpr bool is_softmax_v<softmax_node<Z>> = true;
 
 /// softmax along the last dimension (per row of a batch [B, C]).
 template <Expression Z> constexpr auto softmax(Z) {
-  static_assert(shape_of_t<Z>::rank >= 1, "ctgrad::softmax(z): z must be a vector or a batch of rows");
+  static_assert(shape_of_t<Z>::rank >= 1,
+                "ctgrad::softmax(z): z must be a vector or a batch of rows");
   return softmax_node<Z>{};
 }
 

@@ -50,26 +50,24 @@ template <class A1, class A2, class B> constexpr auto remove_like_term(sub_node<
 
 /// Is a + b (or a - b) a sum into which b's term can be collected?
 template <class A, class B>
-inline constexpr bool collects_v = is_add_or_sub_v<A> && !is_add_or_sub_v<B> &&
-                                   __is_same(shape_of_t<A>, shape_of_t<B>) &&
-                                   has_like_term_v<A, typename split_term<B>::term>;
+inline constexpr bool collects_v =
+    is_add_or_sub_v<A> && !is_add_or_sub_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>) &&
+    has_like_term_v<A, typename split_term<B>::term>;
 
 template <class D>
 inline constexpr bool positive_power_v = split_power<D>::exponent > 0 && !is_constant_v<D>;
 
 /// Are a and b fractions over powers of one base (a/u^m and b/u^n)?
-template <class A, class B, bool = is_div_v<A> && is_div_v<B>>
+template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>
 inline constexpr bool common_denominator_v = false;
 template <class A, class B>
 inline constexpr bool common_denominator_v<A, B, true> =
-    __is_same(shape_of_t<A>, shape_of_t<B>) && positive_power_v<typename A::denominator> &&
-    positive_power_v<typename B::denominator> &&
-    same_base_v<typename A::denominator, typename B::denominator>;
+    __is_same(shape_of_t<A>, shape_of_t<B>) &&
+    positive_power_v<typename A::denominator>&& positive_power_v<
+        typename B::denominator>&& same_base_v<typename A::denominator, typename B::denominator>;
 
 /// Is the denominator of a a factor of b's (a/d and b/(p*d))? Then b's is the common one.
-template <class DA, class DB> struct extra_factor {
-  static constexpr bool value = false;
-};
+template <class DA, class DB> struct extra_factor { static constexpr bool value = false; };
 template <class D, class P> struct extra_factor<D, mul_node<P, D>> {
   static constexpr bool value = !is_constant_v<D>;
   using type = P;
@@ -78,7 +76,7 @@ template <class D, class P> struct extra_factor<D, mul_node<D, P>> {
   static constexpr bool value = !is_constant_v<D>;
   using type = P;
 };
-template <class A, class B, bool = is_div_v<A> && is_div_v<B>>
+template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>
 inline constexpr bool factor_denominator_v = false;
 template <class A, class B>
 inline constexpr bool factor_denominator_v<A, B, true> =

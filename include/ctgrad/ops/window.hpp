@@ -2,7 +2,8 @@
 // Sliding windows, shared by convolution and pooling: the options (PyTorch's keyword
 // arguments, as tags) and the output-size rule along each spatial axis:
 //   out = floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1,
-// defined when the padded input holds the dilated kernel: in + 2 padding >= dilation (kernel - 1) + 1.
+// defined when the padded input holds the dilated kernel: in + 2 padding >= dilation (kernel - 1)
+// + 1.
 //   conv2d(x, w, b, stride<2>, padding<1>)       the same value on every axis
 //   conv2d(x, w, b, stride<2, 1>, dilation<1, 2>, groups<4>)   one value per axis
 #pragma once
@@ -68,9 +69,7 @@ template <template <std::size_t...> class Tag, class Default, class O, class... 
 struct pick<Tag, Default, O, Rest...> : pick<Tag, Default, Rest...> {};
 
 // shape<v> repeated to Rank axes; shape<v...> of Rank values kept.
-template <std::size_t Rank, class S> struct per_axis {
-  using type = S;
-};
+template <std::size_t Rank, class S> struct per_axis { using type = S; };
 template <std::size_t Rank, std::size_t V> struct per_axis<Rank, shape<V>> {
   template <std::size_t... I> static auto make(std::index_sequence<I...>) -> shape<(void(I), V)...>;
   using type = decltype(make(std::make_index_sequence<Rank>{}));
@@ -78,7 +77,8 @@ template <std::size_t Rank, std::size_t V> struct per_axis<Rank, shape<V>> {
 
 template <std::size_t Rank, class S>
 inline constexpr bool fits_rank_v = S::rank == 1 || S::rank == Rank;
-template <class S> inline constexpr bool all_positive_v = [] {
+template <class S>
+inline constexpr bool all_positive_v = [] {
   for (std::size_t v : S::dims)
     if (v == 0) return false;
   return true;
@@ -111,9 +111,12 @@ inline constexpr bool window_options_valid_v = [] {
 /// The window of Rank axes that Opts describe (stride DefaultStride when not given).
 template <std::size_t Rank, class DefaultStride, class... Opts>
 using window_of_t =
-    window<typename detail::per_axis<Rank, typename detail::pick<stride_t, DefaultStride, Opts...>::type>::type,
-           typename detail::per_axis<Rank, typename detail::pick<padding_t, shape<0>, Opts...>::type>::type,
-           typename detail::per_axis<Rank, typename detail::pick<dilation_t, shape<1>, Opts...>::type>::type,
+    window<typename detail::per_axis<
+               Rank, typename detail::pick<stride_t, DefaultStride, Opts...>::type>::type,
+           typename detail::per_axis<
+               Rank, typename detail::pick<padding_t, shape<0>, Opts...>::type>::type,
+           typename detail::per_axis<
+               Rank, typename detail::pick<dilation_t, shape<1>, Opts...>::type>::type,
            detail::pick<groups_t, shape<1>, Opts...>::type::dims[0]>;
 
 /// True when, along every spatial axis, the padded input holds the dilated kernel.

@@ -47,8 +47,7 @@ template <class Set> class adam {
   explicit adam(options o = {}) : opt_(o) {}
 
   /// One update of params from grads (a set of the same structure).
-  template <class Params, class Grads>
-  void step(Params& params, Grads const& grads) {
+  template <class Params, class Grads> void step(Params& params, Grads const& grads) {
     // A template, so that a set of another network is named in one sentence instead of a
     // failed conversion between two set types.
     if constexpr (!__is_same(Params, Set)) {
@@ -112,7 +111,9 @@ template <class Set> class adam {
 };
 
 /// AdamW: Adam with decoupled weight decay (default 0.01, as PyTorch).
-template <class Set> adam<Set> adamw(adam_options<typename Set::value_type> o = {.weight_decay = typename Set::value_type(0.01)}) {
+template <class Set>
+adam<Set> adamw(adam_options<typename Set::value_type> o = {
+                    .weight_decay = typename Set::value_type(0.01)}) {
   o.decoupled = true;
   return adam<Set>(o);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Learning-rate schedules: functions of the epoch (or step) number, counted from 0.
-//   optim::step_lr<float> s{.base = 0.1f, .step_size = 10, .gamma = 0.5f};   s(e) = base * gamma^(e / step_size)
-//   optim::cosine_lr<float> c{.base = 0.1f, .period = 50, .min = 0.f};       c(e) = min + (base - min)(1 + cos(pi e / period)) / 2
-//   opt.lr() = s(epoch);
+//   optim::step_lr<float> s{.base = 0.1f, .step_size = 10, .gamma = 0.5f};   s(e) = base * gamma^(e
+//   / step_size) optim::cosine_lr<float> c{.base = 0.1f, .period = 50, .min = 0.f};       c(e) =
+//   min + (base - min)(1 + cos(pi e / period)) / 2 opt.lr() = s(epoch);
 // cosine_lr stays at min after its period (no restarts).
 #pragma once
 

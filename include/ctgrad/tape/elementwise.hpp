@@ -164,8 +164,6 @@ template <int N, class T, class S> var<T, S> pow(var<T, S> const& z) {
   }
 }
 /// z².
-template <class T, class S> var<T, S> square(var<T, S> const& z) {
-  return pow<2>(z);
-}
+template <class T, class S> var<T, S> square(var<T, S> const& z) { return pow<2>(z); }
 
 }  // namespace ctgrad::tape

@@ -62,8 +62,7 @@ void softmax_cross_entropy_backward(recorder<T>& t, record_t<T> const& r) {
   });
 }
 
-template <class T, class S>
-void cross_entropy_backward(recorder<T>& t, record_t<T> const& r) {
+template <class T, class S> void cross_entropy_backward(recorder<T>& t, record_t<T> const& r) {
   T const g = ratio<-1, ctgrad::detail::rows_of<S>::rows, T>() * t.adjoint_of(r.out)[0];
   T const* const p = t.value_of(r.in[0]);
   T const* const y = t.value_of(r.in[1]);

@@ -149,8 +149,9 @@ template <class T> class recorder {
     check(v);
     node& n = nodes_[v.id()];
     if (!n.requires_grad)
-      throw std::logic_error("ctgrad::tape::recorder::grad(v): v has no gradient (an input or a "
-                             "constant, or computed from those only)");
+      throw std::logic_error(
+          "ctgrad::tape::recorder::grad(v): v has no gradient (an input or a "
+          "constant, or computed from those only)");
     // (Nodes made after the last backward have no room yet.)
     if (!backward_done_ || n.adjoint + S::size > adjoints_.size())
       throw std::logic_error("ctgrad::tape::recorder::grad(v): call backward(loss) first");
@@ -268,12 +269,12 @@ template <class T> class recorder {
 
  private:
   struct node {
-    T const* external;        // the caller's storage (param, input), else null
-    std::size_t value;        // offset in values_ (computed and copied nodes)
-    std::size_t adjoint;      // offset in adjoints_ (nodes that need a gradient)
-    std::uint32_t softmax_of; // z when this node is softmax(z), else none
+    T const* external;         // the caller's storage (param, input), else null
+    std::size_t value;         // offset in values_ (computed and copied nodes)
+    std::size_t adjoint;       // offset in adjoints_ (nodes that need a gradient)
+    std::uint32_t softmax_of;  // z when this node is softmax(z), else none
     bool requires_grad;
-    bool written;             // the adjoint holds a contribution (reset by backward)
+    bool written;  // the adjoint holds a contribution (reset by backward)
   };
 
   template <class S> var<T, S> make(T const* external, bool grad) {

@@ -21,8 +21,7 @@ namespace ctgrad::tape {
 
 namespace detail {
 
-template <class T, class SA, class S>
-void sum_to_backward(recorder<T>& t, record_t<T> const& r) {
+template <class T, class SA, class S> void sum_to_backward(recorder<T>& t, record_t<T> const& r) {
   T const* const u = t.adjoint_of(r.out);
   t.send(r.in[0], [&](auto acc, T* da) {
     broadcast_to_node<slot_node<0, S>, SA>::template forward_into<decltype(acc)::value>(da, u);

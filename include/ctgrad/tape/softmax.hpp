@@ -18,8 +18,8 @@ template <class T, class S> void softmax_backward(recorder<T>& t, record_t<T> co
   T const* const u = t.adjoint_of(r.out);
   T const* const a = t.value_of(r.out);
   t.send(r.in[0], [&](auto acc, T* dz) {
-    softmax_backward_node<softmax_node<slot_node<0, S>>, upstream_node<S>>::template forward_into<
-        decltype(acc)::value>(dz, a, u);
+    softmax_backward_node<softmax_node<slot_node<0, S>>,
+                          upstream_node<S>>::template forward_into<decltype(acc)::value>(dz, a, u);
   });
 }
 }  // namespace detail

@@ -39,16 +39,15 @@ namespace detail {
 template <class Loss, class Output> struct evaluated {
   using type = boost::hana::tuple<Loss, Output>;
 };
-template <class Loss> struct evaluated<Loss, void> {
-  using type = Loss;
-};
+template <class Loss> struct evaluated<Loss, void> { using type = Loss; };
 
 /// One workspace for a task's gradient (fit) and its evaluation, allocated once per call.
 template <class T, class Task> struct task_workspace;
 template <class T, class XVar, class YVar, class Loss, class Output>
 struct task_workspace<T, task<XVar, YVar, Loss, Output>> {
-  using type = workspace<T, ctgrad::detail::max_of<eval_workspace_v<typename evaluated<Loss, Output>::type>,
-                                   grad_workspace_v<Loss>>()>;
+  using type =
+      workspace<T, ctgrad::detail::max_of<eval_workspace_v<typename evaluated<Loss, Output>::type>,
+                                          grad_workspace_v<Loss>>()>;
 };
 template <class T, class Task> using task_workspace_t = typename task_workspace<T, Task>::type;
 
@@ -75,8 +74,9 @@ metrics evaluate_in(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>
     } else {
       (void)scored;
       (void)correct;
-      return static_cast<double>(with_modes<Loss, T>(
-          -1, [&](auto... mode) { return eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y, mode...); }));
+      return static_cast<double>(with_modes<Loss, T>(-1, [&](auto... mode) {
+        return eval(Loss{}, ws, params, XVar{} = *x, YVar{} = *y, mode...);
+      }));
     }
   };
   double sum = 0;  // of per-row losses

@@ -124,8 +124,7 @@ inline void epoch_line(char (&buf)[256], epoch_stats const& s, std::size_t epoch
   loss_text(loss, s.loss);
   loss_text(val_loss, s.val_loss);
   char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.2f s  %.0f samples/s", s.seconds,
-                s.samples_per_second);
+  std::snprintf(seconds, sizeof seconds, "%.2f s  %.0f samples/s", s.seconds, s.samples_per_second);
   if (validated)
     std::snprintf(buf, sizeof buf, "epoch %2zu/%zu  loss %s  acc %s  val loss %s  val acc %s  %s",
                   s.epoch, epochs, loss, acc, val_loss, val_acc, seconds);
@@ -156,7 +155,8 @@ std::string divergence_message(Opt& opt, std::size_t epoch, std::size_t batch, d
          short_number(smoothed) + ") is more than " + short_number(factor) +
          " times the first batch's " + short_number(first) +
          " (parameters kept from before this batch; fit_options::divergence_factor sets the "
-         "limit); " + advice;
+         "limit); " +
+         advice;
 }
 
 }  // namespace detail
@@ -209,8 +209,8 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       T loss;
       // A dropout mask per step (when the net has dropout): whole numbers below 2^24, exact
       // in float, different for every step of the run and for every fit seed.
-      double const step_seed = static_cast<double>(
-          (o.seed * 1000003u + (epoch - 1) * batches + b) % (std::uint64_t{1} << 24));
+      double const step_seed = static_cast<double>((o.seed * 1000003u + (epoch - 1) * batches + b) %
+                                                   (std::uint64_t{1} << 24));
       if constexpr (traits::classifies) {
         loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
           return grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
@@ -243,8 +243,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       if (o.divergence_factor > 0 && first_loss > 0 &&
           smoothed_loss > o.divergence_factor * first_loss)
         throw diverged(detail::divergence_message(opt, epoch, b + 1, static_cast<double>(loss),
-                                                  smoothed_loss, first_loss,
-                                                  o.divergence_factor));
+                                                  smoothed_loss, first_loss, o.divergence_factor));
       // Batch norm's running statistics, from this step's batch (before the step changes
       // the parameters, as torch updates them in the forward pass).
       update_running_statistics<Loss, XVar>(params, *ws, *x);

@@ -26,12 +26,14 @@ constexpr void each(F&& f, var_set<T, Vars...>& a, Others&... others) {
   auto one = [&](auto index) {
     constexpr std::size_t pos = decltype(index)::value;
     auto& ta = a.template get<pos>();
-    for (std::size_t entry = 0; entry < ta.size; ++entry) f(ta.data[entry], others.template get<pos>().data[entry]...);
+    for (std::size_t entry = 0; entry < ta.size; ++entry)
+      f(ta.data[entry], others.template get<pos>().data[entry]...);
   };
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
     (void)done;
-  }(std::index_sequence_for<Vars...>{});
+  }
+  (std::index_sequence_for<Vars...>{});
 }
 
 /// each over the parameters only: buffers (ctgrad::buffer, e.g. batch norm's running
@@ -43,13 +45,15 @@ constexpr void each_trainable(F&& f, var_set<T, Vars...>& a, Others&... others) 
     constexpr std::size_t pos = decltype(index)::value;
     if constexpr (!is_buffer_v<ctgrad::detail::at_t<pos, vars>>) {
       auto& ta = a.template get<pos>();
-      for (std::size_t entry = 0; entry < ta.size; ++entry) f(ta.data[entry], others.template get<pos>().data[entry]...);
+      for (std::size_t entry = 0; entry < ta.size; ++entry)
+        f(ta.data[entry], others.template get<pos>().data[entry]...);
     }
   };
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
     (void)done;
-  }(std::index_sequence_for<Vars...>{});
+  }
+  (std::index_sequence_for<Vars...>{});
 }
 
 /// acc += g, entry by entry.

@@ -26,8 +26,7 @@ namespace ctgrad::train {
 
 /// n samples, row by row: x holds n rows of the input's width, y n rows of the target's.
 /// Borrowed: the storage must outlive the call.
-template <class T>
-struct samples {
+template <class T> struct samples {
   /// n rows of the input's width, row-major.
   std::span<T const> x;
   /// n rows of the target's width, row-major.
@@ -36,16 +35,14 @@ struct samples {
 
 /// The network's roles for fit and evaluate: its input and target variables, its scalar
 /// loss, and (for a classifier) the output whose rows are scored.
-template <class XVar, class YVar, class Loss, class Output>
-struct task {
+template <class XVar, class YVar, class Loss, class Output> struct task {
   double threshold = 0.5;  ///< one output column: output > threshold is class 1
 };
 
 namespace detail {
 // The task's checks, in order; only the first that fails is reported (one error, not one
 // per consequence: a batch mismatch also makes the output's shape differ from Y's).
-template <class XVar, class YVar, class Loss>
-constexpr bool check_task() {
+template <class XVar, class YVar, class Loss> constexpr bool check_task() {
   using sx = shape_of_t<XVar>;
   using sy = shape_of_t<YVar>;
   if constexpr (!(is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> &&
@@ -98,8 +95,7 @@ constexpr task<XVar, YVar, Loss, void> regressor(XVar, YVar, Loss) {
 
 namespace detail {
 
-template <class Task>
-struct task_traits;
+template <class Task> struct task_traits;
 template <class XVar, class YVar, class Loss, class Output>
 struct task_traits<task<XVar, YVar, Loss, Output>> {
   static constexpr std::size_t batch = shape_of_t<XVar>::dims[0];
@@ -109,8 +105,7 @@ struct task_traits<task<XVar, YVar, Loss, Output>> {
 };
 
 /// The number of rows, after checking that x and y hold whole rows of the same count.
-template <class Traits, class T>
-std::size_t rows(samples<T> const& d, char const* what) {
+template <class Traits, class T> std::size_t rows(samples<T> const& d, char const* what) {
   std::size_t const n = d.x.size() / Traits::width;
   if (d.x.size() % Traits::width != 0 || d.y.size() != n * Traits::targets)
     throw std::invalid_argument(std::string("ctgrad::train: ") + what + ": x has " +
@@ -121,8 +116,7 @@ std::size_t rows(samples<T> const& d, char const* what) {
   return n;
 }
 
-template <class T>
-std::size_t arg_max(T const* row, std::size_t n) {
+template <class T> std::size_t arg_max(T const* row, std::size_t n) {
   std::size_t best = 0;
   for (std::size_t c = 1; c < n; ++c)
     if (row[c] > row[best]) best = c;
