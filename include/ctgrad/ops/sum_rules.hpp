@@ -13,7 +13,12 @@
 
 #include <ctgrad/expr/simplify.hpp>
 #include <ctgrad/fwd.hpp>
-#include <ctgrad/ops/pow.hpp>
+
+namespace ctgrad {
+// Declared, not included: ops/pow.hpp includes mul.hpp, which includes add.hpp, whose rules
+// need this header complete first.
+template <int N, Expression A> constexpr auto pow(A a);
+}  // namespace ctgrad
 
 namespace ctgrad::detail {
 
