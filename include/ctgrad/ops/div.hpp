@@ -88,7 +88,8 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
     return typename A::numerator{} / (typename A::denominator{} * b);
   } else if constexpr (is_scaled_v<A>) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} / b);
-  } else if constexpr (is_scaled_v<B>) {
+  } else if constexpr (is_scaled_v<B> && !is_constant_v<A>) {
+    // A constant numerator keeps its denominator whole: 1/(2*sqrt(x)), not 1/2*1/sqrt(x).
     return fold_reciprocal<typename split_term<B>::coefficient>() *
            (a / typename split_term<B>::term{});
   } else if constexpr (!is_constant_v<A> && same_base_v<A, B>) {
