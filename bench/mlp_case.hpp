@@ -149,21 +149,24 @@ template <class F> void time_loop(benchmark::State& state, F&& f) {
 
 // Registers name/impl: prepare() (not timed), then f timed, with counters for
 // bench/report.py: parameters, allocations per gradient and the difference the check found.
+// With flops > 0, also the case's FLOP count per gradient (report.py's fraction of peak).
 template <class F, class P>
 void register_one(std::string const& name, check_result const& r, std::size_t params, F f,
-                  P prepare) {
+                  P prepare, double flops = 0) {
   benchmark::RegisterBenchmark((name + "/" + r.impl).c_str(),
-                               [f, prepare, r, params](benchmark::State& s) {
+                               [f, prepare, r, params, flops](benchmark::State& s) {
                                  prepare();
                                  time_loop(s, f);
                                  s.counters["params"] = static_cast<double>(params);
                                  s.counters["allocations"] = static_cast<double>(r.allocations);
                                  s.counters["check_rel_diff"] = r.grad_rel;
+                                 if (flops > 0) s.counters["flops"] = flops;
                                });
 }
 template <class F>
-void register_one(std::string const& name, check_result const& r, std::size_t params, F f) {
-  register_one(name, r, params, f, [] {});
+void register_one(std::string const& name, check_result const& r, std::size_t params, F f,
+                  double flops = 0) {
+  register_one(name, r, params, f, [] {}, flops);
 }
 
 template <class Net> class mlp_case {
@@ -183,6 +186,18 @@ template <class Net> class mlp_case {
   static constexpr bool residual = reference_t::residual;
   static constexpr double tolerance = check_tolerance<T>;
   static constexpr bool numerical = set_t::scalar_count <= numerical_max_params;
+  // FLOPs of one gradient, from the shapes: its matrix products, 2 flops per multiply-add.
+  // Layer l (in_l -> out_l, batch B) has the forward product x @ W (B in_l out_l multiply-adds),
+  // dW = x^T @ dz (the same count) and, except in the first layer, whose input is data,
+  // dx = dz @ W^T (the same again):  flops = sum_l 2 B in_l out_l (2 + [l > 0]).
+  // Bias, activations, softmax and loss are O(B out_l) and left out (0.3% at 784-128-10 b32).
+  static constexpr double gradient_flops = [] {
+    double f = 0;
+    for (std::size_t l = 0; l < layers; ++l)
+      f += 2.0 * static_cast<double>(batch * reference_t::sizes[l] * reference_t::sizes[l + 1]) *
+           (l == 0 ? 2 : 3);
+    return f;
+  }();
 
   // Both descriptions must hold the same number of scalars, or the copy below misses some.
   static_assert(std::tuple_size_v<decltype(Net::Ws)> == layers &&
@@ -450,17 +465,19 @@ void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_
   // In the order of the check: ctgrad, handwritten, forward_only, tape, externals, numerical.
   auto register_benchmarks = [c, name](std::vector<check_result> const& checks) {
     std::size_t const P = case_t::set_t::scalar_count;
+    double const F = case_t::gradient_flops;
     for (auto const& r : checks) {
-      if (r.impl == "ctgrad") register_one(name, r, P, [c] { return c->run_ctgrad(); });
-      if (r.impl == "handwritten") register_one(name, r, P, [c] { return c->run_handwritten(); });
+      if (r.impl == "ctgrad") register_one(name, r, P, [c] { return c->run_ctgrad(); }, F);
+      if (r.impl == "handwritten")
+        register_one(name, r, P, [c] { return c->run_handwritten(); }, F);
       if (r.impl == "forward_only") register_one(name, r, P, [c] { return c->run_forward_only(); });
-      if (r.impl == "tape") register_one(name, r, P, [c] { return c->run_tape(); });
+      if (r.impl == "tape") register_one(name, r, P, [c] { return c->run_tape(); }, F);
       if (r.impl == "numerical") register_one(name, r, P, [c] { return c->run_numerical(); });
       for (std::size_t k = 0; k < c->external_count(); ++k)
         if (r.impl == c->external_name(k))
           register_one(
               name, r, P, [c, k] { return c->run_external(k); },
-              [c, k] { c->prepare_external(k); });
+              [c, k] { c->prepare_external(k); }, F);
     }
   };
   auto symbols = [] {

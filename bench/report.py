@@ -3,7 +3,7 @@
 """Summarises a benchmark run and compile-time measurements as markdown and JSON.
 
     report.py --benchmarks BENCH.json --compile COMPILE.tsv --md OUT.md --json OUT.json
-              [--train TRAIN.json] [--code-size CODE.tsv] [--plot OUT.png] [--header LINE]...
+              [--train TRAIN.json] [--peak PEAK.json] [--code-size CODE.tsv] [--plot OUT.png] [--header LINE]...
               [--gru GRU.json] [--loop-compile LOOPS.json] [--demo MODEL=ACCURACY]...
 
 BENCH.json is Google Benchmark's JSON output of ctgrad_bench_mlp (names "case/impl");
@@ -34,7 +34,7 @@ TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
 IMPLS = ["ctgrad", "handwritten", "forward_only", "tape", "libtorch", "adolc_retape",
          "adolc_reuse", "numerical"]
-COUNTERS = ("params", "allocations", "check_rel_diff")
+COUNTERS = ("params", "allocations", "check_rel_diff", "flops")
 COLORS = ["#d62728", "#1f77b4", "#7f7f7f", "#ff7f0e", "#9467bd", "#2ca02c", "#17becf",
           "#000000"]
 
@@ -133,6 +133,37 @@ def plot(run, counters, path):
         if result.returncode != 0:
             return f"plot: gnuplot failed: {result.stderr.strip()[:300]}"
     return None
+
+
+def peak_gflops(path):
+    """The best GFLOP/s over ctgrad_bench_peak's repetitions (bench/peak.cpp): a peak, so the
+    fastest run, the one least disturbed by other work on the machine."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    rates = [b["gflops"] for b in data["benchmarks"]
+             if b.get("run_type") != "aggregate" and "gflops" in b]
+    if not rates:
+        raise SystemExit(f"report.py: no gflops in {path}")
+    return max(rates)
+
+
+def peak_section(path, records):
+    """The peak's record, fraction_of_peak on every record with a FLOP count (the MLP cases:
+    the products' multiply-adds, 2 flops each), and the markdown table of them."""
+    peak = peak_gflops(path)
+    records.append({"case": "peak_fp32_fma", "impl": "peak", "gflops": peak})
+    md = ["", "## Fraction of the FP32 FMA peak", "",
+          f"One core's FP32 FMA peak, measured in this run (bench/peak.cpp, best of 10): "
+          f"{peak:.1f} GFLOP/s. A gradient's FLOP count is that of its matrix products, forward "
+          "and backward (bench/mlp_case.hpp says how it is counted); its rate is that count "
+          "over the median time.", "",
+          "| case | impl | MFLOP | GFLOP/s | fraction of peak |", "| --- | --- | ---: | ---: | ---: |"]
+    for rec in records:
+        if "flops" in rec and "gflops" in rec and "case" in rec:
+            rec["fraction_of_peak"] = rec["gflops"] / peak
+            md.append(f"| {rec['case']} | {rec['impl']} | {rec['flops'] / 1e6:.4g} | "
+                      f"{rec['gflops']:.1f} | {rec['fraction_of_peak']:.3f} |")
+    return md
 
 
 def training(path):
@@ -314,6 +345,7 @@ def main():
     ap.add_argument("--json", required=True)
     ap.add_argument("--train")
     ap.add_argument("--code-size")
+    ap.add_argument("--peak", help="ctgrad_bench_peak's Google Benchmark JSON")
     ap.add_argument("--plot")
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--gru", help="ctgrad_bench_gru's Google Benchmark JSON")
@@ -354,6 +386,8 @@ def main():
         for k in COUNTERS:
             if k in c:
                 rec[k] = int(c[k]) if k != "check_rel_diff" else c[k]
+        if "flops" in rec:
+            rec["gflops"] = rec["flops"] / ns
         if (case, impl) in sizes:
             rec["code_bytes"] = sizes[(case, impl)][0]
         if cv is not None:
@@ -393,6 +427,9 @@ def main():
         md += ["", "## ns per gradient against parameters", ""]
         md.append(problem or f"![ns per gradient against parameters]"
                              f"({os.path.basename(args.plot)})")
+
+    if args.peak:
+        md += peak_section(args.peak, records)
 
     if args.train:
         md += training_section(args.train, records)
