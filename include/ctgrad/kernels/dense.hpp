@@ -2,8 +2,9 @@
 // A dense layer's forward product with its bias, z[B, Out] = x[B, In] @ w[In, Out] + b[Out]:
 // the bias initialises each output row just before the row's products accumulate into it,
 // as a hand-written layer does (a separate bias pass after kernels::matmul costs one more
-// sweep over z). Large layers are compiled as a function of their own (kernels/matmul.hpp
-// says why).
+// sweep over z). Large layers run on the register-tiled kernel of kernels/gemm.hpp, which
+// starts each tile of z from the bias, or are compiled as a function of their own
+// (kernels/matmul.hpp says when and why).
 #pragma once
 
 #include <ctgrad/detail/config.hpp>
@@ -41,7 +42,11 @@ CTGRAD_NOINLINE void dense_outlined(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRI
 template <bool Acc, std::size_t Rows, std::size_t In, std::size_t Out, class T>
 constexpr void dense(T* z, T const* x, T const* w, T const* b) {
   if constexpr (Rows * In * Out >= outline_work) {
-    if (!std::is_constant_evaluated()) return dense_outlined<Acc, Rows, In, Out>(z, x, w, b);
+    if (!std::is_constant_evaluated()) {
+      // The register-tiled kernel starts each tile of z from the bias (kernels/gemm.hpp).
+      if constexpr (gemm_pays<nn, Rows, In, Out, T>) return gemm_nn<Acc, Rows, In, Out>(z, x, w, b);
+      else return dense_outlined<Acc, Rows, In, Out>(z, x, w, b);
+    }
   }
   dense_body<Acc, Rows, In, Out>(z, x, w, b);
 }

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: BSL-1.0
+// The vector registers the GEMM micro-kernel (kernels/gemm.hpp) accumulates in, chosen for the
+// target at compile time:
+//   AVX-512F         zmm, 16 floats / 8 doubles, 32 registers; masked loads for ragged edges
+//   AVX2 + FMA       ymm, 8 floats / 4 doubles, 16 registers; maskload / maskstore
+//   anything else    GCC vector extensions of 16 bytes (g++ and clang), 16 registers assumed;
+//                    ragged edges through a zeroed vector and memcpy. Correct everywhere.
+// Defining CTGRAD_GEMM_PORTABLE selects the last one on any target (the tests use it to check
+// the portable code on an AVX-512 machine).
+//
+// Fused multiply-adds are written as intrinsics: `a * b + c` on vector types is fused only
+// when the compiler contracts it, which depends on -ffp-contract, the language mode (ISO modes
+// of g++ do not contract) and the compiler.
+//
+// vec<T>::part<N> loads or stores the first N lanes, N from 1 to width, without touching
+// memory past them (so a row's last vector never reads the next row or past an array).
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+
+#if !defined(CTGRAD_GEMM_PORTABLE) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+#include <immintrin.h>
+#endif
+
+namespace ctgrad::kernels::simd {
+
+/// A vector register of T for the GEMM micro-kernel (specialised for float and double).
+template <class T> struct vec;
+
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+/// Vector registers the target has (the micro-kernel's tiles are chosen to fit in them).
+inline constexpr std::size_t registers = 32;
+/// Which of the three paths is compiled, for reports and tests.
+inline constexpr char const* isa = "avx512";
+
+/// 16 floats in a zmm register.
+template <> struct vec<float> {
+  using type = __m512;
+  static constexpr std::size_t width = 16;
+  static type zero() { return _mm512_setzero_ps(); }
+  static type splat(float x) { return _mm512_set1_ps(x); }
+  static type load(float const* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, type v) { _mm512_storeu_ps(p, v); }
+  static type fma(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
+  static type add(type a, type b) { return _mm512_add_ps(a, b); }
+  template <std::size_t N> static __mmask16 mask() {
+    return static_cast<__mmask16>((1u << N) - 1u);
+  }
+  template <std::size_t N> static type load_part(float const* p) {
+    if constexpr (N == width) return load(p);
+    else return _mm512_maskz_loadu_ps(mask<N>(), p);
+  }
+  template <std::size_t N> static void store_part(float* p, type v) {
+    if constexpr (N == width) store(p, v);
+    else _mm512_mask_storeu_ps(p, mask<N>(), v);
+  }
+};
+
+/// 8 doubles in a zmm register.
+template <> struct vec<double> {
+  using type = __m512d;
+  static constexpr std::size_t width = 8;
+  static type zero() { return _mm512_setzero_pd(); }
+  static type splat(double x) { return _mm512_set1_pd(x); }
+  static type load(double const* p) { return _mm512_loadu_pd(p); }
+  static void store(double* p, type v) { _mm512_storeu_pd(p, v); }
+  static type fma(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
+  static type add(type a, type b) { return _mm512_add_pd(a, b); }
+  template <std::size_t N> static __mmask8 mask() {
+    return static_cast<__mmask8>((1u << N) - 1u);
+  }
+  template <std::size_t N> static type load_part(double const* p) {
+    if constexpr (N == width) return load(p);
+    else return _mm512_maskz_loadu_pd(mask<N>(), p);
+  }
+  template <std::size_t N> static void store_part(double* p, type v) {
+    if constexpr (N == width) store(p, v);
+    else _mm512_mask_storeu_pd(p, mask<N>(), v);
+  }
+};
+
+#elif !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX2__) && defined(__FMA__)
+inline constexpr std::size_t registers = 16;
+inline constexpr char const* isa = "avx2";
+
+/// A lane mask for maskload / maskstore: the first N of L lanes of E-bit integers set.
+template <std::size_t N, std::size_t L> inline __m256i avx2_mask() {
+  if constexpr (L == 8) {
+    return _mm256_setr_epi32(0 < N ? -1 : 0, 1 < N ? -1 : 0, 2 < N ? -1 : 0, 3 < N ? -1 : 0,
+                             4 < N ? -1 : 0, 5 < N ? -1 : 0, 6 < N ? -1 : 0, 7 < N ? -1 : 0);
+  } else {
+    return _mm256_setr_epi64x(0 < N ? -1 : 0, 1 < N ? -1 : 0, 2 < N ? -1 : 0, 3 < N ? -1 : 0);
+  }
+}
+
+/// 8 floats in a ymm register.
+template <> struct vec<float> {
+  using type = __m256;
+  static constexpr std::size_t width = 8;
+  static type zero() { return _mm256_setzero_ps(); }
+  static type splat(float x) { return _mm256_set1_ps(x); }
+  static type load(float const* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, type v) { _mm256_storeu_ps(p, v); }
+  static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
+  static type add(type a, type b) { return _mm256_add_ps(a, b); }
+  template <std::size_t N> static type load_part(float const* p) {
+    if constexpr (N == width) return load(p);
+    else return _mm256_maskload_ps(p, avx2_mask<N, 8>());
+  }
+  template <std::size_t N> static void store_part(float* p, type v) {
+    if constexpr (N == width) store(p, v);
+    else _mm256_maskstore_ps(p, avx2_mask<N, 8>(), v);
+  }
+};
+
+/// 4 doubles in a ymm register.
+template <> struct vec<double> {
+  using type = __m256d;
+  static constexpr std::size_t width = 4;
+  static type zero() { return _mm256_setzero_pd(); }
+  static type splat(double x) { return _mm256_set1_pd(x); }
+  static type load(double const* p) { return _mm256_loadu_pd(p); }
+  static void store(double* p, type v) { _mm256_storeu_pd(p, v); }
+  static type fma(type a, type b, type c) { return _mm256_fmadd_pd(a, b, c); }
+  static type add(type a, type b) { return _mm256_add_pd(a, b); }
+  template <std::size_t N> static type load_part(double const* p) {
+    if constexpr (N == width) return load(p);
+    else return _mm256_maskload_pd(p, avx2_mask<N, 4>());
+  }
+  template <std::size_t N> static void store_part(double* p, type v) {
+    if constexpr (N == width) store(p, v);
+    else _mm256_maskstore_pd(p, avx2_mask<N, 4>(), v);
+  }
+};
+
+#else
+inline constexpr std::size_t registers = 16;
+inline constexpr char const* isa = "portable";
+
+/// 16 bytes of T as a GCC vector extension (g++ and clang lower it to whatever the target has).
+template <class T> struct portable_vec {
+  typedef T type __attribute__((vector_size(16)));
+  static constexpr std::size_t width = 16 / sizeof(T);
+  static type zero() { return type{}; }
+  static type splat(T x) { return type{} + x; }
+  static type load(T const* p) {
+    type v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
+  static type fma(type a, type b, type c) { return a * b + c; }
+  static type add(type a, type b) { return a + b; }
+  template <std::size_t N> static type load_part(T const* p) {
+    type v{};
+    std::memcpy(&v, p, N * sizeof(T));
+    return v;
+  }
+  template <std::size_t N> static void store_part(T* p, type v) {
+    std::memcpy(p, &v, N * sizeof(T));
+  }
+};
+template <> struct vec<float> : portable_vec<float> {};
+template <> struct vec<double> : portable_vec<double> {};
+#endif
+
+}  // namespace ctgrad::kernels::simd
