@@ -31,8 +31,8 @@ template <std::size_t B> struct mlp_784_256_128_10 {
   static constexpr auto b2 = param<"b2", 128>;
   static constexpr auto W3 = param<"W3", 128, 10>;
   static constexpr auto b3 = param<"b3", 10>;
-  static constexpr auto loss = cross_entropy(
-      softmax(dense(relu(dense(relu(dense(X, W1, b1)), W2, b2)), W3, b3)), Y);
+  static constexpr auto loss =
+      cross_entropy(softmax(dense(relu(dense(relu(dense(X, W1, b1)), W2, b2)), W3, b3)), Y);
   static constexpr std::tuple Ws{W1, W2, W3};
   static constexpr std::tuple bs{b1, b2, b3};
   using reference =

@@ -166,7 +166,8 @@ void register_one(std::string const& name, check_result const& r, std::size_t pa
 template <class F>
 void register_one(std::string const& name, check_result const& r, std::size_t params, F f,
                   double flops = 0) {
-  register_one(name, r, params, f, [] {}, flops);
+  register_one(
+      name, r, params, f, [] {}, flops);
 }
 
 template <class Net> class mlp_case {
@@ -467,17 +468,22 @@ void add_case(std::vector<case_entry>& cases, std::string const& name, bool one_
     std::size_t const P = case_t::set_t::scalar_count;
     double const F = case_t::gradient_flops;
     for (auto const& r : checks) {
-      if (r.impl == "ctgrad") register_one(name, r, P, [c] { return c->run_ctgrad(); }, F);
+      if (r.impl == "ctgrad")
+        register_one(
+            name, r, P, [c] { return c->run_ctgrad(); }, F);
       if (r.impl == "handwritten")
-        register_one(name, r, P, [c] { return c->run_handwritten(); }, F);
+        register_one(
+            name, r, P, [c] { return c->run_handwritten(); }, F);
       if (r.impl == "forward_only") register_one(name, r, P, [c] { return c->run_forward_only(); });
-      if (r.impl == "tape") register_one(name, r, P, [c] { return c->run_tape(); }, F);
+      if (r.impl == "tape")
+        register_one(
+            name, r, P, [c] { return c->run_tape(); }, F);
       if (r.impl == "numerical") register_one(name, r, P, [c] { return c->run_numerical(); });
       for (std::size_t k = 0; k < c->external_count(); ++k)
         if (r.impl == c->external_name(k))
           register_one(
-              name, r, P, [c, k] { return c->run_external(k); },
-              [c, k] { c->prepare_external(k); }, F);
+              name, r, P, [c, k] { return c->run_external(k); }, [c, k] { c->prepare_external(k); },
+              F);
     }
   };
   auto symbols = [] {

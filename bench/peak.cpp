@@ -11,7 +11,6 @@
 // chains' sums escape, so no chain is removed or folded. Counted: 2 flops per lane per FMA.
 #include <benchmark/benchmark.h>
 
-
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #endif
@@ -69,9 +68,8 @@ void peak_fp32_fma(benchmark::State& state) {
   double const flops = 2.0 * lanes * chains * steps;
   state.counters["flops_per_iteration"] = flops;
   // GFLOP/s of wall time: the gradients' fractions of peak are computed from wall time too.
-  state.counters["gflops"] =
-      benchmark::Counter(flops * 1e-9 * static_cast<double>(state.iterations()),
-                         benchmark::Counter::kIsRate);
+  state.counters["gflops"] = benchmark::Counter(
+      flops * 1e-9 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(isa);
 }
 

@@ -82,29 +82,33 @@ void check_layout(unsigned seed) {
   std::vector<T> const c0 = Acc ? random_values<T>(M * N, seed + 2)
                                 : std::vector<T>(M * N, std::numeric_limits<T>::quiet_NaN());
   char const* const name = __is_same(Layout, k::nn) ? "nn" : __is_same(Layout, k::tn) ? "tn" : "nt";
-  std::string const tag = std::string(name) + (Acc ? " acc " : " ") +
-                          (std::is_same_v<T, float> ? "float" : "double");
+  std::string const tag =
+      std::string(name) + (Acc ? " acc " : " ") + (std::is_same_v<T, float> ? "float" : "double");
   // The register-tiled kernel itself, whatever gemm_pays says about these sizes.
   if constexpr (!__is_same(Layout, k::nt) || k::gemm_nt_fits<M, K, T>) {
     auto c = c0;
     if constexpr (__is_same(Layout, k::nn)) k::gemm_nn<Acc, M, K, N>(c.data(), a.data(), b.data());
     if constexpr (__is_same(Layout, k::tn)) k::gemm_tn<Acc, M, K, N>(c.data(), a.data(), b.data());
     if constexpr (__is_same(Layout, k::nt)) k::gemm_nt<Acc, M, K, N>(c.data(), a.data(), b.data());
-    expect_product<Layout, Acc>("gemm " + tag, M, K, N, a, b, c0, static_cast<T const*>(nullptr), c);
+    expect_product<Layout, Acc>("gemm " + tag, M, K, N, a, b, c0, static_cast<T const*>(nullptr),
+                                c);
   }
   // kernels::matmul, which takes the register-tiled kernel or its own loops.
   auto c = c0;
   k::matmul<Layout, Acc, M, K, N>(c.data(), a.data(), b.data());
-  expect_product<Layout, Acc>("matmul " + tag, M, K, N, a, b, c0, static_cast<T const*>(nullptr), c);
+  expect_product<Layout, Acc>("matmul " + tag, M, K, N, a, b, c0, static_cast<T const*>(nullptr),
+                              c);
 }
 
-template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T> void check_dense(unsigned seed) {
+template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
+void check_dense(unsigned seed) {
   auto const x = random_values<T>(M * K, seed);
   auto const w = random_values<T>(K * N, seed + 1);
   auto const bias = random_values<T>(N, seed + 3);
   std::vector<T> const z0 = Acc ? random_values<T>(M * N, seed + 2)
                                 : std::vector<T>(M * N, std::numeric_limits<T>::quiet_NaN());
-  std::string const tag = std::string(Acc ? "acc " : "") + (std::is_same_v<T, float> ? "float" : "double");
+  std::string const tag =
+      std::string(Acc ? "acc " : "") + (std::is_same_v<T, float> ? "float" : "double");
   auto z = z0;
   k::gemm_nn<Acc, M, K, N>(z.data(), x.data(), w.data(), bias.data());
   expect_product<k::nn, Acc>("gemm_nn + bias " + tag, M, K, N, x, w, z0, bias.data(), z);

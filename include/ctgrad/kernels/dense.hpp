@@ -44,8 +44,10 @@ constexpr void dense(T* z, T const* x, T const* w, T const* b) {
   if constexpr (Rows * In * Out >= outline_work) {
     if (!std::is_constant_evaluated()) {
       // The register-tiled kernel starts each tile of z from the bias (kernels/gemm.hpp).
-      if constexpr (gemm_pays<nn, Rows, In, Out, T>) return gemm_nn<Acc, Rows, In, Out>(z, x, w, b);
-      else return dense_outlined<Acc, Rows, In, Out>(z, x, w, b);
+      if constexpr (gemm_pays<nn, Rows, In, Out, T>)
+        return gemm_nn<Acc, Rows, In, Out>(z, x, w, b);
+      else
+        return dense_outlined<Acc, Rows, In, Out>(z, x, w, b);
     }
   }
   dense_body<Acc, Rows, In, Out>(z, x, w, b);

@@ -166,8 +166,8 @@ void run(T* c, T const* a, T const* b, T const* bias) {
   constexpr gemm_tile_t tile = gemm_tile(N, W);
   constexpr std::size_t MR = tile.mr, NV = tile.nv, NC = NV * W;
   constexpr std::size_t panels = N / NC;
-  constexpr std::size_t rest = N % NC;                    // columns of the last, narrower panel
-  constexpr std::size_t rest_nv = (rest + W - 1) / W;     // its vectors
+  constexpr std::size_t rest = N % NC;                 // columns of the last, narrower panel
+  constexpr std::size_t rest_nv = (rest + W - 1) / W;  // its vectors
   constexpr std::size_t rest_last = rest - (rest_nv - 1) * W;  // lanes of its last vector
   constexpr std::size_t ldc = Trans ? M : N;
   // Trans: panel columns are rows of C.
@@ -178,8 +178,8 @@ void run(T* c, T const* a, T const* b, T const* bias) {
     T const* const ak = a + k0 * SAK;
     T const* const bk = b + k0 * N;
     for (std::size_t p = 0; p < panels; ++p)
-      panel<T, M, MR, NV, W, Trans>(kc, ak, SAR, SAK, bk + p * NC, N, c + p * NC * c_col, ldc,
-                                    init, bias ? bias + p * NC : nullptr);
+      panel<T, M, MR, NV, W, Trans>(kc, ak, SAR, SAK, bk + p * NC, N, c + p * NC * c_col, ldc, init,
+                                    bias ? bias + p * NC : nullptr);
     if constexpr (rest > 0)
       panel<T, M, MR, rest_nv, rest_last, Trans>(kc, ak, SAR, SAK, bk + panels * NC, N,
                                                  c + panels * NC * c_col, ldc, init,
@@ -206,8 +206,8 @@ CTGRAD_NOINLINE void gemm_tn(T* c, T const* a, T const* b) {
 /// least one vector's width of rows (C^T's rows are C's columns: fewer, and the vectors would
 /// be mostly masked).
 template <std::size_t M, std::size_t K, class T>
-inline constexpr bool gemm_nt_fits =
-    M * K * sizeof(T) <= gemm_pack_bytes && M >= simd::vec<T>::width;
+inline constexpr bool gemm_nt_fits = (M * K * sizeof(T) <= gemm_pack_bytes) &&
+                                     (M >= simd::vec<T>::width);
 
 /// nt: c[M, N] (+)= a[M, K] @ b[N, K]^T, as c^T = b @ a^T (a^T copied on the stack).
 template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>

@@ -19,7 +19,8 @@
 #include <cstddef>
 #include <cstring>
 
-#if !defined(CTGRAD_GEMM_PORTABLE) && (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
+#if !defined(CTGRAD_GEMM_PORTABLE) && \
+    (defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__)))
 #include <immintrin.h>
 #endif
 
@@ -48,12 +49,16 @@ template <> struct vec<float> {
     return static_cast<__mmask16>((1u << N) - 1u);
   }
   template <std::size_t N> static type load_part(float const* p) {
-    if constexpr (N == width) return load(p);
-    else return _mm512_maskz_loadu_ps(mask<N>(), p);
+    if constexpr (N == width)
+      return load(p);
+    else
+      return _mm512_maskz_loadu_ps(mask<N>(), p);
   }
   template <std::size_t N> static void store_part(float* p, type v) {
-    if constexpr (N == width) store(p, v);
-    else _mm512_mask_storeu_ps(p, mask<N>(), v);
+    if constexpr (N == width)
+      store(p, v);
+    else
+      _mm512_mask_storeu_ps(p, mask<N>(), v);
   }
 };
 
@@ -67,16 +72,18 @@ template <> struct vec<double> {
   static void store(double* p, type v) { _mm512_storeu_pd(p, v); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm512_add_pd(a, b); }
-  template <std::size_t N> static __mmask8 mask() {
-    return static_cast<__mmask8>((1u << N) - 1u);
-  }
+  template <std::size_t N> static __mmask8 mask() { return static_cast<__mmask8>((1u << N) - 1u); }
   template <std::size_t N> static type load_part(double const* p) {
-    if constexpr (N == width) return load(p);
-    else return _mm512_maskz_loadu_pd(mask<N>(), p);
+    if constexpr (N == width)
+      return load(p);
+    else
+      return _mm512_maskz_loadu_pd(mask<N>(), p);
   }
   template <std::size_t N> static void store_part(double* p, type v) {
-    if constexpr (N == width) store(p, v);
-    else _mm512_mask_storeu_pd(p, mask<N>(), v);
+    if constexpr (N == width)
+      store(p, v);
+    else
+      _mm512_mask_storeu_pd(p, mask<N>(), v);
   }
 };
 
@@ -105,12 +112,16 @@ template <> struct vec<float> {
   static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
   static type add(type a, type b) { return _mm256_add_ps(a, b); }
   template <std::size_t N> static type load_part(float const* p) {
-    if constexpr (N == width) return load(p);
-    else return _mm256_maskload_ps(p, avx2_mask<N, 8>());
+    if constexpr (N == width)
+      return load(p);
+    else
+      return _mm256_maskload_ps(p, avx2_mask<N, 8>());
   }
   template <std::size_t N> static void store_part(float* p, type v) {
-    if constexpr (N == width) store(p, v);
-    else _mm256_maskstore_ps(p, avx2_mask<N, 8>(), v);
+    if constexpr (N == width)
+      store(p, v);
+    else
+      _mm256_maskstore_ps(p, avx2_mask<N, 8>(), v);
   }
 };
 
@@ -125,12 +136,16 @@ template <> struct vec<double> {
   static type fma(type a, type b, type c) { return _mm256_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm256_add_pd(a, b); }
   template <std::size_t N> static type load_part(double const* p) {
-    if constexpr (N == width) return load(p);
-    else return _mm256_maskload_pd(p, avx2_mask<N, 4>());
+    if constexpr (N == width)
+      return load(p);
+    else
+      return _mm256_maskload_pd(p, avx2_mask<N, 4>());
   }
   template <std::size_t N> static void store_part(double* p, type v) {
-    if constexpr (N == width) store(p, v);
-    else _mm256_maskstore_pd(p, avx2_mask<N, 4>(), v);
+    if constexpr (N == width)
+      store(p, v);
+    else
+      _mm256_maskstore_pd(p, avx2_mask<N, 4>(), v);
   }
 };
 

@@ -137,10 +137,10 @@ CTGRAD_NOINLINE void matmul_outlined(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTR
 /// with 1 or 2 it is an outer product, bound by C's stores, and the loops win); nt writes
 /// C^T's tiles out transposed, which pays from K = 32 on.
 template <class Layout, std::size_t M, std::size_t K, std::size_t N, class T>
-inline constexpr bool gemm_pays =
-    (__is_same(T, float) || __is_same(T, double)) &&
-    ((__is_same(Layout, nn) && M >= 4) || (__is_same(Layout, tn) && K >= 4) ||
-     (__is_same(Layout, nt) && K >= 32 && gemm_nt_fits<M, K, T>));
+inline constexpr bool gemm_pays = (__is_same(T, float) || __is_same(T, double)) &&
+                                  ((__is_same(Layout, nn) && M >= 4) ||
+                                   (__is_same(Layout, tn) && K >= 4) ||
+                                   (__is_same(Layout, nt) && K >= 32 && gemm_nt_fits<M, K, T>));
 
 /// C (+)= A B in the given layout; see the top of this file.
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
@@ -149,9 +149,12 @@ constexpr void matmul(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
   if constexpr (M * K * N >= outline_work) {
     if (!std::is_constant_evaluated()) {
       if constexpr (gemm_pays<Layout, M, K, N, T>) {
-        if constexpr (__is_same(Layout, nn)) return gemm_nn<Acc, M, K, N>(c, a, b);
-        else if constexpr (__is_same(Layout, tn)) return gemm_tn<Acc, M, K, N>(c, a, b);
-        else return gemm_nt<Acc, M, K, N>(c, a, b);
+        if constexpr (__is_same(Layout, nn))
+          return gemm_nn<Acc, M, K, N>(c, a, b);
+        else if constexpr (__is_same(Layout, tn))
+          return gemm_tn<Acc, M, K, N>(c, a, b);
+        else
+          return gemm_nt<Acc, M, K, N>(c, a, b);
       } else {
         return matmul_outlined<Layout, Acc, M, K, N>(c, a, b);
       }
