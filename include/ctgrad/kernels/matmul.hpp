@@ -132,12 +132,13 @@ CTGRAD_NOINLINE void matmul_outlined(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTR
 }
 
 /// Whether a product of outline_work multiply-adds or more runs on the register-tiled kernels
-/// of kernels/gemm.hpp. Measured against the loops above (one core, AVX-512, g++ 12 and
-/// clang 14): the micro-kernel wins from 4 rows of C on (nn) and from 4 summed rows on (tn;
-/// with 1 or 2 it is an outer product, bound by C's stores, and the loops win); nt writes
-/// C^T's tiles out transposed, which pays from K = 32 on.
+/// of kernels/gemm.hpp: with AVX2 or AVX-512 (simd::tiled_pays), and measured against the loops
+/// above (one core, AVX-512, g++ 12 and clang 14): the micro-kernel wins from 4 rows of C on (nn)
+/// and from 4 summed rows on (tn; with 1 or 2 it is an outer product, bound by C's stores, and the
+/// loops win); nt writes C^T's tiles out transposed, which pays from K = 32 on.
 template <class Layout, std::size_t M, std::size_t K, std::size_t N, class T>
-inline constexpr bool gemm_pays = (__is_same(T, float) || __is_same(T, double)) &&
+inline constexpr bool gemm_pays = simd::tiled_pays &&
+                                  (__is_same(T, float) || __is_same(T, double)) &&
                                   ((__is_same(Layout, nn) && M >= 4) ||
                                    (__is_same(Layout, tn) && K >= 4) ||
                                    (__is_same(Layout, nt) && K >= 32 && gemm_nt_fits<M, K, T>));
