@@ -95,15 +95,21 @@ template <class Loss, std::size_t K> constexpr int shard_problem() {
   }
 }
 
-inline constexpr char const* shard_problem_text[] = {
-    "",
-    "the loss has no batched input",
-    "the number of shards does not divide the batch size",
-    "the net has batch norm, whose statistics are over the whole batch (shards would each "
-    "normalise with their own)",
-    "the net has a loop (a recurrent layer, scan or repeat), which rebatch does not rebuild",
-    "a constant multiplies a sum over the batch and is not a mean's 1/n",
-};
+/// The text of a shard_problem, for messages.
+constexpr char const* shard_problem_text(int problem) {
+  switch (problem) {
+    case 1: return "the loss has no batched input";
+    case 2: return "the number of shards does not divide the batch size";
+    case 3:
+      return "the net has batch norm, whose statistics are over the whole batch (shards would "
+             "each normalise with their own)";
+    case 4:
+      return "the net has a loop (a recurrent layer, scan or repeat), which rebatch does not "
+             "rebuild";
+    case 5: return "a constant multiplies a sum over the batch and is not a mean's 1/n";
+    default: return "";
+  }
+}
 
 template <class Var> struct input_tensor;
 template <class Name, class S, class Role> struct input_tensor<var_node<Name, S, Role>> {
@@ -168,9 +174,9 @@ class sharded_gradient {
                                                    std::type_identity<void>,
                                                    shard_output_of<Output>>::type;
   template <class O> struct capture_buffer { using type = tensor<T, shape_of_t<O>>; };
-  template <class O> static auto capture_of(O*) -> typename capture_buffer<O>::type;
-  static auto capture_of(void*) -> detail::no_capture;
-  using capture_t = decltype(capture_of(static_cast<shard_output*>(nullptr)));
+  using capture_t = typename std::conditional_t<std::is_void_v<Output>,
+                                                std::type_identity<detail::no_capture>,
+                                                capture_buffer<shard_output>>::type;
 
  public:
   /// One shard's buffers.
