@@ -174,6 +174,55 @@ class ctgrad_trainer {
   float loss_ = 0;
 };
 
+// ctgrad's batch-parallel gradient (train/parallel.hpp): the batch in K fixed shards on a pool
+// of `threads` threads, summed in shard order; the same bits for any number of threads.
+template <std::size_t K> class ctgrad_parallel_trainer {
+ public:
+  ctgrad_parallel_trainer(bt::dataset const& d, std::size_t threads) : data_(d), pool_(threads) {}
+
+  void set_params(bt::flat_params const& p) {
+    std::copy_n(p.W1.begin(), ps_[net::W1].size, ps_[net::W1].data.begin());
+    std::copy_n(p.b1.begin(), ps_[net::b1].size, ps_[net::b1].data.begin());
+    std::copy_n(p.W2.begin(), ps_[net::W2].size, ps_[net::W2].data.begin());
+    std::copy_n(p.b2.begin(), ps_[net::b2].size, ps_[net::b2].data.begin());
+    gs_.zero();
+    opt_.reset();
+  }
+
+  void step(std::size_t b) {
+    y_ = {};
+    bt::load_batch(data_, b, x_.data.data(),
+                   [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
+    loss_ = ctgrad::train::parallel_grad_into(pool_, *sg_, net::loss, gs_, ps_, net::X = x_,
+                                              net::Y = y_);
+    opt_.step(ps_, gs_);
+  }
+
+  float last_loss() const { return loss_; }
+  bt::flat_params params() const { return flatten(ps_); }
+  bt::flat_params grads() const { return flatten(gs_); }
+
+ private:
+  static bt::flat_params flatten(net::params_t const& s) {
+    bt::flat_params p;
+    std::copy(s[net::W1].data.begin(), s[net::W1].data.end(), p.W1.begin());
+    std::copy(s[net::b1].data.begin(), s[net::b1].data.end(), p.b1.begin());
+    std::copy(s[net::W2].data.begin(), s[net::W2].data.end(), p.W2.begin());
+    std::copy(s[net::b2].data.begin(), s[net::b2].data.end(), p.b2.begin());
+    return p;
+  }
+
+  bt::dataset const& data_;
+  ctgrad::train::thread_pool pool_;
+  std::unique_ptr<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>> sg_ =
+      std::make_unique<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>>();
+  net::params_t ps_{}, gs_{};
+  ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
+  ctgrad::tensor<float, ctgrad::shape<batch, pixels>> x_{};
+  ctgrad::tensor<float, ctgrad::shape<batch, classes>> y_{};
+  float loss_ = 0;
+};
+
 // The hand-written backward pass of the run-time benchmark, with the SGD update as a loop.
 class handwritten_trainer {
   using mlp = handwritten::mlp<float, batch, handwritten::act::relu,
@@ -462,6 +511,18 @@ int main(int argc, char** argv) {
   }
 
   register_training("ctgrad", *ct, init, data.batches(), steps);
+  auto p21 = std::make_unique<ctgrad_parallel_trainer<2>>(data, 1);
+  auto p22 = std::make_unique<ctgrad_parallel_trainer<2>>(data, 2);
+  auto p41 = std::make_unique<ctgrad_parallel_trainer<4>>(data, 1);
+  auto p42 = std::make_unique<ctgrad_parallel_trainer<4>>(data, 2);
+  auto p81 = std::make_unique<ctgrad_parallel_trainer<8>>(data, 1);
+  auto p82 = std::make_unique<ctgrad_parallel_trainer<8>>(data, 2);
+  register_training("ctgrad_k2_t1", *p21, init, data.batches(), steps);
+  register_training("ctgrad_k2_t2", *p22, init, data.batches(), steps);
+  register_training("ctgrad_k4_t1", *p41, init, data.batches(), steps);
+  register_training("ctgrad_k4_t2", *p42, init, data.batches(), steps);
+  register_training("ctgrad_k8_t1", *p81, init, data.batches(), steps);
+  register_training("ctgrad_k8_t2", *p82, init, data.batches(), steps);
   register_training("handwritten", *hw, init, data.batches(), steps);
 #if CTGRAD_BENCH_TORCH
   register_training("libtorch", *th, init, data.batches(), steps);

@@ -325,28 +325,27 @@ auto whole_batch_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars..
   };
 }
 
-/// Shards [first, last) of the batch's K shards, on the pool: their gradients into sg's sets,
-/// their losses, and the correct rows among them (for a classifier). No reduction.
+/// The batch's gradient in its shards on the pool, into grads (train/parallel.hpp), and the
+/// correct rows (for a classifier).
 template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Sg,
           class Buf>
-std::size_t shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
-                       thread_pool& pool, Sg& sg, Buf& buf, double step_seed, std::size_t first,
-                       std::size_t last) {
+step_result<T> shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
+                          thread_pool& pool, Sg& sg, Buf& buf, var_set<T, Vars...>& grads,
+                          double step_seed) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
-  detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
-    sg.compute(pool, first, last, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
-    return 0;
+  step_result<T> r{T{}, 0};
+  r.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+    return sg.gradient(pool, grads, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
   });
-  std::size_t correct = 0;
   if constexpr (traits::classifies) {
     constexpr std::size_t rows = Sg::rows, C = traits::targets;
-    for (std::size_t k = first; k < last; ++k)
-      correct += detail::count_correct<C>(sg[k].out.data.data(), buf.y->data.data() + k * rows * C,
-                                          rows, t.threshold);
+    for (std::size_t k = 0; k < Sg::shards; ++k)
+      r.correct += detail::count_correct<C>(sg[k].out.data.data(),
+                                            buf.y->data.data() + k * rows * C, rows, t.threshold);
   } else {
     (void)t;
   }
-  return correct;
+  return r;
 }
 
 /// Why fit cannot shard this task's batch (the text of shard_problem).
@@ -383,8 +382,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     return detail::fit_loop(
         t, params, opt, data, o, buf,
         [&](auto& b, var_set<T, Vars...>& grads, double step_seed) {
-          std::size_t const correct = detail::shard_step(t, params, pool, *sg, b, step_seed, 0, K);
-          return detail::step_result<T>{sg->reduce(pool, grads), correct};
+          return detail::shard_step(t, params, pool, *sg, b, grads, step_seed);
         });
   }
 }

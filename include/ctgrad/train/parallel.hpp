@@ -9,7 +9,7 @@
 // K shards of B/K consecutive rows, each the same net at batch B/K (rebatch<B/K>(loss)):
 //   L = (1/B) sum_i l_i = (1/K) sum_k L_k        dL/dW = (1/K) sum_k dL_k/dW
 // Determinism: the shards are fixed by the batch (K is a compile-time number, by default the
-// largest divisor of B not above 8, train::default_shards), never by the threads; each
+// smallest divisor of B from 2 to 4, train::default_shards), never by the threads; each
 // shard's gradient goes into its own gradient set, and the sets are summed entry by entry in
 // shard order, ((g_0 + g_1) + g_2) + ..., then divided by K. So 1, 2 or 16 threads give the
 // same bits. The threads split the shards (thread j of n computes shards jK/n to (j+1)K/n)
@@ -51,11 +51,14 @@
 namespace ctgrad::train {
 
 /// The number of shards parallel_grad_into and fit use for batch size B by default: the
-/// largest divisor of B not above 8 (enough for 8 threads, shards not too thin).
+/// smallest divisor of B from 2 to 4 (1 when there is none). Few: each shard writes a whole
+/// gradient set, which the reduction reads again, so a shard costs memory traffic of the
+/// parameters' size (400 KB for 784-128-10 in float); more shards than cores only cost.
+/// Ask for more, for more cores or ranks, with sharded_gradient<T, Loss, K> or fit<K>.
 constexpr std::size_t default_shards(std::size_t batch) {
-  std::size_t k = batch < 8 ? batch : 8;
-  while (k > 1 && batch % k != 0) --k;
-  return k == 0 ? 1 : k;
+  for (std::size_t k = 2; k <= 4; ++k)
+    if (batch % k == 0) return k;
+  return 1;
 }
 
 namespace detail {
@@ -195,7 +198,7 @@ class sharded_gradient {
   shard const& operator[](std::size_t k) const { return parts_[k]; }
 
   /// Shards [first, last) on the pool: each shard's rows of the batched inputs bound in
-  /// sources, its gradient into its own set; no reduction (see reduce).
+  /// sources, its gradient into its own set (shard_grads); no reduction (train/mpi.hpp).
   template <class... Sources>
   void compute(thread_pool& pool, std::size_t first, std::size_t last,
                Sources const&... sources) {
@@ -203,21 +206,35 @@ class sharded_gradient {
       std::size_t const count = last - first;
       std::size_t const from = first + thread * count / threads;
       std::size_t const to = first + (thread + 1) * count / threads;
-      for (std::size_t k = from; k < to; ++k) one(k, sources...);
+      for (std::size_t k = from; k < to; ++k) one(k, parts_[k].grads, sources...);
     });
   }
 
-  /// grads = (sum of the shards' gradients in shard order) / K, entry by entry, split over
-  /// the pool; returns the mean of the shards' losses (summed in shard order).
-  T reduce(thread_pool& pool, Grads& grads) {
+  /// Every shard on the pool, shard 0's gradient straight into grads, then grads = (sum of the
+  /// shards' gradients in shard order) / K, split over the pool by entries; returns the mean
+  /// of the shards' losses (summed in shard order).
+  template <class... Sources>
+  T gradient(thread_pool& pool, Grads& grads, Sources const&... sources) {
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
+      for (std::size_t k = from; k < to; ++k)
+        one(k, k == 0 ? grads : parts_[k].grads, sources...);
+    });
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const from = thread * total_entries / threads;
       std::size_t const to = (thread + 1) * total_entries / threads;
-      reduce_range(grads, from, to, [this](std::size_t k) -> Grads const& { return parts_[k].grads; });
+      reduce_range(grads, from, to, [&](std::size_t k) -> Grads const& {
+        return k == 0 ? grads : parts_[k].grads;
+      });
     });
-    T loss = parts_[0].loss;
-    for (std::size_t k = 1; k < Shards; ++k) loss += parts_[k].loss;
-    return loss / static_cast<T>(Shards);
+    return loss();
+  }
+
+  /// The mean of the shards' losses, summed in shard order.
+  T loss() const {
+    T sum = parts_[0].loss;
+    for (std::size_t k = 1; k < Shards; ++k) sum += parts_[k].loss;
+    return sum / static_cast<T>(Shards);
   }
 
   /// Entries of one gradient set.
@@ -237,12 +254,19 @@ class sharded_gradient {
       if (lo < hi) {
         T* o = t.data.data() - offset;
         T const* first_set = g(0).template get<pos>().data.data() - offset;
-        for (std::size_t i = lo; i < hi; ++i) o[i] = first_set[i];
+        if (first_set != o)
+          for (std::size_t i = lo; i < hi; ++i) o[i] = first_set[i];
         for (std::size_t k = 1; k < Shards; ++k) {
-          T const* s = g(k).template get<pos>().data.data() - offset;
-          for (std::size_t i = lo; i < hi; ++i) o[i] += s[i];
+          T const* sk = g(k).template get<pos>().data.data() - offset;
+          for (std::size_t i = lo; i < hi; ++i) o[i] += sk[i];
         }
-        for (std::size_t i = lo; i < hi; ++i) o[i] /= static_cast<T>(Shards);
+        if constexpr ((Shards & (Shards - 1)) == 0) {
+          // 1/K is exact for a power of two: the product is the quotient, and cheaper.
+          T const inv = T(1) / static_cast<T>(Shards);
+          for (std::size_t i = lo; i < hi; ++i) o[i] *= inv;
+        } else {
+          for (std::size_t i = lo; i < hi; ++i) o[i] /= static_cast<T>(Shards);
+        }
       }
       offset += n;
     };
@@ -254,13 +278,14 @@ class sharded_gradient {
 
  private:
   // Shard k: its rows of every batched input, then grad_into on the shard's loss.
-  template <class... Sources> void one(std::size_t k, Sources const&... sources) {
+  template <class... Sources>
+  void one(std::size_t k, Grads& into, Sources const&... sources) {
     shard& s = parts_[k];
     auto call = [&](auto const&... shard_sources) {
       if constexpr (std::is_void_v<Output>) {
-        s.loss = grad_into(shard_loss{}, s.grads, s.ws, shard_sources...);
+        s.loss = grad_into(shard_loss{}, into, s.ws, shard_sources...);
       } else {
-        s.loss = grad_into(shard_loss{}, s.grads, capture(shard_output{}, s.out), s.ws,
+        s.loss = grad_into(shard_loss{}, into, capture(shard_output{}, s.out), s.ws,
                            shard_sources...);
       }
     };
@@ -315,8 +340,7 @@ T parallel_grad_into(thread_pool& pool, sharded_gradient<T, SgLoss, K, Grads, Ou
   static_assert(__is_same(std::remove_cv_t<SgLoss>, Loss),
                 "ctgrad::train::parallel_grad_into(pool, sg, loss, ...): sg is the "
                 "sharded_gradient of another loss");
-  sg.compute(pool, 0, K, sources...);
-  return sg.reduce(pool, grads);
+  return sg.gradient(pool, grads, sources...);
 }
 
 }  // namespace ctgrad::train
