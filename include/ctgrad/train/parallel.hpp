@@ -230,6 +230,18 @@ class sharded_gradient {
     return loss();
   }
 
+  /// grads = (sum of the shards' own gradient sets, shard_grads, in shard order) / K, split
+  /// over the pool by entries (after compute, or sets filled by another rank: train/mpi.hpp);
+  /// returns loss(). The same formula, so the same bits, as gradient.
+  T reduce(thread_pool& pool, Grads& grads) {
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      std::size_t const from = thread * total_entries / threads;
+      std::size_t const to = (thread + 1) * total_entries / threads;
+      reduce_range(grads, from, to, [&](std::size_t k) -> Grads const& { return parts_[k].grads; });
+    });
+    return loss();
+  }
+
   /// The mean of the shards' losses, summed in shard order.
   T loss() const {
     T sum = parts_[0].loss;
