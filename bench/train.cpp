@@ -11,6 +11,9 @@
 //     --steps N    steps per benchmark run; default: one epoch (60000 / 32 = 1875 steps, each
 //                  run walking the epoch from its first batch). 0: Google Benchmark chooses.
 //
+// ctgrad also runs data-parallel (train/parallel.hpp, as train::fit with threads = n): the
+// batch in 2 fixed shards on 1 and on 2 threads ("ctgrad/threads:2/shards:2").
+//
 // One benchmark iteration is one training step, the same for every implementation: copy the
 // batch's 32 images out of the dataset into the input tensor and set its targets
 // (bench::train::load_batch), loss and gradient, SGD update W -= 0.01 * dL/dW. The dataset is
@@ -476,9 +479,17 @@ int main(int argc, char** argv) {
   std::vector<float> l_ct, l_hw;
   std::string const check_hw = report("ctgrad vs handwritten", compare(*ct, *hw, init, l_ct, l_hw),
                                       l_ct, l_hw, "ctgrad", "handwritten");
+  constexpr std::size_t shards = ctgrad::train::default_shards(batch);
+  auto par1 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 1);
+  auto par2 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 2);
+  std::vector<float> l_p2, l_hw2;
+  std::string const check_par = report("ctgrad on 2 threads vs handwritten",
+                                       compare(*par2, *hw, init, l_p2, l_hw2), l_p2, l_hw2,
+                                       "ctgrad/2", "handwritten");
   benchmark::AddCustomContext("train_data", data.source);
   benchmark::AddCustomContext("train_steps_per_run", std::to_string(steps));
   benchmark::AddCustomContext("train_check_handwritten", check_hw);
+  benchmark::AddCustomContext("train_check_threads", check_par);
 
 #if CTGRAD_BENCH_TORCH
   std::unique_ptr<bt::torch_trainer> th;
@@ -511,18 +522,10 @@ int main(int argc, char** argv) {
   }
 
   register_training("ctgrad", *ct, init, data.batches(), steps);
-  auto p21 = std::make_unique<ctgrad_parallel_trainer<2>>(data, 1);
-  auto p22 = std::make_unique<ctgrad_parallel_trainer<2>>(data, 2);
-  auto p41 = std::make_unique<ctgrad_parallel_trainer<4>>(data, 1);
-  auto p42 = std::make_unique<ctgrad_parallel_trainer<4>>(data, 2);
-  auto p81 = std::make_unique<ctgrad_parallel_trainer<8>>(data, 1);
-  auto p82 = std::make_unique<ctgrad_parallel_trainer<8>>(data, 2);
-  register_training("ctgrad_k2_t1", *p21, init, data.batches(), steps);
-  register_training("ctgrad_k2_t2", *p22, init, data.batches(), steps);
-  register_training("ctgrad_k4_t1", *p41, init, data.batches(), steps);
-  register_training("ctgrad_k4_t2", *p42, init, data.batches(), steps);
-  register_training("ctgrad_k8_t1", *p81, init, data.batches(), steps);
-  register_training("ctgrad_k8_t2", *p82, init, data.batches(), steps);
+  // The data-parallel step (train/parallel.hpp): the batch in train::default_shards(32) = 2
+  // shards, on 1 thread (the cost of sharding) and on 2.
+  register_training("ctgrad/threads:1/shards:2", *par1, init, data.batches(), steps);
+  register_training("ctgrad/threads:2/shards:2", *par2, init, data.batches(), steps);
   register_training("handwritten", *hw, init, data.batches(), steps);
 #if CTGRAD_BENCH_TORCH
   register_training("libtorch", *th, init, data.batches(), steps);
