@@ -129,6 +129,9 @@ template <class Var, class V> inline constexpr bool is_binding_v<binding<Var, V>
 
 struct no_capture {};
 
+/// True when K shards of equal rows make a batch of B (a template, so the messages show both).
+template <std::size_t K, std::size_t B> inline constexpr bool divides_v = K != 0 && B % K == 0;
+
 }  // namespace detail
 
 /// The buffers of the gradient of Loss over its batch in Shards shards (see the top): one
@@ -141,8 +144,9 @@ class sharded_gradient {
   using Loss = std::remove_cv_t<LossArg>;
   static constexpr int problem = detail::shard_problem<Loss, Shards>();
   static_assert(problem != 1, "ctgrad::train::sharded_gradient: the loss has no batched input");
-  static_assert(problem != 2,
-                "ctgrad::train::sharded_gradient: the number of shards must divide the batch");
+  static_assert(detail::divides_v<Shards, detail::loss_batch<Loss>::value>,
+                "ctgrad::train::sharded_gradient: the number of shards must divide the batch "
+                "(shards first, batch second)");
   static_assert(problem != 3,
                 "ctgrad::train::sharded_gradient: the net has batch norm, whose statistics are "
                 "over the whole batch: shards would each normalise with their own");
