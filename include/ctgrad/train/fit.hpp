@@ -242,9 +242,9 @@ std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
       // in float, different for every step of the run and for every fit seed.
       double const step_seed = static_cast<double>((o.seed * 1000003u + (epoch - 1) * batches + b) %
                                                    (std::uint64_t{1} << 24));
-      step_result<T> const r = step(buf, *grads, step_seed);
-      T const loss = r.loss;
-      correct += r.correct;
+      step_result<T> const res = step(buf, *grads, step_seed);
+      T const loss = res.loss;
+      correct += res.correct;
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.
       if (!std::isfinite(static_cast<double>(loss)) || !check::all_finite(*grads)) {
@@ -303,25 +303,26 @@ std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
 
 /// The one-piece gradient of a batch, on the calling thread (fit's default).
 template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
-auto whole_batch_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params) {
+auto whole_batch_step(task<XVar, YVar, Loss, Output> const& the_task, var_set<T, Vars...>& params) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
-  return [&t, &params](auto& buf, var_set<T, Vars...>& grads, double step_seed) {
-    step_result<T> r{T{}, 0};
+  return [&the_task, &params](auto& buf, var_set<T, Vars...>& grads, double step_seed) {
+    step_result<T> res{T{}, 0};
     if constexpr (traits::classifies) {
-      r.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+      res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
         return grad_into(Loss{}, grads, capture(Output{}, *buf.out), *buf.ws, params,
                          XVar{} = *buf.x, YVar{} = *buf.y, mode...);
       });
-      r.correct = detail::count_correct<traits::targets>(buf.out->data.data(),
+      res.correct = detail::count_correct<traits::targets>(buf.out->data.data(),
                                                          buf.y->data.data(), traits::batch,
-                                                         t.threshold);
+                                                         the_task.threshold);
     } else {
-      r.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+      res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
         return grad_into(Loss{}, grads, *buf.ws, params, XVar{} = *buf.x, YVar{} = *buf.y,
                          mode...);
       });
+      (void)the_task;
     }
-    return r;
+    return res;
   };
 }
 
@@ -333,19 +334,19 @@ step_result<T> shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Va
                           thread_pool& pool, Sg& sg, Buf& buf, var_set<T, Vars...>& grads,
                           double step_seed) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
-  step_result<T> r{T{}, 0};
-  r.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+  step_result<T> res{T{}, 0};
+  res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
     return sg.gradient(pool, grads, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
   });
   if constexpr (traits::classifies) {
     constexpr std::size_t rows = Sg::rows, C = traits::targets;
-    for (std::size_t k = 0; k < Sg::shards; ++k)
-      r.correct += detail::count_correct<C>(sg[k].out.data.data(),
-                                            buf.y->data.data() + k * rows * C, rows, t.threshold);
+    for (std::size_t sh = 0; sh < Sg::shards; ++sh)
+      res.correct += detail::count_correct<C>(sg[sh].out.data.data(),
+                                            buf.y->data.data() + sh * rows * C, rows, t.threshold);
   } else {
     (void)t;
   }
-  return r;
+  return res;
 }
 
 /// Why fit cannot shard this task's batch (the text of shard_problem).
@@ -381,8 +382,8 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     auto sg = std::make_unique<sharded_gradient<T, Loss, K, var_set<T, Vars...>, Output>>();
     return detail::fit_loop(
         t, params, opt, data, o, buf,
-        [&](auto& b, var_set<T, Vars...>& grads, double step_seed) {
-          return detail::shard_step(t, params, pool, *sg, b, grads, step_seed);
+        [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
+          return detail::shard_step(t, params, pool, *sg, bufs, grads, step_seed);
         });
   }
 }

@@ -103,15 +103,15 @@ inline void check(int status, char const* what) {
 // The entries of a set, in its flat order (its tensors in order, each row-major), to and from
 // a contiguous buffer.
 template <class T, class... Vars> void flatten(var_set<T, Vars...> const& s, T* to) {
-  s.for_each([&](auto, auto const& t) {
-    std::memcpy(to, t.data.data(), t.size * sizeof(T));
-    to += t.size;
+  s.for_each([&](auto, auto const& part) {
+    std::memcpy(to, part.data.data(), part.size * sizeof(T));
+    to += part.size;
   });
 }
 template <class T, class... Vars> void unflatten(T const* from, var_set<T, Vars...>& s) {
-  s.for_each([&](auto, auto& t) {
-    std::memcpy(t.data.data(), from, t.size * sizeof(T));
-    from += t.size;
+  s.for_each([&](auto, auto& part) {
+    std::memcpy(part.data.data(), from, part.size * sizeof(T));
+    from += part.size;
   });
 }
 
@@ -120,8 +120,8 @@ template <class T, class... Vars> void unflatten(T const* from, var_set<T, Vars.
 /// Copies rank 0's parameters to every rank of comm (fit does it when it starts).
 template <class T, class... Vars>
 void broadcast(var_set<T, Vars...>& params, MPI_Comm comm = MPI_COMM_WORLD) {
-  params.for_each([&](auto, auto& t) {
-    detail::check(MPI_Bcast(t.data.data(), static_cast<int>(t.size), detail::datatype<T>(), 0,
+  params.for_each([&](auto, auto& part) {
+    detail::check(MPI_Bcast(part.data.data(), static_cast<int>(part.size), detail::datatype<T>(), 0,
                             comm),
                   "MPI_Bcast of the parameters");
   });
@@ -147,7 +147,8 @@ bool identical_on_all_ranks(var_set<T, Vars...> const& params, MPI_Comm comm = M
 /// the batch, or mpi::fit<Shards>(...); ranks beyond the number of shards have no work.
 template <std::size_t Shards = 0, class XVar, class YVar, class Loss, class Output, class T,
           class... Vars, class Opt>
-std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
+std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& the_task,
+                             var_set<T, Vars...>& params,
                              Opt& opt, samples<T> const& data,
                              std::type_identity_t<train::fit_options<T>> const& o = {},
                              options const& m = {}) {
@@ -177,19 +178,19 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     thread_pool pool(o.threads);
     auto sg = std::make_unique<sharded_gradient<T, Loss, K, set_t, Output>>();
     train::detail::fit_buffers<T, task_t> buf;
-    auto step = [&](auto& b, set_t& grads, double step_seed) {
+    auto step = [&](auto& bufs, set_t& grads, double step_seed) {
       train::detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
-        sg->compute(pool, first, last, params, XVar{} = *b.x, YVar{} = *b.y, mode...);
+        sg->compute(pool, first, last, params, XVar{} = *bufs.x, YVar{} = *bufs.y, mode...);
         return 0;
       });
-      auto correct_in = [&](std::size_t k) -> std::size_t {
+      auto correct_in = [&](std::size_t sh) -> std::size_t {
         if constexpr (traits::classifies) {
           constexpr std::size_t rows = K == 0 ? 0 : traits::batch / K, C = traits::targets;
-          return train::detail::count_correct<C>((*sg)[k].out.data.data(),
-                                                 b.y->data.data() + k * rows * C, rows,
-                                                 t.threshold);
+          return train::detail::count_correct<C>((*sg)[sh].out.data.data(),
+                                                 bufs.y->data.data() + sh * rows * C, rows,
+                                                 the_task.threshold);
         } else {
-          (void)k;
+          (void)sh;
           return 0;
         }
       };
@@ -198,34 +199,34 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
       train::detail::step_result<T> result{T{}, 0};
       if (exact) {
         std::fill(buffer.begin(), buffer.end(), T(-0.0));  // the identity of + (see the top)
-        for (std::size_t k = first; k < last; ++k) {
-          detail::flatten((*sg)[k].grads, buffer.data() + k * P);
-          losses[k] = (*sg)[k].loss;
-          counts[k] = static_cast<T>(correct_in(k));
+        for (std::size_t sh = first; sh < last; ++sh) {
+          detail::flatten((*sg)[sh].grads, buffer.data() + sh * P);
+          losses[sh] = (*sg)[sh].loss;
+          counts[sh] = static_cast<T>(correct_in(sh));
         }
         detail::check(MPI_Allreduce(MPI_IN_PLACE, buffer.data(), static_cast<int>(buffer.size()),
                                     detail::datatype<T>(), MPI_SUM, m.comm),
                       "MPI_Allreduce of the shards' gradients");
-        for (std::size_t k = 0; k < K; ++k) {
-          detail::unflatten(buffer.data() + k * P, (*sg)[k].grads);
-          (*sg)[k].loss = losses[k];
-          result.correct += static_cast<std::size_t>(counts[k]);
+        for (std::size_t sh = 0; sh < K; ++sh) {
+          detail::unflatten(buffer.data() + sh * P, (*sg)[sh].grads);
+          (*sg)[sh].loss = losses[sh];
+          result.correct += static_cast<std::size_t>(counts[sh]);
         }
         result.loss = sg->reduce(pool, grads);
       } else {
         // This rank's shards summed in shard order (none: zeros), then the ranks' sums.
         std::fill(buffer.begin(), buffer.end(), T(0));
         T loss = 0, correct = 0;
-        for (std::size_t k = first; k < last; ++k) {
+        for (std::size_t sh = first; sh < last; ++sh) {
           std::size_t offset = 0;
-          (*sg)[k].grads.for_each([&](auto, auto const& g) {
-            T const* from = g.data.data();
+          (*sg)[sh].grads.for_each([&](auto, auto const& gv) {
+            T const* from = gv.data.data();
             T* to = buffer.data() + offset;
-            for (std::size_t i = 0; i < g.size; ++i) to[i] += from[i];
-            offset += g.size;
+            for (std::size_t ix = 0; ix < gv.size; ++ix) to[ix] += from[ix];
+            offset += gv.size;
           });
-          loss += (*sg)[k].loss;
-          correct += static_cast<T>(correct_in(k));
+          loss += (*sg)[sh].loss;
+          correct += static_cast<T>(correct_in(sh));
         }
         losses[0] = loss;
         counts[0] = correct;
@@ -234,13 +235,13 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
                       "MPI_Allreduce of the gradients");
         detail::unflatten(buffer.data(), grads);
         T const shards = static_cast<T>(K);
-        each([shards](T& g) { g /= shards; }, grads);
+        each([shards](T& gv) { gv /= shards; }, grads);
         result.loss = losses[0] / static_cast<T>(K);
         result.correct = static_cast<std::size_t>(counts[0]);
       }
       return result;
     };
-    return train::detail::fit_loop(t, params, opt, data, local, buf, step);
+    return train::detail::fit_loop(the_task, params, opt, data, local, buf, step);
   }
 }
 

@@ -198,8 +198,8 @@ class sharded_gradient {
   sharded_gradient() : parts_(std::make_unique<shard[]>(Shards)) {}
 
   /// Shard k's buffers (its gradient, loss and captured output after a call).
-  shard& operator[](std::size_t k) { return parts_[k]; }
-  shard const& operator[](std::size_t k) const { return parts_[k]; }
+  shard& operator[](std::size_t sh) { return parts_[sh]; }
+  shard const& operator[](std::size_t sh) const { return parts_[sh]; }
 
   /// Shards [first, last) on the pool: each shard's rows of the batched inputs bound in
   /// sources, its gradient into its own set (shard_grads); no reduction (train/mpi.hpp).
@@ -210,7 +210,7 @@ class sharded_gradient {
       std::size_t const count = last - first;
       std::size_t const from = first + thread * count / threads;
       std::size_t const to = first + (thread + 1) * count / threads;
-      for (std::size_t k = from; k < to; ++k) one(k, parts_[k].grads, sources...);
+      for (std::size_t sh = from; sh < to; ++sh) one(sh, parts_[sh].grads, sources...);
     });
   }
 
@@ -221,14 +221,14 @@ class sharded_gradient {
   T gradient(thread_pool& pool, Grads& grads, Sources const&... sources) {
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
-      for (std::size_t k = from; k < to; ++k)
-        one(k, k == 0 ? grads : parts_[k].grads, sources...);
+      for (std::size_t sh = from; sh < to; ++sh)
+        one(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
     });
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const from = thread * total_entries / threads;
       std::size_t const to = (thread + 1) * total_entries / threads;
-      reduce_range(grads, from, to, [&](std::size_t k) -> Grads const& {
-        return k == 0 ? grads : parts_[k].grads;
+      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
+        return sh == 0 ? grads : parts_[sh].grads;
       });
     });
     return loss();
@@ -241,7 +241,7 @@ class sharded_gradient {
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const from = thread * total_entries / threads;
       std::size_t const to = (thread + 1) * total_entries / threads;
-      reduce_range(grads, from, to, [&](std::size_t k) -> Grads const& { return parts_[k].grads; });
+      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& { return parts_[sh].grads; });
     });
     return loss();
   }
@@ -249,7 +249,7 @@ class sharded_gradient {
   /// The mean of the shards' losses, summed in shard order.
   T loss() const {
     T sum = parts_[0].loss;
-    for (std::size_t k = 1; k < Shards; ++k) sum += parts_[k].loss;
+    for (std::size_t sh = 1; sh < Shards; ++sh) sum += parts_[sh].loss;
     return sum / static_cast<T>(Shards);
   }
 
@@ -264,27 +264,27 @@ class sharded_gradient {
     std::size_t offset = 0;
     auto one = [&](auto index) {
       constexpr std::size_t pos = decltype(index)::value;
-      auto& t = out.template get<pos>();
-      constexpr std::size_t n = std::remove_reference_t<decltype(t)>::size;
-      std::size_t const lo = std::max(from, offset), hi = std::min(to, offset + n);
+      auto& part = out.template get<pos>();
+      constexpr std::size_t len = std::remove_reference_t<decltype(part)>::size;
+      std::size_t const lo = std::max(from, offset), hi = std::min(to, offset + len);
       if (lo < hi) {
-        T* o = t.data.data() - offset;
+        T* o = part.data.data() - offset;
         T const* first_set = g(0).template get<pos>().data.data() - offset;
         if (first_set != o)
-          for (std::size_t i = lo; i < hi; ++i) o[i] = first_set[i];
-        for (std::size_t k = 1; k < Shards; ++k) {
-          T const* sk = g(k).template get<pos>().data.data() - offset;
-          for (std::size_t i = lo; i < hi; ++i) o[i] += sk[i];
+          for (std::size_t ix = lo; ix < hi; ++ix) o[ix] = first_set[ix];
+        for (std::size_t sh = 1; sh < Shards; ++sh) {
+          T const* sk = g(sh).template get<pos>().data.data() - offset;
+          for (std::size_t ix = lo; ix < hi; ++ix) o[ix] += sk[ix];
         }
         if constexpr ((Shards & (Shards - 1)) == 0) {
           // 1/K is exact for a power of two: the product is the quotient, and cheaper.
           T const inv = T(1) / static_cast<T>(Shards);
-          for (std::size_t i = lo; i < hi; ++i) o[i] *= inv;
+          for (std::size_t ix = lo; ix < hi; ++ix) o[ix] *= inv;
         } else {
-          for (std::size_t i = lo; i < hi; ++i) o[i] /= static_cast<T>(Shards);
+          for (std::size_t ix = lo; ix < hi; ++ix) o[ix] /= static_cast<T>(Shards);
         }
       }
-      offset += n;
+      offset += len;
     };
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
@@ -295,36 +295,36 @@ class sharded_gradient {
  private:
   // Shard k: its rows of every batched input, then grad_into on the shard's loss.
   template <class... Sources>
-  void one(std::size_t k, Grads& into, Sources const&... sources) {
-    shard& s = parts_[k];
+  void one(std::size_t sh, Grads& into, Sources const&... sources) {
+    shard& sd = parts_[sh];
     auto call = [&](auto const&... shard_sources) {
       if constexpr (std::is_void_v<Output>) {
-        s.loss = grad_into(shard_loss{}, into, s.ws, shard_sources...);
+        sd.loss = grad_into(shard_loss{}, into, sd.ws, shard_sources...);
       } else {
-        s.loss = grad_into(shard_loss{}, into, capture(shard_output{}, s.out), s.ws,
+        sd.loss = grad_into(shard_loss{}, into, capture(shard_output{}, sd.out), sd.ws,
                            shard_sources...);
       }
     };
-    call(rebind(k, s, sources)...);
+    call(rebind(sh, sd, sources)...);
   }
 
   // A binding of a batched input becomes a binding of the shard's input to the shard's rows;
   // the dropout seed becomes the shard's seed; anything else is passed as it is.
-  template <class Source> auto rebind(std::size_t k, shard& s, Source const& source) {
+  template <class Source> auto rebind(std::size_t sh, shard& sd, Source const& source) {
     if constexpr (detail::is_binding_v<Source>) {
       using var = typename Source::variable;
       if constexpr (ctgrad::detail::contains_v<inputs, var>) {
-        constexpr std::size_t i = ctgrad::detail::index_of_v<inputs, var>;
-        using shard_var = ctgrad::detail::at_t<i, shard_inputs>;
-        auto& to = std::get<i>(s.x);
-        constexpr std::size_t n = std::remove_reference_t<decltype(to)>::size;
-        std::copy_n(source.value->data.data() + k * n, n, to.data.data());
+        constexpr std::size_t ix = ctgrad::detail::index_of_v<inputs, var>;
+        using shard_var = ctgrad::detail::at_t<ix, shard_inputs>;
+        auto& to = std::get<ix>(sd.x);
+        constexpr std::size_t len = std::remove_reference_t<decltype(to)>::size;
+        std::copy_n(source.value->data.data() + sh * len, len, to.data.data());
         return shard_var{} = to;
       } else if constexpr (__is_same(var, dropout_seed_t)) {
         using seed_t = decltype(source.value);
         if (source.value < seed_t(0)) return source;
         auto const whole = static_cast<std::uint64_t>(source.value);
-        return Source{static_cast<seed_t>((whole * Shards + k) % (std::uint64_t{1} << 24))};
+        return Source{static_cast<seed_t>((whole * Shards + sh) % (std::uint64_t{1} << 24))};
       } else {
         return source;
       }
