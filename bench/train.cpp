@@ -483,9 +483,9 @@ int main(int argc, char** argv) {
   auto par1 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 1);
   auto par2 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 2);
   std::vector<float> l_p2, l_hw2;
-  std::string const check_par = report("ctgrad on 2 threads vs handwritten",
-                                       compare(*par2, *hw, init, l_p2, l_hw2), l_p2, l_hw2,
-                                       "ctgrad/2", "handwritten");
+  std::string const check_par =
+      report("ctgrad on 2 threads vs handwritten", compare(*par2, *hw, init, l_p2, l_hw2), l_p2,
+             l_hw2, "ctgrad/2", "handwritten");
   benchmark::AddCustomContext("train_data", data.source);
   benchmark::AddCustomContext("train_steps_per_run", std::to_string(steps));
   benchmark::AddCustomContext("train_check_handwritten", check_hw);

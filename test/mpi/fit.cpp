@@ -100,11 +100,14 @@ param_set<T, Loss> run(Task const& t, Loss, how h, std::size_t threads, std::uin
     case how::one_piece:
       hist = train::fit(t, ps, opt, data.view(), {.epochs = 3, .show = train::progress::none});
       break;
-    case how::sharded: hist = train::fit<K>(t, ps, opt, data.view(), o); break;
-    case how::mpi_exact: hist = train::mpi::fit<K>(t, ps, opt, data.view(), o); break;
+    case how::sharded:
+      hist = train::fit<K>(t, ps, opt, data.view(), o);
+      break;
+    case how::mpi_exact:
+      hist = train::mpi::fit<K>(t, ps, opt, data.view(), o);
+      break;
     case how::mpi_sum:
-      hist = train::mpi::fit<K>(t, ps, opt, data.view(), o,
-                                {.reduce = train::mpi::reduction::sum});
+      hist = train::mpi::fit<K>(t, ps, opt, data.view(), o, {.reduce = train::mpi::reduction::sum});
       break;
   }
   if (last_loss) *last_loss = hist.back().loss;
@@ -126,14 +129,13 @@ template <class T> void check_type(char const* type) {
   expect(same_bits(two_threads, reference), ranks + ": 2 threads per rank, the same bits");
   double const rel = max_relative(exact, run<T>(task, loss, how::one_piece, 1, 5));
   if (me == 0)
-    std::printf("   %s: max relative difference from the one-piece fit %.3g\n", ranks.c_str(),
-                rel);
+    std::printf("   %s: max relative difference from the one-piece fit %.3g\n", ranks.c_str(), rel);
   expect(rel < (sizeof(T) == 8 ? 1e-12 : 1e-5), ranks + ": equals the one-piece fit to rounding");
   auto const summed = run<T>(task, loss, how::mpi_sum, 1, 5 + static_cast<std::uint64_t>(me));
   double const rel_sum = max_relative(summed, reference);
   if (me == 0)
-    std::printf("   %s: reduction::sum, max relative difference from exact %.3g\n",
-                ranks.c_str(), rel_sum);
+    std::printf("   %s: reduction::sum, max relative difference from exact %.3g\n", ranks.c_str(),
+                rel_sum);
   expect(rel_sum < (sizeof(T) == 8 ? 1e-12 : 1e-5), ranks + ": reduction::sum, to rounding");
   expect(train::mpi::identical_on_all_ranks(summed),
          ranks + ": reduction::sum, every rank holds the same bits");

@@ -74,11 +74,9 @@ auto run(Task const& t, Loss, std::size_t threads, bool sharded,
   param_set<T, Loss> ps{};
   init::apply(ps, 5, init::xavier_normal_rule{});
   optim::adam<param_set<T, Loss>> opt({.lr = T(0.01)});
-  auto h = train::fit(t, ps, opt, data.view(),
-                      {.epochs = 3,
-                       .show = train::progress::none,
-                       .threads = threads,
-                       .sharded = sharded});
+  auto h = train::fit(
+      t, ps, opt, data.view(),
+      {.epochs = 3, .show = train::progress::none, .threads = threads, .sharded = sharded});
   if (history) *history = h;
   return ps;
 }
@@ -100,9 +98,10 @@ BOOST_AUTO_TEST_CASE(one_two_and_three_threads_give_the_same_bits) {
   std::vector<train::epoch_stats> hp;
   auto const plain = run<double>(task, loss, 1, false, &hp);
   double const rel = max_relative(one, plain);
-  BOOST_TEST_MESSAGE("double, 48 Adam steps: sharded vs one-piece parameters, max relative "
-                     "difference "
-                     << rel);
+  BOOST_TEST_MESSAGE(
+      "double, 48 Adam steps: sharded vs one-piece parameters, max relative "
+      "difference "
+      << rel);
   BOOST_TEST(rel < 1e-12);
   BOOST_TEST(!same_bits(one, plain));  // the shards really ran
   BOOST_TEST(h1[2].loss == hp[2].loss, boost::test_tools::tolerance(1e-10));
@@ -114,9 +113,10 @@ BOOST_AUTO_TEST_CASE(float_too) {
   auto const two = run<float>(task, loss, 2, false);
   BOOST_TEST(same_bits(one, two));
   double const rel = max_relative(one, run<float>(task, loss, 1, false));
-  BOOST_TEST_MESSAGE("float, 48 Adam steps: sharded vs one-piece parameters, max relative "
-                     "difference "
-                     << rel);
+  BOOST_TEST_MESSAGE(
+      "float, 48 Adam steps: sharded vs one-piece parameters, max relative "
+      "difference "
+      << rel);
   BOOST_TEST(rel < 1e-5);
 }
 
@@ -127,8 +127,8 @@ BOOST_AUTO_TEST_CASE(dropout_masks_do_not_depend_on_the_threads) {
 }
 
 BOOST_AUTO_TEST_CASE(batch_norm_is_refused) {
-  constexpr auto blogits = sequential(X, layer::dense<8>, layer::batch_norm, layer::relu,
-                                      layer::dense<3>);
+  constexpr auto blogits =
+      sequential(X, layer::dense<8>, layer::batch_norm, layer::relu, layer::dense<3>);
   constexpr auto bloss = cross_entropy(softmax(blogits), Y);
   blobs<float> const data(48, 3);
   param_set<float, decltype(bloss)> ps{};

@@ -24,10 +24,10 @@ namespace {
 constexpr std::size_t B = 12;
 constexpr auto X = input<"X", B, 5>;
 constexpr auto Y = input<"Y", B, 3>;
-constexpr auto loss = cross_entropy(
-    softmax(sequential(X, layer::dense<16>, layer::tanh, layer::dense<8>, layer::relu,
-                       layer::dense<3>)),
-    Y);
+constexpr auto loss =
+    cross_entropy(softmax(sequential(X, layer::dense<16>, layer::tanh, layer::dense<8>, layer::relu,
+                                     layer::dense<3>)),
+                  Y);
 constexpr auto dropped = cross_entropy(
     softmax(sequential(X, layer::dense<16>, layer::tanh, layer::dropout<1, 2>, layer::dense<3>)),
     Y);
@@ -149,8 +149,7 @@ BOOST_AUTO_TEST_CASE(dropout_is_deterministic_with_a_mask_per_shard) {
   constexpr auto X3 = input<"X", 3, 5>;
   constexpr auto Y3 = input<"Y", 3, 3>;
   constexpr auto shard = cross_entropy(
-      softmax(sequential(X3, layer::dense<16>, layer::tanh, layer::dropout<1, 2>,
-                         layer::dense<3>)),
+      softmax(sequential(X3, layer::dense<16>, layer::tanh, layer::dropout<1, 2>, layer::dense<3>)),
       Y3);
   double sum = 0;
   for (std::size_t k = 0; k < 4; ++k) {
@@ -163,8 +162,8 @@ BOOST_AUTO_TEST_CASE(dropout_is_deterministic_with_a_mask_per_shard) {
   BOOST_TEST(l1 == sum / 4, boost::test_tools::tolerance(1e-14));
   // Evaluation (a negative seed) drops nothing: the loss is the net's without dropout.
   dparams_t g{};
-  double const kept = train::parallel_grad_into(pool3, *sg, dropped, g, ps, X = p.x, Y = p.y,
-                                                dropout_seed = -1.0);
+  double const kept =
+      train::parallel_grad_into(pool3, *sg, dropped, g, ps, X = p.x, Y = p.y, dropout_seed = -1.0);
   BOOST_TEST(kept == eval(dropped, ps, X = p.x, Y = p.y, dropout_seed = -1.0),
              boost::test_tools::tolerance(1e-14));
 }

@@ -63,6 +63,6 @@ BOOST_AUTO_TEST_CASE(fit_with_threads_allocates_nothing_per_epoch) {
   };
   std::size_t const one = count(1), five = count(5);
   BOOST_TEST_MESSAGE("allocations in fit with 2 threads: " << one << " (1 epoch), " << five
-                                                            << " (5 epochs)");
+                                                           << " (5 epochs)");
   BOOST_TEST(one == five);
 }

@@ -202,7 +202,8 @@ template <class XVar, class YVar, class Loss, class Output, class T, class... Va
           class Step>
 std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
                                   var_set<T, Vars...>& params, Opt& opt, samples<T> const& data,
-                                  fit_options<T> const& o, fit_buffers<T, task<XVar, YVar, Loss, Output>>& buf,
+                                  fit_options<T> const& o,
+                                  fit_buffers<T, task<XVar, YVar, Loss, Output>>& buf,
                                   Step&& step) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
   using params_t = var_set<T, Vars...>;
@@ -312,13 +313,11 @@ auto whole_batch_step(task<XVar, YVar, Loss, Output> const& the_task, var_set<T,
         return grad_into(Loss{}, grads, capture(Output{}, *buf.out), *buf.ws, params,
                          XVar{} = *buf.x, YVar{} = *buf.y, mode...);
       });
-      res.correct = detail::count_correct<traits::targets>(buf.out->data.data(),
-                                                         buf.y->data.data(), traits::batch,
-                                                         the_task.threshold);
+      res.correct = detail::count_correct<traits::targets>(buf.out->data.data(), buf.y->data.data(),
+                                                           traits::batch, the_task.threshold);
     } else {
       res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
-        return grad_into(Loss{}, grads, *buf.ws, params, XVar{} = *buf.x, YVar{} = *buf.y,
-                         mode...);
+        return grad_into(Loss{}, grads, *buf.ws, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
       });
       (void)the_task;
     }
@@ -341,8 +340,8 @@ step_result<T> shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Va
   if constexpr (traits::classifies) {
     constexpr std::size_t rows = Sg::rows, C = traits::targets;
     for (std::size_t sh = 0; sh < Sg::shards; ++sh)
-      res.correct += detail::count_correct<C>(sg[sh].out.data.data(),
-                                            buf.y->data.data() + sh * rows * C, rows, t.threshold);
+      res.correct += detail::count_correct<C>(
+          sg[sh].out.data.data(), buf.y->data.data() + sh * rows * C, rows, t.threshold);
   } else {
     (void)t;
   }
@@ -380,11 +379,11 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
   } else {
     thread_pool pool(o.threads);
     auto sg = std::make_unique<sharded_gradient<T, Loss, K, var_set<T, Vars...>, Output>>();
-    return detail::fit_loop(
-        t, params, opt, data, o, buf,
-        [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
-          return detail::shard_step(t, params, pool, *sg, bufs, grads, step_seed);
-        });
+    return detail::fit_loop(t, params, opt, data, o, buf,
+                            [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
+                              return detail::shard_step(t, params, pool, *sg, bufs, grads,
+                                                        step_seed);
+                            });
   }
 }
 

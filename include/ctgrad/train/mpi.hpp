@@ -95,8 +95,8 @@ inline void check(int status, char const* what) {
     char text[MPI_MAX_ERROR_STRING];
     int length = 0;
     MPI_Error_string(status, text, &length);
-    throw std::runtime_error(std::string("ctgrad::train::mpi: ") + what + " failed: " +
-                             std::string(text, static_cast<std::size_t>(length)));
+    throw std::runtime_error(std::string("ctgrad::train::mpi: ") + what +
+                             " failed: " + std::string(text, static_cast<std::size_t>(length)));
   }
 }
 
@@ -121,9 +121,9 @@ template <class T, class... Vars> void unflatten(T const* from, var_set<T, Vars.
 template <class T, class... Vars>
 void broadcast(var_set<T, Vars...>& params, MPI_Comm comm = MPI_COMM_WORLD) {
   params.for_each([&](auto, auto& part) {
-    detail::check(MPI_Bcast(part.data.data(), static_cast<int>(part.size), detail::datatype<T>(), 0,
-                            comm),
-                  "MPI_Bcast of the parameters");
+    detail::check(
+        MPI_Bcast(part.data.data(), static_cast<int>(part.size), detail::datatype<T>(), 0, comm),
+        "MPI_Bcast of the parameters");
   });
 }
 
@@ -134,9 +134,9 @@ bool identical_on_all_ranks(var_set<T, Vars...> const& params, MPI_Comm comm = M
   std::vector<T> mine(var_set<T, Vars...>::scalar_count), first(mine.size());
   detail::flatten(params, mine.data());
   first = mine;
-  detail::check(MPI_Bcast(first.data(), static_cast<int>(first.size()), detail::datatype<T>(), 0,
-                          comm),
-                "MPI_Bcast");
+  detail::check(
+      MPI_Bcast(first.data(), static_cast<int>(first.size()), detail::datatype<T>(), 0, comm),
+      "MPI_Bcast");
   int same = std::memcmp(mine.data(), first.data(), mine.size() * sizeof(T)) == 0 ? 1 : 0, all = 0;
   detail::check(MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce");
   return all == 1;
@@ -148,8 +148,7 @@ bool identical_on_all_ranks(var_set<T, Vars...> const& params, MPI_Comm comm = M
 template <std::size_t Shards = 0, class XVar, class YVar, class Loss, class Output, class T,
           class... Vars, class Opt>
 std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& the_task,
-                             var_set<T, Vars...>& params,
-                             Opt& opt, samples<T> const& data,
+                             var_set<T, Vars...>& params, Opt& opt, samples<T> const& data,
                              std::type_identity_t<train::fit_options<T>> const& o = {},
                              options const& m = {}) {
   using task_t = task<XVar, YVar, Loss, Output>;
@@ -157,15 +156,15 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& the_task,
   using set_t = var_set<T, Vars...>;
   constexpr std::size_t K = Shards != 0 ? Shards : default_shards(traits::batch);
   if constexpr (train::detail::shard_problem<Loss, K>() != 0) {
-    throw std::invalid_argument("ctgrad::train::mpi::fit: the batch of " +
-                                std::to_string(traits::batch) + " cannot be split into " +
-                                std::to_string(K) + " shards: " +
-                                train::detail::shard_problem_text(
-                                    train::detail::shard_problem<Loss, K>()));
+    throw std::invalid_argument(
+        "ctgrad::train::mpi::fit: the batch of " + std::to_string(traits::batch) +
+        " cannot be split into " + std::to_string(K) +
+        " shards: " + train::detail::shard_problem_text(train::detail::shard_problem<Loss, K>()));
   } else {
     int const r = rank(m.comm), ranks = size(m.comm);
     std::size_t const first = static_cast<std::size_t>(r) * K / static_cast<std::size_t>(ranks);
-    std::size_t const last = (static_cast<std::size_t>(r) + 1) * K / static_cast<std::size_t>(ranks);
+    std::size_t const last =
+        (static_cast<std::size_t>(r) + 1) * K / static_cast<std::size_t>(ranks);
     broadcast(params, m.comm);
 
     train::fit_options<T> local = o;

@@ -73,7 +73,8 @@ template <class X, class Mean, class Var, class Eps>
 struct couples_rows<normalize_running_node<X, Mean, Var, Eps>> : std::true_type {};
 
 template <class Loss> struct loss_batch {
-  using inputs = ctgrad::detail::filter_t<ctgrad::detail::is_batched_input, topological_order_t<Loss>>;
+  using inputs =
+      ctgrad::detail::filter_t<ctgrad::detail::is_batched_input, topological_order_t<Loss>>;
   static constexpr std::size_t value = ctgrad::detail::batch_of<inputs>::value;
 };
 
@@ -101,16 +102,20 @@ template <class Loss, std::size_t K> constexpr int shard_problem() {
 /// The text of a shard_problem, for messages.
 constexpr char const* shard_problem_text(int problem) {
   switch (problem) {
-    case 1: return "the loss has no batched input";
-    case 2: return "the number of shards does not divide the batch size";
+    case 1:
+      return "the loss has no batched input";
+    case 2:
+      return "the number of shards does not divide the batch size";
     case 3:
       return "the net has batch norm, whose statistics are over the whole batch (shards would "
              "each normalise with their own)";
     case 4:
       return "the net has a loop (a recurrent layer, scan or repeat), which rebatch does not "
              "rebuild";
-    case 5: return "a constant multiplies a sum over the batch and is not a mean's 1/n";
-    default: return "";
+    case 5:
+      return "a constant multiplies a sum over the batch and is not a mean's 1/n";
+    default:
+      return "";
   }
 }
 
@@ -171,19 +176,16 @@ class sharded_gradient {
 
  private:
   using inputs = typename detail::loss_batch<Loss>::inputs;
-  using shard_inputs = ctgrad::detail::filter_t<ctgrad::detail::is_batched_input,
-                                                topological_order_t<shard_loss>>;
-  template <class O> struct shard_output_of {
-    using type = decltype(rebatch<rows>(O{}));
-  };
+  using shard_inputs =
+      ctgrad::detail::filter_t<ctgrad::detail::is_batched_input, topological_order_t<shard_loss>>;
+  template <class O> struct shard_output_of { using type = decltype(rebatch<rows>(O{})); };
   template <class O> struct shard_output_of<O const> : shard_output_of<O> {};
-  using shard_output = typename std::conditional_t<std::is_void_v<Output>,
-                                                   std::type_identity<void>,
+  using shard_output = typename std::conditional_t<std::is_void_v<Output>, std::type_identity<void>,
                                                    shard_output_of<Output>>::type;
   template <class O> struct capture_buffer { using type = tensor<T, shape_of_t<O>>; };
-  using capture_t = typename std::conditional_t<std::is_void_v<Output>,
-                                                std::type_identity<detail::no_capture>,
-                                                capture_buffer<shard_output>>::type;
+  using capture_t =
+      typename std::conditional_t<std::is_void_v<Output>, std::type_identity<detail::no_capture>,
+                                  capture_buffer<shard_output>>::type;
 
  public:
   /// One shard's buffers.
@@ -204,8 +206,7 @@ class sharded_gradient {
   /// Shards [first, last) on the pool: each shard's rows of the batched inputs bound in
   /// sources, its gradient into its own set (shard_grads); no reduction (train/mpi.hpp).
   template <class... Sources>
-  void compute(thread_pool& pool, std::size_t first, std::size_t last,
-               Sources const&... sources) {
+  void compute(thread_pool& pool, std::size_t first, std::size_t last, Sources const&... sources) {
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const count = last - first;
       std::size_t const from = first + thread * count / threads;
@@ -241,7 +242,8 @@ class sharded_gradient {
     pool.run([&](std::size_t thread, std::size_t threads) {
       std::size_t const from = thread * total_entries / threads;
       std::size_t const to = (thread + 1) * total_entries / threads;
-      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& { return parts_[sh].grads; });
+      reduce_range(grads, from, to,
+                   [&](std::size_t sh) -> Grads const& { return parts_[sh].grads; });
     });
     return loss();
   }
@@ -289,20 +291,20 @@ class sharded_gradient {
     [&]<std::size_t... Is>(std::index_sequence<Is...>) {
       bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
       (void)done;
-    }(std::make_index_sequence<Grads::size>{});
+    }
+    (std::make_index_sequence<Grads::size>{});
   }
 
  private:
   // Shard k: its rows of every batched input, then grad_into on the shard's loss.
-  template <class... Sources>
-  void one(std::size_t sh, Grads& into, Sources const&... sources) {
+  template <class... Sources> void one(std::size_t sh, Grads& into, Sources const&... sources) {
     shard& sd = parts_[sh];
     auto call = [&](auto const&... shard_sources) {
       if constexpr (std::is_void_v<Output>) {
         sd.loss = grad_into(shard_loss{}, into, sd.ws, shard_sources...);
       } else {
-        sd.loss = grad_into(shard_loss{}, into, capture(shard_output{}, sd.out), sd.ws,
-                           shard_sources...);
+        sd.loss =
+            grad_into(shard_loss{}, into, capture(shard_output{}, sd.out), sd.ws, shard_sources...);
       }
     };
     call(rebind(sh, sd, sources)...);
