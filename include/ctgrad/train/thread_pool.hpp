@@ -9,13 +9,14 @@
 // pointer, not a std::function). What a thread computes must not depend on which thread
 // computes it (train/parallel.hpp gives every shard its own buffers), so the results do not
 // depend on the number of threads.
-// Waiting: a worker spins a little (a step of a small net is tens of microseconds, and a
-// sleeping thread takes about as long to wake), then sleeps on a condition variable, so an
-// idle pool costs no CPU. The first exception a call throws is rethrown by run, after every
-// thread has finished.
+// Waiting: a worker polls for a while, yielding the core to any other runnable thread between
+// polls (a step of a small net is tens of microseconds, and a sleeping thread takes about as
+// long to wake), then sleeps on a condition variable, so an idle pool costs no CPU. The first
+// exception a call throws is rethrown by run, after every thread has finished.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -67,9 +68,8 @@ class thread_pool {
     }
     if (size_ > 1) wake_.notify_all();
     invoke(0);
-    // The caller waits like the workers: a short spin, then the condition variable.
-    for (int spin = 0; spin < spin_limit; ++spin)
-      if (pending_.load(std::memory_order_acquire) == 0) break;
+    // The caller waits like the workers: polling, then the condition variable.
+    poll([&] { return pending_.load(std::memory_order_acquire) == 0; });
     if (pending_.load(std::memory_order_acquire) != 0) {
       std::unique_lock<std::mutex> lock(mutex_);
       done_.wait(lock, [&] { return pending_.load(std::memory_order_acquire) == 0; });
@@ -78,7 +78,14 @@ class thread_pool {
   }
 
  private:
-  static constexpr int spin_limit = 1 << 14;  // a few tens of microseconds
+  // Polls ready() before a thread sleeps: 1024 times back to back, then after a yield each
+  // time, for up to 200 microseconds in all.
+  template <class Ready> static void poll(Ready const& ready) {
+    for (int spin = 0; spin < 1024; ++spin)
+      if (ready()) return;
+    auto const until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+    while (!ready() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  }
 
   void invoke(std::size_t thread) {
     try {
@@ -92,9 +99,8 @@ class thread_pool {
   void work(std::size_t thread) {
     std::size_t seen = 0;
     for (;;) {
+      poll([&] { return generation_.load(std::memory_order_acquire) != seen; });
       std::size_t now = generation_.load(std::memory_order_acquire);
-      for (int spin = 0; spin < spin_limit && now == seen; ++spin)
-        now = generation_.load(std::memory_order_acquire);
       if (now == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
