@@ -28,6 +28,7 @@ import tempfile
 
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 REFERENCE = "handwritten"
+TRAIN_THREADS_GOAL = 1.7  # issue 16: two threads against ctgrad's own one-thread samples/s
 TRAIN_BATCH = 32  # samples per step in ctgrad_bench_train (bench/train_case.hpp)
 TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
@@ -177,8 +178,10 @@ def training(path):
         if b.get("error_occurred"):
             raise SystemExit(f"report.py: benchmark {name} failed: {b.get('error_message')}")
         # "train_784_128_10_b32/ctgrad/iterations:1875/process_time/real_time": the impl is
-        # the second part.
-        impl = name.split("/")[1]
+        # the second part; the data-parallel runs add "threads:N/shards:K" after it.
+        parts = name.split("/")
+        impl = "/".join([parts[1]] + [p for p in parts[2:]
+                                      if p.startswith(("threads:", "shards:", "ranks:"))])
         index.setdefault(impl, (b.get("family_index", len(index)),
                                 b.get("per_family_instance_index", 0)))
         unit = UNIT_NS[b["time_unit"]]
@@ -199,7 +202,7 @@ def training(path):
 def training_section(path, records):
     """The markdown lines of the training table; appends its records."""
     rows, ctx = training(path)
-    md = ["", "## Training (784-128-10, batch 32, SGD, float, 1 thread)", "",
+    md = ["", "## Training (784-128-10, batch 32, SGD, float; 1 thread unless the impl says)", "",
           "One step: copy the batch out of the dataset, loss and gradient, SGD update "
           "(lr 0.01). samples/s from the median wall-clock time per step.", "",
           "| impl | samples/s | µs per step | s per epoch (60000) | process CPU / wall "
@@ -212,7 +215,11 @@ def training_section(path, records):
         md.append(f"| {impl} | {rate[impl]:,.0f} | {ns / 1e3:.1f} | "
                   f"{60000 / rate[impl]:.2f} | {cpu_ns / ns:.2f} | "
                   f"{'-' if ratio is None else f'{ratio:.2f}'} |")
-        records.append({"train": "784_128_10_b32", "impl": impl,
+        fields = dict(p.split(":") for p in impl.split("/")[1:])
+        records.append({"train": "784_128_10_b32", "impl": impl.split("/")[0],
+                        "threads": int(fields.get("threads", 1)),
+                        "shards": int(fields["shards"]) if "shards" in fields else None,
+                        "ranks": int(fields.get("ranks", 1)),
                         "samples_per_second": rate[impl], "ns_per_step": ns,
                         "cpu_per_wall": cpu_ns / ns, "ctgrad_speedup": ratio,
                         "steps_per_run": None if steps is None else int(steps)})
@@ -229,13 +236,22 @@ def training_section(path, records):
                   f"(goal: at least {TRAIN_GOAL:g}x: {verdict}).")
     else:
         md.append(f"ctgrad / libtorch: n/a (libtorch {torch}).")
+    two = "ctgrad/threads:2/shards:2"
+    if two in rate and "ctgrad" in rate:
+        gain = rate[two] / rate["ctgrad"]
+        verdict = "met" if gain >= TRAIN_THREADS_GOAL else "not met"
+        md.append("")
+        md.append(f"**ctgrad on 2 threads: {gain:.2f}x its one-thread samples/s** (goal: at "
+                  f"least {TRAIN_THREADS_GOAL:g}x: {verdict}; load average when the run ended: "
+                  f"{ctx.get('load_avg', '?')}).")
     md.append("")
     notes = [f"data: {ctx.get('train_data', '?')}; {steps or '?'} steps per run, each run from "
              "the same initial parameters and the first batch"]
     if "libtorch" in rate:
         notes.append(f"libtorch {torch}; {ctx.get('libtorch_threads', '?')}; "
                      f"BLAS: {ctx.get('libtorch_blas', '?')}")
-    checks = [ctx[k] for k in ("train_check_libtorch", "train_check_handwritten") if k in ctx]
+    checks = [ctx[k] for k in ("train_check_libtorch", "train_check_handwritten",
+                               "train_check_threads") if k in ctx]
     if checks:
         notes.append("checked before timing, 5 SGD steps from the same parameters on the same "
                      "batches, largest relative difference (tolerance 1e-4): " + "; ".join(checks))

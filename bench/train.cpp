@@ -11,6 +11,9 @@
 //     --steps N    steps per benchmark run; default: one epoch (60000 / 32 = 1875 steps, each
 //                  run walking the epoch from its first batch). 0: Google Benchmark chooses.
 //
+// ctgrad also runs data-parallel (train/parallel.hpp, as train::fit with threads = n): the
+// batch in 2 fixed shards on 1 and on 2 threads ("ctgrad/threads:2/shards:2").
+//
 // One benchmark iteration is one training step, the same for every implementation: copy the
 // batch's 32 images out of the dataset into the input tensor and set its targets
 // (bench::train::load_batch), loss and gradient, SGD update W -= 0.01 * dL/dW. The dataset is
@@ -167,6 +170,55 @@ class ctgrad_trainer {
   }
 
   bt::dataset const& data_;
+  net::params_t ps_{}, gs_{};
+  ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
+  ctgrad::tensor<float, ctgrad::shape<batch, pixels>> x_{};
+  ctgrad::tensor<float, ctgrad::shape<batch, classes>> y_{};
+  float loss_ = 0;
+};
+
+// ctgrad's batch-parallel gradient (train/parallel.hpp): the batch in K fixed shards on a pool
+// of `threads` threads, summed in shard order; the same bits for any number of threads.
+template <std::size_t K> class ctgrad_parallel_trainer {
+ public:
+  ctgrad_parallel_trainer(bt::dataset const& d, std::size_t threads) : data_(d), pool_(threads) {}
+
+  void set_params(bt::flat_params const& p) {
+    std::copy_n(p.W1.begin(), ps_[net::W1].size, ps_[net::W1].data.begin());
+    std::copy_n(p.b1.begin(), ps_[net::b1].size, ps_[net::b1].data.begin());
+    std::copy_n(p.W2.begin(), ps_[net::W2].size, ps_[net::W2].data.begin());
+    std::copy_n(p.b2.begin(), ps_[net::b2].size, ps_[net::b2].data.begin());
+    gs_.zero();
+    opt_.reset();
+  }
+
+  void step(std::size_t b) {
+    y_ = {};
+    bt::load_batch(data_, b, x_.data.data(),
+                   [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
+    loss_ = ctgrad::train::parallel_grad_into(pool_, *sg_, net::loss, gs_, ps_, net::X = x_,
+                                              net::Y = y_);
+    opt_.step(ps_, gs_);
+  }
+
+  float last_loss() const { return loss_; }
+  bt::flat_params params() const { return flatten(ps_); }
+  bt::flat_params grads() const { return flatten(gs_); }
+
+ private:
+  static bt::flat_params flatten(net::params_t const& s) {
+    bt::flat_params p;
+    std::copy(s[net::W1].data.begin(), s[net::W1].data.end(), p.W1.begin());
+    std::copy(s[net::b1].data.begin(), s[net::b1].data.end(), p.b1.begin());
+    std::copy(s[net::W2].data.begin(), s[net::W2].data.end(), p.W2.begin());
+    std::copy(s[net::b2].data.begin(), s[net::b2].data.end(), p.b2.begin());
+    return p;
+  }
+
+  bt::dataset const& data_;
+  ctgrad::train::thread_pool pool_;
+  std::unique_ptr<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>> sg_ =
+      std::make_unique<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>>();
   net::params_t ps_{}, gs_{};
   ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
   ctgrad::tensor<float, ctgrad::shape<batch, pixels>> x_{};
@@ -427,9 +479,17 @@ int main(int argc, char** argv) {
   std::vector<float> l_ct, l_hw;
   std::string const check_hw = report("ctgrad vs handwritten", compare(*ct, *hw, init, l_ct, l_hw),
                                       l_ct, l_hw, "ctgrad", "handwritten");
+  constexpr std::size_t shards = ctgrad::train::default_shards(batch);
+  auto par1 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 1);
+  auto par2 = std::make_unique<ctgrad_parallel_trainer<shards>>(data, 2);
+  std::vector<float> l_p2, l_hw2;
+  std::string const check_par =
+      report("ctgrad on 2 threads vs handwritten", compare(*par2, *hw, init, l_p2, l_hw2), l_p2,
+             l_hw2, "ctgrad/2", "handwritten");
   benchmark::AddCustomContext("train_data", data.source);
   benchmark::AddCustomContext("train_steps_per_run", std::to_string(steps));
   benchmark::AddCustomContext("train_check_handwritten", check_hw);
+  benchmark::AddCustomContext("train_check_threads", check_par);
 
 #if CTGRAD_BENCH_TORCH
   std::unique_ptr<bt::torch_trainer> th;
@@ -462,6 +522,10 @@ int main(int argc, char** argv) {
   }
 
   register_training("ctgrad", *ct, init, data.batches(), steps);
+  // The data-parallel step (train/parallel.hpp): the batch in train::default_shards(32) = 2
+  // shards, on 1 thread (the cost of sharding) and on 2.
+  register_training("ctgrad/threads:1/shards:2", *par1, init, data.batches(), steps);
+  register_training("ctgrad/threads:2/shards:2", *par2, init, data.batches(), steps);
   register_training("handwritten", *hw, init, data.batches(), steps);
 #if CTGRAD_BENCH_TORCH
   register_training("libtorch", *th, init, data.batches(), steps);

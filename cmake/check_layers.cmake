@@ -16,7 +16,8 @@ set(allowed_init detail expr)
 set(allowed_io detail expr)
 set(allowed_check detail engine expr math)
 set(allowed_codegen detail engine expr kernels losses math ops)
-set(allowed_train check detail engine expr init ops)  # ops: dropout_seed, bound by fit
+set(allowed_train check detail engine expr init layers ops)  # ops: dropout_seed, bound by fit;
+# layers: rebatch, for the shards of a parallel gradient (train/parallel.hpp)
 set(allowed_optim detail expr train)
 set(allowed_tape detail expr kernels losses math ops)
 

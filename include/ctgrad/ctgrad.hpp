@@ -102,4 +102,6 @@
 #include <ctgrad/ops/window.hpp>
 
 #include <ctgrad/train/clip.hpp>
+#include <ctgrad/train/parallel.hpp>
 #include <ctgrad/train/set_ops.hpp>
+#include <ctgrad/train/thread_pool.hpp>

@@ -80,6 +80,21 @@ int main() {
   auto const history = ctgrad::train::fit(task, params, opt, ctgrad::train::samples<float>{xs, ys},
                                           {.epochs = 3, .show = ctgrad::train::progress::lines});
   check(history.size() == 3, "fit ran three epochs");
+  {
+    // The data-parallel loop and the batch-parallel gradient (train/parallel.hpp).
+    auto copy = params;
+    auto const on_two = ctgrad::train::fit(task, copy, opt, ctgrad::train::samples<float>{xs, ys},
+                                           {.show = ctgrad::train::progress::none, .threads = 2});
+    check(on_two.size() == 1, "fit ran on two threads");
+    ctgrad::train::thread_pool pool(2);
+    auto sg = std::make_unique<ctgrad::train::sharded_gradient<float, decltype(net::loss)>>();
+    auto sharded_grads = params;
+    ctgrad::tensor<float, ctgrad::shape<4, 2>> x4{}, y4{};
+    y4(0, 0) = y4(1, 1) = y4(2, 0) = y4(3, 1) = 1.0f;
+    float const l = ctgrad::train::parallel_grad_into(pool, *sg, net::loss, sharded_grads, params,
+                                                      net::X = x4, net::Y = y4);
+    check(std::isfinite(l), "parallel_grad_into");
+  }
 
   auto const file = std::filesystem::temp_directory_path() / "ctgrad_consumer_params.bin";
   ctgrad::io::save(params, file.string());

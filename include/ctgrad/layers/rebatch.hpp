@@ -66,9 +66,9 @@ template <class I, class... Is> struct batch_of<type_list<I, Is...>> {
   static constexpr std::size_t value = shape_of_t<I>::dims[0];
   static constexpr std::size_t other_at = [] {
     constexpr bool differs[] = {shape_of_t<Is>::dims[0] != value..., false};
-    std::size_t i = 0;
-    while (i < sizeof...(Is) && !differs[i]) ++i;
-    return i;
+    std::size_t at = 0;  // not i: a user's global i would be shadowed (-Wshadow)
+    while (at < sizeof...(Is) && !differs[at]) ++at;
+    return at;
   }();
   using first = shape_of_t<I>;
   using other = shape_of_t<at_t<other_at, type_list<Is..., I>>>;

@@ -28,8 +28,13 @@
 //   a new dropout seed every step; after each step's gradient, the running statistics
 //   (buffers in params) follow the batch's (train/running_stats.hpp). Evaluation binds
 //   train_mode = 0 and dropout_seed = -1.
-// Heap: the buffers (batch, gradient set, workspace, permutation, history) are allocated
-// once per call; the epochs and steps allocate nothing.
+// - Threads (fit_options::threads, sharded): each batch's gradient in fixed shards on a pool
+//   of threads, summed in shard order (train/parallel.hpp): the same bits for any number of
+//   threads, equal to the one-piece gradient to rounding. Dropout draws a mask per shard;
+//   batch norm is refused (std::invalid_argument), its statistics being the whole batch's.
+// Heap: the buffers (batch, gradient set, workspace, permutation, history, and with threads
+// the pool and the shards' buffers) are allocated once per call; the epochs and steps
+// allocate nothing.
 #pragma once
 
 #include <ctgrad/check/finite.hpp>
@@ -39,6 +44,7 @@
 #include <ctgrad/expr/var_set.hpp>
 #include <ctgrad/init/initializers.hpp>
 #include <ctgrad/train/evaluate.hpp>
+#include <ctgrad/train/parallel.hpp>
 #include <ctgrad/train/progress.hpp>
 #include <ctgrad/train/running_stats.hpp>
 #include <ctgrad/train/task.hpp>
@@ -106,6 +112,14 @@ struct fit_options {
   /// the first batch's loss (see the top); 0 never stops. Not applied when the first loss
   /// is not positive (a loss that can be negative has no scale to compare with).
   double divergence_factor = 10;
+  /// Threads that compute each step's gradient (train/parallel.hpp): 1 computes it in one
+  /// piece on the calling thread, as always; n > 1 splits the batch into its fixed shards
+  /// (train::default_shards, or fit<K>), computed on a pool of n threads created once per
+  /// call and summed in shard order, so that every n gives the same bits.
+  std::size_t threads = 1;
+  /// Split the batch into its shards even with threads = 1, for the bits of any thread count
+  /// (threads > 1 always does). Without batch norm only (a runtime error says so).
+  bool sharded = false;
 };
 
 /// What fit throws when the training loss diverges (see fit_options::divergence_factor).
@@ -161,15 +175,36 @@ std::string divergence_message(Opt& opt, std::size_t epoch, std::size_t batch, d
 
 }  // namespace detail
 
-/// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
-/// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do
-/// not fit the network (or fewer samples than one batch with last_batch::drop),
-/// std::runtime_error for a non-finite loss or gradient, and train::diverged (a
-/// runtime_error) for a diverging loss.
-template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt>
-std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
-                             Opt& opt, samples<T> const& data,
-                             std::type_identity_t<fit_options<T>> const& o = {}) {
+namespace detail {
+
+/// What one step's gradient gave: the batch's loss and, for a classifier, the correct rows.
+template <class T> struct step_result {
+  T loss;
+  std::size_t correct;
+};
+
+// The buffers of fit, allocated once per call.
+template <class T, class Task> struct fit_buffers;
+template <class T, class XVar, class YVar, class Loss, class Output>
+struct fit_buffers<T, task<XVar, YVar, Loss, Output>> {
+  using task_t = task<XVar, YVar, Loss, Output>;
+  using x_t = tensor<T, shape_of_t<XVar>>;
+  using y_t = tensor<T, shape_of_t<YVar>>;
+  std::unique_ptr<x_t> x = std::make_unique<x_t>();
+  std::unique_ptr<y_t> y = std::make_unique<y_t>();
+  std::unique_ptr<y_t> out = std::make_unique<y_t>();
+  std::unique_ptr<task_workspace_t<T, task_t>> ws = std::make_unique<task_workspace_t<T, task_t>>();
+};
+
+/// The epochs of fit (see the top); step(buffers, grads, step_seed) computes the batch's
+/// gradient from the rows in buffers.x, buffers.y into grads. train/mpi.hpp reuses it.
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt,
+          class Step>
+std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
+                                  var_set<T, Vars...>& params, Opt& opt, samples<T> const& data,
+                                  fit_options<T> const& o,
+                                  fit_buffers<T, task<XVar, YVar, Loss, Output>>& buf,
+                                  Step&& step) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
   using params_t = var_set<T, Vars...>;
   constexpr std::size_t B = traits::batch;
@@ -182,11 +217,9 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
                                 " training samples do not fill one batch of " + std::to_string(B) +
                                 " (last_batch::fill pads a short set)");
 
-  auto x = std::make_unique<tensor<T, shape_of_t<XVar>>>();
-  auto y = std::make_unique<tensor<T, shape_of_t<YVar>>>();
+  auto& x = buf.x;
+  auto& y = buf.y;
   auto grads = std::make_unique<params_t>();
-  auto out = std::make_unique<tensor<T, shape<B, traits::targets>>>();
-  auto ws = std::make_unique<detail::task_workspace_t<T, task<XVar, YVar, Loss, Output>>>();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   init::rng shuffler(o.seed);
@@ -206,23 +239,13 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     for (std::size_t b = 0; b < batches; ++b) {
       for (std::size_t r = 0; r < B; ++r)
         detail::copy_row<traits>(data, order[(b * B + r) % n], *x, *y, r);
-      T loss;
       // A dropout mask per step (when the net has dropout): whole numbers below 2^24, exact
       // in float, different for every step of the run and for every fit seed.
       double const step_seed = static_cast<double>((o.seed * 1000003u + (epoch - 1) * batches + b) %
                                                    (std::uint64_t{1} << 24));
-      if constexpr (traits::classifies) {
-        loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
-          return grad_into(Loss{}, *grads, capture(Output{}, *out), *ws, params, XVar{} = *x,
-                           YVar{} = *y, mode...);
-        });
-        correct += detail::count_correct<traits::targets>(out->data.data(), y->data.data(), B,
-                                                          t.threshold);
-      } else {
-        loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
-          return grad_into(Loss{}, *grads, *ws, params, XVar{} = *x, YVar{} = *y, mode...);
-        });
-      }
+      step_result<T> const res = step(buf, *grads, step_seed);
+      T const loss = res.loss;
+      correct += res.correct;
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.
       if (!std::isfinite(static_cast<double>(loss)) || !check::all_finite(*grads)) {
@@ -246,7 +269,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
                                                   smoothed_loss, first_loss, o.divergence_factor));
       // Batch norm's running statistics, from this step's batch (before the step changes
       // the parameters, as torch updates them in the forward pass).
-      update_running_statistics<Loss, XVar>(params, *ws, *x);
+      update_running_statistics<Loss, XVar>(params, *buf.ws, *x);
       opt.step(params, *grads);
       loss_sum += static_cast<double>(loss);
       double const secs =
@@ -266,7 +289,7 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     if constexpr (traits::classifies)
       s.accuracy = static_cast<double>(correct) / static_cast<double>(s.samples);
     if (validated) {
-      metrics const v = detail::evaluate_in(t, params, o.validation, x.get(), y.get(), *ws);
+      metrics const v = detail::evaluate_in(t, params, o.validation, x.get(), y.get(), *buf.ws);
       s.val_loss = v.loss;
       s.val_accuracy = v.accuracy;
     }
@@ -277,6 +300,91 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
     if (o.on_epoch) o.on_epoch(s);
   }
   return history;
+}
+
+/// The one-piece gradient of a batch, on the calling thread (fit's default).
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars>
+auto whole_batch_step(task<XVar, YVar, Loss, Output> const& the_task, var_set<T, Vars...>& params) {
+  using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
+  return [&the_task, &params](auto& buf, var_set<T, Vars...>& grads, double step_seed) {
+    step_result<T> res{T{}, 0};
+    if constexpr (traits::classifies) {
+      res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+        return grad_into(Loss{}, grads, capture(Output{}, *buf.out), *buf.ws, params,
+                         XVar{} = *buf.x, YVar{} = *buf.y, mode...);
+      });
+      res.correct = detail::count_correct<traits::targets>(buf.out->data.data(), buf.y->data.data(),
+                                                           traits::batch, the_task.threshold);
+    } else {
+      res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+        return grad_into(Loss{}, grads, *buf.ws, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
+      });
+      (void)the_task;
+    }
+    return res;
+  };
+}
+
+/// The batch's gradient in its shards on the pool, into grads (train/parallel.hpp), and the
+/// correct rows (for a classifier).
+template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Sg,
+          class Buf>
+step_result<T> shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
+                          thread_pool& pool, Sg& sg, Buf& buf, var_set<T, Vars...>& grads,
+                          double step_seed) {
+  using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
+  step_result<T> res{T{}, 0};
+  res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
+    return sg.gradient(pool, grads, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
+  });
+  if constexpr (traits::classifies) {
+    constexpr std::size_t rows = Sg::rows, C = traits::targets;
+    for (std::size_t sh = 0; sh < Sg::shards; ++sh)
+      res.correct += detail::count_correct<C>(
+          sg[sh].out.data.data(), buf.y->data.data() + sh * rows * C, rows, t.threshold);
+  } else {
+    (void)t;
+  }
+  return res;
+}
+
+/// Why fit cannot shard this task's batch (the text of shard_problem).
+template <class Loss, std::size_t K> std::string shard_refusal(std::size_t threads) {
+  return "ctgrad::train::fit: threads = " + std::to_string(threads) +
+         " (or sharded) splits each batch into " + std::to_string(K) + " shards, but " +
+         shard_problem_text(shard_problem<Loss, K>()) + "; use threads = 1";
+}
+
+}  // namespace detail
+
+/// Trains params with opt (anything with opt.step(params, grads)) for o.epochs epochs over
+/// data; returns one epoch_stats per epoch. Throws std::invalid_argument for data that do
+/// not fit the network (or fewer samples than one batch with last_batch::drop, or threads
+/// for a net that cannot be sharded), std::runtime_error for a non-finite loss or gradient,
+/// and train::diverged (a runtime_error) for a diverging loss. Shards (with threads > 1 or
+/// sharded): train::default_shards of the batch, or fit<Shards>(...).
+template <std::size_t Shards = 0, class XVar, class YVar, class Loss, class Output, class T,
+          class... Vars, class Opt>
+std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T, Vars...>& params,
+                             Opt& opt, samples<T> const& data,
+                             std::type_identity_t<fit_options<T>> const& o = {}) {
+  using task_t = task<XVar, YVar, Loss, Output>;
+  using traits = detail::task_traits<task_t>;
+  detail::fit_buffers<T, task_t> buf;
+  if (o.threads <= 1 && !o.sharded)
+    return detail::fit_loop(t, params, opt, data, o, buf, detail::whole_batch_step(t, params));
+  constexpr std::size_t K = Shards != 0 ? Shards : default_shards(traits::batch);
+  if constexpr (detail::shard_problem<Loss, K>() != 0) {
+    throw std::invalid_argument(detail::shard_refusal<Loss, K>(o.threads));
+  } else {
+    thread_pool pool(o.threads);
+    auto sg = std::make_unique<sharded_gradient<T, Loss, K, var_set<T, Vars...>, Output>>();
+    return detail::fit_loop(t, params, opt, data, o, buf,
+                            [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
+                              return detail::shard_step(t, params, pool, *sg, bufs, grads,
+                                                        step_seed);
+                            });
+  }
 }
 
 }  // namespace ctgrad::train
