@@ -79,9 +79,6 @@ struct shapes<T, Rows, std::index_sequence<L...>, S...> {
   // Size of the largest W_l with l >= 1 (those are transposed to form dz_{l-1}).
   static constexpr std::size_t largest_inner_weights =
       std::max({std::size_t(0), (L == 0 ? 0 : dims<S...>[L] * dims<S...>[L + 1])...});
-  // Size of the largest W_l with fewer than 16 columns (basic_mlp::narrow).
-  static constexpr std::size_t largest_narrow_weights = std::max(
-      {std::size_t(0), (dims<S...>[L + 1] < 16 ? dims<S...>[L] * dims<S...>[L + 1] : 0)...});
 };
 }  // namespace detail
 
@@ -150,11 +147,13 @@ struct basic_mlp {
   // (see dense_backward_input). Where copying starts to pay depends on the shapes: with
   // g++ 12, from about 2 rows for 10 outputs, about 8 for 64; the benchmarks use 1 and 32.
   static constexpr std::size_t transpose_from_rows = 4;
+  // A layer of N outputs uses the one-row kernels (dense_forward_one ...) for a single
+  // example when its rows are at most 16 wide and whole vectors (or shorter than one): that
+  // is where they measured faster; for 64 or 128 outputs, or 10 (a vector and a remainder),
+  // the batch kernels were as fast or faster (64-64-64-10: 940 ns against 1060 ns).
+  template <std::size_t N>
+  static constexpr bool row_kernels = B == 1 && N <= 16 && (N < 8 || N % 8 == 0);
   std::array<T, B >= transpose_from_rows ? shapes::largest_inner_weights : 0> wt_{};
-  // Below this many columns a layer is narrow: its dW of a batch is accumulated transposed
-  // (into dwt_), and dz W^T unrolls over the columns instead of reducing over them.
-  static constexpr std::size_t narrow = 16;
-  std::array<T, (B >= 4 ? shapes::largest_narrow_weights : 0)> dwt_{};
 
   static T activate(T z) {
     if constexpr (Act == act::relu)
@@ -178,35 +177,23 @@ struct basic_mlp {
   // ---- kernels: raw __restrict pointers, sizes as template arguments -------------------
 
   // z[r][j] = act(b[j] + sum_k a[r][k] * W[k][j]) for r < B; Activate = false for logits.
-  // An output row is accumulated with unit stride, a W row at a time;
-  // a single output (N == 1, a regression head) is a dot product of the a row with W's
-  // only column, a reduction (omp simd: vectorised without reordering anything else).
+  // j innermost, so a W row streams with unit stride into the output row.
   template <std::size_t K, std::size_t N, bool Activate>
   static void dense_forward(T* __restrict z, T const* __restrict a, T const* __restrict W,
                             T const* __restrict bias) {
+    if constexpr (row_kernels<N>) return dense_forward_one<K, N, Activate>(z, a, W, bias);
     for (std::size_t r = 0; r < B; ++r) {
       T* const zr = z + r * N;
       T const* const ar = a + r * K;
-      if constexpr (N == 1) {
-        T s = 0;
-        HANDWRITTEN_SIMD_SUM
-        for (std::size_t k = 0; k < K; ++k) s += ar[k] * W[k];
-        zr[0] = bias[0] + s;
-      } else {
-        HANDWRITTEN_SIMD
-        for (std::size_t j = 0; j < N; ++j) zr[j] = bias[j];
-        for (std::size_t k = 0; k < K; ++k) {
-          T const ark = ar[k];
-          T const* const Wk = W + k * N;
-          HANDWRITTEN_SIMD
-          for (std::size_t j = 0; j < N; ++j) zr[j] += ark * Wk[j];
-        }
+      for (std::size_t j = 0; j < N; ++j) zr[j] = bias[j];
+      for (std::size_t k = 0; k < K; ++k) {
+        T const ark = ar[k];
+        T const* const Wk = W + k * N;
+        for (std::size_t j = 0; j < N; ++j) zr[j] += ark * Wk[j];
       }
+      if constexpr (Activate)
+        for (std::size_t j = 0; j < N; ++j) zr[j] = activate(zr[j]);
     }
-    // After the products, over the whole [B][N] block: relu vectorises; sigmoid and tanh
-    // are calls to libm either way (no -ffast-math, so no vector exp).
-    if constexpr (Activate)
-      for (std::size_t i = 0; i < B * N; ++i) z[i] = activate(z[i]);
   }
 
   // Mean softmax cross-entropy of logits z [B][N] against targets y; with Grad also
@@ -262,80 +249,34 @@ struct basic_mlp {
   }
 
   // dW = a^T dz ([K][N]) and db = column sums of dz ([N]), both overwritten.
-  //  - one row: dW is the outer product a0 dz0, written row by row (or, for N == 1, as
-  //    the one column it is, unit stride over k);
-  //  - a narrow dW (N < narrow, K >= narrow, B >= 4: a last layer's 10 columns) is
-  //    accumulated transposed, dW^T[j][:] += dz[r][j] a[r][:], unit stride over K instead
-  //    of N, then written out: scratch dwt [N][K];
-  //  - otherwise k outer, r middle, j inner: one dW row stays in L1 while every dz row
-  //    adds into it.
   template <std::size_t K, std::size_t N>
   static void dense_backward_params(T* __restrict dW, T* __restrict db, T const* __restrict a,
-                                    T const* __restrict dz, T* __restrict dwt) {
-    if constexpr (B == 1) {
-      (void)dwt;
-      if constexpr (N == 1) {
-        T const dz0 = dz[0];
-        HANDWRITTEN_SIMD
-        for (std::size_t k = 0; k < K; ++k) dW[k] = a[k] * dz0;
-      } else {
-        HANDWRITTEN_ROLLED
-        for (std::size_t k = 0; k < K; ++k) {
-          T const ak = a[k];
-          T* const dWk = dW + k * N;
-          HANDWRITTEN_SIMD
-          for (std::size_t j = 0; j < N; ++j) dWk[j] = ak * dz[j];
-        }
-      }
-      HANDWRITTEN_SIMD
-      for (std::size_t j = 0; j < N; ++j) db[j] = dz[j];
-      return;
-    } else if constexpr (N < narrow && K >= narrow && B >= 4) {
-      for (std::size_t j = 0; j < N; ++j) {
-        T* const dwtj = dwt + j * K;
-        T const dz0j = dz[j];
-        HANDWRITTEN_SIMD
-        for (std::size_t k = 0; k < K; ++k) dwtj[k] = dz0j * a[k];
-        for (std::size_t r = 1; r < B; ++r) {
-          T const dzrj = dz[r * N + j];
-          T const* const ar = a + r * K;
-          HANDWRITTEN_SIMD
-          for (std::size_t k = 0; k < K; ++k) dwtj[k] += dzrj * ar[k];
-        }
-      }
-      for (std::size_t k = 0; k < K; ++k)
-        for (std::size_t j = 0; j < N; ++j) dW[k * N + j] = dwt[j * K + k];
-    } else {
-      (void)dwt;
-      for (std::size_t k = 0; k < K; ++k) {
-        T* const dWk = dW + k * N;
-        T const a0k = a[k];
-        HANDWRITTEN_SIMD
-        for (std::size_t j = 0; j < N; ++j) dWk[j] = a0k * dz[j];
-        for (std::size_t r = 1; r < B; ++r) {
-          T const ark = a[r * K + k];
-          T const* const dzr = dz + r * N;
-          HANDWRITTEN_SIMD
-          for (std::size_t j = 0; j < N; ++j) dWk[j] += ark * dzr[j];
-        }
+                                    T const* __restrict dz) {
+    if constexpr (row_kernels<N>) return dense_backward_params_one<K, N>(dW, db, a, dz);
+    // k outer, r middle, j inner: one dW row stays in L1 while every dz row adds into it.
+    for (std::size_t k = 0; k < K; ++k) {
+      T* const dWk = dW + k * N;
+      T const a0k = a[k];
+      for (std::size_t j = 0; j < N; ++j) dWk[j] = a0k * dz[j];
+      for (std::size_t r = 1; r < B; ++r) {
+        T const ark = a[r * K + k];
+        T const* const dzr = dz + r * N;
+        for (std::size_t j = 0; j < N; ++j) dWk[j] += ark * dzr[j];
       }
     }
-    HANDWRITTEN_SIMD
     for (std::size_t j = 0; j < N; ++j) db[j] = dz[j];
-    for (std::size_t r = 1; r < B; ++r) {
-      HANDWRITTEN_SIMD
+    for (std::size_t r = 1; r < B; ++r)
       for (std::size_t j = 0; j < N; ++j) db[j] += dz[r * N + j];
-    }
   }
 
   // dprev[r][k] = (sum_j dz[r][j] * W[k][j]) * act'(aprev[r][k]): dz_{L-1} from dz_L.
+  // Written as is, the sum over j is a dot product of a dz row with a W row, a float
+  // reduction that g++ vectorises only under -ffast-math (it would reorder the sum). So:
   //  - for a batch (B >= transpose_from_rows), W is first copied transposed into
   //    wt [N][K] (K*N copies, repaid over the rows) and each dprev row is accumulated as
   //    sum_j dz[r][j] * wt[j][:], a unit-stride update like the forward pass;
-  //  - for fewer rows and 8 or more columns, each sum is a dot product of a dz row with a
-  //    W row: an omp simd reduction (vectorised without -ffast-math);
-  //  - for fewer than 8 columns (one or two outputs), j is unrolled and the loop runs over
-  //    k (unit stride for N == 1).
+  //  - for fewer rows, each dot product keeps P = 8 partial sums (s[u] over j = u mod P),
+  //    one vector-wide accumulator, added up at the end.
   // Residual networks: with Skip, skip (dL/da_L of a block) is added to the sum, which is
   // dL/da_{L-1}; with Keep that sum is also stored in gprev (for the block below).
   template <std::size_t K, std::size_t N, bool Skip = false, bool Keep = false>
@@ -343,64 +284,132 @@ struct basic_mlp {
                                    T const* __restrict W, T const* __restrict aprev,
                                    T* __restrict wt, T const* __restrict skip = nullptr,
                                    T* __restrict gprev = nullptr) {
-    if constexpr (B >= transpose_from_rows && N >= 4) {
+    if constexpr (row_kernels<N>) {
+      (void)wt;
+      return dense_backward_input_one<K, N, Skip, Keep>(dprev, dz, W, aprev, skip, gprev);
+    } else if constexpr (B >= transpose_from_rows) {
       for (std::size_t j = 0; j < N; ++j)
         for (std::size_t k = 0; k < K; ++k) wt[j * K + k] = W[k * N + j];
       for (std::size_t r = 0; r < B; ++r) {
         T* const dpr = dprev + r * K;
         T const* const dzr = dz + r * N;
-        HANDWRITTEN_SIMD
         for (std::size_t k = 0; k < K; ++k) dpr[k] = dzr[0] * wt[k];
         for (std::size_t j = 1; j < N; ++j) {
           T const dzrj = dzr[j];
           T const* const wtj = wt + j * K;
-          HANDWRITTEN_SIMD
           for (std::size_t k = 0; k < K; ++k) dpr[k] += dzrj * wtj[k];
         }
-        finish_row<K, Skip, Keep>(dpr, aprev + r * K, skip, gprev, r);
+        if constexpr (Skip)
+          for (std::size_t k = 0; k < K; ++k) dpr[k] += skip[r * K + k];
+        if constexpr (Keep)
+          for (std::size_t k = 0; k < K; ++k) gprev[r * K + k] = dpr[k];
+        T const* const apr = aprev + r * K;
+        for (std::size_t k = 0; k < K; ++k) dpr[k] *= derivative(apr[k]);
       }
-    } else if constexpr (N >= 8) {
+    } else {
       (void)wt;
+      constexpr std::size_t P = 8;
+      constexpr std::size_t N0 = N / P * P;  // the rest, fewer than P terms, goes to s[0..]
       for (std::size_t r = 0; r < B; ++r) {
         T const* const dzr = dz + r * N;
         for (std::size_t k = 0; k < K; ++k) {
           T const* const Wk = W + k * N;
-          T s = 0;
-          HANDWRITTEN_SIMD_SUM
-          for (std::size_t j = 0; j < N; ++j) s += dzr[j] * Wk[j];
-          dprev[r * K + k] = s;
+          T s[P] = {};
+          for (std::size_t j = 0; j < N0; j += P)
+            for (std::size_t u = 0; u < P; ++u) s[u] += dzr[j + u] * Wk[j + u];
+          for (std::size_t j = N0; j < N; ++j) s[j - N0] += dzr[j] * Wk[j];
+          T t = 0;
+          for (std::size_t u = 0; u < P; ++u) t += s[u];
+          if constexpr (Skip) t += skip[r * K + k];
+          if constexpr (Keep) gprev[r * K + k] = t;
+          dprev[r * K + k] = t * derivative(aprev[r * K + k]);
         }
-        finish_row<K, Skip, Keep>(dprev + r * K, aprev + r * K, skip, gprev, r);
-      }
-    } else {
-      (void)wt;
-      for (std::size_t r = 0; r < B; ++r) {
-        T const* const dzr = dz + r * N;
-        T* const dpr = dprev + r * K;
-        for (std::size_t k = 0; k < K; ++k) {
-          T s = dzr[0] * W[k * N];
-          for (std::size_t j = 1; j < N; ++j) s += dzr[j] * W[k * N + j];
-          dpr[k] = s;
-        }
-        finish_row<K, Skip, Keep>(dpr, aprev + r * K, skip, gprev, r);
       }
     }
   }
 
-  // The end of a dprev row: + skip, kept as dL/da (residual), times act'.
-  template <std::size_t K, bool Skip, bool Keep>
-  static void finish_row(T* __restrict dpr, T const* __restrict apr, T const* __restrict skip,
-                         T* __restrict gprev, std::size_t r) {
+  // ---- one row (B == 1): the kernels above would spend their time on loop structure -----
+  // For a single example every product is a matrix-vector product, and the sizes are small
+  // enough that how each loop is vectorised decides the time: unit-stride rows marked
+  // `omp simd`, dot products as `omp simd` reductions, a one-output layer as one dot product,
+  // the activation as one pass after the products. Measured (g++ 12, thread CPU time, min of
+  // 160 x 3000 calls) against the batch kernels on one row: 2-16-16-1 220 -> 156 ns, 4-8-2
+  // 46 -> 29 ns; for 64-wide and 784-wide rows they make no difference beyond noise.
+
+  // z = act(b + a W) for one row a [K].
+  template <std::size_t K, std::size_t N, bool Activate>
+  static void dense_forward_one(T* __restrict z, T const* __restrict a, T const* __restrict W,
+                                T const* __restrict bias) {
+    if constexpr (N == 1) {
+      T s = 0;
+      HANDWRITTEN_SIMD_SUM
+      for (std::size_t k = 0; k < K; ++k) s += a[k] * W[k];
+      z[0] = bias[0] + s;
+    } else {
+      HANDWRITTEN_SIMD
+      for (std::size_t j = 0; j < N; ++j) z[j] = bias[j];
+      for (std::size_t k = 0; k < K; ++k) {
+        T const ak = a[k];
+        T const* const Wk = W + k * N;
+        HANDWRITTEN_SIMD
+        for (std::size_t j = 0; j < N; ++j) z[j] += ak * Wk[j];
+      }
+    }
+    if constexpr (Activate)
+      for (std::size_t j = 0; j < N; ++j) z[j] = activate(z[j]);
+  }
+
+  // dW = a dz^T, the outer product of one row (for N == 1 the one column it is), db = dz.
+  template <std::size_t K, std::size_t N>
+  static void dense_backward_params_one(T* __restrict dW, T* __restrict db, T const* __restrict a,
+                                        T const* __restrict dz) {
+    if constexpr (N == 1) {
+      T const dz0 = dz[0];
+      HANDWRITTEN_SIMD
+      for (std::size_t k = 0; k < K; ++k) dW[k] = a[k] * dz0;
+    } else {
+      HANDWRITTEN_ROLLED
+      for (std::size_t k = 0; k < K; ++k) {
+        T const ak = a[k];
+        T* const dWk = dW + k * N;
+        HANDWRITTEN_SIMD
+        for (std::size_t j = 0; j < N; ++j) dWk[j] = ak * dz[j];
+      }
+    }
+    HANDWRITTEN_SIMD
+    for (std::size_t j = 0; j < N; ++j) db[j] = dz[j];
+  }
+
+  // dprev[k] = (sum_j dz[j] W[k][j]) * act'(aprev[k]) (with skip and keep as in
+  // dense_backward_input): 8 or more columns, a dot product per k as an `omp simd`
+  // reduction; fewer (one or two outputs), j unrolled and the loop over k.
+  template <std::size_t K, std::size_t N, bool Skip, bool Keep>
+  static void dense_backward_input_one(T* __restrict dprev, T const* __restrict dz,
+                                       T const* __restrict W, T const* __restrict aprev,
+                                       T const* __restrict skip, T* __restrict gprev) {
+    HANDWRITTEN_ROLLED
+    for (std::size_t k = 0; k < K; ++k) {
+      T const* const Wk = W + k * N;
+      T s = 0;
+      if constexpr (N >= 8) {
+        HANDWRITTEN_SIMD_SUM
+        for (std::size_t j = 0; j < N; ++j) s += dz[j] * Wk[j];
+      } else {
+        s = dz[0] * Wk[0];
+        for (std::size_t j = 1; j < N; ++j) s += dz[j] * Wk[j];
+      }
+      dprev[k] = s;
+    }
     if constexpr (Skip)
-      for (std::size_t k = 0; k < K; ++k) dpr[k] += skip[r * K + k];
+      for (std::size_t k = 0; k < K; ++k) dprev[k] += skip[k];
     else
       (void)skip;
     if constexpr (Keep)
-      for (std::size_t k = 0; k < K; ++k) gprev[r * K + k] = dpr[k];
+      for (std::size_t k = 0; k < K; ++k) gprev[k] = dprev[k];
     else
       (void)gprev;
     HANDWRITTEN_SIMD
-    for (std::size_t k = 0; k < K; ++k) dpr[k] *= derivative(apr[k]);
+    for (std::size_t k = 0; k < K; ++k) dprev[k] *= derivative(aprev[k]);
   }
 
   // ---- driver ---------------------------------------------------------------------------
@@ -450,8 +459,8 @@ struct basic_mlp {
   template <std::size_t L> void backward_layer(params const& p, input_type const& x, params& g) {
     constexpr std::size_t K = sizes[L], N = sizes[L + 1];
     T const* const dz = std::get<L>(d_).data();
-    dense_backward_params<K, N>(g.template W<L>().data(), g.template b<L>().data(), input<L>(x), dz,
-                                dwt_.data());
+    dense_backward_params<K, N>(g.template W<L>().data(), g.template b<L>().data(), input<L>(x),
+                                dz);
     if constexpr (L > 0 && !Residual) {
       dense_backward_input<K, N>(std::get<L - 1>(d_).data(), dz, p.template W<L>().data(),
                                  std::get<L - 1>(a_).data(), wt_.data());
