@@ -54,10 +54,14 @@ class chain_rule_impl {
   virtual double derivative() const = 0;
 };
 
-// Defined by impl_torch.cpp and impl_adolc.cpp, which bench/CMakeLists.txt builds (and
+// Defined by impl_torch.cpp and impl_adolc.cpp (and the two below), which bench/CMakeLists.txt builds (and
 // then defines CTGRAD_BENCH_TORCH, CTGRAD_BENCH_ADOLC) only when it finds the library.
 std::unique_ptr<gradient_impl> make_libtorch(mlp_spec const& spec);
 std::unique_ptr<gradient_impl> make_adolc(mlp_spec const& spec, bool reuse_tape);
+/// dlib's DNN (impl_dlib.cpp, CTGRAD_BENCH_DLIB) and FANN (impl_fann.cpp, CTGRAD_BENCH_FANN);
+/// nullptr for a network the library cannot express (then the case runs without it).
+std::unique_ptr<gradient_impl> make_dlib(mlp_spec const& spec);
+std::unique_ptr<gradient_impl> make_fann(mlp_spec const& spec);
 /// libtorch in float, or in double with f64.
 std::unique_ptr<chain_rule_impl> make_libtorch_chain_rule(double x, bool f64);
 std::unique_ptr<chain_rule_impl> make_adolc_chain_rule(double x, bool reuse_tape);

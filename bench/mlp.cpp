@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   bench::add_small_cases(cases);
   bench::add_64_cases(cases);
   bench::add_784_cases(cases);
+  bench::add_deep_cases(cases);
   bench::add_residual_cases(cases);
   bench::add_scalar_cases(cases);
 

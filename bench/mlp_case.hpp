@@ -3,8 +3,8 @@
 // implementation, all holding identical parameter values and inputs, so that the gradients
 // can be compared before anything is timed and the timings are comparable:
 //   ctgrad, handwritten, forward_only (bench/handwritten.hpp), tape (ctgrad's runtime tape,
-//   include/ctgrad/tape.hpp), libtorch, adolc_retape, adolc_reuse (bench/impl_*.cpp, when
-//   CMake found them), numerical (central differences, 2P forward passes with ctgrad's eval,
+//   include/ctgrad/tape.hpp), libtorch, adolc_retape, adolc_reuse, dlib, fann
+//   (bench/impl_*.cpp, when CMake found them and the library can express the network), numerical (central differences, 2P forward passes with ctgrad's eval,
 //   for the cases with at most numerical_max_params parameters).
 //
 // A network description Net provides:
@@ -97,6 +97,7 @@ inline constexpr std::size_t numerical_max_params = 10000;
 void add_small_cases(std::vector<case_entry>& cases);
 void add_64_cases(std::vector<case_entry>& cases);
 void add_784_cases(std::vector<case_entry>& cases);
+void add_deep_cases(std::vector<case_entry>& cases);
 void add_residual_cases(std::vector<case_entry>& cases);
 void add_scalar_cases(std::vector<case_entry>& cases);
 
@@ -239,6 +240,12 @@ template <class Net> class mlp_case {
 #ifdef CTGRAD_BENCH_ADOLC
       externals_.emplace_back("adolc_retape", make_adolc(sp, false));
       externals_.emplace_back("adolc_reuse", make_adolc(sp, true));
+#endif
+#ifdef CTGRAD_BENCH_DLIB
+      if (auto d = make_dlib(sp)) externals_.emplace_back("dlib", std::move(d));
+#endif
+#ifdef CTGRAD_BENCH_FANN
+      if (auto f = make_fann(sp)) externals_.emplace_back("fann", std::move(f));
 #endif
       (void)sp;
     }

@@ -34,7 +34,7 @@ TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
 
 IMPLS = ["ctgrad", "handwritten", "forward_only", "tape", "libtorch", "adolc_retape",
-         "adolc_reuse", "numerical"]
+         "adolc_reuse", "dlib", "fann", "numerical"]
 COUNTERS = ("params", "allocations", "check_rel_diff", "flops")
 COLORS = ["#d62728", "#1f77b4", "#7f7f7f", "#ff7f0e", "#9467bd", "#2ca02c", "#17becf",
           "#000000"]

@@ -7,6 +7,7 @@
 // Everything here is keyed on abstract nodes (operation + shapes), never on a whole net.
 #pragma once
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
@@ -153,6 +154,17 @@ template <class E, class Self> constexpr std::size_t rule_scratch() {
   }
 }
 
+/// out (+)= E, an all-elementwise expression, in one loop. out is restrict: an adjoint or
+/// a value slot of its own, never one of the values the rule reads. Without it the compiler
+/// must assume that each store may change the values (and the pointers to them) read next,
+/// and the loop stays scalar: a relu rule da * (z > 0) over 8 entries took 31 instructions.
+template <class E, class Self, bool Acc, std::size_t Size, std::size_t Inner, class T>
+CTGRAD_ALWAYS_INLINE constexpr void run_fused(T* CTGRAD_RESTRICT out, rule_inputs<T> const& in) {
+  for (std::size_t r = 0; r < Size / Inner; ++r)
+    for (std::size_t j = 0; j < Inner; ++j)
+      kernels::store<Acc>(out[r * Inner + j], scalar_at<E, Self, Size, Inner>(in, r, j));
+}
+
 /// out (+)= E, E an expression over the given values of a node Self.
 template <class E, class Self, bool Acc, class T>
 constexpr void run_expr(T* out, rule_inputs<T> const& in) {
@@ -164,9 +176,7 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
   } else if constexpr (fusable<E, Self>::value &&
                        fused_inner<size, typename read_sizes<E, Self>::type>::ok) {
     constexpr std::size_t inner = fused_inner<size, typename read_sizes<E, Self>::type>::inner;
-    for (std::size_t r = 0; r < size / inner; ++r)
-      for (std::size_t j = 0; j < inner; ++j)
-        kernels::store<Acc>(out[r * inner + j], scalar_at<E, Self, size, inner>(in, r, j));
+    run_fused<E, Self, Acc, size, inner>(out, in);
   } else {
     using L = rule_layout<E, Self>;
     using order = typename L::order;

@@ -3,6 +3,7 @@
 // (broadcast), and summing rows down to a trailing block (the broadcast's adjoint).
 #pragma once
 
+#include <ctgrad/detail/config.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 
 #include <cstddef>
@@ -24,12 +25,18 @@ constexpr void broadcast_rows(T* out, T const* a) {
 }
 
 /// out[Inner] (+)= the sum of a's Size / Inner rows of Inner entries.
+/// The first row is stored (or added), the others added: no clearing pass, and for one row
+/// (a bias gradient at batch 1) a copy. out is a bias's adjoint, never a row of a.
 template <bool Acc, std::size_t Size, std::size_t Inner, class T>
-constexpr void sum_rows(T* out, T const* a) {
-  if constexpr (!Acc)
-    for (std::size_t j = 0; j < Inner; ++j) out[j] = T{};
-  for (std::size_t r = 0; r < Size / Inner; ++r)
-    for (std::size_t j = 0; j < Inner; ++j) out[j] += a[r * Inner + j];
+constexpr void sum_rows(T* CTGRAD_RESTRICT out, T const* CTGRAD_RESTRICT a) {
+  if constexpr (Size < Inner) {
+    if constexpr (!Acc)
+      for (std::size_t j = 0; j < Inner; ++j) out[j] = T{};
+  } else {
+    for (std::size_t j = 0; j < Inner; ++j) store<Acc>(out[j], a[j]);
+    for (std::size_t r = 1; r < Size / Inner; ++r)
+      for (std::size_t j = 0; j < Inner; ++j) out[j] += a[r * Inner + j];
+  }
 }
 
 }  // namespace ctgrad::kernels

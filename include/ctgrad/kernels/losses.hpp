@@ -23,8 +23,12 @@ constexpr void softmax_cross_entropy(T* out, T const* z, T const* p, T const* y)
     std::size_t k = 0;
     for (std::size_t j = 1; j < Cols; ++j) k = pr[j] > pr[k] ? j : k;
     T const lse = zr[k] - math::log(pr[k]);
-    // y_j = 0 contributes 0, also where z_j = -inf (0 * inf would be NaN).
-    for (std::size_t j = 0; j < Cols; ++j) total += yr[j] == T{0} ? T{0} : yr[j] * (lse - zr[j]);
+    // y_j = 0 contributes 0, also where z_j = -inf (0 * inf would be NaN). The term is
+    // computed either way and then selected, so the loop has no branch per entry.
+    for (std::size_t j = 0; j < Cols; ++j) {
+      T const term = yr[j] * (lse - zr[j]);
+      total += yr[j] == T{0} ? T{0} : term;
+    }
   }
   store<Acc>(out[0], total / static_cast<T>(Rows));
 }

@@ -22,7 +22,9 @@ template <class Z> struct step_node : node<Z> {
   /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
-    return z > T{0} ? T{1} : T{0};
+    // The comparison converted, not selected with ?: — g++ 12 compiled `z > 0 ? 1 : 0` into
+    // a compare and a branch per entry, which kept relu's rule da * (z > 0) scalar.
+    return static_cast<T>(z > T{0});
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
