@@ -91,7 +91,10 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
     if constexpr (mul_fits_v<A, typename split_term<B>::coefficient>) {
       return fold_mul<A, typename split_term<B>::coefficient>() * typename split_term<B>::term{};
     } else {
-      return mul_node<A, B>{};
+      // The constants' product stays a node of its own, in front, where no later product
+      // looks into it again (as c1*(c2*t) it would be re-split at every further factor).
+      return mul_node<mul_node<A, typename split_term<B>::coefficient>,
+                      typename split_term<B>::term>{};
     }
   } else if constexpr (is_scaled_v<A>) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} * b);
