@@ -84,6 +84,17 @@ template <class T> inline constexpr bool is_scaled_v = false;  // c*t with a con
 template <std::intmax_t N, std::intmax_t D, class T>
 inline constexpr bool is_scaled_v<mul_node<constant_node<N, D>, T>> = true;
 
+// Whether a (op) b folds into one constant: a derivative of a deep composition multiplies
+// its chain's constants (1.5^64 = 3^64/2^64 overflows std::intmax_t), and then the two
+// constants stay a product, evaluated in floating point like any other node.
+template <class A, class B>
+inline constexpr bool add_fits_v = add(as_rational<A>(), as_rational<B>()).ok;
+template <class A, class B>
+inline constexpr bool mul_fits_v = mul(as_rational<A>(), as_rational<B>()).ok;
+template <class A, class B>
+inline constexpr bool div_fits_v = mul(as_rational<A>(), reciprocal(as_rational<B>())).ok;
+template <class A, int N> inline constexpr bool power_fits_v = power(as_rational<A>(), N).ok;
+
 /// The constant a (op) b, folded exactly.
 template <class A, class B> constexpr auto fold_add() {
   return to_constant<add(as_rational<A>(), as_rational<B>())>();

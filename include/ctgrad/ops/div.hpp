@@ -71,7 +71,11 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
     static_assert(!is_zero_v<B>, "ctgrad::operator/(a, b): b is the constant 0");
     return invalid_expression{};
   } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
-    return fold_mul<A, decltype(fold_reciprocal<B>())>();
+    if constexpr (div_fits_v<A, B>) {
+      return fold_mul<A, decltype(fold_reciprocal<B>())>();
+    } else {
+      return div_node<A, B>{};
+    }
   } else if constexpr (is_zero_v<A>) {
     return zero_t{};
   } else if constexpr (is_one_v<B>) {

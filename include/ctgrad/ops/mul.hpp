@@ -68,7 +68,11 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
   } else if constexpr (is_const_broadcast_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
     return a * typename const_broadcast<B>::constant{};
   } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
-    return fold_mul<A, B>();
+    if constexpr (mul_fits_v<A, B>) {
+      return fold_mul<A, B>();
+    } else {
+      return mul_node<A, B>{};
+    }
   } else if constexpr (is_zero_v<A> || is_zero_v<B>) {
     return zero_t{};
   } else if constexpr (is_one_v<A>) {
@@ -84,7 +88,14 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
   } else if constexpr (is_neg_v<B>) {
     return -(a * (-b));
   } else if constexpr (is_constant_v<A> && is_scaled_v<B>) {
-    return fold_mul<A, typename split_term<B>::coefficient>() * typename split_term<B>::term{};
+    if constexpr (mul_fits_v<A, typename split_term<B>::coefficient>) {
+      return fold_mul<A, typename split_term<B>::coefficient>() * typename split_term<B>::term{};
+    } else {
+      // The constants' product stays a node of its own, in front, where no later product
+      // looks into it again (as c1*(c2*t) it would be re-split at every further factor).
+      return mul_node<mul_node<A, typename split_term<B>::coefficient>,
+                      typename split_term<B>::term>{};
+    }
   } else if constexpr (is_scaled_v<A>) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} * b);
   } else if constexpr (is_scaled_v<B>) {

@@ -53,7 +53,11 @@ template <int N, Expression A> constexpr auto pow(A a) {
   } else if constexpr (N == 1) {
     return a;
   } else if constexpr (is_constant_v<A>) {
-    return fold_power<A, N>();
+    if constexpr (power_fits_v<A, N>) {
+      return fold_power<A, N>();
+    } else {
+      return pow_node<A, N>{};
+    }
   } else if constexpr (split_power<A>::exponent != 1) {
     return pow<N * split_power<A>::exponent>(typename split_power<A>::base{});
   } else if constexpr (N % 2 == 0 && is_sqrt_v<A>) {

@@ -41,7 +41,11 @@ template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
                   "trailing dimensions of the other");
     return invalid_expression{};
   } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
-    return fold_add<A, decltype(fold_negate<B>())>();
+    if constexpr (add_fits_v<A, decltype(fold_negate<B>())>) {
+      return fold_add<A, decltype(fold_negate<B>())>();
+    } else {
+      return sub_node<A, B>{};
+    }
   } else if constexpr (is_zero_v<B>) {
     return a;
   } else if constexpr (is_zero_v<A>) {
