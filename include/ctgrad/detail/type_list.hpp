@@ -9,6 +9,8 @@
 // total grows with the square of the graph (DESIGN.md's measured traps).
 #pragma once
 
+#include <ctgrad/detail/type_hash.hpp>
+
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -109,33 +111,111 @@ template <class T, class... Ts> struct index_scan<true, T, Ts...> {
 // derivative (about 800 nodes) took 99 s that way and 0.5 s by the scan (__is_same per
 // element). g++ is as fast either way; it keeps the deduction.
 #if defined(__clang__)
-template <class List, class T> struct index_of;
+template <class List, class T> struct index_of_pass;
 template <class... Ts, class T>
-struct index_of<type_list<Ts...>, T>
+struct index_of_pass<type_list<Ts...>, T>
     : std::integral_constant<std::size_t, index_of_scan<T, Ts...>()> {};
 #else
 template <class List, class T,
           std::size_t Deduced =
               decltype(position<T>(static_cast<indexer_t<List> const*>(nullptr)))::value>
-struct index_of : std::integral_constant<std::size_t, Deduced> {};
+struct index_of_pass : std::integral_constant<std::size_t, Deduced> {};
 template <class... Ts, class T>
-struct index_of<type_list<Ts...>, T, npos>
+struct index_of_pass<type_list<Ts...>, T, npos>
     : std::integral_constant<
           std::size_t,
           index_scan<__is_base_of(tag<T>, indexer_t<type_list<Ts...>>), T, Ts...>::value> {};
 #endif
-template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
+
 
 // ---- I-th element
+// A long list (a graph's order) is read through chunks of 16: at<I, List> deduces from the
+// list as one type, and reads a pack of at most 16 (the chunk list of N/16, then the chunk).
+// An instantiation that takes the list's N elements as a pack costs N (clang copies and
+// checks every argument), and the engine reads an order's elements once per node or edge.
 template <std::size_t I, class T> indexed<I, T> select(indexed<I, T> const&);
-template <std::size_t I, class List> struct at;
-template <std::size_t I, class... Ts> struct at<I, type_list<Ts...>> {
+template <std::size_t I, class... Ts> struct at_pack {
 #if defined(__has_builtin) && __has_builtin(__type_pack_element)
   using type = __type_pack_element<I, Ts...>;
 #else
   using type = typename decltype(select<I>(std::declval<indexer_t<type_list<Ts...>>>()))::type;
 #endif
 };
+inline constexpr std::size_t chunk_size = 16;
+template <class Done, class Rest, bool Full = (Rest::size >= chunk_size)> struct chunk_up {
+  using type = typename push_back<Done, Rest>::type;  // the last, short chunk
+};
+template <class... Cs> struct chunk_up<type_list<Cs...>, type_list<>, false> {
+  using type = type_list<Cs...>;
+};
+template <class... Cs, class T0, class T1, class T2, class T3, class T4, class T5, class T6,
+          class T7, class T8, class T9, class T10, class T11, class T12, class T13, class T14,
+          class T15, class... Rest>
+struct chunk_up<type_list<Cs...>,
+                type_list<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15,
+                          Rest...>,
+                true>
+    : chunk_up<type_list<Cs..., type_list<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12,
+                                          T13, T14, T15>>,
+               type_list<Rest...>> {};
+template <class List> struct chunks {
+  using type = typename chunk_up<type_list<>, List>::type;
+};
+template <std::size_t I, class Chunk> struct at_in_chunk;
+template <std::size_t I, class... Ts> struct at_in_chunk<I, type_list<Ts...>> : at_pack<I, Ts...> {};
+template <std::size_t I, class Chunks> struct at_chunked;
+template <std::size_t I, class... Chunks> struct at_chunked<I, type_list<Chunks...>> {
+  using type = typename at_in_chunk<I % chunk_size,
+                                    typename at_pack<I / chunk_size, Chunks...>::type>::type;
+};
+template <std::size_t I, class List, bool Long = (List::size > 2 * chunk_size)> struct at;
+template <std::size_t I, class... Ts> struct at<I, type_list<Ts...>, false> : at_pack<I, Ts...> {};
+template <std::size_t I, class List> struct at<I, List, true> {
+  using type = typename at_chunked<I, typename chunks<List>::type>::type;
+};
 template <std::size_t I, class List> using at_t = typename at<I, List>::type;
+
+// ---- position of T in List, by hash in long lists
+// Long lists (a graph's order) are searched by hash (detail/type_hash.hpp): a pass per query
+// made a graph's tables cost the square of its size.
+inline constexpr std::size_t hashed_above = 48;
+template <class List, class T, bool = (List::size > hashed_above)>
+struct index_of : index_of_pass<List, T> {};
+// Keyed on the list as one type, never on its elements as a pack: an instantiation whose
+// arguments are the list's N elements costs N (clang copies and checks each argument), so a
+// query per node would again cost the square of the graph.
+template <class List, class T> constexpr std::size_t hashed_position() {
+  using index = hash_index<List>;
+  if constexpr (!index::table.distinct) {
+    return index_of_pass<List, T>::value;
+  } else {
+    constexpr std::size_t found = index::find(type_hash<T>::value);
+    if constexpr (found == List::size) {
+      return found;
+    } else if constexpr (__is_same(at_t<found, List>, T)) {
+      return found;
+    } else {
+      return index_of_pass<List, T>::value;  // T is absent but collides
+    }
+  }
+}
+template <class List, class T>
+struct index_of<List, T, true> : std::integral_constant<std::size_t, hashed_position<List, T>()> {};
+
+/// The position of T in List when T is known to be there (a node's child in the graph's
+/// order): in a long list, the element with T's hash, without reading it back.
+template <class List, class T, bool = (List::size > hashed_above)>
+struct position_of : index_of_pass<List, T> {};
+template <class List, class T> constexpr std::size_t present_position() {
+  if constexpr (!hash_index<List>::table.distinct) {
+    return index_of_pass<List, T>::value;
+  } else {
+    return hash_index<List>::find(type_hash<T>::value);
+  }
+}
+template <class List, class T>
+struct position_of<List, T, true>
+    : std::integral_constant<std::size_t, present_position<List, T>()> {};
+template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 
 }  // namespace ctgrad::detail

@@ -51,7 +51,7 @@ template <bool... Found> constexpr std::size_t first_true() {
 }
 
 template <class Var, class... Sources> struct provider {
-  static constexpr std::size_t count = (std::size_t{0} + ... + provides<Sources, Var>::value);
+  static constexpr std::size_t count = sum_of<provides<Sources, Var>::value...>();
   static constexpr std::size_t index = first_true<provides<Sources, Var>::value...>();
 };
 
@@ -77,7 +77,7 @@ template <class Var, std::size_t... Is, class... Sources>
 struct table_index_impl<Var, std::index_sequence<Is...>, Sources...> {
   static constexpr std::size_t p = provider<Var, Sources...>::index;
   static constexpr std::size_t value =
-      (std::size_t{0} + ... + (Is < p ? source_width_v<Sources> : 0)) +
+      sum_of<(Is < p ? source_width_v<Sources> : 0)...>() +
       index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
 };
 template <class Var, class... Sources>
@@ -97,8 +97,8 @@ template <class U, class... Vs, class T>
 inline constexpr bool same_element_v<var_set<U, Vs...>, T> = __is_same(U, T);
 
 template <class T, class... Sources> class source_table {
-  static constexpr std::size_t count = (std::size_t{0} + ... + source_width_v<Sources>);
-  static constexpr std::size_t numbers = (std::size_t{0} + ... + is_number_binding_v<Sources>);
+  static constexpr std::size_t count = sum_of<source_width_v<Sources>...>();
+  static constexpr std::size_t numbers = sum_of<is_number_binding_v<Sources>...>();
   std::array<T, numbers + 1> number_;
   std::size_t k_ = 0, j_ = 0;
 
@@ -118,10 +118,13 @@ template <class T, class... Sources> class source_table {
   std::array<T const*, count + 1> ptr{};  // every entry read is set; {} for the unused last
 
   constexpr explicit source_table(Sources const&... sources) {
-    static_assert((same_element_v<Sources, T> && ...),
+    static_assert(all_of_v<same_element_v<Sources, T>...>,
                   "ctgrad: every tensor and variable set in one call must have the same "
                   "element type (all float or all double)");
-    if constexpr ((same_element_v<Sources, T> && ...)) (add(sources), ...);
+    if constexpr (all_of_v<same_element_v<Sources, T>...>) {
+      // An array, not a comma fold: clang 14 stops at folds of more than 256 (bindings).
+      [[maybe_unused]] int const added[] = {(add(sources), 0)..., 0};
+    }
   }
   source_table(source_table const&) = delete;
   source_table& operator=(source_table const&) = delete;

@@ -92,7 +92,7 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
   };
   template <class N, class Cs = children_t<N>> struct child_positions;
   template <class N, class... Cs> struct child_positions<N, type_list<Cs...>> {
-    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{index_of<order, Cs>::value...,
+    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{position_of<order, Cs>::value...,
                                                                       n};
   };
   static constexpr table_t table = [] {
@@ -152,7 +152,7 @@ template <class Root, class Order, class N, bool = contains_v<Order, N>> struct 
   using type = zero_t;  // N is not in the graph
 };
 template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, true> {
-  static constexpr std::size_t i = index_of_v<Order, N>;
+  static constexpr std::size_t i = position_of<Order, N>::value;
   using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[i],
                                        parent_table<Order>::table.begin[i + 1] -
                                            parent_table<Order>::table.begin[i]>::type;
@@ -168,35 +168,38 @@ template <class Root, class Order> struct adjoint<Root, Order, Root> { using typ
 // 300 terms is 300 nested +) would recurse once per level, past g++'s depth of 900. In a long
 // graph (more nodes than any chain g++ can recurse through) the adjoints are therefore asked
 // for from the root down first, by one pack expansion, so each finds its parents' already
-// derived. Only nodes that depend on X are asked: d(f, x) needs no others (a parent of a node
-// that depends on x depends on x), and the others' adjoints can be costly sums that nothing
-// reads (a constant shared by 64 terms of a deep composition: 10 s of 13.5 s with clang).
-// Smaller graphs skip the warm-up.
+// derived. Only nodes that depend on a variable are asked (their parents do too): a constant
+// subexpression's adjoint can be a costly sum nothing reads (a constant shared by 64 terms of
+// a deep composition: 10 s of 13.5 s with clang). The set does not depend on x, so grad over
+// 300 variables warms up once, not 300 times. Smaller graphs skip the warm-up.
 inline constexpr std::size_t warm_up_above = 256;
-template <class Root, class Order, class N, class X, bool = depends_on_v<N, type_list<X>>>
-struct warm_adjoint {
+template <class X> inline constexpr bool is_differentiation_variable_v = is_variable_v<X>;
+template <class Name, class A>
+inline constexpr bool is_differentiation_variable_v<named_node<Name, A>> = true;
+
+template <class N, class Cs = children_t<N>> struct has_variable;
+template <class N, class... Cs>
+struct has_variable<N, type_list<Cs...>>
+    : std::bool_constant<is_differentiation_variable_v<N> || (has_variable<Cs>::value || ...)> {};
+template <class Root, class Order, class N, bool = has_variable<N>::value> struct warm_adjoint {
   using type = void;
 };
-template <class Root, class Order, class N, class X> struct warm_adjoint<Root, Order, N, X, true> {
+template <class Root, class Order, class N> struct warm_adjoint<Root, Order, N, true> {
   using type = typename adjoint<Root, Order, N>::type;
 };
-template <class Root, class Order, class X, class Seq> struct root_down;
-template <class Root, class Order, class X, std::size_t... Is>
-struct root_down<Root, Order, X, std::index_sequence<Is...>> {
+template <class Root, class Order, class Seq> struct root_down;
+template <class Root, class Order, std::size_t... Is>
+struct root_down<Root, Order, std::index_sequence<Is...>> {
   using type =
-      type_list<typename warm_adjoint<Root, Order, at_t<Order::size - 1 - Is, Order>, X>::type...>;
+      type_list<typename warm_adjoint<Root, Order, at_t<Order::size - 1 - Is, Order>>::type...>;
 };
 template <class Root, class Order, class N> constexpr auto adjoint_of() {
   if constexpr (Order::size > warm_up_above) {
     using warm [[maybe_unused]] =
-        typename root_down<Root, Order, N, std::make_index_sequence<Order::size>>::type;
+        typename root_down<Root, Order, std::make_index_sequence<Order::size>>::type;
   }
   return typename adjoint<Root, Order, N>::type{};
 }
-
-template <class X> inline constexpr bool is_differentiation_variable_v = is_variable_v<X>;
-template <class Name, class A>
-inline constexpr bool is_differentiation_variable_v<named_node<Name, A>> = true;
 
 }  // namespace detail
 

@@ -29,7 +29,7 @@ namespace detail {
 
 template <class Out, class Order, class T> constexpr auto extract(T const* const* val) {
   if constexpr (Expression<Out>) {
-    T const* p = val[index_of_v<Order, Out>];
+    T const* p = val[position_of<Order, Out>::value];
     if constexpr (shape_of_t<Out>::rank == 0) {
       return *p;
     } else {
@@ -41,9 +41,9 @@ template <class Out, class Order, class T> constexpr auto extract(T const* const
     return [&]<class... Ts>(boost::hana::tuple<Ts...> const*) {
       if constexpr (sizeof...(Ts) == 0) {
         return std::array<T, 0>{};
-      } else if constexpr ((__is_same(decltype(extract<Ts, Order>(val)),
-                                      decltype(extract<at_t<0, type_list<Ts...>>, Order>(val))) &&
-                            ...)) {
+      } else if constexpr (all_of_v<__is_same(
+                               decltype(extract<Ts, Order>(val)),
+                               decltype(extract<at_t<0, type_list<Ts...>>, Order>(val)))...>) {
         using element_t = decltype(extract<at_t<0, type_list<Ts...>>, Order>(val));
         return std::array<element_t, sizeof...(Ts)>{extract<Ts, Order>(val)...};
       } else {
@@ -55,7 +55,7 @@ template <class Out, class Order, class T> constexpr auto extract(T const* const
 
 template <class Out> inline constexpr bool is_evaluable_v = Expression<Out>;
 template <class... Ts>
-inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = (is_evaluable_v<Ts> && ...);
+inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = all_of_v<is_evaluable_v<Ts>...>;
 
 /// Every node of the outputs Out, each once, children first.
 template <class Out>
@@ -124,8 +124,8 @@ constexpr auto checked_eval(Ws* ws, Sources const&... sources) {
     static_assert(is_evaluable_v<Out>,
                   "ctgrad::eval(f, ...): f must be a ctgrad expression or a tuple of them");
     return 0.0;
-  } else if constexpr (!(is_source_v<Sources> && ...)) {
-    static_assert((is_source_v<Sources> && ...),
+  } else if constexpr (!all_of_v<is_source_v<Sources>...>) {
+    static_assert(all_of_v<is_source_v<Sources>...>,
                   "ctgrad::eval(f, ...): pass each value as a binding, x = 2.0, or a "
                   "parameter set");
     return 0.0;

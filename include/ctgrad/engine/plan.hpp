@@ -59,7 +59,7 @@ template <class Order, class N, std::size_t K, bool = (K < children_t<N>::size)>
 struct child_position : std::integral_constant<std::size_t, 0> {};
 template <class Order, class N, std::size_t K>
 struct child_position<Order, N, K, true>
-    : std::integral_constant<std::size_t, index_of<Order, at_t<K, children_t<N>>>::value> {};
+    : std::integral_constant<std::size_t, position_of<Order, at_t<K, children_t<N>>>::value> {};
 
 // A child table row of any width; used only by graphs with a node of more than max_arity
 // inputs (loops), whose plans are short.
