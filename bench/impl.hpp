@@ -54,8 +54,8 @@ class chain_rule_impl {
   virtual double derivative() const = 0;
 };
 
-// Defined by impl_torch.cpp and impl_adolc.cpp (and the two below), which bench/CMakeLists.txt builds (and
-// then defines CTGRAD_BENCH_TORCH, CTGRAD_BENCH_ADOLC) only when it finds the library.
+// Defined by impl_torch.cpp and impl_adolc.cpp (and the two below), which bench/CMakeLists.txt
+// builds (and then defines CTGRAD_BENCH_TORCH, CTGRAD_BENCH_ADOLC) only when it finds the library.
 std::unique_ptr<gradient_impl> make_libtorch(mlp_spec const& spec);
 std::unique_ptr<gradient_impl> make_adolc(mlp_spec const& spec, bool reuse_tape);
 /// dlib's DNN (impl_dlib.cpp, CTGRAD_BENCH_DLIB) and FANN (impl_fann.cpp, CTGRAD_BENCH_FANN);

@@ -4,8 +4,9 @@
 // can be compared before anything is timed and the timings are comparable:
 //   ctgrad, handwritten, forward_only (bench/handwritten.hpp), tape (ctgrad's runtime tape,
 //   include/ctgrad/tape.hpp), libtorch, adolc_retape, adolc_reuse, dlib, fann
-//   (bench/impl_*.cpp, when CMake found them and the library can express the network), numerical (central differences, 2P forward passes with ctgrad's eval,
-//   for the cases with at most numerical_max_params parameters).
+//   (bench/impl_*.cpp, when CMake found them and the library can express the network), numerical
+//   (central differences, 2P forward passes with ctgrad's eval, for the cases with at most
+//   numerical_max_params parameters).
 //
 // A network description Net provides:
 //   static constexpr X, Y        the input and target variables (batch-first)

@@ -66,9 +66,8 @@ struct type_hash<K<A, N>>
                                  template_int_hash<K>())> {};
 template <template <class, class, bool> class K, class A, class B, bool P>  // gate_node
 struct type_hash<K<A, B, P>>
-    : std::integral_constant<std::uint64_t,
-                             hash_all<type_hash<A>::value, type_hash<B>::value, P>(
-                                 template_bool_hash<K>())> {};
+    : std::integral_constant<std::uint64_t, hash_all<type_hash<A>::value, type_hash<B>::value, P>(
+                                                template_bool_hash<K>())> {};
 
 /// An open-addressing table from the hashes of a list's elements to their positions, built
 /// once per list. `distinct` is false when two elements share a hash (a repeated element, or a

@@ -127,7 +127,6 @@ struct index_of_pass<type_list<Ts...>, T, npos>
           index_scan<__is_base_of(tag<T>, indexer_t<type_list<Ts...>>), T, Ts...>::value> {};
 #endif
 
-
 // ---- I-th element
 // A long list (a graph's order) is read through chunks of 16: at<I, List> deduces from the
 // list as one type, and reads a pack of at most 16 (the chunk list of N/16, then the chunk).
@@ -151,22 +150,20 @@ template <class... Cs> struct chunk_up<type_list<Cs...>, type_list<>, false> {
 template <class... Cs, class T0, class T1, class T2, class T3, class T4, class T5, class T6,
           class T7, class T8, class T9, class T10, class T11, class T12, class T13, class T14,
           class T15, class... Rest>
-struct chunk_up<type_list<Cs...>,
-                type_list<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15,
-                          Rest...>,
-                true>
+struct chunk_up<
+    type_list<Cs...>,
+    type_list<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, Rest...>, true>
     : chunk_up<type_list<Cs..., type_list<T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12,
                                           T13, T14, T15>>,
                type_list<Rest...>> {};
-template <class List> struct chunks {
-  using type = typename chunk_up<type_list<>, List>::type;
-};
+template <class List> struct chunks { using type = typename chunk_up<type_list<>, List>::type; };
 template <std::size_t I, class Chunk> struct at_in_chunk;
-template <std::size_t I, class... Ts> struct at_in_chunk<I, type_list<Ts...>> : at_pack<I, Ts...> {};
+template <std::size_t I, class... Ts>
+struct at_in_chunk<I, type_list<Ts...>> : at_pack<I, Ts...> {};
 template <std::size_t I, class Chunks> struct at_chunked;
 template <std::size_t I, class... Chunks> struct at_chunked<I, type_list<Chunks...>> {
-  using type = typename at_in_chunk<I % chunk_size,
-                                    typename at_pack<I / chunk_size, Chunks...>::type>::type;
+  using type =
+      typename at_in_chunk<I % chunk_size, typename at_pack<I / chunk_size, Chunks...>::type>::type;
 };
 template <std::size_t I, class List, bool Long = (List::size > 2 * chunk_size)> struct at;
 template <std::size_t I, class... Ts> struct at<I, type_list<Ts...>, false> : at_pack<I, Ts...> {};

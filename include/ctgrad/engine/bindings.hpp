@@ -76,9 +76,8 @@ template <class Var, class Seq, class... Sources> struct table_index_impl;
 template <class Var, std::size_t... Is, class... Sources>
 struct table_index_impl<Var, std::index_sequence<Is...>, Sources...> {
   static constexpr std::size_t p = provider<Var, Sources...>::index;
-  static constexpr std::size_t value =
-      sum_of<(Is < p ? source_width_v<Sources> : 0)...>() +
-      index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
+  static constexpr std::size_t value = sum_of<(Is < p ? source_width_v<Sources> : 0)...>() +
+                                       index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
 };
 template <class Var, class... Sources>
 struct table_index

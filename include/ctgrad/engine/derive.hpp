@@ -92,8 +92,8 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
   };
   template <class N, class Cs = children_t<N>> struct child_positions;
   template <class N, class... Cs> struct child_positions<N, type_list<Cs...>> {
-    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{position_of<order, Cs>::value...,
-                                                                      n};
+    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{
+        position_of<order, Cs>::value..., n};
   };
   static constexpr table_t table = [] {
     table_t tab{};

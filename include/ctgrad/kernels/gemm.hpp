@@ -31,7 +31,10 @@ namespace ctgrad::kernels {
 
 /// The micro-kernel's tile: MR rows of C by NV vectors.
 struct gemm_tile_t {
-  std::size_t mr, nv;
+  /// Rows of C per tile.
+  std::size_t mr;
+  /// Vectors of C's columns per tile.
+  std::size_t nv;
 };
 
 /// The tile for products with n columns of vectors of width w (in T): as many accumulators as

@@ -154,33 +154,46 @@ template <> struct vec<double> {
 };
 
 #else
+/// Vector registers the target has (the micro-kernel's tiles are chosen to fit in them).
 inline constexpr std::size_t registers = 16;
+/// The instruction set the kernels were compiled for (reported by the benchmark).
 inline constexpr char const* isa = "portable";
 // Without FMA and with 4 lanes the micro-kernel is no faster than the compiler's own loops
 // (measured with g++ 12 -O3 at the SSE2 baseline: 32x784x128 nn 210 us against 222 us, but a
 // 10-column product 7.5 against 4.5 us, 32x64x64 8.4 against 6.5 us), so kernels::matmul keeps
 // its loops; the code is here so that every target compiles and tests it.
+/// Whether kernels::matmul dispatches to the micro-kernel on this target.
 inline constexpr bool tiled_pays = false;
 
 /// 16 bytes of T as a GCC vector extension (g++ and clang lower it to whatever the target has).
 template <class T> struct portable_vec {
+  /// The vector type.
   typedef T type __attribute__((vector_size(16)));
+  /// Lanes per vector.
   static constexpr std::size_t width = 16 / sizeof(T);
+  /// All lanes 0.
   static type zero() { return type{}; }
+  /// All lanes x.
   static type splat(T x) { return type{} + x; }
+  /// `width` values from p (unaligned).
   static type load(T const* p) {
     type v;
     std::memcpy(&v, p, sizeof v);
     return v;
   }
+  /// Stores all lanes at p (unaligned).
   static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
+  /// a * b + c per lane.
   static type fma(type a, type b, type c) { return a * b + c; }
+  /// a + b per lane.
   static type add(type a, type b) { return a + b; }
+  /// The first N lanes from p, the rest 0 (a ragged edge).
   template <std::size_t N> static type load_part(T const* p) {
     type v{};
     std::memcpy(&v, p, N * sizeof(T));
     return v;
   }
+  /// Stores the first N lanes at p (a ragged edge).
   template <std::size_t N> static void store_part(T* p, type v) {
     std::memcpy(p, &v, N * sizeof(T));
   }

@@ -171,7 +171,9 @@ class sharded_gradient {
   static constexpr std::size_t rows = batch / (Shards == 0 ? 1 : Shards);
   /// The loss at the shard's batch size.
   using shard_loss = decltype(rebatch<rows>(Loss{}));
+  /// The gradient set each shard fills.
   using grads_type = Grads;
+  /// The element type, float or double.
   using value_type = T;
 
  private:
@@ -190,10 +192,15 @@ class sharded_gradient {
  public:
   /// One shard's buffers.
   struct shard {
+    /// The shard's gradient.
     Grads grads{};
+    /// The shard's workspace for grad_into.
     workspace<T, grad_workspace_v<shard_loss, Grads>> ws{};
+    /// The shard's rows of the batched inputs.
     typename detail::input_tuple<shard_inputs, T>::type x{};
+    /// The shard's rows of the captured output (when one is asked for).
     capture_t out{};
+    /// The shard's loss.
     T loss{};
   };
 
@@ -201,6 +208,7 @@ class sharded_gradient {
 
   /// Shard k's buffers (its gradient, loss and captured output after a call).
   shard& operator[](std::size_t sh) { return parts_[sh]; }
+  /// Shard k's buffers, read-only.
   shard const& operator[](std::size_t sh) const { return parts_[sh]; }
 
   /// Shards [first, last) on the pool: each shard's rows of the batched inputs bound in
