@@ -304,6 +304,30 @@ def write_outputs(md, records, args):
         f.write("\n")
 
 
+def scalar_compile_section(path, records):
+    """Issue 19's wide and deep scalar formulas: compile records and t(300)/t(100)."""
+    with open(path, encoding="utf-8") as f:
+        rows = json.load(f)
+    md = ["", "## Compile time of wide and deep formulas (`-std=c++20 -O1`, CPU seconds)", "",
+          "bench/compile_time/scalar_cases.py: `eval(d(f, x), x = 0.1)` for f a sum of 100 or 300 "
+          "sines, or 64 or 128 nested layers of sin(1.5 h + 0.25) and tanh (each value checked "
+          "against Python). Goals (issue 19): 300 terms under 10 s and 1 GiB, t(300)/t(100) <= "
+          "3.5, depth 128 under 10 s, with each compiler.", "",
+          "| case | compiler | seconds | peak MB |", "| --- | --- | ---: | ---: |"]
+    for r in rows:
+        md.append(f"| {r['compile_case']} | {r['compiler']} | {r['seconds']:.2f} | "
+                  f"{r['peak_rss_mb']:.0f} |")
+        records.append(dict(r))
+    by = {(r["compiler"], r["compile_case"]): r["seconds"] for r in rows}
+    ratios = []
+    for compiler in dict.fromkeys(r["compiler"] for r in rows):
+        if (compiler, "scalar_sum_300") in by and (compiler, "scalar_sum_100") in by:
+            ratios.append(f"{compiler}: t(300)/t(100) = "
+                          f"{by[(compiler, 'scalar_sum_300')] / by[(compiler, 'scalar_sum_100')]:.2f}")
+    md += ["", "Ratios: " + "; ".join(ratios) + "."] if ratios else []
+    return md
+
+
 def recurrent_section(gru_path, loop_path, demos, records):
     """Issue 13's GRU rows (ctgrad_bench_gru), loop compile times and the demo's accuracy."""
     md = []
@@ -366,6 +390,8 @@ def main():
     ap.add_argument("--header", action="append", default=[])
     ap.add_argument("--gru", help="ctgrad_bench_gru's Google Benchmark JSON")
     ap.add_argument("--loop-compile", help="bench/compile_time/loop_cases.py's JSON records")
+    ap.add_argument("--scalar-compile",
+                    help="bench/compile_time/scalar_cases.py's JSON records (wide formulas)")
     ap.add_argument("--demo", action="append", default=[], help="MODEL=ACCURACY of a demo run")
     args = ap.parse_args()
 
@@ -451,6 +477,8 @@ def main():
         md += training_section(args.train, records)
 
     md += recurrent_section(args.gru, args.loop_compile, args.demo, records)
+    if args.scalar_compile:
+        md += scalar_compile_section(args.scalar_compile, records)
 
     md += ["", "## Compile time (ReLU MLP of the given depth, `-std=c++20 -O2 -c`)", "",
            "| depth | compiler | seconds | peak MB | object KB |",

@@ -16,7 +16,8 @@
 //     1/B from their shapes; any other constant times a sum over the batch is a compile error
 //     (3 * mse(a, y) folds to 3/n * sum(...), whose batch dependence is lost: rebatch the
 //     unscaled loss); constants elsewhere are kept as written;
-//   - broadcast_to<S> whose S adds the batch dimension gets S with B in front.
+//   - broadcast_to<S> whose S adds the batch dimension gets S with B in front, and a reshape
+//     of a batched tensor whose target shape starts with the old batch size gets B there.
 // A node template with non-type arguments declares `template <class...> with_children`
 // (as for engine/abstract.hpp) and is then rebuilt like any other.
 // Not supported: loops (scan, repeat, the recurrent layers). A loop holds the batch size in
@@ -40,6 +41,7 @@
 #include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/mul.hpp>
+#include <ctgrad/ops/reshape.hpp>
 #include <ctgrad/ops/sum.hpp>
 
 #include <cstddef>
@@ -124,6 +126,19 @@ struct rebatched<B, Old, broadcast_to_node<A, S>, type_list<A>> {
   using type = broadcast_to_node<
       rebatched_t<B, Old, A>,
       typename std::conditional_t<adds_batch, with_batch<B, S>, std::type_identity<S>>::type>;
+  static constexpr bool batched = rebatched<B, Old, A>::batched;
+  static constexpr bool sums_batch = rebatched<B, Old, A>::sums_batch;
+  static constexpr bool ok = rebatched<B, Old, A>::ok;
+};
+// A reshape of a batched tensor names the batch in its target shape (reshape<shape<32, 1,
+// 28, 28>>(x), flatten): the rebatched reshape has B there, as the rebatched input has.
+template <std::size_t B, std::size_t Old, class A, class S>
+struct rebatched<B, Old, reshape_node<A, S>, type_list<A>> {
+  static constexpr bool keeps_batch =
+      rebatched<B, Old, A>::batched && S::rank >= 1 && S::dims[0] == Old;
+  using type = reshape_node<
+      rebatched_t<B, Old, A>,
+      typename std::conditional_t<keeps_batch, with_batch<B, S>, std::type_identity<S>>::type>;
   static constexpr bool batched = rebatched<B, Old, A>::batched;
   static constexpr bool sums_batch = rebatched<B, Old, A>::sums_batch;
   static constexpr bool ok = rebatched<B, Old, A>::ok;
