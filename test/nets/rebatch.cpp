@@ -52,6 +52,14 @@ static_assert(same<decltype(rebatch<3>(leaky_relu(X<32>) + pow<3>(X<32>))),
                    decltype(leaky_relu(X<3>) + pow<3>(X<3>))>,
               "non-type arguments kept");
 
+// A reshape that names the batch (the CNN demo's images, flatten) is rebuilt with the new one.
+static_assert(same<decltype(rebatch<5>(reshape<shape<32, 2, 2>>(X<32>))),
+                   decltype(reshape<shape<5, 2, 2>>(X<5>))>);
+static_assert(
+    same<decltype(rebatch<5>(sum(reshape<shape<32, 4>>(param<"c", 4, 32>)) + mean(X<32>))),
+         decltype(sum(reshape<shape<32, 4>>(param<"c", 4, 32>)) + mean(X<5>))>,
+    "a reshape of a parameter is kept, even when its first dimension is the batch size");
+
 // One parameter set for every batch size.
 static_assert(
     same<param_set<float, decltype(net<32>)>, param_set<float, decltype(rebatch<1>(net<32>))>>);
