@@ -24,6 +24,7 @@
 #include <immintrin.h>
 #endif
 
+/// The vector registers of the target the GEMM micro-kernel is compiled for.
 namespace ctgrad::kernels::simd {
 
 /// A vector register of T for the GEMM micro-kernel (specialised for float and double).
@@ -198,7 +199,9 @@ template <class T> struct portable_vec {
     std::memcpy(p, &v, N * sizeof(T));
   }
 };
+/// Floats in a 16-byte GCC vector.
 template <> struct vec<float> : portable_vec<float> {};
+/// Doubles in a 16-byte GCC vector.
 template <> struct vec<double> : portable_vec<double> {};
 #endif
 

@@ -54,6 +54,8 @@
 #include <type_traits>
 #include <vector>
 
+/// Data-parallel training over MPI: each rank its share of the global batch, gradients summed
+/// by an allreduce, the same parameters on every rank.
 namespace ctgrad::train::mpi {
 
 /// How mpi::fit sums the ranks' gradients (see the top).

@@ -204,6 +204,7 @@ class sharded_gradient {
     T loss{};
   };
 
+  /// The shards' buffers, allocated once (not per step).
   sharded_gradient() : parts_(std::make_unique<shard[]>(Shards)) {}
 
   /// Shard k's buffers (its gradient, loss and captured output after a call).

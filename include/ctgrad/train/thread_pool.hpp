@@ -33,12 +33,16 @@ namespace ctgrad::train {
 class thread_pool {
  public:
   /// A pool of `threads` threads in all: threads - 1 workers plus the caller of run.
+  /// A pool of `threads` (the caller's thread counts as one; 0 means 1).
   explicit thread_pool(std::size_t threads) : size_(threads == 0 ? 1 : threads) {
     workers_.reserve(size_ - 1);
     for (std::size_t i = 1; i < size_; ++i) workers_.emplace_back([this, i] { work(i); });
   }
+  /// Not copyable: the workers hold `this`.
   thread_pool(thread_pool const&) = delete;
+  /// Not assignable.
   thread_pool& operator=(thread_pool const&) = delete;
+  /// Stops and joins the workers.
   ~thread_pool() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
