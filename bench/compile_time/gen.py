@@ -35,11 +35,12 @@ def generate(depth: int) -> str:
         fan_out = OUT if l == depth else WIDTH
         lines.append(f"constexpr auto W{l} = param<\"W{l}\", {fan_in}, {fan_out}>;")
         lines.append(f"constexpr auto b{l} = param<\"b{l}\", {fan_out}>;")
-    # Nested textually, innermost first: dense(relu(dense(X, W1, b1)), W2, b2) ...
-    expr = "X"
-    for l in range(1, depth + 1):
-        inner = expr if l == 1 else f"relu({expr})"
-        expr = f"dense({inner}, W{l}, b{l})"
+    # One named layer output per line, as a user writes a deep net (and as clang needs: written
+    # as one nested expression, depth 128 passes its bracket nesting limit of 256).
+    lines.append("constexpr auto h1 = dense(X, W1, b1);")
+    for l in range(2, depth + 1):
+        lines.append(f"constexpr auto h{l} = dense(relu(h{l - 1}), W{l}, b{l});")
+    expr = f"h{depth}"
     lines += [
         f"constexpr auto loss = cross_entropy(softmax({expr}), Y);",
         "",

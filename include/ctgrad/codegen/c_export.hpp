@@ -157,11 +157,11 @@ template <class Order, class N> std::string buffer();
 template <class Order, class N> std::string work_name() {
   if constexpr (is_body_scope_v<Order>) {
     return Order::prefix() + std::string("_t") +
-           std::to_string(index_of_v<typename Order::order, N>);
+           std::to_string(index_of<typename Order::order, N>::value);
   } else {
     // std::string first: g++ 12 -O3 warns (-Wrestrict, a false positive, GCC bug 105329)
     // for "literal" + std::string&&.
-    return std::string("t") + std::to_string(index_of_v<Order, N>);
+    return std::string("t") + std::to_string(index_of<Order, N>::value);
   }
 }
 
@@ -169,8 +169,8 @@ template <class Order, class N> std::string work_name() {
 template <class Order, class N> std::string buffer() {
   if constexpr (is_body_scope_v<Order>) {
     return Order::template buffer<N>();
-  } else if constexpr (is_variable_v<N>) {
-    return is_param_v<N> ? "p->" + identifier(N::name) : identifier(N::name);
+  } else if constexpr (detail::is_var<N>::value) {
+    return detail::is_par<N>::value ? "p->" + identifier(N::name) : identifier(N::name);
   } else {
     return std::string("ws->") + work_name<Order, N>();
   }
@@ -178,7 +178,7 @@ template <class Order, class N> std::string buffer() {
 
 // Child C's entry for entry i of an elementwise result of Size entries.
 template <class T, class Order, class C, std::size_t Size> std::string at(char const* i) {
-  if constexpr (is_constant_v<C>) {
+  if constexpr (detail::is_constant<C>::value) {
     return literal(C::template value<T>());
   } else if constexpr (shape_of_t<C>::size == Size) {
     return buffer<Order, C>() + "[" + i + "]";
@@ -489,7 +489,7 @@ struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
   }
 };
 
-template <class N> inline constexpr bool is_computed_v = !is_variable_v<N> && !is_constant_v<N>;
+template <class N> inline constexpr bool is_computed_v = !detail::is_var<N>::value && !detail::is_constant<N>::value;
 
 // Count chunks of Chunk entries, the r-th read at Offset + r * Stride of the child (a gate's
 // columns, a loop's last step or one of its states).
@@ -525,13 +525,13 @@ struct c_node<T, Order, loop_node<Spec, Cs...>> {
   static_assert(!is_body_scope_v<Order>,
                 "ctgrad::codegen::c_export: a loop inside a loop's body has no C form yet");
   struct scope : body_scope<Order, L> {
-    static std::string prefix() { return std::string("l") + std::to_string(index_of_v<Order, L>); }
+    static std::string prefix() { return std::string("l") + std::to_string(index_of<Order, L>::value); }
     template <class N> static std::string buffer() {
       using sources = typename L::sources;
-      if constexpr (!is_variable_v<N>) {
+      if constexpr (!detail::is_var<N>::value) {
         return std::string("ws->") + work_name<scope, N>();
       } else {
-        constexpr std::size_t at_ = index_of_v<sources, N>;
+        constexpr std::size_t at_ = index_of<sources, N>::value;
         if constexpr (at_ < L::carries) {
           return std::string("ws->") + prefix() + "_s" + std::to_string(at_);
         } else if constexpr (at_ < L::carries + L::steps) {
@@ -601,7 +601,7 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                          using N = Ns;
                          if constexpr (is_bundle_v<N>) {
                            // A loop body's next states: the loop copies its parts.
-                         } else if constexpr (is_param_v<N>) {
+                         } else if constexpr (detail::is_par<N>::value) {
                            c.fields += "  " + t + " " + identifier(N::name) + "[" +
                                        std::to_string(shape_of_t<N>::size) + "]; /* " +
                                        shape_of_t<N>::to_string() + " */\n";

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Plain type lists for the graph algorithms, cheap for the compiler at hundreds of nodes.
-//   contains_v<L, T>   one __is_base_of on L's indexer (a class deriving from one tag per
+//   contains<L, T>::value   one __is_base_of on L's indexer (a class deriving from one tag per
 //                      element), instantiated once per list, not once per query
-//   index_of_v<L, T>   template argument deduction against that same indexer
+//   index_of<L, T>::value   template argument deduction against that same indexer
 //   at_t<I, L>         __type_pack_element where the compiler has it (clang), else the indexer
 // No Hana containers, no constexpr loops over whole lists per query: their cost grows with
 // the list at every query, and the graph algorithms make queries for every node, so the
@@ -17,7 +17,12 @@
 
 namespace ctgrad::detail {
 
-template <class... Ts> struct type_list { static constexpr std::size_t size = sizeof...(Ts); };
+// size is a member of a base shared by all lists of one length: a static member of the list
+// itself would be a symbol named after the list (see hashed_check).
+template <std::size_t N> struct list_size {
+  static constexpr std::size_t size = N;
+};
+template <class... Ts> struct type_list : list_size<sizeof...(Ts)> {};
 
 // All true / the sum, without a fold (clang 14 rejects folds over more than 256 elements).
 template <bool...> struct bool_pack {};
@@ -93,19 +98,19 @@ template <class T, std::size_t I>
 std::integral_constant<std::size_t, I> position(indexed<I, T> const*);
 template <class T> std::integral_constant<std::size_t, npos> position(...);
 
-// The linear scan, for lists where T repeats (deduction is then ambiguous).
-template <class T, class... Ts> constexpr std::size_t index_of_scan() {
-  constexpr bool same[] = {__is_same(T, Ts)..., true};
+// The linear scan, for lists where T repeats (deduction is then ambiguous). The function is
+// keyed on the comparisons' results, not on the types: see hashed_check below.
+template <bool... Same> constexpr std::size_t first_same() {
+  constexpr bool same[] = {Same..., true};
   std::size_t i = 0;
   while (!same[i]) ++i;
   return i;
 }
-template <bool Scan, class T, class... Ts> struct index_scan {
-  static constexpr std::size_t value = sizeof...(Ts);
-};
-template <class T, class... Ts> struct index_scan<true, T, Ts...> {
-  static constexpr std::size_t value = index_of_scan<T, Ts...>();
-};
+template <bool Scan, class T, class... Ts>
+struct index_scan : std::integral_constant<std::size_t, sizeof...(Ts)> {};
+template <class T, class... Ts>
+struct index_scan<true, T, Ts...>
+    : std::integral_constant<std::size_t, first_same<__is_same(T, Ts)...>()> {};
 // clang deduces against the indexer's bases at a cost that grows with the size of the
 // element types as well as their number: the child table of a depth-128 composition's
 // derivative (about 800 nodes) took 99 s that way and 0.5 s by the scan (__is_same per
@@ -114,7 +119,7 @@ template <class T, class... Ts> struct index_scan<true, T, Ts...> {
 template <class List, class T> struct index_of_pass;
 template <class... Ts, class T>
 struct index_of_pass<type_list<Ts...>, T>
-    : std::integral_constant<std::size_t, index_of_scan<T, Ts...>()> {};
+    : std::integral_constant<std::size_t, first_same<__is_same(T, Ts)...>()> {};
 #else
 template <class List, class T,
           std::size_t Deduced =
@@ -181,38 +186,32 @@ struct index_of : index_of_pass<List, T> {};
 // Keyed on the list as one type, never on its elements as a pack: an instantiation whose
 // arguments are the list's N elements costs N (clang copies and checks each argument), so a
 // query per node would again cost the square of the graph.
-template <class List, class T> constexpr std::size_t hashed_position() {
-  using index = hash_index<List>;
-  if constexpr (!index::table.distinct) {
-    return index_of_pass<List, T>::value;
-  } else {
-    constexpr std::size_t found = index::find(type_hash<T>::value);
-    if constexpr (found == List::size) {
-      return found;
-    } else if constexpr (__is_same(at_t<found, List>, T)) {
-      return found;
-    } else {
-      return index_of_pass<List, T>::value;  // T is absent but collides
-    }
-  }
-}
+// Classes whose value is a base's, not functions or variable templates: g++ gives every
+// instantiated function and variable a symbol and mangles its name (the list's, O(N) long) when
+// the translation unit ends, so one per node made that the square of the graph (a depth-128
+// MLP: 45% of g++'s time in mangle_decl). A class's own static member is such a variable too.
+template <class List, class T, std::size_t Found, bool Absent = (Found == List::size)>
+struct hashed_check : std::integral_constant<std::size_t, Found> {};
+template <class List, class T, std::size_t Found>
+struct hashed_check<List, T, Found, false>
+    : std::conditional_t<__is_same(at_t<Found, List>, T), std::integral_constant<std::size_t, Found>,
+                         index_of_pass<List, T>> {};  // else T is absent but collides
+template <class List, class T, bool Distinct = hash_index<List>::table.distinct>
+struct hashed_position : hashed_check<List, T, hash_index<List>::find(type_hash<T>::value)> {};
 template <class List, class T>
-struct index_of<List, T, true> : std::integral_constant<std::size_t, hashed_position<List, T>()> {};
+struct hashed_position<List, T, false> : index_of_pass<List, T> {};
+template <class List, class T> struct index_of<List, T, true> : hashed_position<List, T> {};
 
 /// The position of T in List when T is known to be there (a node's child in the graph's
 /// order): in a long list, the element with T's hash, without reading it back.
 template <class List, class T, bool = (List::size > hashed_above)>
 struct position_of : index_of_pass<List, T> {};
-template <class List, class T> constexpr std::size_t present_position() {
-  if constexpr (!hash_index<List>::table.distinct) {
-    return index_of_pass<List, T>::value;
-  } else {
-    return hash_index<List>::find(type_hash<T>::value);
-  }
-}
+template <class List, class T, bool Distinct = hash_index<List>::table.distinct>
+struct present_position
+    : std::integral_constant<std::size_t, hash_index<List>::find(type_hash<T>::value)> {};
 template <class List, class T>
-struct position_of<List, T, true>
-    : std::integral_constant<std::size_t, present_position<List, T>()> {};
+struct present_position<List, T, false> : index_of_pass<List, T> {};
+template <class List, class T> struct position_of<List, T, true> : present_position<List, T> {};
 template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 
 }  // namespace ctgrad::detail

@@ -33,7 +33,7 @@ template <template <class...> class Tpl, class... Args, class... New>
   using old = children_t<Tpl<Args...>>;
   template <class Arg>
   using map =
-      typename std::conditional_t<contains_v<old, Arg>, at<index_of_v<old, Arg>, type_list<New...>>,
+      typename std::conditional_t<contains<old, Arg>::value, at<index_of<old, Arg>::value, type_list<New...>>,
                                   std::type_identity<Arg>>::type;
   using type = Tpl<map<Args>...>;
 };
@@ -45,7 +45,7 @@ template <class P, class... New> struct rebind < P, type_list<New...>, std::enab
 
 // Constants stay as they are, so rules still fold (the adjoint of 2*x is 2*dc, not #0*dc).
 template <class C, std::size_t K>
-using placeholder_t = std::conditional_t<is_constant_v<C>, C, slot_node<K, shape_of_t<C>>>;
+using placeholder_t = std::conditional_t<detail::is_constant<C>::value, C, slot_node<K, shape_of_t<C>>>;
 
 template <class P, class Children = children_t<P>,
           class Seq = std::make_index_sequence<Children::size>>

@@ -45,7 +45,7 @@ enum class grad_api { grad, grad_into };
 // The first of Vars that is not in Order (void if none).
 template <class Order, class... Vars> struct first_missing { using type = void; };
 template <class Order, class Var, class... Vars> struct first_missing<Order, Var, Vars...> {
-  using type = typename std::conditional_t<contains_v<Order, Var>, first_missing<Order, Vars...>,
+  using type = typename std::conditional_t<contains<Order, Var>::value, first_missing<Order, Vars...>,
                                            std::type_identity<Var>>::type;
 };
 
@@ -114,7 +114,7 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
     static_assert((is_source_v<Sources> && ...),
                   "ctgrad::grad(loss, ...): pass parameter sets and bindings X = tensor");
     return T{};
-  } else if constexpr (!all_of_v<contains_v<order, std::remove_cv_t<Wanted>>...>) {
+  } else if constexpr (!all_of_v<contains<order, std::remove_cv_t<Wanted>>::value...>) {
     require_in_network<Api, typename first_missing<order, std::remove_cv_t<Wanted>...>::type>();
     return T{};
   } else if constexpr (!bound_check<vars, Sources...>::ok) {
@@ -125,8 +125,8 @@ CTGRAD_ALWAYS_INLINE constexpr T checked_grad_into(var_set<T, Wanted...>& grads,
     else
       bound_check<vars, Sources...>::require();
     return T{};
-  } else if constexpr (!__is_same(Captured, void) && !contains_v<order, Captured>) {
-    static_assert(__is_same(Captured, void) || contains_v<order, Captured>,
+  } else if constexpr (!__is_same(Captured, void) && !contains<order, Captured>::value) {
+    static_assert(__is_same(Captured, void) || contains<order, Captured>::value,
                   "ctgrad::grad_into(loss, grads, capture(e, out), ...): e is not a "
                   "subexpression of the loss");
     return T{};

@@ -2,7 +2,7 @@
 // Where a call's values come from: bindings (x = 2.0, X = tensor) and variable sets
 // (parameters). Each variable of an expression must be provided by exactly one source;
 // the source table holds one pointer per value a source provides, built once per call.
-//   provider<Var, Sources...>       how many sources provide Var, and the first that does
+//   provider_count/_index<Var, Sources...>  how many sources provide Var, the first that does
 //   source_table<T, Sources...>     the pointers, tensors read where the caller keeps them
 //   bound_check<Vars, Sources...>   one static_assert per unbound or twice-bound variable
 #pragma once
@@ -25,7 +25,7 @@ namespace ctgrad::detail {
 template <class Source, class Var> struct provides : std::false_type {};
 template <class Var, class V> struct provides<binding<Var, V>, Var> : std::true_type {};
 template <class T, class... Vs, class Var>
-struct provides<var_set<T, Vs...>, Var> : std::bool_constant<var_set<T, Vs...>::template has<Var>> {
+struct provides<var_set<T, Vs...>, Var> : contains<typename var_set<T, Vs...>::variables, Var> {
 };
 
 template <class S> inline constexpr bool is_source_v = false;
@@ -50,10 +50,14 @@ template <bool... Found> constexpr std::size_t first_true() {
   return i;
 }
 
-template <class Var, class... Sources> struct provider {
-  static constexpr std::size_t count = sum_of<provides<Sources, Var>::value...>();
-  static constexpr std::size_t index = first_true<provides<Sources, Var>::value...>();
-};
+// Values of bases, not static members: a static member is a symbol whose name (Sources...: a
+// set of all of a net's parameters) g++ mangles, once per variable (see type_list.hpp).
+template <class Var, class... Sources>
+struct provider_count
+    : std::integral_constant<std::size_t, sum_of<provides<Sources, Var>::value...>()> {};
+template <class Var, class... Sources>
+struct provider_index
+    : std::integral_constant<std::size_t, first_true<provides<Sources, Var>::value...>()> {};
 
 // ---- the source table: one pointer per value a source provides (a binding: one; a set:
 // one per tensor), built once per call. Numbers bound as x = 2.0 are converted to T and
@@ -72,21 +76,20 @@ struct index_in_source<var_set<T, Vs...>, Var>
 
 /// Where variable Var's value is in the table of Sources (0 for a node that is not one).
 /// A fold, not a lambda: see child_position below.
-template <class Var, class Seq, class... Sources> struct table_index_impl;
-template <class Var, std::size_t... Is, class... Sources>
-struct table_index_impl<Var, std::index_sequence<Is...>, Sources...> {
-  static constexpr std::size_t p = provider<Var, Sources...>::index;
-  static constexpr std::size_t value = sum_of<(Is < p ? source_width_v<Sources> : 0)...>() +
-                                       index_in_source<at_t<p, type_list<Sources...>>, Var>::value;
-};
+template <class Var, std::size_t P, class Seq, class... Sources> struct table_index_impl;
+template <class Var, std::size_t P, std::size_t... Is, class... Sources>
+struct table_index_impl<Var, P, std::index_sequence<Is...>, Sources...>
+    : std::integral_constant<std::size_t,
+                             sum_of<(Is < P ? source_width_v<Sources> : 0)...>() +
+                                 index_in_source<at_t<P, type_list<Sources...>>, Var>::value> {};
 template <class Var, class... Sources>
 struct table_index
-    : std::integral_constant<std::size_t, table_index_impl<Var, std::index_sequence_for<Sources...>,
-                                                           Sources...>::value> {};
+    : table_index_impl<Var, provider_index<Var, Sources...>::value,
+                       std::index_sequence_for<Sources...>, Sources...> {};
 template <class N, class... Sources>
 struct bound_index
     : std::integral_constant<std::size_t,
-                             std::conditional_t<is_variable_v<N>, table_index<N, Sources...>,
+                             std::conditional_t<detail::is_var<N>::value, table_index<N, Sources...>,
                                                 std::integral_constant<std::size_t, 0>>::value> {};
 
 template <class S, class T> inline constexpr bool same_element_v = true;
@@ -130,7 +133,7 @@ template <class T, class... Sources> class source_table {
 };
 
 // ---- which variables a graph reads, and the check that each is bound once
-template <class N> struct is_variable : std::bool_constant<is_variable_v<N>> {};
+template <class N> struct is_variable : is_var<N> {};
 template <class Order> struct variables { using type = filter_t<is_variable, Order>; };
 
 // The unbound variable's name and shape lead the error line on clang, which prints the
@@ -151,17 +154,17 @@ template <class Name, class Shape, bool Bound> inline constexpr bool has_a_value
 template <class Var, class... Sources> constexpr bool require_bound() {
   using var_name = typename name_and_shape<Var>::name;
   using var_shape = typename name_and_shape<Var>::shape;
-  constexpr bool is_bound = provider<Var, Sources...>::count != 0;
+  constexpr bool is_bound = provider_count<Var, Sources...>::value != 0;
   static_assert(has_a_value_v<var_name, var_shape, is_bound>,
                 "ctgrad::eval(f, x = value, ...): a variable of f has no value; bind every "
                 "variable of f (the variable's name and shape open this diagnostic)");
-  static_assert(provider<Var, Sources...>::count <= 1,
+  static_assert(provider_count<Var, Sources...>::value <= 1,
                 "ctgrad::eval(f, ...): a variable is bound more than once");
   return true;
 }
 template <class Vars, class... Sources> struct bound_check;
 template <class... Vars, class... Sources> struct bound_check<type_list<Vars...>, Sources...> {
-  static constexpr bool ok = all_of_v<(provider<Vars, Sources...>::count == 1)...>;
+  static constexpr bool ok = all_of_v<(provider_count<Vars, Sources...>::value == 1)...>;
   static constexpr void require() {
     bool const done[] = {require_bound<Vars, Sources...>()..., true};
     (void)done;

@@ -93,11 +93,11 @@ template <class N> inline constexpr bool is_leaf_v = children_t<N>::size == 0;
 // parents; never the body of a named node (the named node is that step).
 template <class N, class Order> struct is_auto_step;
 template <class N, class... Ps> struct is_auto_step<N, type_list<Ps...>> {
-  static constexpr std::size_t parents = ((contains_v<children_t<Ps>, N> ? 1 : 0) + ... + 0);
+  static constexpr std::size_t parents = ((contains<children_t<Ps>, N>::value ? 1 : 0) + ... + 0);
   static constexpr bool under_call =
-      ((contains_v<children_t<Ps>, N> && Ps::style.kind == print_style::call) || ...);
-  static constexpr bool under_named = ((contains_v<children_t<Ps>, N> && is_named_v<Ps>) || ...);
-  static constexpr bool value = !is_leaf_v<N> && !is_named_v<N> && !is_constant_v<N> &&
+      ((contains<children_t<Ps>, N>::value && Ps::style.kind == print_style::call) || ...);
+  static constexpr bool under_named = ((contains<children_t<Ps>, N>::value && is_named_v<Ps>) || ...);
+  static constexpr bool value = !is_leaf_v<N> && !is_named_v<N> && !detail::is_constant<N>::value &&
                                 !under_named && (under_call || parents > 1);
 };
 
@@ -105,7 +105,7 @@ template <class Root> struct steps_of {
   using order = topological_order_t<Root>;
   template <class N> struct is_auto : std::bool_constant<is_auto_step<N, order>::value> {};
   template <class N>
-  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> || is_variable_v<N> ||
+  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> || detail::is_var<N>::value ||
                                       is_auto<N>::value> {};
   using autos = filter_t<is_auto, order>;
   using all = filter_t<is_step, order>;  // children before parents; Root last
@@ -122,15 +122,15 @@ template <class Root, class N> struct name_of {
   using type = typename std::conditional_t<
       __is_same(N, Root) && !is_named_v<N>, std::type_identity<to_name_t<"L">>,
       std::conditional_t<
-          is_named_v<N> || is_variable_v<N>, name_arg<N>,
-          std::type_identity<auto_name<index_of_v<typename steps_of<Root>::autos, N> + 1>>>>::type;
+          is_named_v<N> || detail::is_var<N>::value, name_arg<N>,
+          std::type_identity<auto_name<index_of<typename steps_of<Root>::autos, N>::value + 1>>>>::type;
 };
 
 // N rebuilt so that each step below it enters as a leaf (variables are leaves already).
 template <class Root, class N, class Cs = children_t<N>> struct rebuild;
 template <class Root, class C> struct entering {
   using type =
-      typename std::conditional_t<steps_of<Root>::template is_step<C>::value && !is_variable_v<C>,
+      typename std::conditional_t<steps_of<Root>::template is_step<C>::value && !detail::is_var<C>::value,
                                   std::type_identity<cut_node<typename name_of<Root, C>::type, C>>,
                                   rebuild<Root, C>>::type;
 };
@@ -150,7 +150,7 @@ using local_t = adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
 // wanted variables in the order asked.
 template <class Root, class Wanted> struct shown_steps {
   template <class N>
-  struct is_intermediate : std::bool_constant<!is_variable_v<N> && depends_on_v<N, Wanted>> {};
+  struct is_intermediate : std::bool_constant<!detail::is_var<N>::value && depends_on_v<N, Wanted>> {};
   using intermediates = filter_t<is_intermediate, typename steps_of<Root>::all>;
 };
 
@@ -164,7 +164,7 @@ template <class Root, class C, class Steps> struct chain_rule_sum;
 template <class Root, class C, class... Ps> struct chain_rule_sum<Root, C, type_list<Ps...>> {
   template <class P> static constexpr auto term() {
     using local = local_t<Root, P, C>;
-    if constexpr (__is_same(P, C) || is_variable_v<P>) {
+    if constexpr (__is_same(P, C) || detail::is_var<P>::value) {
       return zero_t{};
     } else if constexpr (__is_same(P, Root)) {
       return local{};
@@ -443,7 +443,7 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
 template <class F, class... Bs> struct bound_variables {
   using all = typename variables<topological_order_t<F>>::type;
   using type =
-      typename concat<std::conditional_t<contains_v<all, typename Bs::variable>,
+      typename concat<std::conditional_t<contains<all, typename Bs::variable>::value,
                                          type_list<typename Bs::variable>, type_list<>>...>::type;
 };
 

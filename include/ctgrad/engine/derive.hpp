@@ -69,7 +69,7 @@ template <class P, class N, class AdjointP> constexpr auto contribution_of() {
         sum_slots<P, N, rules>(std::make_index_sequence<children_t<P>::size>{}));
   }
 }
-template <class Root, class Order, class P, class N, bool = contains_v<children_t<P>, N>>
+template <class Root, class Order, class P, class N, bool = contains<children_t<P>, N>::value>
 struct contribution {
   using type = zero_t;
 };
@@ -148,7 +148,7 @@ struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
   using type =
       typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk, Count - fold_chunk>::type;
 };
-template <class Root, class Order, class N, bool = contains_v<Order, N>> struct adjoint_sum {
+template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint_sum {
   using type = zero_t;  // N is not in the graph
 };
 template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, true> {
@@ -173,7 +173,7 @@ template <class Root, class Order> struct adjoint<Root, Order, Root> { using typ
 // a deep composition: 10 s of 13.5 s with clang). The set does not depend on x, so grad over
 // 300 variables warms up once, not 300 times. Smaller graphs skip the warm-up.
 inline constexpr std::size_t warm_up_above = 256;
-template <class X> inline constexpr bool is_differentiation_variable_v = is_variable_v<X>;
+template <class X> inline constexpr bool is_differentiation_variable_v = detail::is_var<X>::value;
 template <class Name, class A>
 inline constexpr bool is_differentiation_variable_v<named_node<Name, A>> = true;
 

@@ -78,7 +78,7 @@ template <class E, class Self, class... Cs> struct fusable_node<E, Self, type_li
 };
 template <class E, class Self> struct fusable {
   static constexpr bool value = [] {
-    if constexpr (is_given_v<E, Self> || is_constant_v<E>) {
+    if constexpr (is_given_v<E, Self> || detail::is_constant<E>::value) {
       return true;
     } else {
       return fusable_node<E, Self>::value;
@@ -104,7 +104,7 @@ template <class E, class Self, std::size_t SOut, std::size_t Inner, class T>
 constexpr auto scalar_at(rule_inputs<T> const& in, std::size_t r, std::size_t j) {
   if constexpr (is_given_v<E, Self>) {
     return given_ptr<E, Self>(in)[kernels::operand_index<shape_of_t<E>::size, SOut, Inner>(r, j)];
-  } else if constexpr (is_constant_v<E>) {
+  } else if constexpr (detail::is_constant<E>::value) {
     return E::template value<T>();
   } else {
     return [&]<class... Cs>(type_list<Cs...>) {
@@ -137,14 +137,14 @@ constexpr T const* node_ptr(rule_inputs<T> const& in, T const* ws) {
     return given_ptr<M, Self>(in);
   } else {
     using L = rule_layout<E, Self>;
-    return ws + L::offsets[index_of_v<typename L::order, M>];
+    return ws + L::offsets[index_of<typename L::order, M>::value];
   }
 }
 
 // How many entries of scratch run_expr<E, Self> writes: none when E is read in place, a
 // constant, or fused into one loop; else its intermediate nodes' values.
 template <class E, class Self> constexpr std::size_t rule_scratch() {
-  if constexpr (is_given_v<E, Self> || is_constant_v<E>) {
+  if constexpr (is_given_v<E, Self> || detail::is_constant<E>::value) {
     return 0;
   } else if constexpr (fusable<E, Self>::value &&
                        fused_inner<shape_of_t<E>::size, typename read_sizes<E, Self>::type>::ok) {
@@ -171,7 +171,7 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
   constexpr std::size_t size = shape_of_t<E>::size;
   if constexpr (is_given_v<E, Self>) {
     kernels::copy<Acc, size>(out, given_ptr<E, Self>(in));
-  } else if constexpr (is_constant_v<E>) {
+  } else if constexpr (detail::is_constant<E>::value) {
     for (std::size_t i = 0; i < size; ++i) kernels::store<Acc>(out[i], E::template value<T>());
   } else if constexpr (fusable<E, Self>::value &&
                        fused_inner<size, typename read_sizes<E, Self>::type>::ok) {
@@ -187,7 +187,7 @@ constexpr void run_expr(T* out, rule_inputs<T> const& in) {
       using M = at_t<decltype(index)::value, order>;
       if constexpr (is_given_v<M, Self>) {
         // read in place
-      } else if constexpr (is_constant_v<M>) {
+      } else if constexpr (detail::is_constant<M>::value) {
         if constexpr (__is_same(M, E)) {
           kernels::store<Acc>(out[0], M::template value<T>());
         } else {

@@ -150,7 +150,7 @@ template <class Body, class Carries, class Steps, class Frees, std::size_t Trip>
 struct loop_spec {};
 
 template <class N>
-struct is_free_var : std::bool_constant<is_variable_v<N> && !is_carry_v<N> && !is_step_input_v<N>> {
+struct is_free_var : std::bool_constant<detail::is_var<N>::value && !is_carry_v<N> && !is_step_input_v<N>> {
 };
 template <class B> struct is_carry_binding : std::false_type {};
 template <class V, class E>
@@ -209,8 +209,8 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   using sources = detail::type_list<Carries..., Steps..., Frees...>;
   template <class N>
   static constexpr std::size_t source_of = [] {
-    if constexpr (is_variable_v<N>) {
-      return detail::index_of_v<sources, N>;
+    if constexpr (detail::is_var<N>::value) {
+      return detail::index_of<sources, N>::value;
     } else {
       return std::size_t{0};
     }
@@ -219,7 +219,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     return std::array<std::size_t, sizeof...(Ns) + 1>{source_of<Ns>..., 0};
   }(body_order{});
   static constexpr auto is_var = []<class... Ns>(detail::type_list<Ns...>) {
-    return std::array<bool, sizeof...(Ns) + 1>{is_variable_v<Ns>..., false};
+    return std::array<bool, sizeof...(Ns) + 1>{detail::is_var<Ns>::value..., false};
   }(body_order{});
 
   // The body's reverse sweep with respect to everything (the largest one; a gradient with
@@ -246,7 +246,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   // runs reads it (as an input or as the rule's own output); the others are written to one
   // transient region that each step reuses.
   template <class N, std::size_t I> static constexpr unsigned long long node_reads() {
-    if constexpr (is_variable_v<N> || is_constant_v<N>) {
+    if constexpr (detail::is_var<N>::value || detail::is_constant<N>::value) {
       return 0;
     } else {
       return []<std::size_t... Ks>(std::index_sequence<Ks...>) {
@@ -328,9 +328,9 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
       step_sources(src.data(), child, out, step_t);
       for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
         offset[node_i] = layout.base[node_i] + step_t * layout.per_step[node_i];
-      detail::forward_steps<typename body_plan::abstracts>::run(
+      detail::forward_steps<typename body_plan::abstracts>::template run<0>(
           std::make_index_sequence<body_nodes>{}, out + cache_at, val.data(),
-          body_plan::child.data(), offset.data(), src.data(), bound.data());
+          body_plan::child.data(), offset.data(), src.data(), bound.data(), body_nodes);
       kernels::copy<false, state_size>(out + step_t * state_size, val[body_nodes - 1]);
     }
   }
@@ -383,7 +383,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
       [&]<class... Ws>(detail::type_list<Ws...>) {
         std::size_t wi = 0;
         ((grad[wi++] = [&]() -> T* {
-           constexpr std::size_t kk = detail::index_of_v<sources, Ws>;
+           constexpr std::size_t kk = detail::index_of<sources, Ws>::value;
            if constexpr (kk < carries) {
              return dcarry + carry_at[kk];
            } else if constexpr (kk < carries + steps) {
@@ -394,14 +394,13 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
          }()),
          ...);
       }(wanted{});
-      if constexpr (!(detail::contains_v<body_order, Carries> && ...))
+      if constexpr (!(detail::contains<body_order, Carries>::value && ...))
         for (std::size_t entry = 0; entry < state_size; ++entry)
           dcarry[entry] = T{};  // a carry the cell ignores
       detail::adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad.data(), adj_ws);
       adj[body_nodes - 1] = g_sum;
-      detail::backward_steps<typename S::reversed_steps>::run(
-          std::make_index_sequence<body_nodes>{}, adj.data(), val.data(), rule_scratch,
-          body_plan::child.data());
+      detail::backward_pass<typename S::reversed_steps>(adj.data(), val.data(), rule_scratch,
+                                                        body_plan::child.data());
     }
     [&]<std::size_t... Ks>(std::index_sequence<Ks...>) {
       ((detail::bit_v<Active, Ks>
@@ -618,8 +617,8 @@ constexpr auto scan(Cell, Bindings...) {
     return invalid_expression{};
   } else if constexpr (!require_cells(carries{}, next{})) {
     return invalid_expression{};
-  } else if constexpr (is_variable_v<Cell>) {
-    static_assert(!is_variable_v<Cell>, "ctgrad::scan(cell, ...): the cell must compute something");
+  } else if constexpr (detail::is_var<Cell>::value) {
+    static_assert(!detail::is_var<Cell>::value, "ctgrad::scan(cell, ...): the cell must compute something");
     return invalid_expression{};
   } else {
     using frees = filter_t<is_free_var, topological_order_t<Cell>>;

@@ -71,7 +71,7 @@ template <class N, class Wanted>
 struct wanted_index
     : std::integral_constant<
           std::size_t,
-          std::conditional_t<is_variable_v<N> && contains_v<Wanted, N>, index_of<Wanted, N>,
+          std::conditional_t<detail::is_var<N>::value && contains<Wanted, N>::value, index_of<Wanted, N>,
                              std::integral_constant<std::size_t, 0>>::value> {};
 
 /// One node's backward step: its abstract node, and bit k set when the rule for child k
@@ -85,27 +85,32 @@ template <bool Wanted, bool HasAdj, std::size_t Size, std::size_t WantedIndex, s
           bool Keep = false>
 struct adjoint_slot {};
 
+// One slot's pointer. A function at namespace scope, keyed on the slot's numbers only: as a
+// member of adjoint_setup each of a graph's N instances would be named after the whole slot
+// list, and g++ mangles every instantiated function's name (N names of length N).
+template <bool W, bool H, std::size_t Sz, std::size_t WI, std::size_t Off, bool K, class T>
+CTGRAD_ALWAYS_INLINE constexpr T* adjoint_pointer(T* const* grad, T* ws) {
+  if constexpr (W) {
+    if constexpr (!H && !K)
+      for (std::size_t e = 0; e < Sz; ++e) grad[WI][e] = T{};
+    return grad[WI];
+  } else if constexpr (H) {
+    return ws + Off;
+  } else {
+    return nullptr;
+  }
+}
 template <class Slots> struct adjoint_setup;
 template <bool... Wanted, bool... HasAdj, std::size_t... Size, std::size_t... WantedIndex,
           std::size_t... Offset, bool... Keep>
 struct adjoint_setup<type_list<adjoint_slot<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>...>> {
-  template <bool W, bool H, std::size_t Sz, std::size_t WI, std::size_t Off, bool K, class T>
-  CTGRAD_ALWAYS_INLINE static constexpr T* one(T* const* grad, T* ws) {
-    if constexpr (W) {
-      if constexpr (!H && !K)
-        for (std::size_t e = 0; e < Sz; ++e) grad[WI][e] = T{};
-      return grad[WI];
-    } else if constexpr (H) {
-      return ws + Off;
-    } else {
-      return nullptr;
-    }
-  }
   template <class T>
   CTGRAD_ALWAYS_INLINE static constexpr void run(T** adj, T* const* grad, T* ws) {
     std::size_t i = 0;
     bool const done[] = {
-        (adj[i++] = one<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>(grad, ws), true)..., true};
+        (adj[i++] = adjoint_pointer<Wanted, HasAdj, Size, WantedIndex, Offset, Keep>(grad, ws),
+         true)...,
+        true};
     (void)done;
   }
 };
@@ -269,22 +274,48 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_node(T* const* adj, T const* const*
   }
 }
 
-// The backward steps of a graph in reverse order (see forward_steps).
+// The backward steps of a graph in reverse order (see forward_steps): step Start + j of
+// the reversed list is node n - 1 - Start - j.
 template <class Steps> struct backward_steps;
 template <class... Pas, unsigned... Active, unsigned... Acc>
 struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
-  template <class T, std::size_t W, std::size_t... Js>
+  template <std::size_t Start, class T, std::size_t W, std::size_t... Js>
   CTGRAD_ALWAYS_INLINE static constexpr void run(std::index_sequence<Js...>, T* const* adj,
                                                  T const* const* val, T* scratch,
-                                                 std::array<std::size_t, W> const* child) {
-    constexpr std::size_t n = sizeof...(Pas);
-    bool const done[] = {
-        (backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Js, child[n - 1 - Js], n),
-         true)...,
-        true};
+                                                 std::array<std::size_t, W> const* child,
+                                                 std::size_t n) {
+    bool const done[] = {(backward_node<Pas, Active, Acc>(adj, val, scratch, n - 1 - Start - Js,
+                                                          child[n - 1 - Start - Js], n),
+                          true)...,
+                         true};
     (void)done;
   }
 };
+// Pieces of a long graph's sweep, each a function of its own (see forward_piece).
+template <class Piece, std::size_t Start> struct backward_piece;
+template <class... Steps, std::size_t Start> struct backward_piece<type_list<Steps...>, Start> {
+  template <class T, std::size_t W>
+  CTGRAD_NOINLINE static constexpr void run(T* const* adj, T const* const* val, T* scratch,
+                                            std::array<std::size_t, W> const* child,
+                                            std::size_t n) {
+    backward_steps<type_list<Steps...>>::template run<Start>(std::index_sequence_for<Steps...>{},
+                                                             adj, val, scratch, child, n);
+  }
+};
+template <class Steps, class T, std::size_t W>
+CTGRAD_ALWAYS_INLINE constexpr void backward_pass(T* const* adj, T const* const* val, T* scratch,
+                                                  std::array<std::size_t, W> const* child) {
+  constexpr std::size_t n = Steps::size;
+  if constexpr (!in_pieces<n>) {
+    backward_steps<Steps>::template run<0>(std::make_index_sequence<n>{}, adj, val, scratch,
+                                           child, n);
+  } else {
+    [&]<std::size_t... Cs>(std::index_sequence<Cs...>) {
+      (backward_piece<piece_t<Steps, Cs>, Cs * piece_nodes>::run(adj, val, scratch, child, n),
+       ...);
+    }(std::make_index_sequence<(n + piece_nodes - 1) / piece_nodes>{});
+  }
+}
 
 template <class Loss, class Wanted> using sweep_of = sweep<topological_order_t<Loss>, Wanted>;
 
@@ -305,7 +336,7 @@ CTGRAD_ALWAYS_INLINE constexpr T backprop_in(var_set<T, Wanted...>& grads,
   std::array<T const*, n> val;
   forward_pass<order>(ws, val.data(), table);
   if constexpr (!__is_same(Captured, void)) {
-    T const* from = val[index_of_v<order, Captured>];
+    T const* from = val[index_of<order, Captured>::value];
     for (std::size_t i = 0; i < shape_of_t<Captured>::size; ++i) captured[i] = from[i];
   }
 
@@ -318,8 +349,8 @@ CTGRAD_ALWAYS_INLINE constexpr T backprop_in(var_set<T, Wanted...>& grads,
   adjoint_setup<typename S::adjoint_slots>::run(adj.data(), grad_ptr.data(), ws + S::adjoint_at);
   if constexpr (S::schedule.has_adj[root]) adj[root][0] = T{1};
 
-  backward_steps<typename S::reversed_steps>::run(std::make_index_sequence<n>{}, adj.data(),
-                                                  val.data(), ws + S::scratch_at, P::child.data());
+  backward_pass<typename S::reversed_steps>(adj.data(), val.data(), ws + S::scratch_at,
+                                            P::child.data());
   return val[root][0];
 }
 

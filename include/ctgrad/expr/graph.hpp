@@ -67,7 +67,7 @@ template <class... Ts> struct outputs<boost::hana::tuple<Ts...>> {
 
 template <class N, class Wrt, class Children = children_t<N>> struct depends_on;
 template <class N, class Wrt, class... Cs> struct depends_on<N, Wrt, type_list<Cs...>> {
-  static constexpr bool value = contains_v<Wrt, N> || (depends_on<Cs, Wrt>::value || ...);
+  static constexpr bool value = contains<Wrt, N>::value || (depends_on<Cs, Wrt>::value || ...);
 };
 }  // namespace detail
 

@@ -96,11 +96,21 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, param_role> p
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, buffer_role> buffer{};
 
-/// True when T is a variable (var_node of any role).
-template <class T> inline constexpr bool is_variable_v = false;
-/// True: a var_node.
+namespace detail {
+// Classes, used inside the library: g++ gives every instantiated variable template a symbol
+// and mangles its name (a node's, as long as its subtree) when the translation unit ends;
+// a class whose value is a base's has none (see detail/type_list.hpp's hashed_check).
+template <class T> struct is_var : std::false_type {};
 template <class Name, class Shape, class Role>
-inline constexpr bool is_variable_v<var_node<Name, Shape, Role>> = true;
+struct is_var<var_node<Name, Shape, Role>> : std::true_type {};
+template <class T> struct is_par : std::false_type {};
+template <class Name, class Shape> struct is_par<var_node<Name, Shape, param_role>> : std::true_type {};
+template <class Name, class Shape>
+struct is_par<var_node<Name, Shape, buffer_role>> : std::true_type {};
+}  // namespace detail
+
+/// True when T is a variable (var_node of any role).
+template <class T> inline constexpr bool is_variable_v = detail::is_var<T>::value;
 
 /// A loop's carried state:  constexpr auto h = ctgrad::carry<"h", B, H>;
 template <detail::fixed_string Name, std::size_t... Dims>
@@ -110,14 +120,9 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, carry_role> c
 template <detail::fixed_string Name, std::size_t... Dims>
 inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, step_role> step_input{};
 
-/// True when T is a parameter (param).
-template <class T> inline constexpr bool is_param_v = false;
-/// True: a parameter.
-template <class Name, class Shape>
-inline constexpr bool is_param_v<var_node<Name, Shape, param_role>> = true;
-/// True: buffers belong to the parameter set (param_set, io::save) like parameters.
-template <class Name, class Shape>
-inline constexpr bool is_param_v<var_node<Name, Shape, buffer_role>> = true;
+/// True when T is a parameter (param) or a buffer: buffers belong to the parameter set
+/// (param_set, io::save) like parameters.
+template <class T> inline constexpr bool is_param_v = detail::is_par<T>::value;
 /// True when T is a buffer (state saved with the parameters, not trained).
 template <class T> inline constexpr bool is_buffer_v = false;
 /// True: a buffer.

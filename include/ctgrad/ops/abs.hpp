@@ -29,7 +29,7 @@ template <class Z> struct abs_node : node<Z> {
 
 /// |z|; its derivative at 0 is taken as 0.
 template <Expression Z> constexpr auto abs(Z z) {
-  if constexpr (is_constant_v<Z>) {
+  if constexpr (detail::is_constant<Z>::value) {
     if constexpr (Z::num < 0) {
       return detail::fold_negate<Z>();
     } else {

@@ -29,7 +29,7 @@ template <int M, int N, class T> constexpr auto cancel_powers(T t) {
 template <class A, class B> inline constexpr bool shares_factor_v = false;
 template <class P, class Q, class B>
 inline constexpr bool shares_factor_v<mul_node<P, Q>, B> =
-    !is_constant_v<B> && (same_base_v<P, B> || same_base_v<Q, B>);
+    !detail::is_constant<B>::value && (same_base_v<P, B> || same_base_v<Q, B>);
 /// (p*q)/b with p or q a power of b's base.
 template <class P, class Q, class B> constexpr auto cancel_factor(mul_node<P, Q>, B b) {
   if constexpr (same_base_v<Q, B>) {
@@ -70,7 +70,7 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
   } else if constexpr (is_zero_v<B>) {
     static_assert(!is_zero_v<B>, "ctgrad::operator/(a, b): b is the constant 0");
     return invalid_expression{};
-  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+  } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
     if constexpr (div_fits_v<A, B>) {
       return fold_mul<A, decltype(fold_reciprocal<B>())>();
     } else {
@@ -82,7 +82,7 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
     return a;
   } else if constexpr (__is_same(A, B)) {
     return one_t{};
-  } else if constexpr (is_constant_v<B>) {
+  } else if constexpr (detail::is_constant<B>::value) {
     return fold_reciprocal<B>() * a;
   } else if constexpr (is_neg_v<A> || is_negative_constant_v<A>) {
     return -((-a) / b);
@@ -92,11 +92,11 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
     return typename A::numerator{} / (typename A::denominator{} * b);
   } else if constexpr (is_scaled_v<A>) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} / b);
-  } else if constexpr (is_scaled_v<B> && !is_constant_v<A>) {
+  } else if constexpr (is_scaled_v<B> && !detail::is_constant<A>::value) {
     // A constant numerator keeps its denominator whole: 1/(2*sqrt(x)), not 1/2*1/sqrt(x).
     return fold_reciprocal<typename split_term<B>::coefficient>() *
            (a / typename split_term<B>::term{});
-  } else if constexpr (!is_constant_v<A> && same_base_v<A, B>) {
+  } else if constexpr (!detail::is_constant<A>::value && same_base_v<A, B>) {
     return cancel_powers<split_power<A>::exponent, split_power<B>::exponent>(
         typename split_power<A>::base{});
   } else if constexpr (shares_factor_v<A, B>) {

@@ -21,7 +21,7 @@ namespace detail {
 // just c times that tensor (a scalar broadcasts by itself).
 template <class T> struct const_broadcast : std::false_type {};
 template <class C, class S> struct const_broadcast<broadcast_to_node<C, S>> {
-  static constexpr bool value = is_constant_v<C>;
+  static constexpr bool value = detail::is_constant<C>::value;
   using constant = C;
 };
 template <class T> inline constexpr bool is_const_broadcast_v = const_broadcast<T>::value;
@@ -67,7 +67,7 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
     return typename const_broadcast<A>::constant{} * b;
   } else if constexpr (is_const_broadcast_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
     return a * typename const_broadcast<B>::constant{};
-  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+  } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
     if constexpr (mul_fits_v<A, B>) {
       return fold_mul<A, B>();
     } else {
@@ -81,13 +81,13 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
     return a;
   } else if constexpr (is_minus_one_v<A>) {
     return -b;
-  } else if constexpr (is_constant_v<B>) {
+  } else if constexpr (detail::is_constant<B>::value) {
     return b * a;
   } else if constexpr (is_neg_v<A>) {
     return -((-a) * b);
   } else if constexpr (is_neg_v<B>) {
     return -(a * (-b));
-  } else if constexpr (is_constant_v<A> && is_scaled_v<B>) {
+  } else if constexpr (detail::is_constant<A>::value && is_scaled_v<B>) {
     if constexpr (mul_fits_v<A, typename split_term<B>::coefficient>) {
       return fold_mul<A, typename split_term<B>::coefficient>() * typename split_term<B>::term{};
     } else {
@@ -100,13 +100,13 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} * b);
   } else if constexpr (is_scaled_v<B>) {
     return typename split_term<B>::coefficient{} * (a * typename split_term<B>::term{});
-  } else if constexpr (is_div_v<B> && !is_constant_v<A>) {
+  } else if constexpr (is_div_v<B> && !detail::is_constant<A>::value) {
     return (a * typename B::numerator{}) / typename B::denominator{};
   } else if constexpr (is_div_v<A>) {
     return (typename A::numerator{} * b) / typename A::denominator{};
-  } else if constexpr (!is_constant_v<A> && __is_same(typename pa::base, typename pb::base)) {
+  } else if constexpr (!detail::is_constant<A>::value && __is_same(typename pa::base, typename pb::base)) {
     return pow<pa::exponent + pb::exponent>(typename pa::base{});
-  } else if constexpr (is_mul_v<A> && !is_constant_v<B> && merges_factor<A, B>::value) {
+  } else if constexpr (is_mul_v<A> && !detail::is_constant<B>::value && merges_factor<A, B>::value) {
     return merges_factor<A, B>::result(b);
   } else {
     return mul_node<A, B>{};

@@ -43,7 +43,7 @@ template <class A, class B> struct neg_rule<sub_node<A, B>> {
 
 /// -a, simplified.
 template <Expression A> constexpr auto operator-(A) {
-  if constexpr (is_constant_v<A>) {
+  if constexpr (detail::is_constant<A>::value) {
     return detail::fold_negate<A>();
   } else {
     return detail::neg_rule<A>::apply();

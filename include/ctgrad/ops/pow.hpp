@@ -52,7 +52,7 @@ template <int N, Expression A> constexpr auto pow(A a) {
     return one_t{};
   } else if constexpr (N == 1) {
     return a;
-  } else if constexpr (is_constant_v<A>) {
+  } else if constexpr (detail::is_constant<A>::value) {
     if constexpr (power_fits_v<A, N>) {
       return fold_power<A, N>();
     } else {

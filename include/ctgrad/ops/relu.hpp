@@ -31,7 +31,7 @@ template <class Z> struct relu_node : node<Z> {
 
 /// max(z, 0); its derivative at 0 is taken as 0.
 template <Expression Z> constexpr auto relu(Z z) {
-  if constexpr (is_constant_v<Z>) {
+  if constexpr (detail::is_constant<Z>::value) {
     if constexpr (Z::num > 0) {
       return z;
     } else {

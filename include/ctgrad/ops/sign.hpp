@@ -27,7 +27,7 @@ template <class Z> struct sign_node : node<Z> {
 
 /// -1, 0 or 1.
 template <Expression Z> constexpr auto sign(Z) {
-  if constexpr (is_constant_v<Z>) {
+  if constexpr (detail::is_constant<Z>::value) {
     return constant<(Z::num > 0) - (Z::num < 0)>;
   } else {
     return sign_node<Z>{};

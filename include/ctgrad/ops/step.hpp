@@ -33,7 +33,7 @@ template <class Z> struct step_node : node<Z> {
 
 /// 1 where z > 0, else 0.
 template <Expression Z> constexpr auto step(Z) {
-  if constexpr (is_constant_v<Z>) {
+  if constexpr (detail::is_constant<Z>::value) {
     return constant<(Z::num > 0 ? 1 : 0)>;
   } else {
     return step_node<Z>{};

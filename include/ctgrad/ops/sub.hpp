@@ -40,7 +40,7 @@ template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
                   "ctgrad::operator-(a, b): shapes must be equal, or one must be a scalar or the "
                   "trailing dimensions of the other");
     return invalid_expression{};
-  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+  } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
     if constexpr (add_fits_v<A, decltype(fold_negate<B>())>) {
       return fold_add<A, decltype(fold_negate<B>())>();
     } else {

@@ -60,7 +60,7 @@ inline constexpr bool collects_v =
     has_like_term_v<A, typename split_term<B>::term>;
 
 template <class D>
-inline constexpr bool positive_power_v = split_power<D>::exponent > 0 && !is_constant_v<D>;
+inline constexpr bool positive_power_v = split_power<D>::exponent > 0 && !detail::is_constant<D>::value;
 
 /// Are a and b fractions over powers of one base (a/u^m and b/u^n)?
 template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>
@@ -74,11 +74,11 @@ inline constexpr bool common_denominator_v<A, B, true> =
 /// Is the denominator of a a factor of b's (a/d and b/(p*d))? Then b's is the common one.
 template <class DA, class DB> struct extra_factor { static constexpr bool value = false; };
 template <class D, class P> struct extra_factor<D, mul_node<P, D>> {
-  static constexpr bool value = !is_constant_v<D>;
+  static constexpr bool value = !detail::is_constant<D>::value;
   using type = P;
 };
 template <class D, class P> struct extra_factor<D, mul_node<D, P>> {
-  static constexpr bool value = !is_constant_v<D>;
+  static constexpr bool value = !detail::is_constant<D>::value;
   using type = P;
 };
 template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>

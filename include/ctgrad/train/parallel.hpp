@@ -332,8 +332,8 @@ class sharded_gradient {
   template <class Source> auto rebind(std::size_t sh, shard& sd, Source const& source) {
     if constexpr (detail::is_binding_v<Source>) {
       using var = typename Source::variable;
-      if constexpr (ctgrad::detail::contains_v<inputs, var>) {
-        constexpr std::size_t ix = ctgrad::detail::index_of_v<inputs, var>;
+      if constexpr (ctgrad::detail::contains<inputs, var>::value) {
+        constexpr std::size_t ix = ctgrad::detail::index_of<inputs, var>::value;
         using shard_var = ctgrad::detail::at_t<ix, shard_inputs>;
         auto& to = std::get<ix>(sd.x);
         constexpr std::size_t len = std::remove_reference_t<decltype(to)>::size;

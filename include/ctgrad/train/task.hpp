@@ -45,10 +45,10 @@ namespace detail {
 template <class XVar, class YVar, class Loss> constexpr bool check_task() {
   using sx = shape_of_t<XVar>;
   using sy = shape_of_t<YVar>;
-  if constexpr (!(is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> &&
-                  !is_param_v<YVar>)) {
+  if constexpr (!(detail::is_var<XVar>::value && detail::is_var<YVar>::value && !detail::is_par<XVar>::value &&
+                  !detail::is_par<YVar>::value)) {
     static_assert(
-        is_variable_v<XVar> && is_variable_v<YVar> && !is_param_v<XVar> && !is_param_v<YVar>,
+        detail::is_var<XVar>::value && detail::is_var<YVar>::value && !detail::is_par<XVar>::value && !detail::is_par<YVar>::value,
         "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
     return false;
   } else if constexpr (!(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0])) {
@@ -79,7 +79,7 @@ constexpr task<XVar, YVar, Loss, Output> classifier(XVar, YVar, Loss, Output,
                   "[B, classes]");
     return {threshold};
   } else {
-    static_assert(ctgrad::detail::contains_v<topological_order_t<Loss>, Output>,
+    static_assert(ctgrad::detail::contains<topological_order_t<Loss>, Output>::value,
                   "ctgrad::train::classifier(X, Y, loss, output): output is not a "
                   "subexpression of loss");
     return {threshold};
@@ -142,8 +142,8 @@ std::size_t count_correct(T const* out, T const* y, std::size_t rows, double thr
 /// for evaluation: batch norm's statistics); f() for a loss with neither.
 template <class Loss, class T, class F> decltype(auto) with_modes(double seed, F f) {
   using order = topological_order_t<Loss>;
-  constexpr bool drops = ctgrad::detail::contains_v<order, dropout_seed_t>;
-  constexpr bool switches = ctgrad::detail::contains_v<order, train_mode_t>;
+  constexpr bool drops = ctgrad::detail::contains<order, dropout_seed_t>::value;
+  constexpr bool switches = ctgrad::detail::contains<order, train_mode_t>::value;
   T const training = seed >= 0 ? T(1) : T(0);
   if constexpr (drops && switches) {
     return f(dropout_seed = static_cast<T>(seed), train_mode = training);
