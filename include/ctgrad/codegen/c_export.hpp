@@ -169,8 +169,8 @@ template <class Order, class N> std::string work_name() {
 template <class Order, class N> std::string buffer() {
   if constexpr (is_body_scope_v<Order>) {
     return Order::template buffer<N>();
-  } else if constexpr (detail::is_var<N>::value) {
-    return detail::is_par<N>::value ? "p->" + identifier(N::name) : identifier(N::name);
+  } else if constexpr (ctgrad::detail::is_var<N>::value) {
+    return ctgrad::detail::is_par<N>::value ? "p->" + identifier(N::name) : identifier(N::name);
   } else {
     return std::string("ws->") + work_name<Order, N>();
   }
@@ -489,7 +489,9 @@ struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
   }
 };
 
-template <class N> inline constexpr bool is_computed_v = !detail::is_var<N>::value && !detail::is_constant<N>::value;
+template <class N>
+inline constexpr bool is_computed_v =
+    !ctgrad::detail::is_var<N>::value && !detail::is_constant<N>::value;
 
 // Count chunks of Chunk entries, the r-th read at Offset + r * Stride of the child (a gate's
 // columns, a loop's last step or one of its states).
@@ -525,10 +527,12 @@ struct c_node<T, Order, loop_node<Spec, Cs...>> {
   static_assert(!is_body_scope_v<Order>,
                 "ctgrad::codegen::c_export: a loop inside a loop's body has no C form yet");
   struct scope : body_scope<Order, L> {
-    static std::string prefix() { return std::string("l") + std::to_string(index_of<Order, L>::value); }
+    static std::string prefix() {
+      return std::string("l") + std::to_string(index_of<Order, L>::value);
+    }
     template <class N> static std::string buffer() {
       using sources = typename L::sources;
-      if constexpr (!detail::is_var<N>::value) {
+      if constexpr (!ctgrad::detail::is_var<N>::value) {
         return std::string("ws->") + work_name<scope, N>();
       } else {
         constexpr std::size_t at_ = index_of<sources, N>::value;
@@ -601,7 +605,7 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                          using N = Ns;
                          if constexpr (is_bundle_v<N>) {
                            // A loop body's next states: the loop copies its parts.
-                         } else if constexpr (detail::is_par<N>::value) {
+                         } else if constexpr (ctgrad::detail::is_par<N>::value) {
                            c.fields += "  " + t + " " + identifier(N::name) + "[" +
                                        std::to_string(shape_of_t<N>::size) + "]; /* " +
                                        shape_of_t<N>::to_string() + " */\n";

@@ -19,9 +19,7 @@ namespace ctgrad::detail {
 
 // size is a member of a base shared by all lists of one length: a static member of the list
 // itself would be a symbol named after the list (see hashed_check).
-template <std::size_t N> struct list_size {
-  static constexpr std::size_t size = N;
-};
+template <std::size_t N> struct list_size { static constexpr std::size_t size = N; };
 template <class... Ts> struct type_list : list_size<sizeof...(Ts)> {};
 
 // All true / the sum, without a fold (clang 14 rejects folds over more than 256 elements).
@@ -194,12 +192,12 @@ template <class List, class T, std::size_t Found, bool Absent = (Found == List::
 struct hashed_check : std::integral_constant<std::size_t, Found> {};
 template <class List, class T, std::size_t Found>
 struct hashed_check<List, T, Found, false>
-    : std::conditional_t<__is_same(at_t<Found, List>, T), std::integral_constant<std::size_t, Found>,
-                         index_of_pass<List, T>> {};  // else T is absent but collides
+    : std::conditional_t<__is_same(at_t<Found, List>, T),
+                         std::integral_constant<std::size_t, Found>, index_of_pass<List, T>> {
+};  // else T is absent but collides
 template <class List, class T, bool Distinct = hash_index<List>::table.distinct>
 struct hashed_position : hashed_check<List, T, hash_index<List>::find(type_hash<T>::value)> {};
-template <class List, class T>
-struct hashed_position<List, T, false> : index_of_pass<List, T> {};
+template <class List, class T> struct hashed_position<List, T, false> : index_of_pass<List, T> {};
 template <class List, class T> struct index_of<List, T, true> : hashed_position<List, T> {};
 
 /// The position of T in List when T is known to be there (a node's child in the graph's
@@ -209,8 +207,7 @@ struct position_of : index_of_pass<List, T> {};
 template <class List, class T, bool Distinct = hash_index<List>::table.distinct>
 struct present_position
     : std::integral_constant<std::size_t, hash_index<List>::find(type_hash<T>::value)> {};
-template <class List, class T>
-struct present_position<List, T, false> : index_of_pass<List, T> {};
+template <class List, class T> struct present_position<List, T, false> : index_of_pass<List, T> {};
 template <class List, class T> struct position_of<List, T, true> : present_position<List, T> {};
 template <class List, class T> inline constexpr std::size_t index_of_v = index_of<List, T>::value;
 

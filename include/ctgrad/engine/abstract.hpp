@@ -32,9 +32,9 @@ template <template <class...> class Tpl, class... Args, class... New>
 } >> {
   using old = children_t<Tpl<Args...>>;
   template <class Arg>
-  using map =
-      typename std::conditional_t<contains<old, Arg>::value, at<index_of<old, Arg>::value, type_list<New...>>,
-                                  std::type_identity<Arg>>::type;
+  using map = typename std::conditional_t<contains<old, Arg>::value,
+                                          at<index_of<old, Arg>::value, type_list<New...>>,
+                                          std::type_identity<Arg>>::type;
   using type = Tpl<map<Args>...>;
 };
 template <class P, class... New> struct rebind < P, type_list<New...>, std::enable_if_t < requires {
@@ -45,7 +45,8 @@ template <class P, class... New> struct rebind < P, type_list<New...>, std::enab
 
 // Constants stay as they are, so rules still fold (the adjoint of 2*x is 2*dc, not #0*dc).
 template <class C, std::size_t K>
-using placeholder_t = std::conditional_t<detail::is_constant<C>::value, C, slot_node<K, shape_of_t<C>>>;
+using placeholder_t =
+    std::conditional_t<detail::is_constant<C>::value, C, slot_node<K, shape_of_t<C>>>;
 
 template <class P, class Children = children_t<P>,
           class Seq = std::make_index_sequence<Children::size>>

@@ -45,8 +45,9 @@ enum class grad_api { grad, grad_into };
 // The first of Vars that is not in Order (void if none).
 template <class Order, class... Vars> struct first_missing { using type = void; };
 template <class Order, class Var, class... Vars> struct first_missing<Order, Var, Vars...> {
-  using type = typename std::conditional_t<contains<Order, Var>::value, first_missing<Order, Vars...>,
-                                           std::type_identity<Var>>::type;
+  using type =
+      typename std::conditional_t<contains<Order, Var>::value, first_missing<Order, Vars...>,
+                                  std::type_identity<Var>>::type;
 };
 
 // The condition names only the variable (its name and shape), not the whole network, so the

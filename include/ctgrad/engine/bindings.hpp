@@ -25,8 +25,7 @@ namespace ctgrad::detail {
 template <class Source, class Var> struct provides : std::false_type {};
 template <class Var, class V> struct provides<binding<Var, V>, Var> : std::true_type {};
 template <class T, class... Vs, class Var>
-struct provides<var_set<T, Vs...>, Var> : contains<typename var_set<T, Vs...>::variables, Var> {
-};
+struct provides<var_set<T, Vs...>, Var> : contains<typename var_set<T, Vs...>::variables, Var> {};
 
 template <class S> inline constexpr bool is_source_v = false;
 template <class Var, class V> inline constexpr bool is_source_v<binding<Var, V>> = true;
@@ -83,14 +82,14 @@ struct table_index_impl<Var, P, std::index_sequence<Is...>, Sources...>
                              sum_of<(Is < P ? source_width_v<Sources> : 0)...>() +
                                  index_in_source<at_t<P, type_list<Sources...>>, Var>::value> {};
 template <class Var, class... Sources>
-struct table_index
-    : table_index_impl<Var, provider_index<Var, Sources...>::value,
-                       std::index_sequence_for<Sources...>, Sources...> {};
+struct table_index : table_index_impl<Var, provider_index<Var, Sources...>::value,
+                                      std::index_sequence_for<Sources...>, Sources...> {};
 template <class N, class... Sources>
 struct bound_index
-    : std::integral_constant<std::size_t,
-                             std::conditional_t<detail::is_var<N>::value, table_index<N, Sources...>,
-                                                std::integral_constant<std::size_t, 0>>::value> {};
+    : std::integral_constant<
+          std::size_t,
+          std::conditional_t<ctgrad::detail::is_var<N>::value, table_index<N, Sources...>,
+                             std::integral_constant<std::size_t, 0>>::value> {};
 
 template <class S, class T> inline constexpr bool same_element_v = true;
 template <class Var, class U, class Sh, class T>

@@ -96,7 +96,8 @@ template <class N, class... Ps> struct is_auto_step<N, type_list<Ps...>> {
   static constexpr std::size_t parents = ((contains<children_t<Ps>, N>::value ? 1 : 0) + ... + 0);
   static constexpr bool under_call =
       ((contains<children_t<Ps>, N>::value && Ps::style.kind == print_style::call) || ...);
-  static constexpr bool under_named = ((contains<children_t<Ps>, N>::value && is_named_v<Ps>) || ...);
+  static constexpr bool under_named =
+      ((contains<children_t<Ps>, N>::value && is_named_v<Ps>) || ...);
   static constexpr bool value = !is_leaf_v<N> && !is_named_v<N> && !detail::is_constant<N>::value &&
                                 !under_named && (under_call || parents > 1);
 };
@@ -105,8 +106,8 @@ template <class Root> struct steps_of {
   using order = topological_order_t<Root>;
   template <class N> struct is_auto : std::bool_constant<is_auto_step<N, order>::value> {};
   template <class N>
-  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> || detail::is_var<N>::value ||
-                                      is_auto<N>::value> {};
+  struct is_step : std::bool_constant<__is_same(N, Root) || is_named_v<N> ||
+                                      ctgrad::detail::is_var<N>::value || is_auto<N>::value> {};
   using autos = filter_t<is_auto, order>;
   using all = filter_t<is_step, order>;  // children before parents; Root last
 };
@@ -121,18 +122,17 @@ template <class Name, class S, class R> struct name_arg<var_node<Name, S, R>> {
 template <class Root, class N> struct name_of {
   using type = typename std::conditional_t<
       __is_same(N, Root) && !is_named_v<N>, std::type_identity<to_name_t<"L">>,
-      std::conditional_t<
-          is_named_v<N> || detail::is_var<N>::value, name_arg<N>,
-          std::type_identity<auto_name<index_of<typename steps_of<Root>::autos, N>::value + 1>>>>::type;
+      std::conditional_t<is_named_v<N> || ctgrad::detail::is_var<N>::value, name_arg<N>,
+                         std::type_identity<auto_name<
+                             index_of<typename steps_of<Root>::autos, N>::value + 1>>>>::type;
 };
 
 // N rebuilt so that each step below it enters as a leaf (variables are leaves already).
 template <class Root, class N, class Cs = children_t<N>> struct rebuild;
 template <class Root, class C> struct entering {
-  using type =
-      typename std::conditional_t<steps_of<Root>::template is_step<C>::value && !detail::is_var<C>::value,
-                                  std::type_identity<cut_node<typename name_of<Root, C>::type, C>>,
-                                  rebuild<Root, C>>::type;
+  using type = typename std::conditional_t<
+      steps_of<Root>::template is_step<C>::value && !ctgrad::detail::is_var<C>::value,
+      std::type_identity<cut_node<typename name_of<Root, C>::type, C>>, rebuild<Root, C>>::type;
 };
 template <class Root, class N> struct rebuild<Root, N, type_list<>> { using type = N; };
 template <class Root, class N, class... Cs> struct rebuild<Root, N, type_list<Cs...>> {
@@ -150,7 +150,8 @@ using local_t = adjoint_t<body_t<Root, P>, entering_t<Root, C>>;
 // wanted variables in the order asked.
 template <class Root, class Wanted> struct shown_steps {
   template <class N>
-  struct is_intermediate : std::bool_constant<!detail::is_var<N>::value && depends_on_v<N, Wanted>> {};
+  struct is_intermediate
+      : std::bool_constant<!ctgrad::detail::is_var<N>::value && depends_on_v<N, Wanted>> {};
   using intermediates = filter_t<is_intermediate, typename steps_of<Root>::all>;
 };
 
@@ -164,7 +165,7 @@ template <class Root, class C, class Steps> struct chain_rule_sum;
 template <class Root, class C, class... Ps> struct chain_rule_sum<Root, C, type_list<Ps...>> {
   template <class P> static constexpr auto term() {
     using local = local_t<Root, P, C>;
-    if constexpr (__is_same(P, C) || detail::is_var<P>::value) {
+    if constexpr (__is_same(P, C) || ctgrad::detail::is_var<P>::value) {
       return zero_t{};
     } else if constexpr (__is_same(P, Root)) {
       return local{};
@@ -278,7 +279,7 @@ template <class Root, class Wanted, class... Bs> constexpr auto make_table(Bs co
         constexpr std::size_t parent = decltype(parent_index)::value;
         using P = at_t<parent, steps>;
         using local = local_t<Root, P, C>;
-        if constexpr (parent != child && !is_zero_v<local>) {
+        if constexpr (parent != child && !is_zero_c<local>::value) {
           T const local_value = eval(local{}, bs...);
           table.links[table.link_count++] = {table.steps[parent].name, table.steps[child].name,
                                              local_value};
@@ -393,7 +394,7 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
       static_for<shown::size>([&](auto parent_index) {
         using P = at_t<decltype(parent_index)::value, steps>;
         using local = local_t<Root, P, C>;
-        if constexpr (!__is_same(P, C) && !is_zero_v<local>) {
+        if constexpr (!__is_same(P, C) && !is_zero_c<local>::value) {
           ++parents;
           from_root = __is_same(P, Root);
           std::string text = str_cat(

@@ -59,7 +59,7 @@ constexpr auto sum_slots(std::index_sequence<Slots...>) {
       std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>, zero_t>{});
 }
 template <class P, class N, class AdjointP> constexpr auto contribution_of() {
-  if constexpr (is_zero_v<AdjointP>) {
+  if constexpr (is_zero_c<AdjointP>::value) {
     return zero_t{};
   } else {
     using rules = vjp_rules_t<P, AdjointP>;
@@ -81,6 +81,9 @@ template <class Root, class Order, class P, class N> struct contribution<Root, O
 // every node's adjoint, so an adjoint sums over its parents only. (Folding over every node
 // of the graph for every node cost n^2 instantiations: 31 s at a 100-term sum, and clang
 // stops at folds of 256.) Parents are in topological order, each once.
+template <std::size_t... Ps> struct positions {
+  static constexpr std::array<std::size_t, sizeof...(Ps)> value{Ps...};
+};
 template <class Order> struct parent_table;
 template <class... Ns> struct parent_table<type_list<Ns...>> {
   using order = type_list<Ns...>;
@@ -90,14 +93,15 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
     std::array<std::size_t, n + 1> begin{};  // node i's parents: list[begin[i] .. begin[i + 1])
     std::array<std::size_t, edges + 1> list{};
   };
+  // A type holding the numbers: a static array per node would be a symbol named after the
+  // graph and the node, which g++ mangles (see detail/type_list.hpp's hashed_check).
   template <class N, class Cs = children_t<N>> struct child_positions;
   template <class N, class... Cs> struct child_positions<N, type_list<Cs...>> {
-    static constexpr std::array<std::size_t, sizeof...(Cs) + 1> value{
-        position_of<order, Cs>::value..., n};
+    using type = positions<position_of<order, Cs>::value..., n>;
   };
   static constexpr table_t table = [] {
     table_t tab{};
-    std::size_t const* const kids[] = {child_positions<Ns>::value.data()..., nullptr};
+    std::size_t const* const kids[] = {child_positions<Ns>::type::value.data()..., nullptr};
     std::size_t const arity[] = {children_t<Ns>::size..., 0};
     std::array<std::size_t, n + 1> count{};
     std::array<std::size_t, n + 1> last{};  // the last parent recorded per child, + 1
@@ -148,11 +152,14 @@ struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
   using type =
       typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk, Count - fold_chunk>::type;
 };
+template <class Root, class Order, class N, std::size_t i> struct adjoint_sum_at;
 template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint_sum {
   using type = zero_t;  // N is not in the graph
 };
 template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, true> {
-  static constexpr std::size_t i = position_of<Order, N>::value;
+  using type = typename adjoint_sum_at<Root, Order, N, position_of<Order, N>::value>::type;
+};
+template <class Root, class Order, class N, std::size_t i> struct adjoint_sum_at {
   using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[i],
                                        parent_table<Order>::table.begin[i + 1] -
                                            parent_table<Order>::table.begin[i]>::type;
@@ -173,14 +180,16 @@ template <class Root, class Order> struct adjoint<Root, Order, Root> { using typ
 // a deep composition: 10 s of 13.5 s with clang). The set does not depend on x, so grad over
 // 300 variables warms up once, not 300 times. Smaller graphs skip the warm-up.
 inline constexpr std::size_t warm_up_above = 256;
-template <class X> inline constexpr bool is_differentiation_variable_v = detail::is_var<X>::value;
+template <class X>
+struct is_differentiation_variable_c : std::bool_constant<(ctgrad::detail::is_var<X>::value)> {};
 template <class Name, class A>
-inline constexpr bool is_differentiation_variable_v<named_node<Name, A>> = true;
+struct is_differentiation_variable_c<named_node<Name, A>> : std::true_type {};
 
 template <class N, class Cs = children_t<N>> struct has_variable;
 template <class N, class... Cs>
 struct has_variable<N, type_list<Cs...>>
-    : std::bool_constant<is_differentiation_variable_v<N> || (has_variable<Cs>::value || ...)> {};
+    : std::bool_constant<is_differentiation_variable_c<N>::value ||
+                         (has_variable<Cs>::value || ...)> {};
 template <class Root, class Order, class N, bool = has_variable<N>::value> struct warm_adjoint {
   using type = void;
 };
@@ -213,8 +222,8 @@ template <class F, class X> constexpr auto d(F, X) {
   if constexpr (!Expression<F>) {
     static_assert(Expression<F>, "ctgrad::d(f, x): f must be a ctgrad expression");
     return invalid_expression{};
-  } else if constexpr (!detail::is_differentiation_variable_v<X>) {
-    static_assert(detail::is_differentiation_variable_v<X>,
+  } else if constexpr (!detail::is_differentiation_variable_c<X>::value) {
+    static_assert(detail::is_differentiation_variable_c<X>::value,
                   "ctgrad::d(f, x): x must be a variable declared as ctgrad::var<\"x\"> (or a "
                   "ctgrad::named intermediate), not an expression or a number");
     return invalid_expression{};

@@ -69,11 +69,11 @@ template <class... Pas> struct forward_steps<type_list<Pas...>> {
                                                  std::size_t const* offset, T const* const* table,
                                                  std::size_t const* bound, std::size_t n) {
     // A braced list (evaluated in order), not a fold: clang allows folds of 256 at most.
-    bool const done[] = {(val[Start + Is] = forward_node<Pas>(ws + offset[Start + Is], val,
-                                                              child[Start + Is],
-                                                              table[bound[Start + Is]], Start + Is, n),
-                          true)...,
-                         true};
+    bool const done[] = {
+        (val[Start + Is] = forward_node<Pas>(ws + offset[Start + Is], val, child[Start + Is],
+                                             table[bound[Start + Is]], Start + Is, n),
+         true)...,
+        true};
     (void)done;
   }
 };
@@ -104,7 +104,7 @@ template <class... Pas, std::size_t Start> struct forward_piece<type_list<Pas...
                                             std::size_t const* offset, T const* const* table,
                                             std::size_t const* bound, std::size_t n) {
     forward_steps<type_list<Pas...>>::template run<Start>(std::index_sequence_for<Pas...>{}, ws,
-                                                           val, child, offset, table, bound, n);
+                                                          val, child, offset, table, bound, n);
   }
 };
 
@@ -144,14 +144,15 @@ CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val,
   std::size_t const* bound = bound_indices<Order, Sources...>::value.data();
   if constexpr (!in_pieces<P::n>) {
     forward_steps<abstracts>::template run<0>(std::make_index_sequence<P::n>{}, ws, val,
-                                              P::child.data(), P::offsets.data(),
-                                              table.ptr.data(), bound, P::n);
+                                              P::child.data(), P::offsets.data(), table.ptr.data(),
+                                              bound, P::n);
   } else {
     [&]<std::size_t... Cs>(std::index_sequence<Cs...>) {
       (forward_piece<piece_t<abstracts, Cs>, Cs * piece_nodes>::run(
            ws, val, P::child.data(), P::offsets.data(), table.ptr.data(), bound, P::n),
        ...);
-    }(std::make_index_sequence<(P::n + piece_nodes - 1) / piece_nodes>{});
+    }
+    (std::make_index_sequence<(P::n + piece_nodes - 1) / piece_nodes>{});
   }
 #ifdef CTGRAD_CHECK_FINITE
   if (!std::is_constant_evaluated()) finite_scan<Order>::run(static_cast<T const* const*>(val));

@@ -150,8 +150,8 @@ template <class Body, class Carries, class Steps, class Frees, std::size_t Trip>
 struct loop_spec {};
 
 template <class N>
-struct is_free_var : std::bool_constant<detail::is_var<N>::value && !is_carry_v<N> && !is_step_input_v<N>> {
-};
+struct is_free_var : std::bool_constant<ctgrad::detail::is_var<N>::value && !is_carry_v<N> &&
+                                        !is_step_input_v<N>> {};
 template <class B> struct is_carry_binding : std::false_type {};
 template <class V, class E>
 struct is_carry_binding<expr_binding<V, E>> : std::bool_constant<is_carry_v<V>> {};
@@ -209,7 +209,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   using sources = detail::type_list<Carries..., Steps..., Frees...>;
   template <class N>
   static constexpr std::size_t source_of = [] {
-    if constexpr (detail::is_var<N>::value) {
+    if constexpr (ctgrad::detail::is_var<N>::value) {
       return detail::index_of<sources, N>::value;
     } else {
       return std::size_t{0};
@@ -219,7 +219,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
     return std::array<std::size_t, sizeof...(Ns) + 1>{source_of<Ns>..., 0};
   }(body_order{});
   static constexpr auto is_var = []<class... Ns>(detail::type_list<Ns...>) {
-    return std::array<bool, sizeof...(Ns) + 1>{detail::is_var<Ns>::value..., false};
+    return std::array<bool, sizeof...(Ns) + 1>{ctgrad::detail::is_var<Ns>::value..., false};
   }(body_order{});
 
   // The body's reverse sweep with respect to everything (the largest one; a gradient with
@@ -246,7 +246,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   // runs reads it (as an input or as the rule's own output); the others are written to one
   // transient region that each step reuses.
   template <class N, std::size_t I> static constexpr unsigned long long node_reads() {
-    if constexpr (detail::is_var<N>::value || detail::is_constant<N>::value) {
+    if constexpr (ctgrad::detail::is_var<N>::value || detail::is_constant<N>::value) {
       return 0;
     } else {
       return []<std::size_t... Ks>(std::index_sequence<Ks...>) {
@@ -617,8 +617,9 @@ constexpr auto scan(Cell, Bindings...) {
     return invalid_expression{};
   } else if constexpr (!require_cells(carries{}, next{})) {
     return invalid_expression{};
-  } else if constexpr (detail::is_var<Cell>::value) {
-    static_assert(!detail::is_var<Cell>::value, "ctgrad::scan(cell, ...): the cell must compute something");
+  } else if constexpr (ctgrad::detail::is_var<Cell>::value) {
+    static_assert(!ctgrad::detail::is_var<Cell>::value,
+                  "ctgrad::scan(cell, ...): the cell must compute something");
     return invalid_expression{};
   } else {
     using frees = filter_t<is_free_var, topological_order_t<Cell>>;

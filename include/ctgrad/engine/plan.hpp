@@ -24,16 +24,17 @@ inline constexpr std::size_t max_arity = 4;
 /// Entries a node keeps next to its value for its own backward step (a loop's per-step
 /// body values): N::cache_size when it declares one.
 /// (A class, not a function: see detail/type_list.hpp's hashed_check.)
-template <class N, bool = requires { N::cache_size; }>
-struct cache_size : std::integral_constant<std::size_t, 0> {};
+template <class N, bool = requires { N::cache_size; }
+> struct cache_size : std::integral_constant<std::size_t, 0> {};
 template <class N>
 struct cache_size<N, true> : std::integral_constant<std::size_t, N::cache_size> {};
 
 // Variables are read through the source table, so only computed nodes take workspace.
 template <class N>
 struct slot_size
-    : std::integral_constant<std::size_t,
-                             detail::is_var<N>::value ? 0 : shape_of_t<N>::size + cache_size<N>::value> {};
+    : std::integral_constant<std::size_t, ctgrad::detail::is_var<N>::value
+                                              ? 0
+                                              : shape_of_t<N>::size + cache_size<N>::value> {};
 
 // (An array, not a fold: clang 14 stops at folds of more than 256 elements.)
 template <std::size_t... Arities> constexpr std::size_t table_width() {
@@ -47,7 +48,8 @@ template <std::size_t... Arities> constexpr std::size_t table_width() {
 struct bound_leaf {
   using children = type_list<>;
 };
-template <class N> using step_t = std::conditional_t<detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
+template <class N>
+using step_t = std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
 
 // The position in Order of node N's K-th child (0 past its last). Tables that run-time code
 // reads are built only from scalar constants like this one: g++ emits (and mangles) every

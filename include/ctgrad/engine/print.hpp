@@ -27,8 +27,7 @@ template <class N, class Name> struct names_child<N, named_node<Name, N>> {
 
 template <class Scope, class N> struct name_in_scope;
 template <class... Ps, class N> struct name_in_scope<type_list<Ps...>, N> {
-  static constexpr std::size_t index =
-      first_same<names_child<N, Ps>::value...>();
+  static constexpr std::size_t index = first_same<names_child<N, Ps>::value...>();
   static constexpr bool found = index < sizeof...(Ps);
 };
 

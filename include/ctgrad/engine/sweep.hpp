@@ -30,12 +30,13 @@ namespace ctgrad::detail {
 /// summed where the child was broadcast, repeated where the rule is a scalar.
 template <class Pa, std::size_t K> struct rule {
   using raw = at_t<K, vjp_rules_t<Pa, upstream_node<shape_of_t<Pa>>>>;
-  using type = std::conditional_t<is_zero_v<raw>, zero_t,
+  using type = std::conditional_t<is_zero_c<raw>::value, zero_t,
                                   decltype(as_shape<shape_of_t<at_t<K, children_t<Pa>>>>(raw{}))>;
 };
 template <class Pa, std::size_t K> using rule_t = typename rule<Pa, K>::type;
 
-template <class Pa, std::size_t K> inline constexpr bool rule_nonzero_v = !is_zero_v<rule_t<Pa, K>>;
+template <class Pa, std::size_t K>
+inline constexpr bool rule_nonzero_v = !is_zero_c<rule_t<Pa, K>>::value;
 
 /// A node that runs its own backward step instead of per-child VJP rules (a loop: its
 /// adjoints come out of one reverse pass over its steps). It provides
@@ -71,8 +72,9 @@ template <class N, class Wanted>
 struct wanted_index
     : std::integral_constant<
           std::size_t,
-          std::conditional_t<detail::is_var<N>::value && contains<Wanted, N>::value, index_of<Wanted, N>,
-                             std::integral_constant<std::size_t, 0>>::value> {};
+          std::conditional_t<ctgrad::detail::is_var<N>::value && contains<Wanted, N>::value,
+                             index_of<Wanted, N>, std::integral_constant<std::size_t, 0>>::value> {
+};
 
 /// One node's backward step: its abstract node, and bit k set when the rule for child k
 /// runs (Active) / adds to earlier contributions (Acc).
@@ -307,13 +309,13 @@ CTGRAD_ALWAYS_INLINE constexpr void backward_pass(T* const* adj, T const* const*
                                                   std::array<std::size_t, W> const* child) {
   constexpr std::size_t n = Steps::size;
   if constexpr (!in_pieces<n>) {
-    backward_steps<Steps>::template run<0>(std::make_index_sequence<n>{}, adj, val, scratch,
-                                           child, n);
+    backward_steps<Steps>::template run<0>(std::make_index_sequence<n>{}, adj, val, scratch, child,
+                                           n);
   } else {
     [&]<std::size_t... Cs>(std::index_sequence<Cs...>) {
-      (backward_piece<piece_t<Steps, Cs>, Cs * piece_nodes>::run(adj, val, scratch, child, n),
-       ...);
-    }(std::make_index_sequence<(n + piece_nodes - 1) / piece_nodes>{});
+      (backward_piece<piece_t<Steps, Cs>, Cs * piece_nodes>::run(adj, val, scratch, child, n), ...);
+    }
+    (std::make_index_sequence<(n + piece_nodes - 1) / piece_nodes>{});
   }
 }
 

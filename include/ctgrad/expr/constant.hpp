@@ -113,12 +113,13 @@ using zero_t = constant_node<0, 1>;
 using one_t = constant_node<1, 1>;
 
 namespace detail {
-template <class T> inline constexpr bool is_zero_v = __is_same(T, zero_t);
-template <class T> inline constexpr bool is_one_v = __is_same(T, one_t);
-template <class T> inline constexpr bool is_minus_one_v = __is_same(T, constant_node<-1, 1>);
-template <class T> inline constexpr bool is_negative_constant_v = false;
+template <class T> struct is_zero_c : std::bool_constant<(__is_same(T, zero_t))> {};
+template <class T> struct is_one_c : std::bool_constant<(__is_same(T, one_t))> {};
+template <class T>
+struct is_minus_one_c : std::bool_constant<(__is_same(T, constant_node<-1, 1>))> {};
+template <class T> struct is_negative_constant_c : std::false_type {};
 template <std::intmax_t N, std::intmax_t D>
-inline constexpr bool is_negative_constant_v<constant_node<N, D>> = (N < 0);
+struct is_negative_constant_c<constant_node<N, D>> : std::bool_constant<((N < 0))> {};
 
 // Parses the characters of a literal such as 12 or 0.25 into an exact rational.
 template <char... Cs> constexpr rational parse_decimal() {

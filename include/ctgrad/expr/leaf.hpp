@@ -104,13 +104,14 @@ template <class T> struct is_var : std::false_type {};
 template <class Name, class Shape, class Role>
 struct is_var<var_node<Name, Shape, Role>> : std::true_type {};
 template <class T> struct is_par : std::false_type {};
-template <class Name, class Shape> struct is_par<var_node<Name, Shape, param_role>> : std::true_type {};
+template <class Name, class Shape>
+struct is_par<var_node<Name, Shape, param_role>> : std::true_type {};
 template <class Name, class Shape>
 struct is_par<var_node<Name, Shape, buffer_role>> : std::true_type {};
 }  // namespace detail
 
 /// True when T is a variable (var_node of any role).
-template <class T> inline constexpr bool is_variable_v = detail::is_var<T>::value;
+template <class T> inline constexpr bool is_variable_v = ctgrad::detail::is_var<T>::value;
 
 /// A loop's carried state:  constexpr auto h = ctgrad::carry<"h", B, H>;
 template <detail::fixed_string Name, std::size_t... Dims>
@@ -122,7 +123,7 @@ inline constexpr var_node<detail::to_name_t<Name>, shape<Dims...>, step_role> st
 
 /// True when T is a parameter (param) or a buffer: buffers belong to the parameter set
 /// (param_set, io::save) like parameters.
-template <class T> inline constexpr bool is_param_v = detail::is_par<T>::value;
+template <class T> inline constexpr bool is_param_v = ctgrad::detail::is_par<T>::value;
 /// True when T is a buffer (state saved with the parameters, not trained).
 template <class T> inline constexpr bool is_buffer_v = false;
 /// True: a buffer.

@@ -11,10 +11,10 @@
 namespace ctgrad {
 
 namespace detail {
-template <class T> inline constexpr bool is_number_v = std::is_arithmetic_v<T>;
+template <class T> struct is_number_c : std::is_arithmetic<T> {};
 
 template <class T> constexpr invalid_expression reject_number() {
-  static_assert(!is_number_v<T>,
+  static_assert(!is_number_c<T>::value,
                 "ctgrad: a run-time number cannot be part of an expression; write a "
                 "compile-time constant such as 2_c, 0.5_c or ctgrad::constant<1, 3>");
   return {};
@@ -24,35 +24,43 @@ template <class T> constexpr invalid_expression reject_number() {
 /// Rejects a run-time number in an expression (x * 2 instead of x * 2_c) with one static_assert
 /// that says to write a compile-time constant (+ - * /, the number on either side).
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator+(E, T) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator+(E, T) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator+(T, E) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator+(T, E) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator-(E, T) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator-(E, T) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator-(T, E) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator-(T, E) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator*(E, T) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator*(E, T) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator*(T, E) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator*(T, E) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator/(E, T) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator/(E, T) {
+  return detail::reject_number<T>();
+}
 /// \copydoc operator+(E, T)
 template <Expression E, class T>
-  requires detail::is_number_v<T>
-constexpr auto operator/(T, E) { return detail::reject_number<T>(); }
+requires detail::is_number_c<T>::value constexpr auto operator/(T, E) {
+  return detail::reject_number<T>();
+}
 
 }  // namespace ctgrad

@@ -34,16 +34,16 @@ template <class T, int N> struct split_power<pow_node<T, N>> {
   static constexpr int exponent = N;
 };
 
-template <class T> inline constexpr bool is_mul_v = false;
-template <class A, class B> inline constexpr bool is_mul_v<mul_node<A, B>> = true;
-template <class T> inline constexpr bool is_add_or_sub_v = false;
-template <class A, class B> inline constexpr bool is_add_or_sub_v<add_node<A, B>> = true;
-template <class A, class B> inline constexpr bool is_add_or_sub_v<sub_node<A, B>> = true;
+template <class T> struct is_mul_c : std::false_type {};
+template <class A, class B> struct is_mul_c<mul_node<A, B>> : std::true_type {};
+template <class T> struct is_add_or_sub_c : std::false_type {};
+template <class A, class B> struct is_add_or_sub_c<add_node<A, B>> : std::true_type {};
+template <class A, class B> struct is_add_or_sub_c<sub_node<A, B>> : std::true_type {};
 
 /// Do a and b have the same base (t^m and t^n, t and t^n)? Constants are never merged so.
 template <class A, class B>
-inline constexpr bool same_base_v = __is_same(typename split_power<A>::base,
-                                              typename split_power<B>::base);
+struct same_base_c : std::bool_constant<(__is_same(typename split_power<A>::base,
+                                                   typename split_power<B>::base))> {};
 
 /// Does the sum or difference S have a term c*T among its last `Depth` terms (searched
 /// through nested + and -)? The search is bounded: a compiler hashes a template argument
@@ -51,49 +51,48 @@ inline constexpr bool same_base_v = __is_same(typename split_power<A>::base,
 /// 300-term derivative took 15 minutes with g++); terms written near each other, as in a
 /// derivation, are still collected.
 inline constexpr int like_term_search_depth = 8;
-template <class S, class T, int Depth> struct like_term_search {
-  static constexpr bool value = __is_same(typename split_term<S>::term, T);
-};
-template <class A, class B, class T, int Depth> struct like_term_search<add_node<A, B>, T, Depth> {
-  static constexpr bool value =
-      like_term_search<B, T, Depth - 1>::value || like_term_search<A, T, Depth - 1>::value;
-};
-template <class A, class B, class T, int Depth> struct like_term_search<sub_node<A, B>, T, Depth> {
-  static constexpr bool value =
-      like_term_search<B, T, Depth - 1>::value || like_term_search<A, T, Depth - 1>::value;
-};
-template <class A, class B, class T> struct like_term_search<add_node<A, B>, T, 0> {
-  static constexpr bool value = false;
-};
-template <class A, class B, class T> struct like_term_search<sub_node<A, B>, T, 0> {
-  static constexpr bool value = false;
-};
+template <class S, class T, int Depth>
+struct like_term_search : std::bool_constant<__is_same(typename split_term<S>::term, T)> {};
+template <class A, class B, class T, int Depth>
+struct like_term_search<add_node<A, B>, T, Depth>
+    : std::bool_constant<like_term_search<B, T, Depth - 1>::value ||
+                         like_term_search<A, T, Depth - 1>::value> {};
+template <class A, class B, class T, int Depth>
+struct like_term_search<sub_node<A, B>, T, Depth>
+    : std::bool_constant<like_term_search<B, T, Depth - 1>::value ||
+                         like_term_search<A, T, Depth - 1>::value> {};
+template <class A, class B, class T>
+struct like_term_search<add_node<A, B>, T, 0> : std::false_type {};
+template <class A, class B, class T>
+struct like_term_search<sub_node<A, B>, T, 0> : std::false_type {};
 template <class S, class T>
-inline constexpr bool has_like_term_v = like_term_search<S, T, like_term_search_depth>::value;
+struct has_like_term_c
+    : std::bool_constant<(like_term_search<S, T, like_term_search_depth>::value)> {};
 
-template <class T> inline constexpr bool is_sqrt_v = false;
-template <class U> inline constexpr bool is_sqrt_v<sqrt_node<U>> = true;
+template <class T> struct is_sqrt_c : std::false_type {};
+template <class U> struct is_sqrt_c<sqrt_node<U>> : std::true_type {};
 template <class T> struct sqrt_argument;
 template <class U> struct sqrt_argument<sqrt_node<U>> { using type = U; };
 
-template <class T> inline constexpr bool is_neg_v = false;
-template <class T> inline constexpr bool is_neg_v<neg_node<T>> = true;
-template <class T> inline constexpr bool is_div_v = false;
-template <class A, class B> inline constexpr bool is_div_v<div_node<A, B>> = true;
-template <class T> inline constexpr bool is_scaled_v = false;  // c*t with a constant c
+template <class T> struct is_neg_c : std::false_type {};
+template <class T> struct is_neg_c<neg_node<T>> : std::true_type {};
+template <class T> struct is_div_c : std::false_type {};
+template <class A, class B> struct is_div_c<div_node<A, B>> : std::true_type {};
+template <class T> struct is_scaled_c : std::false_type {};  // c*t with a constant c
 template <std::intmax_t N, std::intmax_t D, class T>
-inline constexpr bool is_scaled_v<mul_node<constant_node<N, D>, T>> = true;
+struct is_scaled_c<mul_node<constant_node<N, D>, T>> : std::true_type {};
 
 // Whether a (op) b folds into one constant: a derivative of a deep composition multiplies
 // its chain's constants (1.5^64 = 3^64/2^64 overflows std::intmax_t), and then the two
 // constants stay a product, evaluated in floating point like any other node.
 template <class A, class B>
-inline constexpr bool add_fits_v = add(as_rational<A>(), as_rational<B>()).ok;
+struct add_fits_c : std::bool_constant<(add(as_rational<A>(), as_rational<B>()).ok)> {};
 template <class A, class B>
-inline constexpr bool mul_fits_v = mul(as_rational<A>(), as_rational<B>()).ok;
+struct mul_fits_c : std::bool_constant<(mul(as_rational<A>(), as_rational<B>()).ok)> {};
 template <class A, class B>
-inline constexpr bool div_fits_v = mul(as_rational<A>(), reciprocal(as_rational<B>())).ok;
-template <class A, int N> inline constexpr bool power_fits_v = power(as_rational<A>(), N).ok;
+struct div_fits_c : std::bool_constant<(mul(as_rational<A>(), reciprocal(as_rational<B>())).ok)> {};
+template <class A, int N>
+struct power_fits_c : std::bool_constant<(power(as_rational<A>(), N).ok)> {};
 
 /// The constant a (op) b, folded exactly.
 template <class A, class B> constexpr auto fold_add() {

@@ -54,7 +54,7 @@ constexpr X const& slot_at(var_slot<I, Var, X> const& s) {
 /// optimiser's state.
 template <class T, class... Vars> struct var_set {
   static_assert(std::is_floating_point_v<T>, "ctgrad::var_set<T, ...>: T must be float or double");
-  static_assert(detail::all_of_v<detail::is_var<std::remove_cv_t<Vars>>::value...>,
+  static_assert(detail::all_of_v<ctgrad::detail::is_var<std::remove_cv_t<Vars>>::value...>,
                 "ctgrad::var_set<T, Vars...>: each Var must be a variable (param, input or var)");
   /// The element type, float or double.
   using value_type = T;
@@ -76,12 +76,14 @@ template <class T, class... Vars> struct var_set {
 
   /// The tensor of variable v.   grads[W1](0, 3)
   template <class V> constexpr auto& operator[](V) {
-    static_assert(detail::contains<variables, V>::value, "ctgrad::var_set[v]: v is not one of this set's variables");
+    static_assert(detail::contains<variables, V>::value,
+                  "ctgrad::var_set[v]: v is not one of this set's variables");
     return detail::slot_by_var<V>(tensors);
   }
   /// The tensor of variable v, read-only.
   template <class V> constexpr auto const& operator[](V) const {
-    static_assert(detail::contains<variables, V>::value, "ctgrad::var_set[v]: v is not one of this set's variables");
+    static_assert(detail::contains<variables, V>::value,
+                  "ctgrad::var_set[v]: v is not one of this set's variables");
     return detail::slot_by_var<V>(tensors);
   }
 

@@ -28,7 +28,7 @@ template <class Z> struct cos_node : node<Z> {
 
 /// cos z.
 template <Expression Z> constexpr auto cos(Z) {
-  if constexpr (detail::is_zero_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value) {
     return one_t{};
   } else {
     return cos_node<Z>{};

@@ -26,13 +26,14 @@ template <int M, int N, class T> constexpr auto cancel_powers(T t) {
   }
 }
 /// Is B (or a power of B's base) a factor of the product A?
-template <class A, class B> inline constexpr bool shares_factor_v = false;
+template <class A, class B> struct shares_factor_c : std::false_type {};
 template <class P, class Q, class B>
-inline constexpr bool shares_factor_v<mul_node<P, Q>, B> =
-    !detail::is_constant<B>::value && (same_base_v<P, B> || same_base_v<Q, B>);
+struct shares_factor_c<mul_node<P, Q>, B>
+    : std::bool_constant<(!detail::is_constant<B>::value &&
+                          (same_base_c<P, B>::value || same_base_c<Q, B>::value))> {};
 /// (p*q)/b with p or q a power of b's base.
 template <class P, class Q, class B> constexpr auto cancel_factor(mul_node<P, Q>, B b) {
-  if constexpr (same_base_v<Q, B>) {
+  if constexpr (same_base_c<Q, B>::value) {
     return P{} * (Q{} / b);
   } else {
     return (P{} / b) * Q{};
@@ -67,41 +68,41 @@ template <Expression A, Expression B> constexpr auto operator/(A a, B b) {
                   "ctgrad::operator/(a, b): shapes must be equal, or one must be a scalar or the "
                   "trailing dimensions of the other");
     return invalid_expression{};
-  } else if constexpr (is_zero_v<B>) {
-    static_assert(!is_zero_v<B>, "ctgrad::operator/(a, b): b is the constant 0");
+  } else if constexpr (is_zero_c<B>::value) {
+    static_assert(!is_zero_c<B>::value, "ctgrad::operator/(a, b): b is the constant 0");
     return invalid_expression{};
   } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
-    if constexpr (div_fits_v<A, B>) {
+    if constexpr (div_fits_c<A, B>::value) {
       return fold_mul<A, decltype(fold_reciprocal<B>())>();
     } else {
       return div_node<A, B>{};
     }
-  } else if constexpr (is_zero_v<A>) {
+  } else if constexpr (is_zero_c<A>::value) {
     return zero_t{};
-  } else if constexpr (is_one_v<B>) {
+  } else if constexpr (is_one_c<B>::value) {
     return a;
   } else if constexpr (__is_same(A, B)) {
     return one_t{};
   } else if constexpr (detail::is_constant<B>::value) {
     return fold_reciprocal<B>() * a;
-  } else if constexpr (is_neg_v<A> || is_negative_constant_v<A>) {
+  } else if constexpr (is_neg_c<A>::value || is_negative_constant_c<A>::value) {
     return -((-a) / b);
-  } else if constexpr (is_neg_v<B>) {
+  } else if constexpr (is_neg_c<B>::value) {
     return -(a / (-b));
-  } else if constexpr (is_div_v<A>) {
+  } else if constexpr (is_div_c<A>::value) {
     return typename A::numerator{} / (typename A::denominator{} * b);
-  } else if constexpr (is_scaled_v<A>) {
+  } else if constexpr (is_scaled_c<A>::value) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} / b);
-  } else if constexpr (is_scaled_v<B> && !detail::is_constant<A>::value) {
+  } else if constexpr (is_scaled_c<B>::value && !detail::is_constant<A>::value) {
     // A constant numerator keeps its denominator whole: 1/(2*sqrt(x)), not 1/2*1/sqrt(x).
     return fold_reciprocal<typename split_term<B>::coefficient>() *
            (a / typename split_term<B>::term{});
-  } else if constexpr (!detail::is_constant<A>::value && same_base_v<A, B>) {
+  } else if constexpr (!detail::is_constant<A>::value && same_base_c<A, B>::value) {
     return cancel_powers<split_power<A>::exponent, split_power<B>::exponent>(
         typename split_power<A>::base{});
-  } else if constexpr (shares_factor_v<A, B>) {
+  } else if constexpr (shares_factor_c<A, B>::value) {
     return cancel_factor(a, b);
-  } else if constexpr (shares_factor_v<B, A>) {
+  } else if constexpr (shares_factor_c<B, A>::value) {
     return one_t{} / cancel_factor(b, a);
   } else {
     return div_node<A, B>{};

@@ -26,7 +26,7 @@ template <class Z> struct exp_node : node<Z> {
 
 /// e^z.
 template <Expression Z> constexpr auto exp(Z) {
-  if constexpr (detail::is_zero_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value) {
     return one_t{};
   } else {
     return exp_node<Z>{};

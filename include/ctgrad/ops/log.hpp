@@ -35,7 +35,7 @@ template <class T> struct log_rule<exp_node<T>> {
 
 /// ln z.
 template <Expression Z> constexpr auto log(Z) {
-  if constexpr (detail::is_one_v<Z>) {
+  if constexpr (detail::is_one_c<Z>::value) {
     return zero_t{};
   } else {
     return detail::log_rule<Z>::apply();

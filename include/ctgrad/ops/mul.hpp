@@ -24,14 +24,14 @@ template <class C, class S> struct const_broadcast<broadcast_to_node<C, S>> {
   static constexpr bool value = detail::is_constant<C>::value;
   using constant = C;
 };
-template <class T> inline constexpr bool is_const_broadcast_v = const_broadcast<T>::value;
+template <class T> struct is_const_broadcast_c : std::bool_constant<(const_broadcast<T>::value)> {};
 
 // (p*q)*b where p or q is a power of b's base: the powers merge, (y*e)*y = y^2*e.
 template <class A, class B> struct merges_factor : std::false_type {};
 template <class P, class Q, class B> struct merges_factor<mul_node<P, Q>, B> {
-  static constexpr bool value = same_base_v<P, B> || same_base_v<Q, B>;
+  static constexpr bool value = same_base_c<P, B>::value || same_base_c<Q, B>::value;
   static constexpr auto result(B b) {
-    if constexpr (same_base_v<Q, B>) {
+    if constexpr (same_base_c<Q, B>::value) {
       return P{} * (Q{} * b);
     } else {
       return (P{} * b) * Q{};
@@ -63,32 +63,32 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
                   "ctgrad::operator*(a, b): shapes must be equal, or one must be a scalar or the "
                   "trailing dimensions of the other");
     return invalid_expression{};
-  } else if constexpr (is_const_broadcast_v<A> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
+  } else if constexpr (is_const_broadcast_c<A>::value && __is_same(shape_of_t<A>, shape_of_t<B>)) {
     return typename const_broadcast<A>::constant{} * b;
-  } else if constexpr (is_const_broadcast_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>)) {
+  } else if constexpr (is_const_broadcast_c<B>::value && __is_same(shape_of_t<A>, shape_of_t<B>)) {
     return a * typename const_broadcast<B>::constant{};
   } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
-    if constexpr (mul_fits_v<A, B>) {
+    if constexpr (mul_fits_c<A, B>::value) {
       return fold_mul<A, B>();
     } else {
       return mul_node<A, B>{};
     }
-  } else if constexpr (is_zero_v<A> || is_zero_v<B>) {
+  } else if constexpr (is_zero_c<A>::value || is_zero_c<B>::value) {
     return zero_t{};
-  } else if constexpr (is_one_v<A>) {
+  } else if constexpr (is_one_c<A>::value) {
     return b;
-  } else if constexpr (is_one_v<B>) {
+  } else if constexpr (is_one_c<B>::value) {
     return a;
-  } else if constexpr (is_minus_one_v<A>) {
+  } else if constexpr (is_minus_one_c<A>::value) {
     return -b;
   } else if constexpr (detail::is_constant<B>::value) {
     return b * a;
-  } else if constexpr (is_neg_v<A>) {
+  } else if constexpr (is_neg_c<A>::value) {
     return -((-a) * b);
-  } else if constexpr (is_neg_v<B>) {
+  } else if constexpr (is_neg_c<B>::value) {
     return -(a * (-b));
-  } else if constexpr (detail::is_constant<A>::value && is_scaled_v<B>) {
-    if constexpr (mul_fits_v<A, typename split_term<B>::coefficient>) {
+  } else if constexpr (detail::is_constant<A>::value && is_scaled_c<B>::value) {
+    if constexpr (mul_fits_c<A, typename split_term<B>::coefficient>::value) {
       return fold_mul<A, typename split_term<B>::coefficient>() * typename split_term<B>::term{};
     } else {
       // The constants' product stays a node of its own, in front, where no later product
@@ -96,17 +96,19 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
       return mul_node<mul_node<A, typename split_term<B>::coefficient>,
                       typename split_term<B>::term>{};
     }
-  } else if constexpr (is_scaled_v<A>) {
+  } else if constexpr (is_scaled_c<A>::value) {
     return typename split_term<A>::coefficient{} * (typename split_term<A>::term{} * b);
-  } else if constexpr (is_scaled_v<B>) {
+  } else if constexpr (is_scaled_c<B>::value) {
     return typename split_term<B>::coefficient{} * (a * typename split_term<B>::term{});
-  } else if constexpr (is_div_v<B> && !detail::is_constant<A>::value) {
+  } else if constexpr (is_div_c<B>::value && !detail::is_constant<A>::value) {
     return (a * typename B::numerator{}) / typename B::denominator{};
-  } else if constexpr (is_div_v<A>) {
+  } else if constexpr (is_div_c<A>::value) {
     return (typename A::numerator{} * b) / typename A::denominator{};
-  } else if constexpr (!detail::is_constant<A>::value && __is_same(typename pa::base, typename pb::base)) {
+  } else if constexpr (!detail::is_constant<A>::value &&
+                       __is_same(typename pa::base, typename pb::base)) {
     return pow<pa::exponent + pb::exponent>(typename pa::base{});
-  } else if constexpr (is_mul_v<A> && !detail::is_constant<B>::value && merges_factor<A, B>::value) {
+  } else if constexpr (is_mul_c<A>::value && !detail::is_constant<B>::value &&
+                       merges_factor<A, B>::value) {
     return merges_factor<A, B>::result(b);
   } else {
     return mul_node<A, B>{};

@@ -53,14 +53,14 @@ template <int N, Expression A> constexpr auto pow(A a) {
   } else if constexpr (N == 1) {
     return a;
   } else if constexpr (detail::is_constant<A>::value) {
-    if constexpr (power_fits_v<A, N>) {
+    if constexpr (power_fits_c<A, N>::value) {
       return fold_power<A, N>();
     } else {
       return pow_node<A, N>{};
     }
   } else if constexpr (split_power<A>::exponent != 1) {
     return pow<N * split_power<A>::exponent>(typename split_power<A>::base{});
-  } else if constexpr (N % 2 == 0 && is_sqrt_v<A>) {
+  } else if constexpr (N % 2 == 0 && is_sqrt_c<A>::value) {
     // sqrt(u)^2 = u wherever sqrt(u) is defined (u >= 0), which is everywhere it is evaluated.
     return pow<N / 2>(typename sqrt_argument<A>::type{});
   } else {
@@ -76,9 +76,8 @@ template <Expression A, std::intmax_t N> constexpr auto pow(A a, constant_node<N
 /// pow(x, 2) with a run-time number: one error saying what to write, instead of "no
 /// matching function" and every candidate, as number_guard.hpp does for x * 2.
 template <Expression A, class N>
-  requires detail::is_number_v<N>
-constexpr auto pow(A, N) {
-  static_assert(!detail::is_number_v<N>,
+requires detail::is_number_c<N>::value constexpr auto pow(A, N) {
+  static_assert(!detail::is_number_c<N>::value,
                 "ctgrad::pow(a, n): the exponent must be a compile-time constant: write "
                 "pow(x, 2_c) or pow<2>(x), not pow(x, 2)");
   return invalid_expression{};

@@ -46,7 +46,7 @@ template <class Z> inline constexpr bool is_sigmoid_v<sigmoid_node<Z>> = true;
 
 /// σ(z) = 1 / (1 + e^(-z)).
 template <Expression Z> constexpr auto sigmoid(Z) {
-  if constexpr (detail::is_zero_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value) {
     return constant<1, 2>;
   } else {
     return sigmoid_node<Z>{};

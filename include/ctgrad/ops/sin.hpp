@@ -27,7 +27,7 @@ template <class Z> struct sin_node : node<Z> {
 
 /// sin z.
 template <Expression Z> constexpr auto sin(Z) {
-  if constexpr (detail::is_zero_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value) {
     return zero_t{};
   } else {
     return sin_node<Z>{};

@@ -27,7 +27,7 @@ template <class Z> struct sqrt_node : node<Z> {
 
 /// √z.
 template <Expression Z> constexpr auto sqrt(Z z) {
-  if constexpr (detail::is_zero_v<Z> || detail::is_one_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value || detail::is_one_c<Z>::value) {
     return z;
   } else {
     return sqrt_node<Z>{};

@@ -41,27 +41,27 @@ template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
                   "trailing dimensions of the other");
     return invalid_expression{};
   } else if constexpr (detail::is_constant<A>::value && detail::is_constant<B>::value) {
-    if constexpr (add_fits_v<A, decltype(fold_negate<B>())>) {
+    if constexpr (add_fits_c<A, decltype(fold_negate<B>())>::value) {
       return fold_add<A, decltype(fold_negate<B>())>();
     } else {
       return sub_node<A, B>{};
     }
-  } else if constexpr (is_zero_v<B>) {
+  } else if constexpr (is_zero_c<B>::value) {
     return a;
-  } else if constexpr (is_zero_v<A>) {
+  } else if constexpr (is_zero_c<A>::value) {
     return -b;
-  } else if constexpr (is_neg_v<B> || is_negative_constant_v<B> ||
-                       is_negative_constant_v<typename tb::coefficient>) {
+  } else if constexpr (is_neg_c<B>::value || is_negative_constant_c<B>::value ||
+                       is_negative_constant_c<typename tb::coefficient>::value) {
     return a + (-b);
   } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
     return (typename ta::coefficient{} - typename tb::coefficient{}) * typename ta::term{};
-  } else if constexpr (collects_v<A, B>) {
+  } else if constexpr (collects_c<A, B>::value) {
     return remove_like_term(a, b);
-  } else if constexpr (collects_v<B, A>) {
+  } else if constexpr (collects_c<B, A>::value) {
     return -remove_like_term(b, a);
-  } else if constexpr (common_denominator_v<A, B>) {
+  } else if constexpr (common_denominator_c<A, B>::value) {
     return over_common_denominator<false>(a, b);
-  } else if constexpr (factor_denominator_v<A, B> || factor_denominator_v<B, A>) {
+  } else if constexpr (factor_denominator_c<A, B>::value || factor_denominator_c<B, A>::value) {
     return over_larger_denominator<false>(a, b);
   } else if constexpr (distributes<A, B, add_node>::value) {
     return distributes<A, B, add_node>::result();

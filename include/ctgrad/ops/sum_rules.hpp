@@ -24,14 +24,14 @@ namespace ctgrad::detail {
 
 // a + b where the sum a has a term like b's: add b into the part of a that holds it.
 template <class A1, class A2, class B> constexpr auto insert_like_term(add_node<A1, A2>, B b) {
-  if constexpr (has_like_term_v<A2, typename split_term<B>::term>) {
+  if constexpr (has_like_term_c<A2, typename split_term<B>::term>::value) {
     return A1{} + (A2{} + b);
   } else {
     return (A1{} + b) + A2{};
   }
 }
 template <class A1, class A2, class B> constexpr auto insert_like_term(sub_node<A1, A2>, B b) {
-  if constexpr (has_like_term_v<A2, typename split_term<B>::term>) {
+  if constexpr (has_like_term_c<A2, typename split_term<B>::term>::value) {
     return A1{} - (A2{} - b);
   } else {
     return (A1{} + b) - A2{};
@@ -39,14 +39,14 @@ template <class A1, class A2, class B> constexpr auto insert_like_term(sub_node<
 }
 // a - b where the sum a has a term like b's.
 template <class A1, class A2, class B> constexpr auto remove_like_term(add_node<A1, A2>, B b) {
-  if constexpr (has_like_term_v<A2, typename split_term<B>::term>) {
+  if constexpr (has_like_term_c<A2, typename split_term<B>::term>::value) {
     return A1{} + (A2{} - b);
   } else {
     return (A1{} - b) + A2{};
   }
 }
 template <class A1, class A2, class B> constexpr auto remove_like_term(sub_node<A1, A2>, B b) {
-  if constexpr (has_like_term_v<A2, typename split_term<B>::term>) {
+  if constexpr (has_like_term_c<A2, typename split_term<B>::term>::value) {
     return A1{} - (A2{} + b);
   } else {
     return (A1{} - b) - A2{};
@@ -55,21 +55,24 @@ template <class A1, class A2, class B> constexpr auto remove_like_term(sub_node<
 
 /// Is a + b (or a - b) a sum into which b's term can be collected?
 template <class A, class B>
-inline constexpr bool collects_v =
-    is_add_or_sub_v<A> && !is_add_or_sub_v<B> && __is_same(shape_of_t<A>, shape_of_t<B>) &&
-    has_like_term_v<A, typename split_term<B>::term>;
+struct collects_c : std::bool_constant<(is_add_or_sub_c<A>::value && !is_add_or_sub_c<B>::value &&
+                                        __is_same(shape_of_t<A>, shape_of_t<B>) &&
+                                        has_like_term_c<A, typename split_term<B>::term>::value)> {
+};
 
 template <class D>
-inline constexpr bool positive_power_v = split_power<D>::exponent > 0 && !detail::is_constant<D>::value;
+struct positive_power_c
+    : std::bool_constant<(split_power<D>::exponent > 0 && !detail::is_constant<D>::value)> {};
 
 /// Are a and b fractions over powers of one base (a/u^m and b/u^n)?
-template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>
-inline constexpr bool common_denominator_v = false;
+template <class A, class B, bool = is_div_c<A>::value&& is_div_c<B>::value>
+struct common_denominator_c : std::false_type {};
 template <class A, class B>
-inline constexpr bool common_denominator_v<A, B, true> =
-    __is_same(shape_of_t<A>, shape_of_t<B>) &&
-    positive_power_v<typename A::denominator>&& positive_power_v<
-        typename B::denominator>&& same_base_v<typename A::denominator, typename B::denominator>;
+struct common_denominator_c<A, B, true>
+    : std::bool_constant<(__is_same(shape_of_t<A>, shape_of_t<B>) &&
+                          positive_power_c<typename A::denominator>::value &&
+                          positive_power_c<typename B::denominator>::value &&
+                          same_base_c<typename A::denominator, typename B::denominator>::value)> {};
 
 /// Is the denominator of a a factor of b's (a/d and b/(p*d))? Then b's is the common one.
 template <class DA, class DB> struct extra_factor { static constexpr bool value = false; };
@@ -81,12 +84,13 @@ template <class D, class P> struct extra_factor<D, mul_node<D, P>> {
   static constexpr bool value = !detail::is_constant<D>::value;
   using type = P;
 };
-template <class A, class B, bool = is_div_v<A>&& is_div_v<B>>
-inline constexpr bool factor_denominator_v = false;
+template <class A, class B, bool = is_div_c<A>::value&& is_div_c<B>::value>
+struct factor_denominator_c : std::false_type {};
 template <class A, class B>
-inline constexpr bool factor_denominator_v<A, B, true> =
-    __is_same(shape_of_t<A>, shape_of_t<B>) &&
-    extra_factor<typename A::denominator, typename B::denominator>::value;
+struct factor_denominator_c<A, B, true>
+    : std::bool_constant<(__is_same(shape_of_t<A>, shape_of_t<B>) &&
+                          extra_factor<typename A::denominator, typename B::denominator>::value)> {
+};
 
 template <bool Plus, class A, class B> constexpr auto plus_or_minus(A a, B b) {
   if constexpr (Plus) {
@@ -117,7 +121,7 @@ template <bool Plus, class A, class B> constexpr auto over_common_denominator(A,
 template <bool Plus, class A, class B> constexpr auto over_larger_denominator(A, B) {
   using na = typename A::numerator;
   using nb = typename B::numerator;
-  if constexpr (factor_denominator_v<A, B>) {
+  if constexpr (factor_denominator_c<A, B>::value) {
     using p = typename extra_factor<typename A::denominator, typename B::denominator>::type;
     return plus_or_minus<Plus>(na{} * p{}, nb{}) / typename B::denominator{};
   } else {
@@ -127,12 +131,11 @@ template <bool Plus, class A, class B> constexpr auto over_larger_denominator(A,
 }
 
 /// p*(q + r) - r*p  (or p*r) is p*q; p*(q - r) + r*p is p*q.
-template <class A, class B, template <class, class> class Sum> struct distributes {
-  static constexpr bool value = false;
-};
+template <class A, class B, template <class, class> class Sum>
+struct distributes : std::false_type {};
 template <class P, class Q, class R, class B, template <class, class> class Sum>
-struct distributes<mul_node<P, Sum<Q, R>>, B, Sum> {
-  static constexpr bool value = __is_same(B, mul_node<R, P>) || __is_same(B, mul_node<P, R>);
+struct distributes<mul_node<P, Sum<Q, R>>, B, Sum>
+    : std::bool_constant<__is_same(B, mul_node<R, P>) || __is_same(B, mul_node<P, R>)> {
   static constexpr auto result() { return P{} * Q{}; }
 };
 

@@ -29,7 +29,7 @@ template <class Z> struct tanh_node : node<Z> {
 
 /// tanh z.
 template <Expression Z> constexpr auto tanh(Z) {
-  if constexpr (detail::is_zero_v<Z>) {
+  if constexpr (detail::is_zero_c<Z>::value) {
     return zero_t{};
   } else {
     return tanh_node<Z>{};

@@ -38,14 +38,14 @@ void update_running_statistics(var_set<T, Vars...>& params, Ws const& ws, tensor
   using P = ctgrad::detail::plan<order>;
   auto one = [&]<class X, class Mean, class Var, class Eps>(
                  normalize_running_node<X, Mean, Var, Eps>) {
-    static_assert(!detail::is_var<X>::value || __is_same(X, XVar),
+    static_assert(!ctgrad::detail::is_var<X>::value || __is_same(X, XVar),
                   "ctgrad::train::update_running_statistics: a batch norm's input is a variable "
                   "other than the net's input");
     static_assert(var_set<T, Vars...>::template has<Mean> && var_set<T, Vars...>::template has<Var>,
                   "ctgrad::train::update_running_statistics: the running statistics must be in "
                   "the parameter set (ctgrad::buffer)");
     T const* from;
-    if constexpr (detail::is_var<X>::value) {
+    if constexpr (ctgrad::detail::is_var<X>::value) {
       from = x.data.data();
     } else {
       from = ws.data + P::offsets[ctgrad::detail::index_of<order, X>::value];

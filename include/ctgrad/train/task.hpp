@@ -45,11 +45,11 @@ namespace detail {
 template <class XVar, class YVar, class Loss> constexpr bool check_task() {
   using sx = shape_of_t<XVar>;
   using sy = shape_of_t<YVar>;
-  if constexpr (!(detail::is_var<XVar>::value && detail::is_var<YVar>::value && !detail::is_par<XVar>::value &&
-                  !detail::is_par<YVar>::value)) {
-    static_assert(
-        detail::is_var<XVar>::value && detail::is_var<YVar>::value && !detail::is_par<XVar>::value && !detail::is_par<YVar>::value,
-        "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
+  if constexpr (!(ctgrad::detail::is_var<XVar>::value && ctgrad::detail::is_var<YVar>::value &&
+                  !ctgrad::detail::is_par<XVar>::value && !ctgrad::detail::is_par<YVar>::value)) {
+    static_assert(ctgrad::detail::is_var<XVar>::value && ctgrad::detail::is_var<YVar>::value &&
+                      !ctgrad::detail::is_par<XVar>::value && !ctgrad::detail::is_par<YVar>::value,
+                  "ctgrad::train task: X and Y must be input variables, input<\"X\", B, n>");
     return false;
   } else if constexpr (!(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0])) {
     static_assert(sx::rank == 2 && sy::rank == 2 && sx::dims[0] == sy::dims[0],
