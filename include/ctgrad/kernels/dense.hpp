@@ -23,10 +23,10 @@ constexpr void dense_body(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
                           T const* CTGRAD_RESTRICT w, T const* CTGRAD_RESTRICT b) {
   for (std::size_t r = 0; r < Rows; ++r) {
     T* const zr = z + r * Out;
-    for (std::size_t j = 0; j < Out; ++j) store<Acc>(zr[j], b[j]);
+    row_loop<Out>([&](std::size_t j) { store<Acc>(zr[j], b[j]); });
     for (std::size_t k = 0; k < In; ++k) {
       T const xrk = x[r * In + k];
-      for (std::size_t j = 0; j < Out; ++j) zr[j] += xrk * w[k * Out + j];
+      row_loop<Out>([&](std::size_t j) { zr[j] += xrk * w[k * Out + j]; });
     }
   }
 }
