@@ -404,7 +404,7 @@ def main():
     run, counters = runtimes(args.benchmarks)
     reference = {case: ns for case, impl, ns, _ in run if impl == REFERENCE}
     ctgrad_ns = {case: ns for case, impl, ns, _ in run if impl == "ctgrad"}
-    comp = compile_times(args.compile)
+    comp = compile_times(args.compile) if args.compile else None
 
     def fmt(x):
         return "-" if x is None else (f"{x:.3f}" if x < 100 else f"{x:,.0f}")
@@ -480,6 +480,9 @@ def main():
     if args.scalar_compile:
         md += scalar_compile_section(args.scalar_compile, records)
 
+    if comp is None:  # the gradient table alone (scripts/bench --mlp)
+        write_outputs(md, records, args)
+        return
     md += ["", "## Compile time (ReLU MLP of the given depth, `-std=c++20 -O2 -c`)", "",
            "| depth | compiler | seconds | peak MB | object KB |",
            "| ---: | --- | ---: | ---: | ---: |"]
