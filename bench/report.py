@@ -75,6 +75,24 @@ def runtimes(path):
     return rows, counters
 
 
+def cpu_medians(path):
+    """{name: median CPU ns} of a Google Benchmark JSON: on a loaded machine the wall-clock
+    median also counts the time the process waited for a core; CPU time does not."""
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    out, samples = {}, {}
+    for b in data["benchmarks"]:
+        name = b.get("run_name", b["name"])
+        if b.get("run_type") == "aggregate":
+            if b.get("aggregate_name") == "median":
+                out[name] = b["cpu_time"] * UNIT_NS[b["time_unit"]]
+        else:
+            samples.setdefault(name, []).append(b["cpu_time"] * UNIT_NS[b["time_unit"]])
+    for name, v in samples.items():
+        out.setdefault(name, statistics.median(v))
+    return out
+
+
 def pivot(title, intro, cases, cell, impls):
     """A markdown table: one row per case, one column per implementation."""
     md = ["", title, ""] + intro + ["", "| case | " + " | ".join(impls) + " |",
@@ -404,7 +422,8 @@ def main():
     run, counters = runtimes(args.benchmarks)
     reference = {case: ns for case, impl, ns, _ in run if impl == REFERENCE}
     ctgrad_ns = {case: ns for case, impl, ns, _ in run if impl == "ctgrad"}
-    comp = compile_times(args.compile)
+    cpu = cpu_medians(args.benchmarks)
+    comp = compile_times(args.compile) if args.compile else None
 
     def fmt(x):
         return "-" if x is None else (f"{x:.3f}" if x < 100 else f"{x:,.0f}")
@@ -415,15 +434,25 @@ def main():
     md += ["", "## Run time (one gradient evaluation)", "",
            "Loss and gradient of every parameter, float unless the case ends in `_f64`. Every "
            "implementation's gradient was checked against ctgrad's before timing.", "",
-           "| case | impl | median ns | ratio to handwritten | impl ÷ ctgrad |",
-           "| --- | --- | ---: | ---: | ---: |"]
+           "| case | impl | median ns | ratio to handwritten | impl ÷ ctgrad | ratio to handwritten, CPU time |",
+           "| --- | --- | ---: | ---: | ---: | ---: |"]
     sizes = code_sizes(args.code_size) if args.code_size else {}
     for case, impl, ns, cv in run:
         ratio = ns / reference[case] if case in reference else None
         vs_ctgrad = ns / ctgrad_ns[case] if case in ctgrad_ns else None
-        md.append(f"| {case} | {impl} | {ns:,.1f} | {fmt(ratio)} | {fmt(vs_ctgrad)} |")
+        own_cpu, ref_cpu = cpu.get(f"{case}/{impl}"), cpu.get(f"{case}/{REFERENCE}")
+        cpu_ratio = own_cpu / ref_cpu if own_cpu is not None and ref_cpu else None
+        md.append(f"| {case} | {impl} | {ns:,.1f} | {fmt(ratio)} | {fmt(vs_ctgrad)} | "
+                  f"{fmt(cpu_ratio)} |")
         rec = {"case": case, "impl": impl, "type": value_type(case), "ns": ns,
                "ratio_to_handwritten": ratio, "ratio_to_ctgrad": vs_ctgrad}
+        # The same from CPU time (median of the repetitions), which a loaded machine disturbs
+        # less than wall-clock time.
+        own_cpu, ref_cpu = cpu.get(f"{case}/{impl}"), cpu.get(f"{case}/{REFERENCE}")
+        if own_cpu is not None:
+            rec["cpu_ns"] = own_cpu
+            if ref_cpu:
+                rec["cpu_ratio_to_handwritten"] = own_cpu / ref_cpu
         c = counters.get(f"{case}/{impl}", {})
         for k in COUNTERS:
             if k in c:
@@ -480,6 +509,9 @@ def main():
     if args.scalar_compile:
         md += scalar_compile_section(args.scalar_compile, records)
 
+    if comp is None:  # the gradient table alone (scripts/bench --mlp)
+        write_outputs(md, records, args)
+        return
     md += ["", "## Compile time (ReLU MLP of the given depth, `-std=c++20 -O2 -c`)", "",
            "| depth | compiler | seconds | peak MB | object KB |",
            "| ---: | --- | ---: | ---: | ---: |"]

@@ -8,6 +8,8 @@
 //                         says why)
 //   CTGRAD_RESTRICT       kernel pointers that do not alias, so loops vectorise without
 //                         run-time overlap checks
+//   CTGRAD_ROLLED         the loop that follows is not unrolled by the compiler (g++ only; see
+//                         kernels::row_loop)
 // Configuration, defined by the program (the same way in every translation unit):
 //   CTGRAD_CHECK_FINITE   after each run-time forward pass (eval, grad, grad_into) the first
 //                         node holding an inf or NaN is named in a std::runtime_error
@@ -22,6 +24,11 @@
 #define CTGRAD_ALWAYS_INLINE [[gnu::always_inline]] inline
 #define CTGRAD_NOINLINE [[gnu::noinline]]
 #define CTGRAD_RESTRICT __restrict
+#if defined(__GNUC__) && !defined(__clang__)
+#define CTGRAD_ROLLED _Pragma("GCC unroll 1")
+#else
+#define CTGRAD_ROLLED
+#endif
 
 #ifdef CTGRAD_INSTRUMENT
 namespace ctgrad::instrument {

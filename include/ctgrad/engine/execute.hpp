@@ -161,8 +161,9 @@ template <class E, class Self> constexpr std::size_t rule_scratch() {
 template <class E, class Self, bool Acc, std::size_t Size, std::size_t Inner, class T>
 CTGRAD_ALWAYS_INLINE constexpr void run_fused(T* CTGRAD_RESTRICT out, rule_inputs<T> const& in) {
   for (std::size_t r = 0; r < Size / Inner; ++r)
-    for (std::size_t j = 0; j < Inner; ++j)
+    kernels::row_loop<Inner>([&](std::size_t j) {
       kernels::store<Acc>(out[r * Inner + j], scalar_at<E, Self, Size, Inner>(in, r, j));
+    });
 }
 
 /// out (+)= E, E an expression over the given values of a node Self.

@@ -20,6 +20,25 @@ template <bool Acc, class T, class V> constexpr void store(T& out, V v) {
   }
 }
 
+/// Rows of at most this many entries go through row_loop's rolled loop.
+inline constexpr std::size_t short_row = 16;
+
+/// f(j) for j < N: the loop over one output row, the one to vectorise. g++ 12 unrolls a loop of
+/// up to 16 iterations completely before its loop vectoriser runs, and then vectorises the
+/// unrolled statements as it can: across the other loop (an outer product built down columns,
+/// then transposed), or not at all where the row's statement has a condition (relu's rule, a
+/// compare and a branch per entry). Kept rolled (CTGRAD_ROLLED), such a row is one vector
+/// statement. Longer rows are left to the compiler: a 32-wide row, fully unrolled after
+/// vectorising, was faster that way (residual MLP, 32 wide).
+template <std::size_t N, class F> CTGRAD_ALWAYS_INLINE constexpr void row_loop(F const& f) {
+  if constexpr (N <= short_row) {
+    CTGRAD_ROLLED
+    for (std::size_t j = 0; j < N; ++j) f(j);
+  } else {
+    for (std::size_t j = 0; j < N; ++j) f(j);
+  }
+}
+
 /// Index of an operand of SIn elements inside an output of SOut elements, at row r, column j
 /// of the output seen as (SOut / Inner) x Inner: a scalar, the full output, or one row.
 template <std::size_t SIn, std::size_t SOut, std::size_t Inner>

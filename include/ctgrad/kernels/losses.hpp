@@ -19,10 +19,18 @@ constexpr void softmax_cross_entropy(T* out, T const* z, T const* p, T const* y)
     T const* const pr = p + r * Cols;
     T const* const yr = y + r * Cols;
     // logsumexp(z) = z_k - log(p_k) at the largest p_k: p_k >= 1/C never underflows, so
-    // the row needs one log and no second pass of exponentials.
-    std::size_t k = 0;
-    for (std::size_t j = 1; j < Cols; ++j) k = pr[j] > pr[k] ? j : k;
-    T const lse = zr[k] - math::log(pr[k]);
+    // the row needs one log and no second pass of exponentials. The largest p_k is where
+    // z_k is largest (exp is monotonic), so both maxima are taken as values: finding k as an
+    // index and loading p_k back from memory just written put a stalled store forward on the
+    // way to the log. (Where rounding makes two p_j equal, the z_j differ by less than p's
+    // rounding.)
+    T zk = zr[0];
+    T pk = pr[0];
+    for (std::size_t j = 1; j < Cols; ++j) {
+      zk = zr[j] > zk ? zr[j] : zk;
+      pk = pr[j] > pk ? pr[j] : pk;
+    }
+    T const lse = zk - math::log(pk);
     // y_j = 0 contributes 0, also where z_j = -inf (0 * inf would be NaN). The term is
     // computed either way and then selected, so the loop has no branch per entry.
     for (std::size_t j = 0; j < Cols; ++j) {

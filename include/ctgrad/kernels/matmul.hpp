@@ -59,7 +59,7 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
       clear_unless<Acc, N>(ci);
       for (std::size_t k = 0; k < K; ++k) {
         T const aik = a[i * K + k];
-        for (std::size_t j = 0; j < N; ++j) ci[j] += aik * b[k * N + j];
+        row_loop<N>([&](std::size_t j) { ci[j] += aik * b[k * N + j]; });
       }
     }
   } else if constexpr (__is_same(Layout, tn) && N < tn_narrow && M >= tn_narrow && K >= 4 &&
@@ -88,9 +88,9 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
         T const aki = a[k * M + i];
         T const* const bk = b + k * N;
         if (!Acc && k == 0) {
-          for (std::size_t j = 0; j < N; ++j) ci[j] = aki * bk[j];
+          row_loop<N>([&](std::size_t j) { ci[j] = aki * bk[j]; });
         } else {
-          for (std::size_t j = 0; j < N; ++j) ci[j] += aki * bk[j];
+          row_loop<N>([&](std::size_t j) { ci[j] += aki * bk[j]; });
         }
       }
       if constexpr (K == 0) clear_unless<Acc, N>(ci);
@@ -100,6 +100,18 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
     for (std::size_t j = 0; j < N; ++j)
       for (std::size_t k = 0; k < K; ++k) bt[k * N + j] = b[j * K + k];
     matmul_body<nn, Acc, M, K, N>(c, a, bt.data());
+  } else if constexpr (K < 8) {
+    // A short sum (dz @ W^T behind a layer of one to seven outputs): no partial sums, whose
+    // zero start the compiler must add in (-0 + 0 is +0), and the loop over j is the one the
+    // compiler vectorises, reading B's columns with shuffles.
+    for (std::size_t i = 0; i < M; ++i) {
+      T const* const ai = a + i * K;
+      for (std::size_t j = 0; j < N; ++j) {
+        T s = ai[0] * b[j * K];
+        for (std::size_t k = 1; k < K; ++k) s += ai[k] * b[j * K + k];
+        store<Acc>(c[i * N + j], s);
+      }
+    }
   } else {
     constexpr std::size_t lanes = 8;
     for (std::size_t i = 0; i < M; ++i) {

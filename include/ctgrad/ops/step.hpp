@@ -7,7 +7,10 @@
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/node.hpp>
 
+#include <bit>
+#include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace ctgrad {
 
@@ -22,8 +25,18 @@ template <class Z> struct step_node : node<Z> {
   /// The node's value, from its children's values.
   static constexpr auto forward(auto z) {
     using T = decltype(z);
-    // The comparison converted, not selected with ?: — g++ 12 compiled `z > 0 ? 1 : 0` into
-    // a compare and a branch per entry, which kept relu's rule da * (z > 0) scalar.
+    if constexpr (__is_same(T, float) || __is_same(T, double)) {
+      if (!std::is_constant_evaluated()) {
+        // 1.0's bits under an all-ones or all-zero mask. g++ 12 sees through a converted
+        // comparison (and through `z > 0 ? 1 : 0`): it makes relu's rule da * (z > 0) into
+        // `z > 0 ? da : da * 0`, whose multiply it may not compute for entries that do not
+        // take it (a float multiply can trap, -ftrapping-math), so the rule kept a compare and
+        // a branch per entry and was not vectorised. The mask is opaque to that rewrite.
+        using U = std::conditional_t<__is_same(T, float), std::uint32_t, std::uint64_t>;
+        U const mask = U{0} - static_cast<U>(z > T{0});
+        return std::bit_cast<T>(static_cast<U>(mask & std::bit_cast<U>(T{1})));
+      }
+    }
     return static_cast<T>(z > T{0});
   }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
