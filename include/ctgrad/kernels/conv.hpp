@@ -20,6 +20,7 @@
 #pragma once
 
 #include <ctgrad/detail/config.hpp>
+#include <ctgrad/kernels/conv_gemm.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/kernels/matmul.hpp>  // outline_work
 
@@ -387,9 +388,19 @@ constexpr void conv_weight_grad_fast(T* CTGRAD_RESTRICT dw, T const* CTGRAD_REST
     }
 }
 
+// The micro-kernel path (kernels/conv_gemm.hpp) where it applies and the vector path pays
+// (simd::tiled_pays), and the product's vector side is not a sliver: the output channels
+// (forward and weight adjoint) or the input channels (input adjoint) of a group, `lanes`,
+// at least 4; depthwise convolutions keep the loops.
+template <class D, class T> constexpr bool gemm_conv_pays(bool fits, std::size_t lanes) {
+  return simd::tiled_pays && fits && lanes >= 4;
+}
+
 template <class D, bool Acc, bool HasBias, class T>
 CTGRAD_NOINLINE void conv_outlined(T* y, T const* x, T const* w, T const* bias) {
-  if constexpr (fast_conv_applies<D, T>()) {
+  if constexpr (gemm_conv_pays<D, T>(conv_gemm_fits<D, T>, D::out_per_group)) {
+    conv_gemm<D, Acc, HasBias>(y, x, w, bias);
+  } else if constexpr (fast_conv_applies<D, T>()) {
     conv_fast<D, Acc, HasBias>(y, x, w, bias);
   } else {
     conv_body<D, Acc, HasBias>(y, x, w, bias);
@@ -397,7 +408,9 @@ CTGRAD_NOINLINE void conv_outlined(T* y, T const* x, T const* w, T const* bias) 
 }
 template <class D, bool Acc, class T>
 CTGRAD_NOINLINE void conv_input_grad_outlined(T* dx, T const* dy, T const* w) {
-  if constexpr (fast_conv_applies<D, T>()) {
+  if constexpr (gemm_conv_pays<D, T>(conv_gemm_input_fits<D, T>, D::in_per_group)) {
+    conv_gemm_input_grad<D, Acc>(dx, dy, w);
+  } else if constexpr (fast_conv_applies<D, T>()) {
     conv_input_grad_fast<D, Acc>(dx, dy, w);
   } else {
     conv_input_grad_body<D, Acc>(dx, dy, w);
@@ -405,7 +418,9 @@ CTGRAD_NOINLINE void conv_input_grad_outlined(T* dx, T const* dy, T const* w) {
 }
 template <class D, bool Acc, class T>
 CTGRAD_NOINLINE void conv_weight_grad_outlined(T* dw, T const* x, T const* dy) {
-  if constexpr (fast_conv_applies<D, T>()) {
+  if constexpr (gemm_conv_pays<D, T>(conv_gemm_weight_fits<D, T>, D::out_per_group)) {
+    conv_gemm_weight_grad<D, Acc>(dw, x, dy);
+  } else if constexpr (fast_conv_applies<D, T>()) {
     conv_weight_grad_fast<D, Acc>(dw, x, dy);
   } else {
     conv_weight_grad_body<D, Acc>(dw, x, dy);
