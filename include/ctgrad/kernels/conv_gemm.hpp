@@ -50,7 +50,7 @@ namespace ctgrad::kernels {
 /// Bytes of stack scratch one call of a GEMM convolution kernel may use (see conv_gemm.hpp).
 inline constexpr std::size_t conv_gemm_budget = 64 * 1024;
 
-namespace conv_gemm_detail {
+namespace detail {
 
 /// The geometry of the implicit im2col for conv_dims D (stride 1).
 template <class D> struct geo {
@@ -332,41 +332,39 @@ void weight_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t k0,
       store<Acc>(dw[(g * G::og + o) * G::kx + k0 + r], out[r * G::og + o]);
 }
 
-}  // namespace conv_gemm_detail
+}  // namespace detail
 
 /// Whether conv_gemm takes conv_dims D in T: stride 1, and its scratch fits conv_gemm_budget with
 /// at least one tile of rows.
 template <class D, class T>
-inline constexpr bool conv_gemm_fits =
-    D::sh == 1 && D::sw == 1 && conv_gemm_detail::plan<D, T>::fwd_rows > 0;
+inline constexpr bool conv_gemm_fits = D::sh == 1 && D::sw == 1 && detail::plan<D, T>::fwd_rows > 0;
 /// Whether conv_gemm_input_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
 template <class D, class T>
 inline constexpr bool conv_gemm_input_fits =
-    D::sh == 1 && D::sw == 1 && conv_gemm_detail::plan<D, T>::in_rows > 0;
+    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::in_rows > 0;
 /// Whether conv_gemm_weight_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
 template <class D, class T>
 inline constexpr bool conv_gemm_weight_fits =
-    D::sh == 1 && D::sw == 1 && conv_gemm_detail::plan<D, T>::w_rows > 0;
+    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::w_rows > 0;
 
 /// y (+)= conv(x, w) (+ bias) on the micro-kernel (D as in kernels::conv; conv_gemm_fits<D, T>).
 template <class D, bool Acc, bool HasBias, class T>
 CTGRAD_NOINLINE void conv_gemm(T* y, T const* x, T const* w, T const* bias) {
   static_assert(conv_gemm_fits<D, T>, "conv_gemm: stride 1 and scratch within conv_gemm_budget");
-  using G = conv_gemm_detail::geo<D>;
-  using P = conv_gemm_detail::plan<D, T>;
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
   constexpr std::size_t MC = P::fwd_rows, full = G::og / MC, rest = G::og % MC;
   alignas(64) T xp[P::xpad + 1];  // every entry written before it is read
   alignas(64) T out[MC * G::len];
   for (std::size_t b = 0; b < D::batch; ++b)
     for (std::size_t g = 0; g < D::groups; ++g) {
-      T const* const xs = conv_gemm_detail::padded_planes<D>(
-          +xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
+      T const* const xs =
+          detail::padded_planes<D>(+xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
       for (std::size_t m = 0; m < full; ++m)
-        conv_gemm_detail::forward_chunk<D, Acc, HasBias, T, MC>(y, xs, w, bias, b,
-                                                                g * G::og + m * MC, +out);
+        detail::forward_chunk<D, Acc, HasBias, T, MC>(y, xs, w, bias, b, g * G::og + m * MC, +out);
       if constexpr (rest > 0)
-        conv_gemm_detail::forward_chunk<D, Acc, HasBias, T, rest>(y, xs, w, bias, b,
-                                                                  g * G::og + full * MC, +out);
+        detail::forward_chunk<D, Acc, HasBias, T, rest>(y, xs, w, bias, b, g * G::og + full * MC,
+                                                        +out);
     }
 }
 
@@ -375,8 +373,8 @@ template <class D, bool Acc, class T>
 CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
   static_assert(conv_gemm_input_fits<D, T>,
                 "conv_gemm_input_grad: stride 1 and scratch within conv_gemm_budget");
-  using G = conv_gemm_detail::geo<D>;
-  using P = conv_gemm_detail::plan<D, T>;
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
   constexpr std::size_t MC = P::in_rows, full = G::cg / MC, rest = G::cg % MC;
   alignas(64) T dyz[G::og * G::lz];
   alignas(64) T out[MC * G::ls];
@@ -390,9 +388,9 @@ CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
             dyz[o * G::lz + G::zpad + i * G::wp + j] = dyo[i * D::ow + j];
       }
       for (std::size_t m = 0; m < full; ++m)
-        conv_gemm_detail::input_chunk<D, Acc, T, MC>(dx, +dyz, w, b, g, m * MC, +out);
+        detail::input_chunk<D, Acc, T, MC>(dx, +dyz, w, b, g, m * MC, +out);
       if constexpr (rest > 0)
-        conv_gemm_detail::input_chunk<D, Acc, T, rest>(dx, +dyz, w, b, g, full * MC, +out);
+        detail::input_chunk<D, Acc, T, rest>(dx, +dyz, w, b, g, full * MC, +out);
     }
 }
 
@@ -402,17 +400,17 @@ template <class D, bool Acc, class T>
 CTGRAD_NOINLINE void conv_gemm_weight_grad(T* dw, T const* x, T const* dy) {
   static_assert(conv_gemm_weight_fits<D, T>,
                 "conv_gemm_weight_grad: stride 1 and scratch within conv_gemm_budget");
-  using G = conv_gemm_detail::geo<D>;
-  using P = conv_gemm_detail::plan<D, T>;
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
   constexpr std::size_t MC = P::w_rows, full = G::kx / MC, rest = G::kx % MC;
   alignas(64) T dyt[P::w_kt * G::og];
   alignas(64) T xp[P::xpad + 1];
   alignas(64) T out[MC * G::og];
   for (std::size_t g = 0; g < D::groups; ++g) {
     for (std::size_t m = 0; m < full; ++m)
-      conv_gemm_detail::weight_chunk<D, Acc, T, MC>(dw, x, dy, g, m * MC, +dyt, +xp, +out);
+      detail::weight_chunk<D, Acc, T, MC>(dw, x, dy, g, m * MC, +dyt, +xp, +out);
     if constexpr (rest > 0)
-      conv_gemm_detail::weight_chunk<D, Acc, T, rest>(dw, x, dy, g, full * MC, +dyt, +xp, +out);
+      detail::weight_chunk<D, Acc, T, rest>(dw, x, dy, g, full * MC, +dyt, +xp, +out);
   }
 }
 

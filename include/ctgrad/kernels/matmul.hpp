@@ -79,8 +79,8 @@ template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
 void nt_dots_simd(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
   using V = simd::vec<T>;
   constexpr std::size_t W = V::width, full = K / W, rest = K % W, rows = 4;
-  auto dot_step = [](typename V::type acc, T const* x, T const* y, std::size_t k) {
-    return V::fma(V::load(x + k), V::load(y + k), acc);
+  auto dot_step = [](typename V::type sum, T const* lhs, T const* rhs, std::size_t at) {
+    return V::fma(V::load(lhs + at), V::load(rhs + at), sum);
   };
   auto hsum = [](typename V::type v) {
     alignas(64) T lane[W];
