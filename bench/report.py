@@ -5,6 +5,7 @@
     report.py --benchmarks BENCH.json --compile COMPILE.tsv --md OUT.md --json OUT.json
               [--train TRAIN.json] [--peak PEAK.json] [--code-size CODE.tsv] [--plot OUT.png] [--header LINE]...
               [--gru GRU.json] [--loop-compile LOOPS.json] [--demo MODEL=ACCURACY]...
+              [--cnn CNN.json]
 
 BENCH.json is Google Benchmark's JSON output of ctgrad_bench_mlp (names "case/impl");
 TRAIN.json that of ctgrad_bench_train (names "case/impl/...", one iteration = one SGD step of
@@ -395,6 +396,40 @@ def recurrent_section(gru_path, loop_path, demos, records):
     return md
 
 
+def cnn_section(path, records):
+    """The CNN benchmark (bench/cnn.cpp through cnn_report.py): its records, as they are, and a
+    table of CPU times with the ratios issue 14 asks for."""
+    with open(path) as f:
+        data = json.load(f)
+    runs = [r for r in data["records"] if "case" in r]
+    compiles = [r for r in data["records"] if "compile_case" in r]
+    records.extend(runs + compiles)
+
+    def fmt_ns(ns):
+        return "-" if ns is None else (f"{ns / 1e6:.2f} ms" if ns >= 1e6 else f"{ns / 1e3:.1f} us")
+    md = ["", "## CNN (issue 14: bench/cnn.cpp, one thread)", "",
+          "| case | impl | wall | CPU | heap allocations | CPU ÷ ctgrad |",
+          "| --- | --- | ---: | ---: | ---: | ---: |"]
+    base = {r["case"]: r["cpu_ns"] for r in runs if r["impl"] == "ctgrad" and "cpu_ns" in r}
+    for r in sorted(runs, key=lambda r: (r["case"], r["impl"] != "ctgrad", r["impl"])):
+        if "error" in r:
+            md.append(f"| {r['case']} | {r['impl']} | error: {r['error']} | | | |")
+            continue
+        ratio = f"{r['cpu_ns'] / base[r['case']]:.2f}x" if r["case"] in base else "-"
+        alloc = "-" if r.get("allocations") is None else f"{r['allocations']:.0f}"
+        md.append(f"| {r['case']} | {r['impl']} | {fmt_ns(r['ns'])} | {fmt_ns(r['cpu_ns'])} | "
+                  f"{alloc} | {ratio} |")
+    if compiles:
+        md += ["", "| compile case | compiler | seconds (CPU) | peak MB |", "| --- | --- | ---: | ---: |"]
+        for c in compiles:
+            if "error" in c:
+                md.append(f"| {c['compile_case']} | {c['compiler']} | failed | |")
+            else:
+                md.append(f"| {c['compile_case']} | {c['compiler']} | {c['seconds']:.2f} | "
+                          f"{c['peak_rss_mb']:.0f} |")
+    return md
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--benchmarks")
@@ -411,6 +446,7 @@ def main():
     ap.add_argument("--scalar-compile",
                     help="bench/compile_time/scalar_cases.py's JSON records (wide formulas)")
     ap.add_argument("--demo", action="append", default=[], help="MODEL=ACCURACY of a demo run")
+    ap.add_argument("--cnn", help="bench/cnn_report.py's JSON (the CNN benchmark, issue 14)")
     args = ap.parse_args()
 
     if not args.benchmarks:  # the recurrent benchmarks alone (scripts/bench --recurrent)
@@ -506,6 +542,8 @@ def main():
         md += training_section(args.train, records)
 
     md += recurrent_section(args.gru, args.loop_compile, args.demo, records)
+    if args.cnn:
+        md += cnn_section(args.cnn, records)
     if args.scalar_compile:
         md += scalar_compile_section(args.scalar_compile, records)
 

@@ -48,6 +48,71 @@ inline constexpr std::size_t nt_transpose_bytes = 64 * 1024;
 /// the product sums over 4 or more rows: below that, writing C^T out costs more).
 inline constexpr std::size_t tn_narrow = 16;
 
+/// nt's dot products c[i, j] (+)= a[i, :] . b[j, :] for the shapes the other paths do not take
+/// (few rows of A, or B^T too large to copy): `lanes` partial sums per dot product.
+template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void nt_dots(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
+                       T const* CTGRAD_RESTRICT b) {
+  constexpr std::size_t lanes = 8;
+  for (std::size_t i = 0; i < M; ++i) {
+    T const* const ai = a + i * K;
+    for (std::size_t j = 0; j < N; ++j) {
+      T const* const bj = b + j * K;
+      T part[lanes]{};
+      std::size_t k = 0;
+      for (; k + lanes <= K; k += lanes)
+        for (std::size_t l = 0; l < lanes; ++l) part[l] += ai[k + l] * bj[k + l];
+      T s =
+          ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+      for (; k < K; ++k) s += ai[k] * bj[k];
+      store<Acc>(c[i * N + j], s);
+    }
+  }
+}
+
+/// nt_dots on the vector registers of kernels/gemm_simd.hpp, four rows of B at a time: four
+/// independent chains of multiply-adds, and one horizontal sum per dot product. Plain loops
+/// were latency-bound (one chain), and g++ 12's vectorisation of four rows of partial sums
+/// gathered B lane by lane: the CNN's 1 x 128 x 1600 input adjoint of its dense layer (batch
+/// 1) took 40 us, 17% of the gradient, then 27 us (perf, bench/cnn.cpp).
+template <bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
+void nt_dots_simd(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a, T const* CTGRAD_RESTRICT b) {
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width, full = K / W, rest = K % W, rows = 4;
+  auto dot_step = [](typename V::type sum, T const* lhs, T const* rhs, std::size_t at) {
+    return V::fma(V::load(lhs + at), V::load(rhs + at), sum);
+  };
+  auto hsum = [](typename V::type v) {
+    alignas(64) T lane[W];
+    V::store(lane, v);
+    for (std::size_t h = W / 2; h > 0; h /= 2)
+      for (std::size_t l = 0; l < h; ++l) lane[l] += lane[l + h];
+    return lane[0];
+  };
+  for (std::size_t i = 0; i < M; ++i) {
+    T const* const ai = a + i * K;
+    for (std::size_t j = 0; j < N / rows * rows; j += rows) {
+      typename V::type acc[rows];
+      for (std::size_t r = 0; r < rows; ++r) acc[r] = V::zero();
+      for (std::size_t k = 0; k < full * W; k += W)
+        for (std::size_t r = 0; r < rows; ++r) acc[r] = dot_step(acc[r], ai, b + (j + r) * K, k);
+      if constexpr (rest > 0)
+        for (std::size_t r = 0; r < rows; ++r)
+          acc[r] = V::fma(V::template load_part<rest>(ai + full * W),
+                          V::template load_part<rest>(b + (j + r) * K + full * W), acc[r]);
+      for (std::size_t r = 0; r < rows; ++r) store<Acc>(c[i * N + j + r], hsum(acc[r]));
+    }
+    for (std::size_t j = N / rows * rows; j < N; ++j) {
+      typename V::type acc = V::zero();
+      for (std::size_t k = 0; k < full * W; k += W) acc = dot_step(acc, ai, b + j * K, k);
+      if constexpr (rest > 0)
+        acc = V::fma(V::template load_part<rest>(ai + full * W),
+                     V::template load_part<rest>(b + j * K + full * W), acc);
+      store<Acc>(c[i * N + j], hsum(acc));
+    }
+  }
+}
+
 /// The loops of kernels::matmul: c = a @ b in Layout (nn, tn: a transposed, nt: b transposed), a
 /// [M, K], b [K, N] as the layout reads them; with Acc, c += ....
 template <class Layout, bool Acc, std::size_t M, std::size_t K, std::size_t N, class T>
@@ -112,22 +177,17 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
         store<Acc>(c[i * N + j], s);
       }
     }
-  } else {
-    constexpr std::size_t lanes = 8;
-    for (std::size_t i = 0; i < M; ++i) {
-      T const* const ai = a + i * K;
-      for (std::size_t j = 0; j < N; ++j) {
-        T const* const bj = b + j * K;
-        T part[lanes]{};
-        std::size_t k = 0;
-        for (; k + lanes <= K; k += lanes)
-          for (std::size_t l = 0; l < lanes; ++l) part[l] += ai[k + l] * bj[k + l];
-        T s = ((part[0] + part[1]) + (part[2] + part[3])) +
-              ((part[4] + part[5]) + (part[6] + part[7]));
-        for (; k < K; ++k) s += ai[k] * bj[k];
-        store<Acc>(c[i * N + j], s);
-      }
+  } else if constexpr (simd::tiled_pays && (__is_same(T, float) || __is_same(T, double)) &&
+                       K >= 32 && M * K * N >= 16384) {
+    // Large products only: the small nets' sums (2-16-16-1, 4-8-2) were measured with the
+    // partial sums of nt_dots.
+    if (std::is_constant_evaluated()) {
+      nt_dots<Acc, M, K, N>(c, a, b);
+    } else {
+      nt_dots_simd<Acc, M, K, N>(c, a, b);
     }
+  } else {
+    nt_dots<Acc, M, K, N>(c, a, b);
   }
 }
 

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: BSL-1.0
+// Stride-1 convolution and its two adjoints on the register-tiled micro-kernel of
+// kernels/gemm.hpp, with an implicit im2col: no column matrix is ever built.
+//
+// With stride 1, output (i, j) of one image reads x[c, (i + p DH) Wp + j + q DW] of the input
+// plane padded to pitch Wp = W + 2 PW. Computed at t = i Wp + j for every t < len =
+// (OH - 1) Wp + OW ("wide rows": the columns j >= OW are computed and thrown away), row
+// k = (c, p, q) of the im2col matrix is the padded plane of c shifted by off(p, q) = p DH Wp +
+// q DW: a contiguous run of the input itself. So each of the three products is a GEMM whose
+// B rows are found through a compile-time table of offsets instead of a fixed stride:
+//   forward       y_w[o, t]   = sum_k w[o, k] x_p[off_x(k) + t]             M = O/G, K = C/G KH KW,
+//   N = len input adjoint dx_p[c, s]  = sum_k w'[c, k] dy_z[off_y(k) + s]           M = C/G, K =
+//   O/G KH KW, N = (H-1) Wp + W
+//                 (the forward of dy, zero-padded by the kernel's reach, with the kernel flipped
+//                 and its channels exchanged: w'[c, (o, p, q)] = w[o, c, KH-1-p, KW-1-q], read in
+//                 place through a second table; a column that wraps into the previous row reads
+//                 dy's zero columns j >= OW, as the forward's never reaches past Wp)
+//   weight adjoint dw[o, k]   = sum_t x_p[off_x(k) + t] dy_w^T[t, o]        M = C/G KH KW, N = O/G,
+//   K = len per image
+//                 (dy of one image transposed to [len, O/G], zero at j >= OW, so A's rows are
+//                 shifted input planes again; the result is summed over the batch in a scratch
+//                 [rows, O/G] and written out transposed once)
+// The micro-kernel holds an MR x NV tile of the result in vector registers (gemm_tile), loads
+// NV vectors of a B row and broadcasts MR entries of A per k, as in kernels/gemm.hpp; rows of
+// B read past their last full vector through masked loads, so nothing is read outside a plane.
+//
+// Why this and not the direct loops of kernels/conv.hpp, or an explicit im2col: the direct
+// loops accumulate in memory (a load and a store per multiply-add, ~9% of the FMA peak on the
+// CNN's second layer, measured with perf), and an explicit im2col matrix of the same layer is
+// 288 x 121 floats per image (136 KiB) against 21 KiB for the image itself. The tables cost
+// one extra load per k beside MR x NV FMAs. Measured numbers are in README (CNN benchmark).
+//
+// Scratch lives on the stack, at most conv_gemm_budget bytes per call: the result of a chunk
+// of rows (mc rows of the product, chosen at compile time to fit), the padded input planes of
+// one image and group when there is padding, dy of one image zero-padded (input adjoint) or
+// transposed (weight adjoint; in chunks of t when a whole image's does not fit). Shapes whose
+// scratch cannot fit, and strides other than 1, take kernels/conv.hpp's loops.
+#pragma once
+
+#include <ctgrad/detail/config.hpp>
+#include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/kernels/gemm.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace ctgrad::kernels {
+
+/// Bytes of stack scratch one call of a GEMM convolution kernel may use (see conv_gemm.hpp).
+inline constexpr std::size_t conv_gemm_budget = 64 * 1024;
+
+namespace detail {
+
+/// The geometry of the implicit im2col for conv_dims D (stride 1).
+template <class D> struct geo {
+  static constexpr std::size_t wp = D::width + 2 * D::pw, hp = D::height + 2 * D::ph;
+  static constexpr std::size_t plane = hp * wp;  // a padded input plane
+  static constexpr std::size_t len = (D::oh - 1) * wp + D::ow;
+  static constexpr std::size_t taps = D::kh * D::kw;
+  static constexpr std::size_t cg = D::in_per_group, og = D::out_per_group;
+  static constexpr std::size_t kx = cg * taps;  // forward K (a row of w)
+  static constexpr std::size_t ky = og * taps;  // input adjoint's K
+  static constexpr bool padded = D::ph != 0 || D::pw != 0;
+  // dy zero-padded in front by the kernel's reach: dy_z[u] = dy_w[u - zpad].
+  static constexpr std::size_t zpad = (D::kh - 1) * D::dh * wp + (D::kw - 1) * D::dw;
+  static constexpr std::size_t lz = plane + zpad;
+  static constexpr std::size_t s0 = D::ph * wp + D::pw;  // x's first entry in its padded plane
+  static constexpr std::size_t ls = (D::height - 1) * wp + D::width;
+  static constexpr std::size_t offset(std::size_t p, std::size_t q) {
+    return p * D::dh * wp + q * D::dw;
+  }
+};
+
+// Row k = (c, p, q) of the implicit im2col matrix: the padded plane of c shifted by off(p, q).
+template <class D> constexpr auto x_offsets() {
+  using G = geo<D>;
+  std::array<std::uint32_t, G::kx> t{};
+  for (std::size_t c = 0; c < G::cg; ++c)
+    for (std::size_t p = 0; p < D::kh; ++p)
+      for (std::size_t q = 0; q < D::kw; ++q)
+        t[(c * D::kh + p) * D::kw + q] = static_cast<std::uint32_t>(c * G::plane + G::offset(p, q));
+  return t;
+}
+// The input adjoint's k = (o, p, q): dy_z's plane of o shifted by off(p, q) (B), and the flipped
+// weight w[o, c, KH-1-p, KW-1-q] relative to row c's w[0, c, 0, 0] (A).
+template <class D> constexpr auto y_offsets() {
+  using G = geo<D>;
+  std::array<std::uint32_t, G::ky> t{};
+  for (std::size_t o = 0; o < G::og; ++o)
+    for (std::size_t p = 0; p < D::kh; ++p)
+      for (std::size_t q = 0; q < D::kw; ++q)
+        t[(o * D::kh + p) * D::kw + q] = static_cast<std::uint32_t>(o * G::lz + G::offset(p, q));
+  return t;
+}
+template <class D> constexpr auto w_flipped() {
+  using G = geo<D>;
+  std::array<std::uint32_t, G::ky> t{};
+  for (std::size_t o = 0; o < G::og; ++o)
+    for (std::size_t p = 0; p < D::kh; ++p)
+      for (std::size_t q = 0; q < D::kw; ++q)
+        t[(o * D::kh + p) * D::kw + q] =
+            static_cast<std::uint32_t>(o * G::kx + (D::kh - 1 - p) * D::kw + (D::kw - 1 - q));
+  return t;
+}
+template <class D> struct tables {
+  static constexpr auto x = x_offsets<D>();
+  static constexpr auto y = y_offsets<D>();
+  static constexpr auto wf = w_flipped<D>();
+};
+
+// Readers of A (one scalar, broadcast) and B (a row pointer) for the micro-kernel.
+template <class T, std::size_t SAR> struct a_dense {  // A(r, k) = p[r SAR + k]
+  T const* p;
+  CTGRAD_ALWAYS_INLINE T operator()(std::size_t r, std::size_t k) const { return p[r * SAR + k]; }
+  CTGRAD_ALWAYS_INLINE a_dense at(std::size_t m0) const { return {p + m0 * SAR}; }
+};
+template <class T, std::size_t SAR> struct a_koff {  // A(r, k) = p[r SAR + off[k]]
+  T const* p;
+  std::uint32_t const* off;
+  CTGRAD_ALWAYS_INLINE T operator()(std::size_t r, std::size_t k) const {
+    return p[r * SAR + off[k]];
+  }
+  CTGRAD_ALWAYS_INLINE a_koff at(std::size_t m0) const { return {p + m0 * SAR, off}; }
+};
+template <class T> struct a_rows {  // A(r, k) = p[off[r] + k]
+  T const* p;
+  std::uint32_t const* off;
+  CTGRAD_ALWAYS_INLINE T operator()(std::size_t r, std::size_t k) const { return p[off[r] + k]; }
+  CTGRAD_ALWAYS_INLINE a_rows at(std::size_t m0) const { return {p, off + m0}; }
+};
+template <class T> struct b_table {  // B(k, :) = p + off[k]
+  T const* p;
+  std::uint32_t const* off;
+  CTGRAD_ALWAYS_INLINE T const* operator()(std::size_t k) const { return p + off[k]; }
+};
+template <class T, std::size_t LDB> struct b_dense {  // B(k, :) = p + k LDB
+  T const* p;
+  CTGRAD_ALWAYS_INLINE T const* operator()(std::size_t k) const { return p + k * LDB; }
+};
+
+// C's tile (MR rows, NV vectors from column n0, the last of Last lanes) = (or +=, with acc)
+// sum over k < K of A(r, k) B(k, n0 + ...).
+template <class T, std::size_t MR, std::size_t NV, std::size_t Last, std::size_t K, class A,
+          class B>
+CTGRAD_ALWAYS_INLINE void micro(A a, B b, std::size_t n0, T* CTGRAD_RESTRICT c, std::size_t ldc,
+                                bool acc) {
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width;
+  typename V::type s[MR][NV];
+  auto load = [](T const* p, std::size_t v) {
+    if constexpr (Last == W) {
+      return V::load(p + v * W);
+    } else {
+      return v + 1 < NV ? V::load(p + v * W) : V::template load_part<Last>(p + v * W);
+    }
+  };
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) s[r][v] = acc ? load(c + r * ldc, v) : V::zero();
+  for (std::size_t k = 0; k < K; ++k) {
+    T const* const bk = b(k) + n0;
+    typename V::type bv[NV];
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) bv[v] = load(bk, v);
+#pragma GCC unroll 16
+    for (std::size_t r = 0; r < MR; ++r) {
+      typename V::type const ar = V::splat(a(r, k));
+#pragma GCC unroll 8
+      for (std::size_t v = 0; v < NV; ++v) s[r][v] = V::fma(ar, bv[v], s[r][v]);
+    }
+  }
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < MR; ++r)
+#pragma GCC unroll 8
+    for (std::size_t v = 0; v < NV; ++v) {
+      if constexpr (Last == W) {
+        V::store(c + r * ldc + v * W, s[r][v]);
+      } else if (v + 1 < NV) {
+        V::store(c + r * ldc + v * W, s[r][v]);
+      } else {
+        V::template store_part<Last>(c + r * ldc + v * W, s[r][v]);
+      }
+    }
+}
+
+// Rows [0, MR) of C, every panel of NC = NV W columns, then the narrower last panel.
+template <class T, std::size_t MR, std::size_t N, std::size_t K, class A, class B>
+CTGRAD_ALWAYS_INLINE void row_tile(A a, B b, T* c, std::size_t ldc, bool acc) {
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width;
+  constexpr gemm_tile_t tile = gemm_tile(N, W);
+  constexpr std::size_t NV = tile.nv, NC = NV * W, panels = N / NC, rest = N % NC;
+  constexpr std::size_t rest_nv = (rest + W - 1) / W, rest_last = rest - (rest_nv - 1) * W;
+  for (std::size_t p = 0; p < panels; ++p)
+    micro<T, MR, NV, W, K>(a, b, p * NC, c + p * NC, ldc, acc);
+  if constexpr (rest > 0)
+    micro<T, MR, rest_nv, rest_last, K>(a, b, panels * NC, c + panels * NC, ldc, acc);
+}
+
+/// C[M, N] (ldc apart) = (or +=) A B, A and B read through the readers above.
+template <class T, std::size_t M, std::size_t N, std::size_t K, class A, class B>
+void product(A a, B b, T* c, std::size_t ldc, bool acc) {
+  constexpr std::size_t MR = gemm_tile(N, simd::vec<T>::width).mr;
+  constexpr std::size_t full = M / MR, rest = M % MR;
+  for (std::size_t t = 0; t < full; ++t)
+    row_tile<T, MR, N, K>(a.at(t * MR), b, c + t * MR * ldc, ldc, acc);
+  if constexpr (rest > 0)
+    row_tile<T, rest, N, K>(a.at(full * MR), b, c + full * MR * ldc, ldc, acc);
+}
+
+/// The most rows of a product (a multiple of the tile's MR, or all M) whose results, Row
+/// entries each, fit in the budget beside Fixed entries of other scratch; 0 if none fit.
+template <class T, std::size_t M, std::size_t N, std::size_t Row, std::size_t Fixed>
+constexpr std::size_t chunk_rows() {
+  constexpr std::size_t cap = conv_gemm_budget / sizeof(T);
+  if (Fixed + Row > cap) return 0;
+  std::size_t const fit = (cap - Fixed) / Row;
+  if (fit >= M) return M;
+  std::size_t const mr = gemm_tile(N, simd::vec<T>::width).mr;
+  return fit >= mr ? fit / mr * mr : 0;
+}
+
+template <class D, class T> struct plan {
+  using G = geo<D>;
+  static constexpr std::size_t xpad = G::padded ? G::cg * G::plane : 0;
+  // forward: result rows of len; input adjoint: rows of ls beside dy_z; weight adjoint: rows
+  // of O/G beside dy^T and the padded planes.
+  static constexpr std::size_t fwd_rows = chunk_rows<T, G::og, G::len, G::len, xpad>();
+  static constexpr std::size_t in_rows = chunk_rows<T, G::cg, G::ls, G::ls, G::og * G::lz>();
+  // The weight adjoint's k (t of one image) in chunks of w_kt, leaving room for some rows.
+  static constexpr std::size_t cap = conv_gemm_budget / sizeof(T);
+  static constexpr std::size_t w_reserve = (G::kx < 4 * gemm_tile(G::og, simd::vec<T>::width).mr
+                                                ? G::kx
+                                                : 4 * gemm_tile(G::og, simd::vec<T>::width).mr) *
+                                           G::og;
+  static constexpr std::size_t w_kt = cap < xpad + w_reserve + G::og ? 0
+                                      : (cap - xpad - w_reserve) / G::og < G::len
+                                          ? (cap - xpad - w_reserve) / G::og
+                                          : G::len;
+  static constexpr std::size_t w_rows =
+      w_kt == 0 ? 0 : chunk_rows<T, G::kx, G::og, G::og, w_kt * G::og + xpad>();
+};
+
+// The padded planes of one image's group (cg planes from xc), or xc itself without padding.
+template <class D, class T> T const* padded_planes(T* xp, T const* xc) {
+  using G = geo<D>;
+  if constexpr (!G::padded) {
+    (void)xp;
+    return xc;
+  } else {
+    for (std::size_t i = 0; i < G::cg * G::plane; ++i) xp[i] = T{};
+    for (std::size_t c = 0; c < G::cg; ++c)
+      for (std::size_t i = 0; i < D::height; ++i)
+        for (std::size_t j = 0; j < D::width; ++j)
+          xp[c * G::plane + (i + D::ph) * G::wp + j + D::pw] =
+              xc[(c * D::height + i) * D::width + j];
+    return xp;
+  }
+}
+
+template <class D, bool Acc, bool HasBias, class T, std::size_t MC>
+void forward_chunk(T* y, T const* xs, T const* w, T const* bias, std::size_t b, std::size_t o0,
+                   T* out) {
+  using G = geo<D>;
+  product<T, MC, G::len, G::kx>(a_dense<T, G::kx>{w + o0 * G::kx},
+                                b_table<T>{xs, tables<D>::x.data()}, out, G::len, false);
+  for (std::size_t r = 0; r < MC; ++r) {
+    T* const yo = y + (b * D::outputs + o0 + r) * D::oh * D::ow;
+    T start{};
+    if constexpr (HasBias) start = bias[o0 + r];
+    for (std::size_t i = 0; i < D::oh; ++i)
+      for (std::size_t j = 0; j < D::ow; ++j)
+        store<Acc>(yo[i * D::ow + j], start + out[r * G::len + i * G::wp + j]);
+  }
+}
+
+template <class D, bool Acc, class T, std::size_t MC>
+void input_chunk(T* dx, T const* dyz, T const* w, std::size_t b, std::size_t g, std::size_t c0,
+                 T* out) {
+  using G = geo<D>;
+  product<T, MC, G::ls, G::ky>(
+      a_koff<T, G::taps>{w + g * G::og * G::kx + c0 * G::taps, tables<D>::wf.data()},
+      b_table<T>{dyz + G::s0, tables<D>::y.data()}, out, G::ls, false);
+  for (std::size_t r = 0; r < MC; ++r) {
+    T* const dxc = dx + (b * D::channels + g * G::cg + c0 + r) * D::height * D::width;
+    for (std::size_t i = 0; i < D::height; ++i)
+      for (std::size_t j = 0; j < D::width; ++j)
+        store<Acc>(dxc[i * D::width + j], out[r * G::ls + i * G::wp + j]);
+  }
+}
+
+// dy^T[t, o] for t in [t0, t0 + KT) of one image and group, zero at the columns j >= OW.
+template <class D, std::size_t KT, class T>
+void transpose_dy(T* CTGRAD_RESTRICT dyt, T const* CTGRAD_RESTRICT dyb, std::size_t t0) {
+  using G = geo<D>;
+  for (std::size_t tk = 0; tk < KT; ++tk) {
+    std::size_t const t = t0 + tk, i = t / G::wp, j = t % G::wp;
+    T* const row = dyt + tk * G::og;
+    if (j < D::ow) {
+      for (std::size_t o = 0; o < G::og; ++o) row[o] = dyb[o * D::oh * D::ow + i * D::ow + j];
+    } else {
+      for (std::size_t o = 0; o < G::og; ++o) row[o] = T{};
+    }
+  }
+}
+
+template <class D, bool Acc, class T, std::size_t MC>
+void weight_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t k0, T* dyt, T* xp,
+                  T* out) {
+  using G = geo<D>;
+  constexpr std::size_t KT = plan<D, T>::w_kt, full = G::len / KT, rest = G::len % KT;
+  for (std::size_t i = 0; i < MC * G::og; ++i) out[i] = T{};
+  for (std::size_t b = 0; b < D::batch; ++b) {
+    T const* const dyb = dy + (b * D::outputs + g * G::og) * D::oh * D::ow;
+    T const* const xs =
+        padded_planes<D>(xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
+    for (std::size_t c = 0; c < full; ++c) {
+      transpose_dy<D, KT>(dyt, dyb, c * KT);
+      product<T, MC, G::og, KT>(a_rows<T>{xs + c * KT, tables<D>::x.data() + k0},
+                                b_dense<T, G::og>{dyt}, out, G::og, true);
+    }
+    if constexpr (rest > 0) {
+      transpose_dy<D, rest>(dyt, dyb, full * KT);
+      product<T, MC, G::og, rest>(a_rows<T>{xs + full * KT, tables<D>::x.data() + k0},
+                                  b_dense<T, G::og>{dyt}, out, G::og, true);
+    }
+  }
+  for (std::size_t o = 0; o < G::og; ++o)
+    for (std::size_t r = 0; r < MC; ++r)
+      store<Acc>(dw[(g * G::og + o) * G::kx + k0 + r], out[r * G::og + o]);
+}
+
+}  // namespace detail
+
+/// Whether conv_gemm takes conv_dims D in T: stride 1, and its scratch fits conv_gemm_budget with
+/// at least one tile of rows.
+template <class D, class T>
+inline constexpr bool conv_gemm_fits = D::sh == 1 && D::sw == 1 && detail::plan<D, T>::fwd_rows > 0;
+/// Whether conv_gemm_input_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
+template <class D, class T>
+inline constexpr bool conv_gemm_input_fits =
+    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::in_rows > 0;
+/// Whether conv_gemm_weight_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
+template <class D, class T>
+inline constexpr bool conv_gemm_weight_fits =
+    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::w_rows > 0;
+
+/// y (+)= conv(x, w) (+ bias) on the micro-kernel (D as in kernels::conv; conv_gemm_fits<D, T>).
+template <class D, bool Acc, bool HasBias, class T>
+CTGRAD_NOINLINE void conv_gemm(T* y, T const* x, T const* w, T const* bias) {
+  static_assert(conv_gemm_fits<D, T>, "conv_gemm: stride 1 and scratch within conv_gemm_budget");
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
+  constexpr std::size_t MC = P::fwd_rows, full = G::og / MC, rest = G::og % MC;
+  alignas(64) T xp[P::xpad + 1];  // every entry written before it is read
+  alignas(64) T out[MC * G::len];
+  for (std::size_t b = 0; b < D::batch; ++b)
+    for (std::size_t g = 0; g < D::groups; ++g) {
+      T const* const xs =
+          detail::padded_planes<D>(+xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
+      for (std::size_t m = 0; m < full; ++m)
+        detail::forward_chunk<D, Acc, HasBias, T, MC>(y, xs, w, bias, b, g * G::og + m * MC, +out);
+      if constexpr (rest > 0)
+        detail::forward_chunk<D, Acc, HasBias, T, rest>(y, xs, w, bias, b, g * G::og + full * MC,
+                                                        +out);
+    }
+}
+
+/// dx (+)= the adjoint of conv's input for the upstream dy, on the micro-kernel.
+template <class D, bool Acc, class T>
+CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
+  static_assert(conv_gemm_input_fits<D, T>,
+                "conv_gemm_input_grad: stride 1 and scratch within conv_gemm_budget");
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
+  constexpr std::size_t MC = P::in_rows, full = G::cg / MC, rest = G::cg % MC;
+  alignas(64) T dyz[G::og * G::lz];
+  alignas(64) T out[MC * G::ls];
+  for (std::size_t b = 0; b < D::batch; ++b)
+    for (std::size_t g = 0; g < D::groups; ++g) {
+      for (std::size_t i = 0; i < G::og * G::lz; ++i) dyz[i] = T{};
+      for (std::size_t o = 0; o < G::og; ++o) {
+        T const* const dyo = dy + (b * D::outputs + g * G::og + o) * D::oh * D::ow;
+        for (std::size_t i = 0; i < D::oh; ++i)
+          for (std::size_t j = 0; j < D::ow; ++j)
+            dyz[o * G::lz + G::zpad + i * G::wp + j] = dyo[i * D::ow + j];
+      }
+      for (std::size_t m = 0; m < full; ++m)
+        detail::input_chunk<D, Acc, T, MC>(dx, +dyz, w, b, g, m * MC, +out);
+      if constexpr (rest > 0)
+        detail::input_chunk<D, Acc, T, rest>(dx, +dyz, w, b, g, full * MC, +out);
+    }
+}
+
+/// dw (+)= the adjoint of conv's weights for the input x and the upstream dy, on the
+/// micro-kernel.
+template <class D, bool Acc, class T>
+CTGRAD_NOINLINE void conv_gemm_weight_grad(T* dw, T const* x, T const* dy) {
+  static_assert(conv_gemm_weight_fits<D, T>,
+                "conv_gemm_weight_grad: stride 1 and scratch within conv_gemm_budget");
+  using G = detail::geo<D>;
+  using P = detail::plan<D, T>;
+  constexpr std::size_t MC = P::w_rows, full = G::kx / MC, rest = G::kx % MC;
+  alignas(64) T dyt[P::w_kt * G::og];
+  alignas(64) T xp[P::xpad + 1];
+  alignas(64) T out[MC * G::og];
+  for (std::size_t g = 0; g < D::groups; ++g) {
+    for (std::size_t m = 0; m < full; ++m)
+      detail::weight_chunk<D, Acc, T, MC>(dw, x, dy, g, m * MC, +dyt, +xp, +out);
+    if constexpr (rest > 0)
+      detail::weight_chunk<D, Acc, T, rest>(dw, x, dy, g, full * MC, +dyt, +xp, +out);
+  }
+}
+
+}  // namespace ctgrad::kernels
