@@ -420,6 +420,12 @@ def main():
     ap.add_argument("--demo", action="append", default=[], help="MODEL=ACCURACY of a demo run")
     args = ap.parse_args()
 
+    if not args.benchmarks and args.train:  # the training benchmark alone (--train)
+        records = []
+        md = ["# ctgrad benchmarks: training step", ""] + [f"- {h}" for h in args.header]
+        md += training_section(args.train, records)
+        write_outputs(md, records, args)
+        return
     if not args.benchmarks:  # the recurrent benchmarks alone (scripts/bench --recurrent)
         records = []
         md = ["# ctgrad benchmarks: recurrent nets", ""] + [f"- {h}" for h in args.header]
