@@ -42,8 +42,9 @@ struct fann_trainer::impl {
     batch_data = fann_create_train(unsigned(batch), unsigned(pixels), unsigned(classes));
     for (std::size_t r = 0; r < batch; ++r)
       if (batch_data->input[r] != batch_data->input[0] + r * pixels)
-        throw std::runtime_error("FANN's fann_create_train did not allocate its inputs as one "
-                                 "block (step copies the batch as one)");
+        throw std::runtime_error(
+            "FANN's fann_create_train did not allocate its inputs as one "
+            "block (step copies the batch as one)");
     fann_clear_train_arrays(ann);  // allocates the slopes
   }
   ~impl() {
@@ -103,7 +104,8 @@ void fann_trainer::step(std::size_t b) {
     fann_update_slopes_batch(ann, ann->first_layer + 1, ann->last_layer - 1);
   }
   impl_->loss = fann_get_MSE(ann);
-  if (impl_->keep) impl_->slopes.assign(ann->train_slopes, ann->train_slopes + ann->total_connections);
+  if (impl_->keep)
+    impl_->slopes.assign(ann->train_slopes, ann->train_slopes + ann->total_connections);
   fann_update_weights_batch(ann, unsigned(batch), 0, ann->total_connections);
 }
 

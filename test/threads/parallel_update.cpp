@@ -112,7 +112,8 @@ BOOST_AUTO_TEST_CASE(buffers_are_left_alone) {
       }
     };
     (one(std::integral_constant<std::size_t, Is>{}), ...);
-  }(std::make_index_sequence<set_t::size>{});
+  }
+  (std::make_index_sequence<set_t::size>{});
   BOOST_TEST(buffers == 2u);
   BOOST_TEST(changed == 6u);
 }
