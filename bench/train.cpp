@@ -217,8 +217,9 @@ template <std::size_t B = batch, class Net = net::at_batch<B>> class ctgrad_trai
 
 // ctgrad's batch-parallel gradient (train/parallel.hpp): the batch in K fixed shards on a pool
 // of `threads` threads, summed in shard order; the same bits for any number of threads. Each
-// thread copies the rows of the shards it computes out of the dataset, sums its range of the
-// gradient's entries and updates that range of the parameters (train::parallel_update).
+// thread copies the rows of the shards it computes out of the dataset (into the shards' own
+// inputs), sums its range of the gradient's entries and updates that range of the parameters
+// (train::parallel_update).
 template <std::size_t K, std::size_t B = batch> class ctgrad_parallel_trainer {
   using net_b = net::at_batch<B>;
 
@@ -235,16 +236,18 @@ template <std::size_t K, std::size_t B = batch> class ctgrad_parallel_trainer {
   }
 
   void step(std::size_t b) {
+    // Each thread copies its shards' rows out of the dataset straight into the shards' own
+    // input tensors (sharded_gradient::input_rows), which gradient_in_place binds.
     pool_.run([&](std::size_t thread, std::size_t threads) {
-      std::size_t const first = thread * K / threads * (B / K);
-      std::size_t const last = (thread + 1) * K / threads * (B / K);
-      std::fill(y_.data.begin() + long(first * classes), y_.data.begin() + long(last * classes),
-                0.0f);
-      bt::load_rows(data_, B, b, first, last, x_.data.data(),
-                    [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
+      for (std::size_t sh = thread * K / threads; sh < (thread + 1) * K / threads; ++sh) {
+        auto& x = sg_->input_rows(sh, net_b::X);
+        auto& y = sg_->input_rows(sh, net_b::Y);
+        y = {};
+        bt::load_rows(data_, B, b, sh * (B / K), (sh + 1) * (B / K), x.data.data(),
+                      [&y](std::size_t r, std::uint8_t c) { y(r, c) = 1.0f; });
+      }
     });
-    loss_ = ctgrad::train::parallel_grad_into(pool_, *sg_, net_b::loss, gs_, ps_, net_b::X = x_,
-                                              net_b::Y = y_);
+    loss_ = sg_->gradient_in_place(pool_, gs_, ps_);
     ctgrad::train::parallel_update(pool_, opt_, ps_, gs_);
   }
 
@@ -268,8 +271,6 @@ template <std::size_t K, std::size_t B = batch> class ctgrad_parallel_trainer {
   std::unique_ptr<sharded> sg_ = std::make_unique<sharded>();
   net::params_t ps_{}, gs_{};
   ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
-  ctgrad::tensor<float, ctgrad::shape<B, pixels>> x_{};
-  ctgrad::tensor<float, ctgrad::shape<B, classes>> y_{};
   float loss_ = 0;
 };
 

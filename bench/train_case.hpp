@@ -47,14 +47,15 @@ inline void load_batch(dataset const& d, std::size_t b, float* x, Label&& label)
 }
 
 /// Rows [first, last) of batch b of `rows` samples (the larger-batch case of train.cpp; a
-/// data-parallel step copies each shard's rows on the thread that computes the shard).
+/// data-parallel step copies each shard's rows on the thread that computes the shard): row r
+/// goes to x + (r - first) * pixels, its class to label(r - first, class).
 template <class Label>
 inline void load_rows(dataset const& d, std::size_t rows, std::size_t b, std::size_t first,
                       std::size_t last, float* x, Label&& label) {
   for (std::size_t r = first; r < last; ++r) {
     std::size_t const i = d.order[(b * rows + r) % d.size()];
-    std::copy_n(d.images.data() + i * pixels, pixels, x + r * pixels);
-    label(r, d.labels[i]);
+    std::copy_n(d.images.data() + i * pixels, pixels, x + (r - first) * pixels);
+    label(r - first, d.labels[i]);
   }
 }
 

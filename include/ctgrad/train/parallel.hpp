@@ -263,21 +263,25 @@ class sharded_gradient {
   /// of the shards' losses (summed in shard order).
   template <class... Sources>
   T gradient(thread_pool& pool, Grads& grads, Sources const&... sources) {
-    pool.run([&](std::size_t thread, std::size_t threads) {
-      std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
-      for (std::size_t sh = from; sh < to; ++sh)
-        one(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
-    });
-    finite_.store(true, std::memory_order_relaxed);
-    pool.run([&](std::size_t thread, std::size_t threads) {
-      auto const [from, to] = detail::entry_range(total_entries, thread, threads);
-      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
-        return sh == 0 ? grads : parts_[sh].grads;
-      });
-      // While the range is in this thread's cache (train::fit tests every step's gradient).
-      if (!detail::range_finite(grads, from, to)) finite_.store(false, std::memory_order_relaxed);
-    });
-    return loss();
+    return gradient_of<false>(pool, grads, sources...);
+  }
+
+  /// Shard sh's tensor of the batched input Var (its B/K rows of the batch): a caller that
+  /// fills these (each thread its shards' rows, where they are computed) calls
+  /// gradient_in_place and saves gradient's copy of every shard's rows out of a whole batch.
+  ///   sg.input_rows(sh, X) = ...;  ...;   float L = sg.gradient_in_place(pool, g, params);
+  template <class Var> auto& input_rows(std::size_t sh, Var) {
+    static_assert(ctgrad::detail::contains_v<inputs, Var>,
+                  "ctgrad::train::sharded_gradient::input_rows(shard, var): var is not a batched "
+                  "input of the loss");
+    return std::get<ctgrad::detail::index_of_v<inputs, Var>>(parts_[sh].x);
+  }
+
+  /// gradient, with every batched input bound to the shards' own rows (filled through input_rows);
+  /// sources are the other bindings (parameters, modes), never a batched input.
+  template <class... Sources>
+  T gradient_in_place(thread_pool& pool, Grads& grads, Sources const&... sources) {
+    return gradient_of<true>(pool, grads, sources...);
   }
 
   /// Whether the gradient of the last call of gradient() is finite everywhere (tested by the
@@ -352,8 +356,29 @@ class sharded_gradient {
   }
 
  private:
-  // Shard k: its rows of every batched input, then grad_into on the shard's loss.
-  template <class... Sources> void one(std::size_t sh, Grads& into, Sources const&... sources) {
+  template <bool InPlace, class... Sources>
+  T gradient_of(thread_pool& pool, Grads& grads, Sources const&... sources) {
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
+      for (std::size_t sh = from; sh < to; ++sh)
+        one<InPlace>(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
+    });
+    finite_.store(true, std::memory_order_relaxed);
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      auto const [from, to] = detail::entry_range(total_entries, thread, threads);
+      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
+        return sh == 0 ? grads : parts_[sh].grads;
+      });
+      // While the range is in this thread's cache (train::fit tests every step's gradient).
+      if (!detail::range_finite(grads, from, to)) finite_.store(false, std::memory_order_relaxed);
+    });
+    return loss();
+  }
+
+  // Shard k: its rows of every batched input (copied from the sources' batch, or in place),
+  // then grad_into on the shard's loss.
+  template <bool InPlace = false, class... Sources>
+  void one(std::size_t sh, Grads& into, Sources const&... sources) {
     shard& sd = parts_[sh];
     auto call = [&](auto const&... shard_sources) {
       if constexpr (std::is_void_v<Output>) {
@@ -363,7 +388,15 @@ class sharded_gradient {
             grad_into(shard_loss{}, into, capture(shard_output{}, sd.out), sd.ws, shard_sources...);
       }
     };
-    call(rebind(sh, sd, sources)...);
+    if constexpr (InPlace) {
+      [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+        call(rebind(sh, sd, sources)...,
+             (ctgrad::detail::at_t<Is, shard_inputs>{} = std::get<Is>(sd.x))...);
+      }
+      (std::make_index_sequence<shard_inputs::size>{});
+    } else {
+      call(rebind(sh, sd, sources)...);
+    }
   }
 
   // A binding of a batched input becomes a binding of the shard's input to the shard's rows;
