@@ -15,11 +15,13 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <random>
+#include <thread>
 #include <vector>
 
 using namespace ctgrad;
@@ -116,6 +118,48 @@ template <std::size_t B> void measure(int steps) {
     w_empty.push_back(t4 - t3);
     w_reduce.push_back(t6 - t5);
   }
+  // The same work on two std::threads that run the steps together (spin barriers between the
+  // phases), each timing its own part in thread CPU time, which a loaded machine changes
+  // little (a descheduled thread accrues none): its shard, then its range of the reduction
+  // and of the update. The threads live through all the steps, as the pool's do: a new
+  // thread's first gradient was 1.5 ms here (its first use of the vector registers?).
+  std::vector<double> k_shard[2], k_rest[2];
+  std::atomic<int> arrived{0};
+  auto part = [&](std::size_t j) {
+    train::thread_pool alone(1);
+    int round = 0;
+    auto barrier = [&] {
+      ++round;
+      arrived.fetch_add(1);
+      while (arrived.load() < 2 * round) {
+      }
+    };
+    for (int s = 0; s < steps; ++s) {
+      if (j == 0) {
+        load(s);
+        opt.start_step();
+      }
+      barrier();
+      double const c0 = cpu_us();
+      sg->compute(alone, j * K / 2, (j + 1) * K / 2, *ps, X = *x, Y = *y);
+      double const c1 = cpu_us();
+      barrier();
+      double const c2 = cpu_us();
+      auto const [from, to] = train::detail::entry_range(P::scalar_count, j, 2);
+      sg->reduce_range(*gs, from, to, [&](std::size_t sh) -> P const& { return (*sg)[sh].grads; });
+      opt.step_range(*ps, *gs, from, to);
+      double const c3 = cpu_us();
+      barrier();
+      k_shard[j].push_back(c1 - c0);
+      k_rest[j].push_back(c3 - c2);
+    }
+  };
+  {
+    std::thread other(part, std::size_t{1});
+    part(0);
+    other.join();
+  }
+
   double const one = median(plain), two = median(w_step);
   std::printf("784-128-10 batch %zu, %zu shards, median of %d steps (us):\n", B, K, steps);
   std::printf("  1 thread, one piece: step %.1f = load %.1f + gradient %.1f + SGD %.1f\n", one,
@@ -127,6 +171,15 @@ template <std::size_t B> void measure(int steps) {
   std::printf("  2 threads, CPU per thread: shards %.1f / %.1f, reduction + SGD %.1f / %.1f\n",
               median(c_shard[0]), median(c_shard[1]), median(c_rest[0]), median(c_rest[1]));
   std::printf("  speed-up of the step: %.2fx\n", one / two);
+  double const ks = std::max(median(k_shard[0]), median(k_shard[1]));
+  double const kr = std::max(median(k_rest[0]), median(k_rest[1]));
+  double const load_half = median(plain_load) / 2;
+  std::printf(
+      "  2 std::threads together, thread CPU time: shards %.1f / %.1f, reduction + SGD "
+      "range %.1f / %.1f;\n  critical path load/2 + max(shard) + max(rest) = %.1f us "
+      "(synchronisation not counted): %.2fx the one-piece step\n",
+      median(k_shard[0]), median(k_shard[1]), median(k_rest[0]), median(k_rest[1]),
+      load_half + ks + kr, one / (load_half + ks + kr));
 }
 
 }  // namespace
