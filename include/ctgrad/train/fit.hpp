@@ -400,8 +400,9 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
         [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
           return detail::shard_step(t, params, pool, *sg, bufs, grads, step_seed);
         },
-        [&pool](Opt& o2, var_set<T, Vars...>& p, var_set<T, Vars...> const& g) {
-          parallel_update(pool, o2, p, g);
+        [&pool](Opt& step_opt, var_set<T, Vars...>& step_params,
+                var_set<T, Vars...> const& step_grads) {
+          parallel_update(pool, step_opt, step_params, step_grads);
         });
   }
 }

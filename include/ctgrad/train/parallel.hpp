@@ -142,26 +142,26 @@ struct no_capture {};
 /// float) so that two threads never write one cache line.
 inline std::pair<std::size_t, std::size_t> entry_range(std::size_t n, std::size_t thread,
                                                        std::size_t threads) {
-  auto const cut = [&](std::size_t j) {
-    return j >= threads ? n : std::min(n, j * n / threads / 16 * 16);
+  auto const cut = [&](std::size_t at) {
+    return at >= threads ? n : std::min(n, at * n / threads / 16 * 16);
   };
   return {cut(thread), cut(thread + 1)};
 }
 
 /// Whether entries [from, to) of the flat order of set s are all finite: their exponent bits
 /// tested with integer operations, no early exit, so the loop vectorises (check::all_finite).
-template <class Set> bool range_finite(Set const& s, std::size_t from, std::size_t to) {
+template <class Set> bool range_finite(Set const& values, std::size_t from, std::size_t to) {
   using T = typename Set::value_type;
   using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
   bits const exponent = static_cast<bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
   bits bad = 0;
   std::size_t offset = 0;
-  s.for_each([&](auto, auto const& t) {
-    std::size_t const len = t.size;
+  values.for_each([&](auto, auto const& part) {
+    std::size_t const len = part.size;
     std::size_t const lo = std::max(from, offset), hi = std::min(to, offset + len);
     bits found = 0;
     for (std::size_t ix = lo; ix < hi; ++ix)
-      found |= (std::bit_cast<bits>(t.data[ix - offset]) & exponent) == exponent;
+      found |= (std::bit_cast<bits>(part.data[ix - offset]) & exponent) == exponent;
     bad |= found;
     offset += len;
   });
