@@ -200,7 +200,7 @@ def training(path):
 
 
 def case_batch(case):
-    """The batch size of a training case name such as 784_128_10_b256."""
+    """The batch size of a training case name such as 784_128_10_b512."""
     return int(case.rsplit("_b", 1)[1])
 
 
@@ -266,7 +266,7 @@ def training_section(path, records):
                       f"before the timing: {ctx.get('load_avg', '?')}).")
     md.append("")
     notes = [f"data: {ctx.get('train_data', '?')}; {steps or '?'} steps of 32 per run (batch "
-             "256: as many samples), each run from the same initial parameters and the first "
+             "512: as many samples), each run from the same initial parameters and the first "
              "batch"]
     if ("784_128_10_b32", "libtorch") in rate:
         notes.append(f"libtorch {torch}; {ctx.get('libtorch_threads', '?')}; "
@@ -275,7 +275,7 @@ def training_section(path, records):
         if ctx.get(f"{peer}_net"):
             notes.append(f"{peer}: {ctx[f'{peer}_net']}")
     checks = [ctx[k] for k in ("train_check_libtorch", "train_check_handwritten",
-                               "train_check_threads", "train_check_threads_b256",
+                               "train_check_threads", "train_check_threads_b512",
                                "train_check_dlib", "train_check_fann") if k in ctx]
     if checks:
         notes.append("checked before timing, 5 SGD steps from the same parameters on the same "

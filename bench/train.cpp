@@ -112,7 +112,7 @@ struct sigmoid_mse {
   static constexpr float lr = bench::train::sigmoid_mse_lr;
 };
 static_assert(__is_same(param_set<float, std::remove_cv_t<decltype(sigmoid_mse::loss)>>, params_t));
-static_assert(__is_same(param_set<float, std::remove_cv_t<decltype(at_batch<256>::loss)>>,
+static_assert(__is_same(param_set<float, std::remove_cv_t<decltype(at_batch<512>::loss)>>,
                         params_t));
 static_assert(params_t::size == 4 && params_t::has<std::remove_cv_t<decltype(W1)>> &&
               params_t::has<std::remove_cv_t<decltype(b1)>> &&
@@ -538,15 +538,15 @@ int main(int argc, char** argv) {
              l_hw2, "ctgrad/2", "handwritten");
   // The larger batch: the data-parallel step where the shards' work outweighs the parameters'
   // traffic (summing the shards' gradients, the update), against the one-piece step.
-  constexpr std::size_t big = 256, big_shards = ctgrad::train::default_shards(big);
+  constexpr std::size_t big = 512, big_shards = ctgrad::train::default_shards(big);
   auto ct_big = std::make_unique<ctgrad_trainer<big>>(data);
   auto par1_big = std::make_unique<ctgrad_parallel_trainer<big_shards, big>>(data, 1);
   auto par2_big = std::make_unique<ctgrad_parallel_trainer<big_shards, big>>(data, 2);
   std::vector<float> l_b2, l_b1;
   std::string const check_big =
-      report("ctgrad batch 256 on 2 threads vs 1 thread, one piece",
+      report("ctgrad batch 512 on 2 threads vs 1 thread, one piece",
              compare(*par2_big, *ct_big, init, l_b2, l_b1), l_b2, l_b1, "ctgrad/2", "ctgrad");
-  benchmark::AddCustomContext("train_check_threads_b256", check_big);
+  benchmark::AddCustomContext("train_check_threads_b512", check_big);
 #if CTGRAD_BENCH_DLIB
   auto dl = std::make_unique<bt::dlib_trainer>(data);
   std::vector<float> l_ct3, l_dl;
@@ -637,7 +637,7 @@ int main(int argc, char** argv) {
                     "784_128_10_sigmoid_mse");
   register_training("fann", *fn, init, data.batches(), steps, batch, "784_128_10_sigmoid_mse");
 #endif
-  // Batch 256: as many samples per run as the batch-32 runs (one epoch by default).
+  // Batch 512: as many samples per run as the batch-32 runs (one epoch by default).
   std::size_t const big_batches = data.size() / big;
   std::size_t const big_steps = steps == 0 ? 0 : std::max<std::size_t>(1, steps * batch / big);
   register_training("ctgrad", *ct_big, init, big_batches, big_steps, big);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // Where the time of ctgrad_bench_train's data-parallel step goes (784-128-10, SGD, float), at
-// batch 32 and 256: each phase of the step as it runs on a pool of 2 threads, in wall-clock
+// batch 32, 256 and 512: each phase of the step as it runs on a pool of 2 threads, in wall-clock
 // time (what the step costs) and in each thread's own CPU time (what the thread computed,
 // cache misses included: a thread that was descheduled by another process on a loaded machine
 // shows a wall time above its CPU time). The phases: copying the batch (serial, on the
@@ -159,6 +159,26 @@ template <std::size_t B> void measure(int steps) {
     part(0);
     other.join();
   }
+  // And each part alone, one after the other on this thread (thread CPU time): what two
+  // threads would take without sharing anything, caches and memory bandwidth included.
+  std::vector<double> a_shard[2], a_rest;
+  {
+    train::thread_pool alone(1);
+    for (int s = 0; s < steps; ++s) {
+      load(s);
+      opt.start_step();
+      for (std::size_t j = 0; j < 2; ++j) {
+        double const c0 = cpu_us();
+        sg->compute(alone, j * K / 2, (j + 1) * K / 2, *ps, X = *x, Y = *y);
+        a_shard[j].push_back(cpu_us() - c0);
+      }
+      double const c1 = cpu_us();
+      sg->reduce_range(*gs, 0, P::scalar_count,
+                       [&](std::size_t sh) -> P const& { return (*sg)[sh].grads; });
+      opt.step_range(*ps, *gs, 0, P::scalar_count);
+      a_rest.push_back(cpu_us() - c1);
+    }
+  }
 
   double const one = median(plain), two = median(w_step);
   std::printf("784-128-10 batch %zu, %zu shards, median of %d steps (us):\n", B, K, steps);
@@ -180,6 +200,13 @@ template <std::size_t B> void measure(int steps) {
       "(synchronisation not counted): %.2fx the one-piece step\n",
       median(k_shard[0]), median(k_shard[1]), median(k_rest[0]), median(k_rest[1]),
       load_half + ks + kr, one / (load_half + ks + kr));
+  double const as = std::max(median(a_shard[0]), median(a_shard[1]));
+  std::printf(
+      "  each part alone on one thread, thread CPU time: shards %.1f / %.1f, reduction + "
+      "SGD %.1f;\n  bound load/2 + max(shard) + (reduction + SGD)/2 = %.1f us: %.2fx the "
+      "one-piece step\n",
+      median(a_shard[0]), median(a_shard[1]), median(a_rest), load_half + as + median(a_rest) / 2,
+      one / (load_half + as + median(a_rest) / 2));
 }
 
 }  // namespace
@@ -188,4 +215,5 @@ int main(int argc, char** argv) {
   int const steps = argc > 1 ? std::atoi(argv[1]) : 400;
   measure<32>(steps);
   measure<256>(steps / 4 > 0 ? steps / 4 : 1);
+  measure<512>(steps / 8 > 0 ? steps / 8 : 1);
 }
