@@ -18,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
 using namespace ctgrad;
 
@@ -127,7 +128,9 @@ BOOST_AUTO_TEST_CASE(the_reductions_finiteness_test_agrees_with_all_finite) {
   init::rng r(5);
   init::normal(x, r, 0.0, 1.0);
   for (std::size_t i = 0; i < B; ++i) y(i, i % 3) = 1.0;
-  auto sg = std::make_unique<train::sharded_gradient<double, decltype(plain), 4>>();
+  using sharded = train::sharded_gradient<double, decltype(plain), 4>;
+  static_assert(std::is_nothrow_move_constructible_v<sharded>, "the flag lives on the heap");
+  auto sg = std::make_unique<sharded>();
   for (std::size_t threads : {1u, 2u, 3u}) {
     train::thread_pool pool(threads);
     pset g{};

@@ -286,7 +286,7 @@ class sharded_gradient {
 
   /// Whether the gradient of the last call of gradient() is finite everywhere (tested by the
   /// threads of its reduction, each on its range: a second pass would cost as much again).
-  bool gradient_finite() const { return finite_.load(std::memory_order_relaxed); }
+  bool gradient_finite() const { return finite_->load(std::memory_order_relaxed); }
 
   /// grads = (sum of the shards' own gradient sets, shard_grads, in shard order) / K, split
   /// over the pool by entries (after compute, or sets filled by another rank: train/mpi.hpp);
@@ -363,14 +363,14 @@ class sharded_gradient {
       for (std::size_t sh = from; sh < to; ++sh)
         one<InPlace>(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
     });
-    finite_.store(true, std::memory_order_relaxed);
+    finite_->store(true, std::memory_order_relaxed);
     pool.run([&](std::size_t thread, std::size_t threads) {
       auto const [from, to] = detail::entry_range(total_entries, thread, threads);
       reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
         return sh == 0 ? grads : parts_[sh].grads;
       });
       // While the range is in this thread's cache (train::fit tests every step's gradient).
-      if (!detail::range_finite(grads, from, to)) finite_.store(false, std::memory_order_relaxed);
+      if (!detail::range_finite(grads, from, to)) finite_->store(false, std::memory_order_relaxed);
     });
     return loss();
   }
@@ -435,8 +435,9 @@ class sharded_gradient {
 
   std::unique_ptr<shard[]> parts_;
   // Written by the reduction's threads only when they find a non-finite entry (no false
-  // sharing in the common case); pool.run's synchronisation orders it for the caller.
-  std::atomic<bool> finite_{true};
+  // sharing in the common case); pool.run's synchronisation orders it for the caller. On the
+  // heap, as the shards are, so that a sharded_gradient stays movable.
+  std::unique_ptr<std::atomic<bool>> finite_ = std::make_unique<std::atomic<bool>>(true);
 };
 
 /// grads = dloss/dparams over the whole batch, computed in sg's shards on the pool's threads
