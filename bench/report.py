@@ -30,7 +30,6 @@ import tempfile
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 REFERENCE = "handwritten"
 TRAIN_THREADS_GOAL = 1.7  # issue 16: two threads against ctgrad's own one-thread samples/s
-TRAIN_BATCH = 32  # samples per step in ctgrad_bench_train (bench/train_case.hpp)
 TRAIN_GOAL = 2.0  # issue 4: ctgrad at least twice libtorch's samples/s
 
 
@@ -187,8 +186,8 @@ def peak_section(path, records):
 
 
 def training(path):
-    """([(impl, median real ns per step, median cpu ns per step)], context) in registration
-    order. CPU time is the whole process's (MeasureProcessCPUTime)."""
+    """([(case, impl, median real ns per step, median cpu ns per step)], context) in
+    registration order. CPU time is the whole process's (MeasureProcessCPUTime)."""
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     real, cpu, samples, index = {}, {}, {}, {}
@@ -196,81 +195,107 @@ def training(path):
         name = b.get("run_name", b["name"])
         if b.get("error_occurred"):
             raise SystemExit(f"report.py: benchmark {name} failed: {b.get('error_message')}")
-        # "train_784_128_10_b32/ctgrad/iterations:1875/process_time/real_time": the impl is
-        # the second part; the data-parallel runs add "threads:N/shards:K" after it.
+        # "train_784_128_10_b32/ctgrad/iterations:1875/process_time/real_time": the case is
+        # the first part, the impl the second; the data-parallel runs add "threads:N/shards:K".
         parts = name.split("/")
-        impl = "/".join([parts[1]] + [p for p in parts[2:]
-                                      if p.startswith(("threads:", "shards:", "ranks:"))])
-        index.setdefault(impl, (b.get("family_index", len(index)),
-                                b.get("per_family_instance_index", 0)))
+        key = (parts[0].removeprefix("train_"),
+               "/".join([parts[1]] + [p for p in parts[2:]
+                                      if p.startswith(("threads:", "shards:", "ranks:"))]))
+        index.setdefault(key, (b.get("family_index", len(index)),
+                               b.get("per_family_instance_index", 0)))
         unit = UNIT_NS[b["time_unit"]]
         if b.get("run_type") == "aggregate":
             if b["aggregate_name"] == "median":
-                real[impl], cpu[impl] = b["real_time"] * unit, b["cpu_time"] * unit
+                real[key], cpu[key] = b["real_time"] * unit, b["cpu_time"] * unit
         else:
-            samples.setdefault(impl, []).append((b["real_time"] * unit, b["cpu_time"] * unit))
+            samples.setdefault(key, []).append((b["real_time"] * unit, b["cpu_time"] * unit))
     rows = []
-    for impl in sorted(index, key=index.get):
-        if impl not in real:
-            real[impl] = statistics.median(r for r, _ in samples[impl])
-            cpu[impl] = statistics.median(c for _, c in samples[impl])
-        rows.append((impl, real[impl], cpu[impl]))
+    for key in sorted(index, key=index.get):
+        if key not in real:
+            real[key] = statistics.median(r for r, _ in samples[key])
+            cpu[key] = statistics.median(c for _, c in samples[key])
+        rows.append((key[0], key[1], real[key], cpu[key]))
     return rows, data.get("context", {})
+
+
+def case_batch(case):
+    """The batch size of a training case name such as 784_128_10_b512."""
+    return int(case.rsplit("_b", 1)[1])
 
 
 def training_section(path, records):
     """The markdown lines of the training table; appends its records."""
     rows, ctx = training(path)
-    md = ["", "## Training (784-128-10, batch 32, SGD, float; 1 thread unless the impl says)", "",
+    md = ["", "## Training (784-128-10, SGD, float; 1 thread unless the impl says)", "",
           "One step: copy the batch out of the dataset, loss and gradient, SGD update "
-          "(lr 0.01). samples/s from the median wall-clock time per step.", "",
-          "| impl | samples/s | µs per step | s per epoch (60000) | process CPU / wall "
+          "(lr 0.01). samples/s from the median wall-clock time per step. The ratio column "
+          "compares ctgrad on one thread with each row of the same case.", "",
+          "| case | impl | samples/s | µs per step | s per epoch (60000) | process CPU / wall "
           "| ctgrad's samples/s ÷ impl's |",
-          "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    rate = {impl: TRAIN_BATCH * 1e9 / ns for impl, ns, _ in rows}
+          "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    rate = {(case, impl): case_batch(case) * 1e9 / ns for case, impl, ns, _ in rows}
     steps = ctx.get("train_steps_per_run")
-    for impl, ns, cpu_ns in rows:
-        ratio = rate["ctgrad"] / rate[impl] if "ctgrad" in rate else None
-        md.append(f"| {impl} | {rate[impl]:,.0f} | {ns / 1e3:.1f} | "
-                  f"{60000 / rate[impl]:.2f} | {cpu_ns / ns:.2f} | "
+    notes_by_impl = {"fann": ctx.get("fann_net"), "dlib": ctx.get("dlib_net")}
+    for case, impl, ns, cpu_ns in rows:
+        base = (case, "ctgrad")
+        ratio = rate[base] / rate[(case, impl)] if base in rate else None
+        md.append(f"| {case} | {impl} | {rate[(case, impl)]:,.0f} | {ns / 1e3:.1f} | "
+                  f"{60000 / rate[(case, impl)]:.2f} | {cpu_ns / ns:.2f} | "
                   f"{'-' if ratio is None else f'{ratio:.2f}'} |")
         fields = dict(p.split(":") for p in impl.split("/")[1:])
-        records.append({"train": "784_128_10_b32", "impl": impl.split("/")[0],
-                        "threads": int(fields.get("threads", 1)),
-                        "shards": int(fields["shards"]) if "shards" in fields else None,
-                        "ranks": int(fields.get("ranks", 1)),
-                        "samples_per_second": rate[impl], "ns_per_step": ns,
-                        "cpu_per_wall": cpu_ns / ns, "ctgrad_speedup": ratio,
-                        "steps_per_run": None if steps is None else int(steps)})
+        rec = {"train": case, "impl": impl.split("/")[0],
+               "batch": case_batch(case),
+               "threads": int(fields.get("threads", 1)),
+               "shards": int(fields["shards"]) if "shards" in fields else None,
+               "ranks": int(fields.get("ranks", 1)),
+               "samples_per_second": rate[(case, impl)], "ns_per_step": ns,
+               "cpu_per_wall": cpu_ns / ns, "ctgrad_speedup": ratio,
+               "steps_per_run": None if steps is None else int(steps)}
+        if notes_by_impl.get(rec["impl"]):
+            rec["net"] = notes_by_impl[rec["impl"]]
+        records.append(rec)
     torch = ctx.get("libtorch", "no information (an older ctgrad_bench_train?)")
-    if "libtorch" not in rate:
-        md.append(f"| libtorch | {torch} | | | | |")
+    if ("784_128_10_b32", "libtorch") not in rate:
+        md.append(f"| 784_128_10_b32 | libtorch | {torch} | | | | |")
         records.append({"train": "784_128_10_b32", "impl": "libtorch",
                         "samples_per_second": None, "error": torch})
+    for peer in ("dlib", "fann"):
+        why = ctx.get(f"{peer}_missing")
+        if why:
+            md.append(f"| 784_128_10_b32 | {peer} | {why} | | | | |")
+            records.append({"train": "784_128_10_b32", "impl": peer,
+                            "samples_per_second": None, "error": why})
     md.append("")
-    if "libtorch" in rate and "ctgrad" in rate:
-        speedup = rate["ctgrad"] / rate["libtorch"]
+    one = ("784_128_10_b32", "ctgrad")
+    if ("784_128_10_b32", "libtorch") in rate and one in rate:
+        speedup = rate[one] / rate[("784_128_10_b32", "libtorch")]
         verdict = "met" if speedup >= TRAIN_GOAL else "not met"
         md.append(f"**ctgrad / libtorch: {speedup:.2f}x the samples/s** "
                   f"(goal: at least {TRAIN_GOAL:g}x: {verdict}).")
     else:
         md.append(f"ctgrad / libtorch: n/a (libtorch {torch}).")
-    two = "ctgrad/threads:2/shards:2"
-    if two in rate and "ctgrad" in rate:
-        gain = rate[two] / rate["ctgrad"]
-        verdict = "met" if gain >= TRAIN_THREADS_GOAL else "not met"
-        md.append("")
-        md.append(f"**ctgrad on 2 threads: {gain:.2f}x its one-thread samples/s** (goal: at "
-                  f"least {TRAIN_THREADS_GOAL:g}x: {verdict}; load average when the run ended: "
-                  f"{ctx.get('load_avg', '?')}).")
+    for case in dict.fromkeys(c for c, _, _, _ in rows):
+        two = (case, "ctgrad/threads:2/shards:2")
+        if two in rate and (case, "ctgrad") in rate:
+            gain = rate[two] / rate[(case, "ctgrad")]
+            verdict = "met" if gain >= TRAIN_THREADS_GOAL else "not met"
+            md.append("")
+            md.append(f"**{case}: ctgrad on 2 threads: {gain:.2f}x its one-thread samples/s** "
+                      f"(goal: at least {TRAIN_THREADS_GOAL:g}x: {verdict}; load averages (1, 5, 15 min) "
+                      f"before the timing: {ctx.get('load_avg', '?')}).")
     md.append("")
-    notes = [f"data: {ctx.get('train_data', '?')}; {steps or '?'} steps per run, each run from "
-             "the same initial parameters and the first batch"]
-    if "libtorch" in rate:
+    notes = [f"data: {ctx.get('train_data', '?')}; {steps or '?'} steps of 32 per run (batch "
+             "512: as many samples), each run from the same initial parameters and the first "
+             "batch"]
+    if ("784_128_10_b32", "libtorch") in rate:
         notes.append(f"libtorch {torch}; {ctx.get('libtorch_threads', '?')}; "
                      f"BLAS: {ctx.get('libtorch_blas', '?')}")
+    for peer in ("dlib", "fann"):
+        if ctx.get(f"{peer}_net"):
+            notes.append(f"{peer}: {ctx[f'{peer}_net']}")
     checks = [ctx[k] for k in ("train_check_libtorch", "train_check_handwritten",
-                               "train_check_threads") if k in ctx]
+                               "train_check_threads", "train_check_threads_b512",
+                               "train_check_dlib", "train_check_fann") if k in ctx]
     if checks:
         notes.append("checked before timing, 5 SGD steps from the same parameters on the same "
                      "batches, largest relative difference (tolerance 1e-4): " + "; ".join(checks))
@@ -449,6 +474,12 @@ def main():
     ap.add_argument("--cnn", help="bench/cnn_report.py's JSON (the CNN benchmark, issue 14)")
     args = ap.parse_args()
 
+    if not args.benchmarks and args.train:  # the training benchmark alone (--train)
+        records = []
+        md = ["# ctgrad benchmarks: training step", ""] + [f"- {h}" for h in args.header]
+        md += training_section(args.train, records)
+        write_outputs(md, records, args)
+        return
     if not args.benchmarks:  # the recurrent benchmarks alone (scripts/bench --recurrent)
         records = []
         md = ["# ctgrad benchmarks: recurrent nets", ""] + [f"- {h}" for h in args.header]

@@ -53,6 +53,12 @@
 #ifndef CTGRAD_BENCH_TORCH
 #define CTGRAD_BENCH_TORCH 0
 #endif
+#ifndef CTGRAD_BENCH_DLIB
+#define CTGRAD_BENCH_DLIB 0
+#endif
+#ifndef CTGRAD_BENCH_FANN
+#define CTGRAD_BENCH_FANN 0
+#endif
 #ifndef CTGRAD_BENCH_TORCH_MISSING
 #define CTGRAD_BENCH_TORCH_MISSING "not built"
 #endif
@@ -81,6 +87,33 @@ constexpr auto b1 = param<"b1", hidden>;
 constexpr auto W2 = param<"W2", hidden, classes>;
 constexpr auto b2 = param<"b2", classes>;
 using params_t = param_set<float, std::remove_cv_t<decltype(loss)>>;
+// The same network at another batch size (the larger-batch case of the data-parallel step).
+template <std::size_t B> struct at_batch {
+  static constexpr auto X = input<"X", B, pixels>;
+  static constexpr auto Y = input<"Y", B, classes>;
+  static constexpr auto loss = cross_entropy(
+      softmax(sequential(X, layer::dense<hidden>, layer::relu, layer::dense<classes>)), Y);
+  static constexpr float lr = bench::train::learning_rate;
+};
+template <> struct at_batch<batch> {
+  static constexpr auto X = net::X;
+  static constexpr auto Y = net::Y;
+  static constexpr auto loss = net::loss;
+  static constexpr float lr = bench::train::learning_rate;
+};
+// FANN's nearest net (bench/train_fann.cpp): sigmoid hidden and output layers, mean squared
+// error against the one-hot targets, at the learning rate that gives FANN's update.
+struct sigmoid_mse {
+  static constexpr auto X = net::X;
+  static constexpr auto Y = net::Y;
+  static constexpr auto loss = mse(
+      sequential(X, layer::dense<hidden>, layer::sigmoid, layer::dense<classes>, layer::sigmoid),
+      Y);
+  static constexpr float lr = bench::train::sigmoid_mse_lr;
+};
+static_assert(__is_same(param_set<float, std::remove_cv_t<decltype(sigmoid_mse::loss)>>, params_t));
+static_assert(__is_same(param_set<float, std::remove_cv_t<decltype(at_batch<512>::loss)>>,
+                        params_t));
 static_assert(params_t::size == 4 && params_t::has<std::remove_cv_t<decltype(W1)>> &&
               params_t::has<std::remove_cv_t<decltype(b1)>> &&
               params_t::has<std::remove_cv_t<decltype(W2)>> &&
@@ -128,7 +161,9 @@ bt::dataset synthetic(std::size_t n, unsigned seed) {
 }
 
 // ---- the implementations: set_params, step(b), last_loss, params, grads -------------------
-class ctgrad_trainer {
+template <std::size_t B = batch, class Net = net::at_batch<B>> class ctgrad_trainer {
+  using net_b = Net;
+
  public:
   explicit ctgrad_trainer(bt::dataset const& d) : data_(d) {}
 
@@ -143,9 +178,12 @@ class ctgrad_trainer {
 
   void step(std::size_t b) {
     y_ = {};
-    bt::load_batch(data_, b, x_.data.data(),
-                   [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
-    loss_ = ctgrad::grad_into(net::loss, gs_, ps_, net::X = x_, net::Y = y_);
+    auto const label = [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; };
+    if constexpr (B == batch)
+      bt::load_batch(data_, b, x_.data.data(), label);
+    else
+      bt::load_rows(data_, B, b, 0, B, x_.data.data(), label);
+    loss_ = ctgrad::grad_into(net_b::loss, gs_, ps_, net_b::X = x_, net_b::Y = y_);
     opt_.step(ps_, gs_);
   }
 
@@ -171,15 +209,20 @@ class ctgrad_trainer {
 
   bt::dataset const& data_;
   net::params_t ps_{}, gs_{};
-  ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
-  ctgrad::tensor<float, ctgrad::shape<batch, pixels>> x_{};
-  ctgrad::tensor<float, ctgrad::shape<batch, classes>> y_{};
+  ctgrad::optim::sgd<net::params_t> opt_{{.lr = Net::lr}};
+  ctgrad::tensor<float, ctgrad::shape<B, pixels>> x_{};
+  ctgrad::tensor<float, ctgrad::shape<B, classes>> y_{};
   float loss_ = 0;
 };
 
 // ctgrad's batch-parallel gradient (train/parallel.hpp): the batch in K fixed shards on a pool
-// of `threads` threads, summed in shard order; the same bits for any number of threads.
-template <std::size_t K> class ctgrad_parallel_trainer {
+// of `threads` threads, summed in shard order; the same bits for any number of threads. Each
+// thread copies the rows of the shards it computes out of the dataset (into the shards' own
+// inputs), sums its range of the gradient's entries and updates that range of the parameters
+// (train::parallel_update).
+template <std::size_t K, std::size_t B = batch> class ctgrad_parallel_trainer {
+  using net_b = net::at_batch<B>;
+
  public:
   ctgrad_parallel_trainer(bt::dataset const& d, std::size_t threads) : data_(d), pool_(threads) {}
 
@@ -193,12 +236,19 @@ template <std::size_t K> class ctgrad_parallel_trainer {
   }
 
   void step(std::size_t b) {
-    y_ = {};
-    bt::load_batch(data_, b, x_.data.data(),
-                   [this](std::size_t r, std::uint8_t c) { y_(r, c) = 1.0f; });
-    loss_ = ctgrad::train::parallel_grad_into(pool_, *sg_, net::loss, gs_, ps_, net::X = x_,
-                                              net::Y = y_);
-    opt_.step(ps_, gs_);
+    // Each thread copies its shards' rows out of the dataset straight into the shards' own
+    // input tensors (sharded_gradient::input_rows), which gradient_in_place binds.
+    pool_.run([&](std::size_t thread, std::size_t threads) {
+      for (std::size_t sh = thread * K / threads; sh < (thread + 1) * K / threads; ++sh) {
+        auto& x = sg_->input_rows(sh, net_b::X);
+        auto& y = sg_->input_rows(sh, net_b::Y);
+        y = {};
+        bt::load_rows(data_, B, b, sh * (B / K), (sh + 1) * (B / K), x.data.data(),
+                      [&y](std::size_t r, std::uint8_t c) { y(r, c) = 1.0f; });
+      }
+    });
+    loss_ = sg_->gradient_in_place(pool_, gs_, ps_);
+    ctgrad::train::parallel_update(pool_, opt_, ps_, gs_);
   }
 
   float last_loss() const { return loss_; }
@@ -215,14 +265,12 @@ template <std::size_t K> class ctgrad_parallel_trainer {
     return p;
   }
 
+  using sharded = ctgrad::train::sharded_gradient<float, decltype(net_b::loss), K>;
   bt::dataset const& data_;
   ctgrad::train::thread_pool pool_;
-  std::unique_ptr<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>> sg_ =
-      std::make_unique<ctgrad::train::sharded_gradient<float, decltype(net::loss), K>>();
+  std::unique_ptr<sharded> sg_ = std::make_unique<sharded>();
   net::params_t ps_{}, gs_{};
   ctgrad::optim::sgd<net::params_t> opt_{{.lr = bt::learning_rate}};
-  ctgrad::tensor<float, ctgrad::shape<batch, pixels>> x_{};
-  ctgrad::tensor<float, ctgrad::shape<batch, classes>> y_{};
   float loss_ = 0;
 };
 
@@ -375,9 +423,11 @@ std::string join(std::vector<float> const& v) {
 // ---- benchmarks --------------------------------------------------------------------------
 template <class Trainer>
 void register_training(std::string const& impl, Trainer& t, bt::flat_params const& init,
-                       std::size_t batches, std::size_t steps) {
+                       std::size_t batches, std::size_t steps, std::size_t rows = batch,
+                       std::string const& net_name = "784_128_10") {
   auto* b = benchmark::RegisterBenchmark(
-      ("train_784_128_10_b32/" + impl).c_str(), [&t, &init, batches](benchmark::State& state) {
+      ("train_" + net_name + "_b" + std::to_string(rows) + "/" + impl).c_str(),
+      [&t, &init, batches, rows](benchmark::State& state) {
         t.set_params(init);  // every run trains from the same start, from the first batch
         std::size_t next = 0;
         for (auto _ : state) {
@@ -386,7 +436,7 @@ void register_training(std::string const& impl, Trainer& t, bt::flat_params cons
           benchmark::ClobberMemory();  // the step's writes to the parameters are observable
         }
         state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
-                                static_cast<std::int64_t>(batch));
+                                static_cast<std::int64_t>(rows));
       });
   b->UseRealTime()->MeasureProcessCPUTime()->Unit(benchmark::kMicrosecond);
   if (steps) b->Iterations(static_cast<benchmark::IterationCount>(steps));
@@ -463,7 +513,7 @@ int main(int argc, char** argv) {
 
   bt::flat_params const init = initial_params(42);
   // Each is about 1 MB (parameters, gradients, workspace): on the heap.
-  auto ct = std::make_unique<ctgrad_trainer>(data);
+  auto ct = std::make_unique<ctgrad_trainer<>>(data);
   auto hw = std::make_unique<handwritten_trainer>(data);
 
   bool ok = true;
@@ -486,6 +536,46 @@ int main(int argc, char** argv) {
   std::string const check_par =
       report("ctgrad on 2 threads vs handwritten", compare(*par2, *hw, init, l_p2, l_hw2), l_p2,
              l_hw2, "ctgrad/2", "handwritten");
+  // The larger batch: the data-parallel step where the shards' work outweighs the parameters'
+  // traffic (summing the shards' gradients, the update), against the one-piece step.
+  constexpr std::size_t big = 512, big_shards = ctgrad::train::default_shards(big);
+  auto ct_big = std::make_unique<ctgrad_trainer<big>>(data);
+  auto par1_big = std::make_unique<ctgrad_parallel_trainer<big_shards, big>>(data, 1);
+  auto par2_big = std::make_unique<ctgrad_parallel_trainer<big_shards, big>>(data, 2);
+  std::vector<float> l_b2, l_b1;
+  std::string const check_big =
+      report("ctgrad batch 512 on 2 threads vs 1 thread, one piece",
+             compare(*par2_big, *ct_big, init, l_b2, l_b1), l_b2, l_b1, "ctgrad/2", "ctgrad");
+  benchmark::AddCustomContext("train_check_threads_b512", check_big);
+#if CTGRAD_BENCH_DLIB
+  auto dl = std::make_unique<bt::dlib_trainer>(data);
+  std::vector<float> l_ct3, l_dl;
+  std::string const check_dl =
+      report("ctgrad vs dlib", compare(*ct, *dl, init, l_ct3, l_dl), l_ct3, l_dl, "ctgrad", "dlib");
+  benchmark::AddCustomContext("train_check_dlib", check_dl);
+  benchmark::AddCustomContext("dlib_net", bt::dlib_trainer::version());
+#else
+  benchmark::AddCustomContext("dlib_missing", "not built: dlib not found (libdlib-dev)");
+#endif
+#if CTGRAD_BENCH_FANN
+  // FANN's net is another case (sigmoid, MSE: bench/train_fann.cpp); ctgrad trains it too.
+  auto ct_sig = std::make_unique<ctgrad_trainer<batch, net::sigmoid_mse>>(data);
+  auto fn = std::make_unique<bt::fann_trainer>(data);
+  std::vector<float> l_ct4, l_fn;
+  std::string const check_fn =
+      report("ctgrad vs FANN (sigmoid, MSE)", compare(*ct_sig, *fn, init, l_ct4, l_fn), l_ct4, l_fn,
+             "ctgrad", "FANN");
+  fn->keep_gradients(false);
+  benchmark::AddCustomContext("train_check_fann", check_fn);
+  benchmark::AddCustomContext(
+      "fann_net",
+      "FANN 2.2 has no ReLU and no softmax or cross-entropy: case 784_128_10_sigmoid_mse_b32, "
+      "sigmoid hidden and output layers, mean squared error, FANN_TRAIN_BATCH at lr " +
+          std::to_string(bt::fann_lr) + ", ctgrad at lr " + std::to_string(bt::sigmoid_mse_lr) +
+          " (the same update: FANN's error is half the sum of squares over the outputs)");
+#else
+  benchmark::AddCustomContext("fann_missing", "not built: FANN not found (libfann-dev)");
+#endif
   benchmark::AddCustomContext("train_data", data.source);
   benchmark::AddCustomContext("train_steps_per_run", std::to_string(steps));
   benchmark::AddCustomContext("train_check_handwritten", check_hw);
@@ -512,6 +602,18 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("libtorch", "not built: " CTGRAD_BENCH_TORCH_MISSING);
   std::printf("libtorch: not built: %s\n", CTGRAD_BENCH_TORCH_MISSING);
 #endif
+  // Two threads need two idle cores: the load when the timing starts goes into the report.
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    char load[64] = {};
+    if (std::fscanf(f, "%63[0-9. ]", load) == 1) {
+      std::string l = load;
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      l = l.substr(0, l.rfind(' ') == std::string::npos ? l.size() : l.rfind(' '));
+      benchmark::AddCustomContext("load_avg", l);
+      std::printf("load average (1, 5, 15 min): %s\n", l.c_str());
+    }
+    std::fclose(f);
+  }
   std::fflush(stdout);
   if (!ok) {
     std::fprintf(stderr,
@@ -527,6 +629,20 @@ int main(int argc, char** argv) {
   register_training("ctgrad/threads:1/shards:2", *par1, init, data.batches(), steps);
   register_training("ctgrad/threads:2/shards:2", *par2, init, data.batches(), steps);
   register_training("handwritten", *hw, init, data.batches(), steps);
+#if CTGRAD_BENCH_DLIB
+  register_training("dlib", *dl, init, data.batches(), steps);
+#endif
+#if CTGRAD_BENCH_FANN
+  register_training("ctgrad", *ct_sig, init, data.batches(), steps, batch,
+                    "784_128_10_sigmoid_mse");
+  register_training("fann", *fn, init, data.batches(), steps, batch, "784_128_10_sigmoid_mse");
+#endif
+  // Batch 512: as many samples per run as the batch-32 runs (one epoch by default).
+  std::size_t const big_batches = data.size() / big;
+  std::size_t const big_steps = steps == 0 ? 0 : std::max<std::size_t>(1, steps * batch / big);
+  register_training("ctgrad", *ct_big, init, big_batches, big_steps, big);
+  register_training("ctgrad/threads:1/shards:2", *par1_big, init, big_batches, big_steps, big);
+  register_training("ctgrad/threads:2/shards:2", *par2_big, init, big_batches, big_steps, big);
 #if CTGRAD_BENCH_TORCH
   register_training("libtorch", *th, init, data.batches(), steps);
 #endif

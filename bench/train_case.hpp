@@ -46,6 +46,19 @@ inline void load_batch(dataset const& d, std::size_t b, float* x, Label&& label)
   }
 }
 
+/// Rows [first, last) of batch b of `rows` samples (the larger-batch case of train.cpp; a
+/// data-parallel step copies each shard's rows on the thread that computes the shard): row r
+/// goes to x + (r - first) * pixels, its class to label(r - first, class).
+template <class Label>
+inline void load_rows(dataset const& d, std::size_t rows, std::size_t b, std::size_t first,
+                      std::size_t last, float* x, Label&& label) {
+  for (std::size_t r = first; r < last; ++r) {
+    std::size_t const i = d.order[(b * rows + r) % d.size()];
+    std::copy_n(d.images.data() + i * pixels, pixels, x + (r - first) * pixels);
+    label(r - first, d.labels[i]);
+  }
+}
+
 /// The parameters (or gradients) of the network in ctgrad's layout: dense is x @ W + b, so
 /// W1 is [pixels][hidden] and W2 [hidden][classes], row-major. torch::nn::Linear stores the
 /// transpose ([out][in]); the libtorch side converts.
@@ -83,6 +96,60 @@ class torch_trainer {
   static std::string version();
   static std::string threading();
   static std::string blas();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// The same network, loss and optimiser in dlib's DNN (train_dlib.cpp): fc<128>, relu, fc<10>
+/// under loss_multiclass_log (softmax cross-entropy, the mean over the batch, on class
+/// indices), dlib::sgd(weight_decay 0, momentum 0) at lr 0.01: W := W - 0.01 dL/dW.
+class dlib_trainer {
+ public:
+  explicit dlib_trainer(dataset const& data);
+  ~dlib_trainer();
+  dlib_trainer(dlib_trainer const&) = delete;
+  dlib_trainer& operator=(dlib_trainer const&) = delete;
+  void set_params(flat_params const& p);
+  /// Copy the batch into dlib's input tensor and its labels, compute_parameter_gradients
+  /// (forward, loss, backward), update_parameters with the SGD solvers.
+  void step(std::size_t b);
+  float last_loss() const;
+  flat_params params() const;
+  flat_params grads() const;
+  /// "dlib 19.24, BLAS: ..." for the report.
+  static std::string version();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// FANN's nearest net (train_fann.cpp): FANN 2.2 has no ReLU and no softmax or cross-entropy,
+/// so the case is 784-128-10 with sigmoid hidden and output neurons under the mean squared
+/// error against the one-hot targets; FANN's batch training (FANN_TRAIN_BATCH: per sample
+/// fann_run, fann_compute_MSE, fann_backpropagate_MSE, fann_update_slopes_batch, then
+/// fann_update_weights_batch) on the 32 samples of the step, learning rate fann_lr. ctgrad
+/// runs the same net at lr sigmoid_mse_lr, the same update: FANN's slopes are
+/// sum_r (y - out) out (1 - out) x, its step lr/B of them, which is 5 lr times ctgrad's
+/// d/dW of the mean over 10 B squared errors.
+inline constexpr float fann_lr = 0.01f, sigmoid_mse_lr = 5 * fann_lr;
+class fann_trainer {
+ public:
+  explicit fann_trainer(dataset const& data);
+  ~fann_trainer();
+  fann_trainer(fann_trainer const&) = delete;
+  fann_trainer& operator=(fann_trainer const&) = delete;
+  void set_params(flat_params const& p);
+  /// Copy the batch into FANN's training data, then one batch-training step.
+  void step(std::size_t b);
+  float last_loss() const;
+  flat_params params() const;
+  /// The gradient of the last step (ctgrad's d/dW of the mean squared error), kept only while
+  /// keep_gradients(true) (the check): a copy of the slopes that a timed step does not make.
+  flat_params grads() const;
+  void keep_gradients(bool keep);
 
  private:
   struct impl;

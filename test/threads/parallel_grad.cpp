@@ -2,7 +2,8 @@
 // train::parallel_grad_into: the gradient of a batch in fixed shards on a thread pool gives
 // the same bits for 1, 2, 3 and 5 threads, equals the unsharded grad_into to rounding and
 // central differences to their truncation error, keeps dropout
-// deterministic with a different mask per shard; the pool rethrows a thread's exception.
+// deterministic with a different mask per shard; rows filled in place (input_rows,
+// gradient_in_place) give the bits of a bound batch; the pool rethrows a thread's exception.
 // Run under ThreadSanitizer in CI (CTGRAD_SANITIZE=thread); no heap per call:
 // train/parallel_heap.cpp (TSan has its own operator new).
 #define BOOST_TEST_MODULE threads.parallel_grad
@@ -101,6 +102,29 @@ BOOST_AUTO_TEST_CASE(any_thread_count_gives_the_same_bits) {
   BOOST_TEST_MESSAGE("sharded vs unsharded gradient: max relative difference " << rel);
   BOOST_TEST(rel < 1e-13);
   BOOST_TEST(first_loss == plain_loss, boost::test_tools::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(rows_filled_in_place_give_the_bits_of_a_bound_batch) {
+  problem const p(4);
+  auto sg = std::make_unique<train::sharded_gradient<double, decltype(loss), 3>>();
+  params_t bound{};
+  train::thread_pool one(1);
+  double const bound_loss = sg->gradient(one, bound, p.params, X = p.x, Y = p.y);
+  for (std::size_t threads : {1u, 2u, 3u}) {
+    train::thread_pool pool(threads);
+    auto fresh = std::make_unique<train::sharded_gradient<double, decltype(loss), 3>>();
+    for (std::size_t sh = 0; sh < 3; ++sh) {
+      auto& xs = fresh->input_rows(sh, X);
+      auto& ys = fresh->input_rows(sh, Y);
+      static_assert(std::remove_reference_t<decltype(xs)>::size == 4 * 5);
+      std::copy_n(p.x.data.begin() + long(sh * xs.size), xs.size, xs.data.begin());
+      std::copy_n(p.y.data.begin() + long(sh * ys.size), ys.size, ys.data.begin());
+    }
+    params_t g{};
+    double const l = fresh->gradient_in_place(pool, g, p.params);
+    BOOST_TEST(same_bits(bound, g), "threads " << threads);
+    BOOST_TEST(std::memcmp(&l, &bound_loss, sizeof l) == 0);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(matches_central_differences) {

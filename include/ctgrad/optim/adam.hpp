@@ -13,6 +13,7 @@
 #include <ctgrad/train/set_ops.hpp>
 
 #include <cmath>
+#include <cstddef>
 
 namespace ctgrad::optim {
 
@@ -59,20 +60,37 @@ template <class Set> class adam {
                     "ctgrad::optim::adam::step(params, grads): grads must be a gradient set of the "
                     "optimiser's network, of the same type as its parameter set");
     } else {
-      update(params, grads);
+      start_step();
+      update([&](auto const& f, auto&... sets) { train::each_trainable(f, params, sets...); },
+             grads);
     }
   }
 
- private:
-  void update(Set& params, Set const& grads) {
-    using T = value_type;
+  /// The part of step that is done once per step, before step_range (train/parallel.hpp:
+  /// parallel_update splits a step over threads): the step count t and its bias corrections.
+  void start_step() {
     ++t_;
+    c1_ = value_type(1) - static_cast<value_type>(std::pow(static_cast<double>(opt_.beta1), t_));
+    c2_ = value_type(1) - static_cast<value_type>(std::pow(static_cast<double>(opt_.beta2), t_));
+  }
+
+  /// The update of entries [from, to) of the sets' flat order only (after one start_step per
+  /// step): a step split into ranges, each entry updated as step updates it (the same bits).
+  void step_range(Set& params, Set const& grads, std::size_t from, std::size_t to) {
+    update([&](auto const& f,
+               auto&... sets) { train::each_trainable_in(from, to, f, params, sets...); },
+           grads);
+  }
+
+ private:
+  // Each(f, sets...) runs f over params and the sets given, entry by entry.
+  template <class Each> void update(Each const& each, Set const& grads) {
+    using T = value_type;
     T const lr = opt_.lr, b1 = opt_.beta1, b2 = opt_.beta2, eps = opt_.eps;
     T const wd = opt_.weight_decay;
     bool const decoupled = opt_.decoupled;
-    T const c1 = T(1) - static_cast<T>(std::pow(static_cast<double>(b1), t_));
-    T const c2 = T(1) - static_cast<T>(std::pow(static_cast<double>(b2), t_));
-    train::each_trainable(
+    T const c1 = c1_, c2 = c2_;
+    each(
         [&](T& weight, T const& grad, T& moment1, T& moment2) {
           T step = grad;
           if (decoupled) {
@@ -84,7 +102,7 @@ template <class Set> class adam {
           moment2 = b2 * moment2 + (T(1) - b2) * step * step;
           weight -= lr * (moment1 / c1) / (std::sqrt(moment2 / c2) + eps);
         },
-        params, grads, m_, v_);
+        grads, m_, v_);
   }
 
  public:
@@ -101,11 +119,13 @@ template <class Set> class adam {
     m_.zero();
     v_.zero();
     t_ = 0;
+    c1_ = c2_ = value_type(1);
   }
 
  private:
   options opt_;
   long t_ = 0;
+  value_type c1_ = value_type(1), c2_ = value_type(1);  // 1 - beta^t, set by start_step
   Set m_{};
   Set v_{};
 };

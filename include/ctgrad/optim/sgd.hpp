@@ -11,6 +11,8 @@
 
 #include <ctgrad/train/set_ops.hpp>
 
+#include <cstddef>
+
 namespace ctgrad::optim {
 
 /// The options of optim::sgd, given by name: `{.lr = 0.1f, .momentum = 0.9f, .nesterov = true}`.
@@ -51,34 +53,47 @@ template <class Set> class sgd {
                     "ctgrad::optim::sgd::step(params, grads): grads must be a gradient set of the "
                     "optimiser's network, of the same type as its parameter set");
     } else {
-      update(params, grads);
+      update([&](auto const& f, auto&... sets) { train::each_trainable(f, params, sets...); },
+             grads);
     }
   }
 
+  /// The part of step that is done once per step, before step_range (train/parallel.hpp:
+  /// parallel_update splits a step over threads). Nothing for SGD: it has no step count.
+  constexpr void start_step() {}
+
+  /// The update of entries [from, to) of the sets' flat order only (after start_step): a step
+  /// split into ranges, each entry updated as step updates it (the same bits).
+  constexpr void step_range(Set& params, Set const& grads, std::size_t from, std::size_t to) {
+    update([&](auto const& f,
+               auto&... sets) { train::each_trainable_in(from, to, f, params, sets...); },
+           grads);
+  }
+
  private:
-  constexpr void update(Set& params, Set const& grads) {
+  // Each(f, sets...) runs f over params and the sets given, entry by entry.
+  template <class Each> constexpr void update(Each const& each, Set const& grads) {
     value_type const lr = opt_.lr, mu = opt_.momentum, wd = opt_.weight_decay;
     // Three loops, not one with the branches inside: clang 14 does not unswitch them, and
     // a loop that tests momentum and Nesterov for every entry does not vectorise.
     if (mu == value_type(0)) {
-      train::each_trainable(
-          [&](value_type& weight, value_type const& grad) { weight -= lr * (grad + wd * weight); },
-          params, grads);
+      each([&](value_type& weight, value_type const& grad) { weight -= lr * (grad + wd * weight); },
+           grads);
     } else if (opt_.nesterov) {
-      train::each_trainable(
+      each(
           [&](value_type& weight, value_type const& grad0, value_type& velocity) {
             value_type const grad = grad0 + wd * weight;
             velocity = mu * velocity + grad;
             weight -= lr * (grad + mu * velocity);
           },
-          params, grads, velocity_);
+          grads, velocity_);
     } else {
-      train::each_trainable(
+      each(
           [&](value_type& weight, value_type const& grad, value_type& velocity) {
             velocity = mu * velocity + grad + wd * weight;
             weight -= lr * velocity;
           },
-          params, grads, velocity_);
+          grads, velocity_);
     }
   }
 

@@ -30,7 +30,9 @@
 //   train_mode = 0 and dropout_seed = -1.
 // - Threads (fit_options::threads, sharded): each batch's gradient in fixed shards on a pool
 //   of threads, summed in shard order (train/parallel.hpp): the same bits for any number of
-//   threads, equal to the one-piece gradient to rounding. Dropout draws a mask per shard;
+//   threads, equal to the one-piece gradient to rounding; the reduction tests the gradient for
+//   non-finite entries, and the optimiser's step is split over the threads by ranges of
+//   entries (train::parallel_update), the same bits too. Dropout draws a mask per shard;
 //   batch norm is refused (std::invalid_argument), its statistics being the whole batch's.
 // Heap: the buffers (batch, gradient set, workspace, permutation, history, and with threads
 // the pool and the shards' buffers) are allocated once per call; the epochs and steps
@@ -181,6 +183,16 @@ namespace detail {
 template <class T> struct step_result {
   T loss;
   std::size_t correct;
+  /// 1 or 0 when the step has tested the gradient for non-finite entries itself (a sharded
+  /// step does, in its reduction), -1 when fit must (check::all_finite).
+  int finite = -1;
+};
+
+// The optimiser's step on the calling thread (fit's default).
+struct serial_update {
+  template <class Opt, class Set> void operator()(Opt& opt, Set& params, Set const& grads) const {
+    opt.step(params, grads);
+  }
 };
 
 // The buffers of fit, allocated once per call.
@@ -197,14 +209,16 @@ struct fit_buffers<T, task<XVar, YVar, Loss, Output>> {
 };
 
 /// The epochs of fit (see the top); step(buffers, grads, step_seed) computes the batch's
-/// gradient from the rows in buffers.x, buffers.y into grads. train/mpi.hpp reuses it.
+/// gradient from the rows in buffers.x, buffers.y into grads; update(opt, params, grads) is
+/// the optimiser's step (serial_update, or parallel_update on fit's pool). train/mpi.hpp
+/// reuses it.
 template <class XVar, class YVar, class Loss, class Output, class T, class... Vars, class Opt,
-          class Step>
+          class Step, class Update = serial_update>
 std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
                                   var_set<T, Vars...>& params, Opt& opt, samples<T> const& data,
                                   fit_options<T> const& o,
-                                  fit_buffers<T, task<XVar, YVar, Loss, Output>>& buf,
-                                  Step&& step) {
+                                  fit_buffers<T, task<XVar, YVar, Loss, Output>>& buf, Step&& step,
+                                  Update&& update = {}) {
   using traits = detail::task_traits<task<XVar, YVar, Loss, Output>>;
   using params_t = var_set<T, Vars...>;
   constexpr std::size_t B = traits::batch;
@@ -248,7 +262,8 @@ std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
       correct += res.correct;
       // One pass of comparisons over the gradient: a finite loss with an infinite or NaN
       // gradient would otherwise corrupt the parameters silently.
-      if (!std::isfinite(static_cast<double>(loss)) || !check::all_finite(*grads)) {
+      bool const finite_grads = res.finite >= 0 ? res.finite == 1 : check::all_finite(*grads);
+      if (!std::isfinite(static_cast<double>(loss)) || !finite_grads) {
         check::finite_report const bad_grad = check::first_non_finite(*grads);
         check::finite_report const bad_param = check::first_non_finite(params);
         throw std::runtime_error(
@@ -270,7 +285,7 @@ std::vector<epoch_stats> fit_loop(task<XVar, YVar, Loss, Output> const& t,
       // Batch norm's running statistics, from this step's batch (before the step changes
       // the parameters, as torch updates them in the forward pass).
       update_running_statistics<Loss, XVar>(params, *buf.ws, *x);
-      opt.step(params, *grads);
+      update(opt, params, *grads);
       loss_sum += static_cast<double>(loss);
       double const secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -337,6 +352,7 @@ step_result<T> shard_step(task<XVar, YVar, Loss, Output> const& t, var_set<T, Va
   res.loss = detail::with_modes<Loss, T>(step_seed, [&](auto... mode) {
     return sg.gradient(pool, grads, params, XVar{} = *buf.x, YVar{} = *buf.y, mode...);
   });
+  res.finite = sg.gradient_finite() ? 1 : 0;
   if constexpr (traits::classifies) {
     constexpr std::size_t rows = Sg::rows, C = traits::targets;
     for (std::size_t sh = 0; sh < Sg::shards; ++sh)
@@ -379,11 +395,15 @@ std::vector<epoch_stats> fit(task<XVar, YVar, Loss, Output> const& t, var_set<T,
   } else {
     thread_pool pool(o.threads);
     auto sg = std::make_unique<sharded_gradient<T, Loss, K, var_set<T, Vars...>, Output>>();
-    return detail::fit_loop(t, params, opt, data, o, buf,
-                            [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
-                              return detail::shard_step(t, params, pool, *sg, bufs, grads,
-                                                        step_seed);
-                            });
+    return detail::fit_loop(
+        t, params, opt, data, o, buf,
+        [&](auto& bufs, var_set<T, Vars...>& grads, double step_seed) {
+          return detail::shard_step(t, params, pool, *sg, bufs, grads, step_seed);
+        },
+        [&pool](Opt& step_opt, var_set<T, Vars...>& step_params,
+                var_set<T, Vars...> const& step_grads) {
+          parallel_update(pool, step_opt, step_params, step_grads);
+        });
   }
 }
 

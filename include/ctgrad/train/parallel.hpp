@@ -41,6 +41,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -133,6 +135,38 @@ template <class B> inline constexpr bool is_binding_v = false;
 template <class Var, class V> inline constexpr bool is_binding_v<binding<Var, V>> = true;
 
 struct no_capture {};
+
+/// Entries [first, second) of `thread` of `threads` over n entries, for the reduction and the
+/// optimiser's update: the same split for both, so that a thread updates the entries it has
+/// just summed (still in its cache), with boundaries on multiples of 16 entries (64 bytes of
+/// float) so that two threads never write one cache line.
+inline std::pair<std::size_t, std::size_t> entry_range(std::size_t n, std::size_t thread,
+                                                       std::size_t threads) {
+  auto const cut = [&](std::size_t at) {
+    return at >= threads ? n : std::min(n, at * n / threads / 16 * 16);
+  };
+  return {cut(thread), cut(thread + 1)};
+}
+
+/// Whether entries [from, to) of the flat order of set s are all finite: their exponent bits
+/// tested with integer operations, no early exit, so the loop vectorises (check::all_finite).
+template <class Set> bool range_finite(Set const& values, std::size_t from, std::size_t to) {
+  using T = typename Set::value_type;
+  using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  bits const exponent = static_cast<bits>(sizeof(T) == 4 ? 0x7f800000ull : 0x7ff0000000000000ull);
+  bits bad = 0;
+  std::size_t offset = 0;
+  values.for_each([&](auto, auto const& part) {
+    std::size_t const len = part.size;
+    std::size_t const lo = std::max(from, offset), hi = std::min(to, offset + len);
+    bits found = 0;
+    for (std::size_t ix = lo; ix < hi; ++ix)
+      found |= (std::bit_cast<bits>(part.data[ix - offset]) & exponent) == exponent;
+    bad |= found;
+    offset += len;
+  });
+  return bad == 0;
+}
 
 /// True when K shards of equal rows make a batch of B (a template, so the messages show both).
 template <std::size_t K, std::size_t B> inline constexpr bool divides_v = K != 0 && B % K == 0;
@@ -229,28 +263,37 @@ class sharded_gradient {
   /// of the shards' losses (summed in shard order).
   template <class... Sources>
   T gradient(thread_pool& pool, Grads& grads, Sources const&... sources) {
-    pool.run([&](std::size_t thread, std::size_t threads) {
-      std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
-      for (std::size_t sh = from; sh < to; ++sh)
-        one(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
-    });
-    pool.run([&](std::size_t thread, std::size_t threads) {
-      std::size_t const from = thread * total_entries / threads;
-      std::size_t const to = (thread + 1) * total_entries / threads;
-      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
-        return sh == 0 ? grads : parts_[sh].grads;
-      });
-    });
-    return loss();
+    return gradient_of<false>(pool, grads, sources...);
   }
+
+  /// Shard sh's tensor of the batched input Var (its B/K rows of the batch): a caller that
+  /// fills these (each thread its shards' rows, where they are computed) calls
+  /// gradient_in_place and saves gradient's copy of every shard's rows out of a whole batch.
+  ///   sg.input_rows(sh, X) = ...;  ...;   float L = sg.gradient_in_place(pool, g, params);
+  template <class Var> auto& input_rows(std::size_t sh, Var) {
+    static_assert(ctgrad::detail::contains_v<inputs, Var>,
+                  "ctgrad::train::sharded_gradient::input_rows(shard, var): var is not a batched "
+                  "input of the loss");
+    return std::get<ctgrad::detail::index_of_v<inputs, Var>>(parts_[sh].x);
+  }
+
+  /// gradient, with every batched input bound to the shards' own rows (filled through input_rows);
+  /// sources are the other bindings (parameters, modes), never a batched input.
+  template <class... Sources>
+  T gradient_in_place(thread_pool& pool, Grads& grads, Sources const&... sources) {
+    return gradient_of<true>(pool, grads, sources...);
+  }
+
+  /// Whether the gradient of the last call of gradient() is finite everywhere (tested by the
+  /// threads of its reduction, each on its range: a second pass would cost as much again).
+  bool gradient_finite() const { return finite_->load(std::memory_order_relaxed); }
 
   /// grads = (sum of the shards' own gradient sets, shard_grads, in shard order) / K, split
   /// over the pool by entries (after compute, or sets filled by another rank: train/mpi.hpp);
   /// returns loss(). The same formula, so the same bits, as gradient.
   T reduce(thread_pool& pool, Grads& grads) {
     pool.run([&](std::size_t thread, std::size_t threads) {
-      std::size_t const from = thread * total_entries / threads;
-      std::size_t const to = (thread + 1) * total_entries / threads;
+      auto const [from, to] = detail::entry_range(total_entries, thread, threads);
       reduce_range(grads, from, to,
                    [&](std::size_t sh) -> Grads const& { return parts_[sh].grads; });
     });
@@ -313,8 +356,29 @@ class sharded_gradient {
   }
 
  private:
-  // Shard k: its rows of every batched input, then grad_into on the shard's loss.
-  template <class... Sources> void one(std::size_t sh, Grads& into, Sources const&... sources) {
+  template <bool InPlace, class... Sources>
+  T gradient_of(thread_pool& pool, Grads& grads, Sources const&... sources) {
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      std::size_t const from = thread * Shards / threads, to = (thread + 1) * Shards / threads;
+      for (std::size_t sh = from; sh < to; ++sh)
+        one<InPlace>(sh, sh == 0 ? grads : parts_[sh].grads, sources...);
+    });
+    finite_->store(true, std::memory_order_relaxed);
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      auto const [from, to] = detail::entry_range(total_entries, thread, threads);
+      reduce_range(grads, from, to, [&](std::size_t sh) -> Grads const& {
+        return sh == 0 ? grads : parts_[sh].grads;
+      });
+      // While the range is in this thread's cache (train::fit tests every step's gradient).
+      if (!detail::range_finite(grads, from, to)) finite_->store(false, std::memory_order_relaxed);
+    });
+    return loss();
+  }
+
+  // Shard k: its rows of every batched input (copied from the sources' batch, or in place),
+  // then grad_into on the shard's loss.
+  template <bool InPlace = false, class... Sources>
+  void one(std::size_t sh, Grads& into, Sources const&... sources) {
     shard& sd = parts_[sh];
     auto call = [&](auto const&... shard_sources) {
       if constexpr (std::is_void_v<Output>) {
@@ -324,7 +388,15 @@ class sharded_gradient {
             grad_into(shard_loss{}, into, capture(shard_output{}, sd.out), sd.ws, shard_sources...);
       }
     };
-    call(rebind(sh, sd, sources)...);
+    if constexpr (InPlace) {
+      [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+        call(rebind(sh, sd, sources)...,
+             (ctgrad::detail::at_t<Is, shard_inputs>{} = std::get<Is>(sd.x))...);
+      }
+      (std::make_index_sequence<shard_inputs::size>{});
+    } else {
+      call(rebind(sh, sd, sources)...);
+    }
   }
 
   // A binding of a batched input becomes a binding of the shard's input to the shard's rows;
@@ -362,6 +434,10 @@ class sharded_gradient {
   }
 
   std::unique_ptr<shard[]> parts_;
+  // Written by the reduction's threads only when they find a non-finite entry (no false
+  // sharing in the common case); pool.run's synchronisation orders it for the caller. On the
+  // heap, as the shards are, so that a sharded_gradient stays movable.
+  std::unique_ptr<std::atomic<bool>> finite_ = std::make_unique<std::atomic<bool>>(true);
 };
 
 /// grads = dloss/dparams over the whole batch, computed in sg's shards on the pool's threads
@@ -376,6 +452,27 @@ T parallel_grad_into(thread_pool& pool, sharded_gradient<T, SgLoss, K, Grads, Ou
                 "ctgrad::train::parallel_grad_into(pool, sg, loss, ...): sg is the "
                 "sharded_gradient of another loss");
   return sg.gradient(pool, grads, sources...);
+}
+
+/// opt.step(params, grads) split over the pool's threads by ranges of entries, the ranges of
+/// sharded_gradient's reduction (each thread updates what it has just summed): for optimisers
+/// with start_step() and step_range(params, grads, from, to) (optim::sgd, optim::adam), the
+/// same bits as opt.step for any number of threads; others step on the calling thread.
+///   train::parallel_update(pool, opt, params, grads);
+template <class Opt, class Set>
+void parallel_update(thread_pool& pool, Opt& opt, Set& params, Set const& grads) {
+  if constexpr (requires(std::size_t n) {
+                  opt.start_step();
+                  opt.step_range(params, grads, n, n);
+                }) {
+    opt.start_step();
+    pool.run([&](std::size_t thread, std::size_t threads) {
+      auto const [from, to] = detail::entry_range(Set::scalar_count, thread, threads);
+      opt.step_range(params, grads, from, to);
+    });
+  } else {
+    opt.step(params, grads);
+  }
 }
 
 }  // namespace ctgrad::train

@@ -3,6 +3,8 @@
 // optimisers, clipping and gradient accumulation:
 //   train::each(f, a, b...)   f(a_i, b_i...) over every scalar of sets of one structure
 //   train::each_trainable(f, a, b...)   the same, skipping buffers (optimisers use it)
+//   train::each_trainable_in(from, to, f, a, b...)   entries [from, to) of the flat order only
+//                             (an optimiser's step split over threads: train/parallel.hpp)
 //   train::add_into(acc, g)   acc += g   (accumulating micro-batch gradients)
 //   train::scale(g, s)        g *= s
 //   train::squared_norm(g)    sum of squares over every entry (in double)
@@ -48,6 +50,34 @@ constexpr void each_trainable(F&& f, var_set<T, Vars...>& a, Others&... others) 
       for (std::size_t entry = 0; entry < ta.size; ++entry)
         f(ta.data[entry], others.template get<pos>().data[entry]...);
     }
+  };
+  [&]<std::size_t... Is>(std::index_sequence<Is...>) {
+    bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
+    (void)done;
+  }
+  (std::index_sequence_for<Vars...>{});
+}
+
+/// each_trainable over the entries [from, to) of the sets' flat order (their tensors in order,
+/// each row-major, buffers counted but skipped): the per-entry work of each_trainable, split
+/// into ranges that threads update independently (the same operations on each entry, so the
+/// same bits, whatever the split).
+template <class F, class T, class... Vars, class... Others>
+constexpr void each_trainable_in(std::size_t from, std::size_t to, F&& f, var_set<T, Vars...>& a,
+                                 Others&... others) {
+  using vars = typename var_set<T, Vars...>::variables;
+  std::size_t offset = 0;
+  auto one = [&](auto index) {
+    constexpr std::size_t pos = decltype(index)::value;
+    auto& ta = a.template get<pos>();
+    constexpr std::size_t len = std::remove_reference_t<decltype(ta)>::size;
+    if constexpr (!is_buffer_v<ctgrad::detail::at_t<pos, vars>>) {
+      std::size_t const lo = from > offset ? from - offset : 0;
+      std::size_t const hi = to < offset + len ? (to > offset ? to - offset : 0) : len;
+      for (std::size_t entry = lo; entry < hi; ++entry)
+        f(ta.data[entry], others.template get<pos>().data[entry]...);
+    }
+    offset += len;
   };
   [&]<std::size_t... Is>(std::index_sequence<Is...>) {
     bool const done[] = {(one(std::integral_constant<std::size_t, Is>{}), true)..., true};
