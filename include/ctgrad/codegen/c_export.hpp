@@ -101,6 +101,7 @@ struct c_program {
 
 namespace detail {
 
+using ctgrad::detail::index_of;
 using ctgrad::detail::index_of_v;
 using ctgrad::detail::type_list;
 
@@ -178,7 +179,7 @@ template <class Order, class N> std::string buffer() {
 
 // Child C's entry for entry i of an elementwise result of Size entries.
 template <class T, class Order, class C, std::size_t Size> std::string at(char const* i) {
-  if constexpr (detail::is_constant<C>::value) {
+  if constexpr (ctgrad::detail::is_constant<C>::value) {
     return literal(C::template value<T>());
   } else if constexpr (shape_of_t<C>::size == Size) {
     return buffer<Order, C>() + "[" + i + "]";
@@ -491,7 +492,7 @@ struct c_node<T, Order, softmax_cross_entropy_node<Z, P, Y>> {
 
 template <class N>
 inline constexpr bool is_computed_v =
-    !ctgrad::detail::is_var<N>::value && !detail::is_constant<N>::value;
+    !ctgrad::detail::is_var<N>::value && !ctgrad::detail::is_constant<N>::value;
 
 // Count chunks of Chunk entries, the r-th read at Offset + r * Stride of the child (a gate's
 // columns, a loop's last step or one of its states).
