@@ -161,8 +161,8 @@ template <class E, class Self> constexpr std::size_t rule_scratch() {
 template <class E, class Self, bool Acc, std::size_t Size, std::size_t Inner, class T>
 CTGRAD_ALWAYS_INLINE constexpr void run_fused(T* CTGRAD_RESTRICT out, rule_inputs<T> const& in) {
   for (std::size_t r = 0; r < Size / Inner; ++r)
-    kernels::row_loop<Inner>([&](std::size_t j) {
-      kernels::store<Acc>(out[r * Inner + j], scalar_at<E, Self, Size, Inner>(in, r, j));
+    kernels::row_loop<Inner>([&](std::size_t col) {
+      kernels::store<Acc>(out[r * Inner + col], scalar_at<E, Self, Size, Inner>(in, r, col));
     });
 }
 

@@ -34,20 +34,20 @@ constexpr void dense_body(T* CTGRAD_RESTRICT z, T const* CTGRAD_RESTRICT x,
       T xr[In];
       T acc[Out];
       for (std::size_t k = 0; k < In; ++k) xr[k] = x[r * In + k];
-      row_loop<Out>([&](std::size_t j) { acc[j] = Acc ? zr[j] + b[j] : b[j]; });
+      row_loop<Out>([&](std::size_t col) { acc[col] = Acc ? zr[col] + b[col] : b[col]; });
       for (std::size_t k = 0; k < In; ++k) {
         T const xrk = xr[k];
-        row_loop<Out>([&](std::size_t j) { acc[j] += xrk * w[k * Out + j]; });
+        row_loop<Out>([&](std::size_t col) { acc[col] += xrk * w[k * Out + col]; });
       }
-      row_loop<Out>([&](std::size_t j) { zr[j] = acc[j]; });
+      row_loop<Out>([&](std::size_t col) { zr[col] = acc[col]; });
     }
   } else {
     for (std::size_t r = 0; r < Rows; ++r) {
       T* const zr = z + r * Out;
-      row_loop<Out>([&](std::size_t j) { store<Acc>(zr[j], b[j]); });
+      row_loop<Out>([&](std::size_t col) { store<Acc>(zr[col], b[col]); });
       for (std::size_t k = 0; k < In; ++k) {
         T const xrk = x[r * In + k];
-        row_loop<Out>([&](std::size_t j) { zr[j] += xrk * w[k * Out + j]; });
+        row_loop<Out>([&](std::size_t col) { zr[col] += xrk * w[k * Out + col]; });
       }
     }
   }

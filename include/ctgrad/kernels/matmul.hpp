@@ -124,7 +124,7 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
       clear_unless<Acc, N>(ci);
       for (std::size_t k = 0; k < K; ++k) {
         T const aik = a[i * K + k];
-        row_loop<N>([&](std::size_t j) { ci[j] += aik * b[k * N + j]; });
+        row_loop<N>([&](std::size_t col) { ci[col] += aik * b[k * N + col]; });
       }
     }
   } else if constexpr (__is_same(Layout, tn) && N < tn_narrow && M >= tn_narrow && K >= 4 &&
@@ -153,9 +153,9 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
         T const aki = a[k * M + i];
         T const* const bk = b + k * N;
         if (!Acc && k == 0) {
-          row_loop<N>([&](std::size_t j) { ci[j] = aki * bk[j]; });
+          row_loop<N>([&](std::size_t col) { ci[col] = aki * bk[col]; });
         } else {
-          row_loop<N>([&](std::size_t j) { ci[j] += aki * bk[j]; });
+          row_loop<N>([&](std::size_t col) { ci[col] += aki * bk[col]; });
         }
       }
       if constexpr (K == 0) clear_unless<Acc, N>(ci);
