@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   unsigned seed = 1;
   bool use_synthetic = false;
   std::size_t limit = 0;
+  std::size_t threads = 2;
+  float weight_decay = 0;
   app.add_option("--data", data_dir, "directory with the four uncompressed IDX files");
   app.add_flag("--synthetic", use_synthetic, "train on a generated 10-class task instead");
   app.add_option("--epochs", epochs, "passes over the training set")->check(demo::whole_number(1));
@@ -74,6 +76,10 @@ int main(int argc, char** argv) {
                  "augmentation: shift training images by up to N pixels each way (0: off)")
       ->check(demo::whole_number(0, 14));
   app.add_option("--flip", flips, "augmentation: mirror training images left-right at random");
+  app.add_option("--threads", threads, "threads computing each step's gradient (fit_options)")
+      ->check(demo::whole_number(1, 64));
+  app.add_option("--weight-decay", weight_decay, "AdamW's decoupled weight decay (0: off)")
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--out", out_prefix, "prefix of the curve files (.csv, and .png with gnuplot)");
   bool check_only = false;
   app.add_flag("--check-options", check_only, "check the options and exit (for scripts/demo)");
@@ -143,7 +149,8 @@ int main(int argc, char** argv) {
 
   auto ps = std::make_unique<params_t>();
   init::apply(*ps, seed, init::he_normal_rule{});  // conv weights with PyTorch's fans
-  auto opt = std::make_unique<optim::adam<params_t>>(optim::adam_options<float>{.lr = lr});
+  auto opt = std::make_unique<optim::adam<params_t>>(
+      optim::adam_options<float>{.lr = lr, .weight_decay = weight_decay, .decoupled = true});
   optim::cosine_lr<float> const schedule{.base = lr, .period = epochs, .min = lr / 20};
 
   demo::curves_file curves(out_prefix);
@@ -154,11 +161,13 @@ int main(int argc, char** argv) {
                          {.epochs = static_cast<std::size_t>(epochs),
                           .seed = seed,
                           .validation = test_set.view(),
-                          .on_epoch = [&](train::epoch_stats const& s) {
-                            opt->lr() = schedule(static_cast<long>(s.epoch));
-                            curves.add(s);
-                            if (!originals.empty()) augment();
-                          }});
+                          .on_epoch =
+                              [&](train::epoch_stats const& s) {
+                                opt->lr() = schedule(static_cast<long>(s.epoch));
+                                curves.add(s);
+                                if (!originals.empty()) augment();
+                              },
+                          .threads = threads});
   } catch (train::diverged const& e) {
     std::cerr << "fashion_mnist_cnn: " << e.what() << "\n"
               << "fashion_mnist_cnn: learning rate too high? try --lr 0.001 (the default) or "

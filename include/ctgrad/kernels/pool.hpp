@@ -88,8 +88,42 @@ template <class D, bool Acc, class T> constexpr void max_pool(T* y, T const* x) 
   }
 }
 
-/// dx (+)= max_pool's adjoint: dy routed to each window's winning tap.
-template <class D, bool Acc, class T> constexpr void max_pool_grad(T* dx, T const* x, T const* dy) {
+namespace detail {
+// Plain windows that tile x without overlap (stride = kernel, the usual max_pool2d<2>).
+template <class D>
+inline constexpr bool tiling_windows_v = plain_windows_v<D>&& D::sh == D::kh&& D::sw == D::kw;
+
+// dx = max_pool's adjoint for tiling windows, written in one pass: each window's taps get dy
+// at the winner and 0 elsewhere, and the rows and columns no window covers get 0. (The
+// general path zeroes all of dx first and then scatters: two passes over the larger plane.)
+template <class D, class T> constexpr void max_pool_grad_tiling(T* dx, T const* x, T const* dy) {
+  constexpr std::size_t in_plane = D::height * D::width;
+  for (std::size_t bc = 0; bc < D::batch * D::channels; ++bc) {
+    T const* const xc = x + bc * in_plane;
+    T* const dxc = dx + bc * in_plane;
+    T const* const dyc = dy + bc * D::oh * D::ow;
+    for (std::size_t i = 0; i < D::oh; ++i) {
+      for (std::size_t j = 0; j < D::ow; ++j) {
+        T best{};
+        std::size_t const where = plain_max_tap<D>(xc, i, j, best);
+        T const g = dyc[i * D::ow + j];
+        for (std::size_t p = 0; p < D::kh; ++p)
+          for (std::size_t q = 0; q < D::kw; ++q) {
+            std::size_t const at = (i * D::kh + p) * D::width + j * D::kw + q;
+            dxc[at] = at == where ? g : T{};
+          }
+      }
+      for (std::size_t p = 0; p < D::kh; ++p)
+        for (std::size_t c = D::ow * D::kw; c < D::width; ++c)
+          dxc[(i * D::kh + p) * D::width + c] = T{};
+    }
+    for (std::size_t at = D::oh * D::kh * D::width; at < in_plane; ++at) dxc[at] = T{};
+  }
+}
+
+// dx (+)= max_pool's adjoint, any windows: dx zeroed (without Acc), then dy scattered.
+template <class D, bool Acc, class T>
+constexpr void max_pool_grad_scatter(T* dx, T const* x, T const* dy) {
   constexpr std::size_t in_plane = D::height * D::width;
   if constexpr (!Acc)
     for (std::size_t i = 0; i < D::batch * D::channels * in_plane; ++i) dx[i] = T{};
@@ -107,6 +141,16 @@ template <class D, bool Acc, class T> constexpr void max_pool_grad(T* dx, T cons
         }
       }
   }
+}
+
+}  // namespace detail
+
+/// dx (+)= max_pool's adjoint: dy routed to each window's winning tap.
+template <class D, bool Acc, class T> constexpr void max_pool_grad(T* dx, T const* x, T const* dy) {
+  if constexpr (!Acc && detail::tiling_windows_v<D>)
+    detail::max_pool_grad_tiling<D>(dx, x, dy);
+  else
+    detail::max_pool_grad_scatter<D, Acc>(dx, x, dy);
 }
 
 /// y (+)= avg_pool(x), zeros of the padding counted.

@@ -8,6 +8,11 @@
 //              (count_include_pad=True); dx = dy / (kernel size) on every tap (avg_pool_grad),
 //              a linear map whose own adjoint is the average pool again
 //   shape(y) = [B, C, out...], out = floor((in + 2 padding - dilation (k - 1) - 1) / stride) + 1
+// rule:      max_pool(relu(z)) is built as relu(max_pool(z)). The values are equal (max and relu
+//            commute; NaN wins both), and so is dz: where a window's maximum is positive both route
+//            dy to the first maximal tap of z, elsewhere both give 0. The ReLU, its mask and the
+//            mask's product then run on the pooled plane (a quarter of it for max_pool2d<2>)
+//            instead of the convolution's whole output: two of the CNN's full-plane passes.
 // Global average pooling is in ops/reduce_rows.hpp.
 #pragma once
 
@@ -15,6 +20,7 @@
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/kernels/pool.hpp>
 #include <ctgrad/ops/conv.hpp>
+#include <ctgrad/ops/relu.hpp>
 #include <ctgrad/ops/window.hpp>
 
 #include <cstddef>
@@ -146,6 +152,11 @@ template <std::size_t Rank, class SX> inline constexpr bool pool_rank_fits_v = S
 namespace detail {
 
 template <class O> inline constexpr bool is_groups_option_v = false;
+template <class X> struct relu_operand { static constexpr bool value = false; };
+template <class Z> struct relu_operand<relu_node<Z>> {
+  static constexpr bool value = true;
+  using type = Z;
+};
 template <std::size_t... N> inline constexpr bool is_groups_option_v<groups_t<N...>> = true;
 
 template <bool Max, std::size_t Rank, class KernelArg, class X, class... Opts>
@@ -180,6 +191,9 @@ constexpr auto pool_call(X) {
                     "ctgrad::max_pool/avg_pool(x): kernel larger than the padded input: along "
                     "each spatial axis, in + 2 padding must be at least dilation (kernel - 1) + 1");
       return invalid_expression{};
+    } else if constexpr (Max && relu_operand<X>::value) {
+      // See the rule at the top: relu after the pool, on the smaller plane.
+      return relu(max_pool_node<typename relu_operand<X>::type, kernel, win>{});
     } else if constexpr (Max) {
       return max_pool_node<X, kernel, win>{};
     } else {
