@@ -84,6 +84,15 @@ template <class Root, class Order, class P, class N> struct contribution<Root, O
 template <std::size_t... Ps> struct positions {
   static constexpr std::array<std::size_t, sizeof...(Ps)> value{Ps...};
 };
+// A type holding the numbers: a static array per node would be a symbol named after the
+// graph and the node, which g++ mangles (see detail/type_list.hpp's hashed_check). Not a
+// member template of parent_table: g++ substitutes the enclosing class's arguments (the
+// whole graph's nodes, as a pack) into a member template for each of its instantiations,
+// which made the table of a 300-term sum's 900 nodes cost 12 s.
+template <class Order, class N, class Cs = children_t<N>> struct child_positions;
+template <class Order, class N, class... Cs> struct child_positions<Order, N, type_list<Cs...>> {
+  using type = positions<position_of<Order, Cs>::value..., Order::size>;
+};
 template <class Order> struct parent_table;
 template <class... Ns> struct parent_table<type_list<Ns...>> {
   using order = type_list<Ns...>;
@@ -93,15 +102,9 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
     std::array<std::size_t, n + 1> begin{};  // node i's parents: list[begin[i] .. begin[i + 1])
     std::array<std::size_t, edges + 1> list{};
   };
-  // A type holding the numbers: a static array per node would be a symbol named after the
-  // graph and the node, which g++ mangles (see detail/type_list.hpp's hashed_check).
-  template <class N, class Cs = children_t<N>> struct child_positions;
-  template <class N, class... Cs> struct child_positions<N, type_list<Cs...>> {
-    using type = positions<position_of<order, Cs>::value..., n>;
-  };
   static constexpr table_t table = [] {
     table_t tab{};
-    std::size_t const* const kids[] = {child_positions<Ns>::type::value.data()..., nullptr};
+    std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()..., nullptr};
     std::size_t const arity[] = {children_t<Ns>::size..., 0};
     std::array<std::size_t, n + 1> count{};
     std::array<std::size_t, n + 1> last{};  // the last parent recorded per child, + 1
