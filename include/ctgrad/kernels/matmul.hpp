@@ -160,17 +160,17 @@ constexpr void matmul_body(T* CTGRAD_RESTRICT c, T const* CTGRAD_RESTRICT a,
     // scalars with shuffles (deep 32-wide net, batch 8: a 32 x 8 x 32 dW went from 9.0k to
     // 1.7k instructions, callgrind on an AVX2 build; the gradient from 19.7 to 11.4 us with
     // AVX-512). g++ 12 was 3% faster with the test inside (same net), so it keeps it.
-    constexpr std::size_t first = peel_first_product && !Acc && K > 0 ? 1 : 0;
+    constexpr std::size_t first_k = peel_first_product && !Acc && K > 0 ? 1 : 0;
     for (std::size_t i = 0; i < M; ++i) {
       T* const ci = c + i * N;
-      if constexpr (first == 1) {
+      if constexpr (first_k == 1) {
         T const a0i = a[i];
         row_loop<N>([&](std::size_t col) { ci[col] = a0i * b[col]; });
       }
-      for (std::size_t k = first; k < K; ++k) {
+      for (std::size_t k = first_k; k < K; ++k) {
         T const aki = a[k * M + i];
         T const* const bk = b + k * N;
-        if (first == 0 && !Acc && k == 0) {
+        if (first_k == 0 && !Acc && k == 0) {
           row_loop<N>([&](std::size_t col) { ci[col] = aki * bk[col]; });
         } else {
           row_loop<N>([&](std::size_t col) { ci[col] += aki * bk[col]; });
