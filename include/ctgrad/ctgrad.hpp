@@ -58,6 +58,7 @@
 
 #include <ctgrad/ops/abs.hpp>
 #include <ctgrad/ops/add.hpp>
+#include <ctgrad/ops/add_n.hpp>
 #include <ctgrad/ops/batch_norm.hpp>
 #include <ctgrad/ops/broadcast.hpp>
 #include <ctgrad/ops/channel.hpp>

@@ -16,6 +16,7 @@ template <class Name, class A> struct named_node;
 
 template <class A, class B> struct add_node;
 template <class A, class B> struct sub_node;
+template <class... Ts> struct add_n_node;
 template <class A, class B> struct mul_node;
 template <class A, class B> struct div_node;
 template <class A> struct neg_node;

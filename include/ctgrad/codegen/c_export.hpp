@@ -276,6 +276,15 @@ template <class T, class Order, class A, class B> struct c_node<T, Order, add_no
     return binary<T, Order, add_node<A, B>, A, B>(out, '+');
   }
 };
+// A long sum's terms side by side (ops/add_n.hpp), added left to right.
+template <class T, class Order, class... Ts> struct c_node<T, Order, add_n_node<Ts...>> {
+  static std::string emit(std::string const& out) {
+    constexpr std::size_t n = shape_of_t<add_n_node<Ts...>>::size;
+    std::string sum;
+    ((sum += (sum.empty() ? "" : " + ") + at<T, Order, Ts, n>("i")), ...);
+    return loop(n, out + "[i] = " + sum + ";");
+  }
+};
 template <class T, class Order, class A, class B> struct c_node<T, Order, sub_node<A, B>> {
   static std::string emit(std::string const& out) {
     return binary<T, Order, sub_node<A, B>, A, B>(out, '-');

@@ -52,47 +52,40 @@ template <class S, class E> constexpr auto as_shape(E e) {
 // Free functions of (P, N, P's adjoint) only, not members of a class named after the whole
 // graph: g++ gives every instantiated function a mangled name, and names that held the
 // graph's node list cost time quadratic in its size.
+// Class templates, not functions: g++ gives every instantiated function a symbol and names it
+// after its arguments, and P is a parent whose type can hold most of the graph (a long sum's
+// add_n node), so a function per (parent, child) pair made megabytes of names.
+template <class P, class N, class Rules, class Seq = std::make_index_sequence<children_t<P>::size>>
+struct sum_slots;
 template <class P, class N, class Rules, std::size_t... Slots>
-constexpr auto sum_slots(std::index_sequence<Slots...>) {
-  return (
+struct sum_slots<P, N, Rules, std::index_sequence<Slots...>> {
+  using type = decltype((
       zero_t{} + ... +
-      std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>, zero_t>{});
-}
-template <class P, class N, class AdjointP> constexpr auto contribution_of() {
-  if constexpr (is_zero_c<AdjointP>::value) {
-    return zero_t{};
-  } else {
-    using rules = vjp_rules_t<P, AdjointP>;
-    // A child that was broadcast (a bias added to every row) receives the sum over the
-    // repeated dimensions.
-    return unbroadcast<shape_of_t<N>>(
-        sum_slots<P, N, rules>(std::make_index_sequence<children_t<P>::size>{}));
-  }
-}
+      std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>, zero_t>{}));
+};
+template <class P, class N, class AdjointP, bool = is_zero_c<AdjointP>::value>
+struct contribution_of {
+  // A child that was broadcast (a bias added to every row) receives the sum over the
+  // repeated dimensions.
+  using type = decltype(unbroadcast<shape_of_t<N>>(
+      typename sum_slots<P, N, vjp_rules_t<P, AdjointP>>::type{}));
+};
+template <class P, class N, class AdjointP> struct contribution_of<P, N, AdjointP, true> {
+  using type = zero_t;
+};
 template <class Root, class Order, class P, class N, bool = contains<children_t<P>, N>::value>
 struct contribution {
   using type = zero_t;
 };
 template <class Root, class Order, class P, class N> struct contribution<Root, Order, P, N, true> {
-  using type = decltype(contribution_of<P, N, typename adjoint<Root, Order, P>::type>());
+  using type = typename contribution_of<P, N, typename adjoint<Root, Order, P>::type>::type;
 };
 
 // Each node's parents, found once per graph: a constexpr table (positions in Order) read by
 // every node's adjoint, so an adjoint sums over its parents only. (Folding over every node
 // of the graph for every node cost n^2 instantiations: 31 s at a 100-term sum, and clang
 // stops at folds of 256.) Parents are in topological order, each once.
-template <std::size_t... Ps> struct positions {
-  static constexpr std::array<std::size_t, sizeof...(Ps)> value{Ps...};
-};
-// A type holding the numbers: a static array per node would be a symbol named after the
-// graph and the node, which g++ mangles (see detail/type_list.hpp's hashed_check). Not a
-// member template of parent_table: g++ substitutes the enclosing class's arguments (the
-// whole graph's nodes, as a pack) into a member template for each of its instantiations,
-// which made the table of a 300-term sum's 900 nodes cost 12 s.
-template <class Order, class N, class Cs = children_t<N>> struct child_positions;
-template <class Order, class N, class... Cs> struct child_positions<Order, N, type_list<Cs...>> {
-  using type = positions<position_of<Order, Cs>::value..., Order::size>;
-};
+// (child_positions: expr/graph.hpp.)
 template <class Order> struct parent_table;
 template <class... Ns> struct parent_table<type_list<Ns...>> {
   using order = type_list<Ns...>;

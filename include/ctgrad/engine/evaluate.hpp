@@ -58,9 +58,7 @@ template <class... Ts>
 inline constexpr bool is_evaluable_v<boost::hana::tuple<Ts...>> = all_of_v<is_evaluable_v<Ts>...>;
 
 /// Every node of the outputs Out, each once, children first.
-template <class Out>
-using eval_order_t =
-    typename visit_children<type_list<>, empty_set, typename outputs<Out>::type>::type;
+template <class Out> using eval_order_t = order_of_t<typename outputs<Out>::type>;
 
 /// The entries of workspace eval(Out, ...) needs.
 template <class Out> inline constexpr std::size_t eval_size_v = plan<eval_order_t<Out>>::workspace;

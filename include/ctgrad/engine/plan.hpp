@@ -61,15 +61,6 @@ template <class Order, class N, std::size_t K>
 struct child_position<Order, N, K, true>
     : std::integral_constant<std::size_t, position_of<Order, at_t<K, children_t<N>>>::value> {};
 
-// A child table row of any width; used only by graphs with a node of more than max_arity
-// inputs (loops), whose plans are short.
-template <class Order, class N, std::size_t W, class Seq = std::make_index_sequence<W>>
-struct child_row;
-template <class Order, class N, std::size_t W, std::size_t... Ks>
-struct child_row<Order, N, W, std::index_sequence<Ks...>> {
-  static constexpr std::array<std::size_t, W> value{child_position<Order, N, Ks>::value...};
-};
-
 template <class Order> struct plan;
 // Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
 // slot of 16 entries or more starts on a multiple of 16 (64 bytes in float; the workspace
@@ -89,8 +80,18 @@ template <class... Ns> struct plan<type_list<Ns...>> {
       return std::array<row, n>{
           row{child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
               child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
-    } else {  // a graph with a loop node: per-node rows (see child_row)
-      return std::array<row, n>{child_row<order, Ns, width>::value...};
+    } else {
+      // A node of more inputs (a loop, a long sum's add_n): rows filled from each node's
+      // positions<...> (expr/graph.hpp), arrays named after numbers only. (A row per node as
+      // a static array named after the graph and the node: 22 MB of mangled names for the
+      // derivative of a 300-term sum.)
+      std::array<row, n> rows{};
+      std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()...,
+                                         nullptr};
+      std::size_t const arities[] = {children_t<Ns>::size..., 0};
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < arities[i]; ++k) rows[i][k] = kids[i][k];
+      return rows;
     }
   }();
   static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};

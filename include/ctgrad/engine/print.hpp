@@ -92,8 +92,7 @@ template <class Scope, class E> std::string print_in_scope(E e) {
 /// A tuple of expressions (from grad or hessian) as "(a, b, ...)".
 template <class... Es> std::string to_string(boost::hana::tuple<Es...> const& t) {
   using namespace detail;
-  using scope = typename visit_children<type_list<>, empty_set,
-                                        typename outputs<boost::hana::tuple<Es...>>::type>::type;
+  using scope = order_of_t<typename outputs<boost::hana::tuple<Es...>>::type>;
   return print_in_scope<scope>(t);
 }
 

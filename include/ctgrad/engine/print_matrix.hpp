@@ -85,8 +85,7 @@ template <class Scope, class... Ns> struct sum_texts<Scope, type_list<Ns...>> {
 
 template <class Rows> struct matrix_text;
 template <class... Rows> struct matrix_text<boost::hana::tuple<Rows...>> {
-  using scope = typename visit_children<type_list<>, empty_set,
-                                        typename outputs<boost::hana::tuple<Rows...>>::type>::type;
+  using scope = order_of_t<typename outputs<boost::hana::tuple<Rows...>>::type>;
   static std::vector<std::vector<std::string>> get() { return {row_text<scope, Rows>::get()...}; }
   static std::vector<std::string> sums() { return sum_texts<scope, scope>::get(); }
 };

@@ -12,6 +12,9 @@
 
 #include <boost/hana/tuple.hpp>
 
+#include <array>
+#include <cstddef>
+
 namespace ctgrad {
 
 /// The children of node N, as a type list.
@@ -19,25 +22,28 @@ template <class N> using children_t = typename N::children;
 
 namespace detail {
 
-// visit<Seen, Set, N>: Seen followed by N's not-yet-seen descendants and N, in post-order.
-// Set holds the same nodes for membership, in two parts: `recent`, the last nodes added (a
-// list of fewer than set_chunk), and `frozen`, a class deriving from tag<node> of every
-// earlier node through one link per set_chunk nodes; membership is one __is_base_of plus a
-// short scan. Why not one link per node (a chain of classes, each deriving from the previous
-// one): g++ walks a class's bases whenever it binds the class to a template parameter of a
-// partial specialisation (variably_modified_type_p) and copies them for each new class
-// (make_tree_binfo), so each step of the visit cost the size of the set: the order of a
-// 300-term sum's 900 nodes took 12 s. node_set has no bases, so binding it costs nothing,
-// and a link is made once per set_chunk nodes.
+// visit<Set, N>: Set followed by N's not-yet-seen descendants and N, in post-order.
+// The set keeps its nodes in three parts: `recent`, the last nodes added (a list of fewer than
+// set_chunk), `chunks`, the earlier ones in order as a list of lists of set_chunk nodes, and
+// `frozen`, a class deriving from tag<node> of every node in `chunks`, through one link per
+// chunk; membership is one __is_base_of plus a short scan, and the order is the chunks and
+// `recent` concatenated once at the end. Why not one flat list, one node appended per step:
+// each append rebinds the whole list, so a 909-node order bound 413 000 list elements (g++
+// checks each bound type, variably_modified_type_p: a quarter of a 300-term derivative's
+// compile). Why not one link of `frozen` per node (a chain of classes, each deriving from the
+// previous one): g++ walks a class's bases whenever it binds the class to a template
+// parameter of a partial specialisation and copies them for each new class (make_tree_binfo),
+// so each step cost the size of the set. node_set has no bases, so binding it costs nothing.
 inline constexpr std::size_t set_chunk = 32;
 struct frozen_root {};
 template <class... Ns> struct frozen_tags : tag<Ns>... {};
 template <class Prev, class Tags> struct frozen_link : Prev, Tags {};
-template <class Frozen, class Recent> struct node_set {
+template <class Frozen, class Chunks, class Recent> struct node_set {
   using frozen = Frozen;
+  using chunks = Chunks;
   using recent = Recent;
 };
-using empty_set = node_set<frozen_root, type_list<>>;
+using empty_set = node_set<frozen_root, type_list<>, type_list<>>;
 
 template <class Recent, class N> struct in_recent;
 template <class... Rs, class N>
@@ -49,45 +55,59 @@ struct set_has : std::bool_constant<(__is_base_of(tag<N>, typename Set::frozen) 
 template <class Recent> struct tags_of;
 template <class... Rs> struct tags_of<type_list<Rs...>> { using type = frozen_tags<Rs...>; };
 template <class Set, class N, bool Full = (Set::recent::size + 1 == set_chunk)> struct set_insert {
-  using type = node_set<typename Set::frozen, push_back_t<typename Set::recent, N>>;
+  using type =
+      node_set<typename Set::frozen, typename Set::chunks, push_back_t<typename Set::recent, N>>;
 };
 template <class Set, class N> struct set_insert<Set, N, true> {
-  using type = node_set<frozen_link<typename Set::frozen,
-                                    typename tags_of<push_back_t<typename Set::recent, N>>::type>,
-                        type_list<>>;
+  using full = push_back_t<typename Set::recent, N>;
+  using type = node_set<frozen_link<typename Set::frozen, typename tags_of<full>::type>,
+                        push_back_t<typename Set::chunks, full>, type_list<>>;
+};
+/// The set's nodes in the order they were added.
+template <class Set, class Chunks = typename Set::chunks> struct set_order;
+template <class Set, class... Cs> struct set_order<Set, type_list<Cs...>> {
+  using type = typename concat<Cs..., typename Set::recent>::type;
 };
 
-template <class Seen, class Set, class N, bool = set_has<Set, N>::value> struct visit;
-template <class Seen, class Set, class Children> struct visit_children;
+template <class Set, class N, bool = set_has<Set, N>::value> struct visit;
+template <class Set, class Children> struct visit_children;
 
-template <class Seen, class Set> struct visit_children<Seen, Set, type_list<>> {
-  using type = Seen;
-  using set = Set;
-};
-template <class Seen, class Set, class C, class... Cs>
-struct visit_children<Seen, Set, type_list<C, Cs...>> {
-  using first = visit<Seen, Set, C>;
-  using rest = visit_children<typename first::type, typename first::set, type_list<Cs...>>;
-  using type = typename rest::type;
-  using set = typename rest::set;
+template <class Set> struct visit_children<Set, type_list<>> { using set = Set; };
+template <class Set, class C, class... Cs> struct visit_children<Set, type_list<C, Cs...>> {
+  using set = typename visit_children<typename visit<Set, C>::set, type_list<Cs...>>::set;
 };
 
-template <class Seen, class Set, class N> struct visit<Seen, Set, N, true> {
-  using type = Seen;
-  using set = Set;
+template <class Set, class N> struct visit<Set, N, true> { using set = Set; };
+template <class Set, class N> struct visit<Set, N, false> {
+  using set = typename set_insert<typename visit_children<Set, children_t<N>>::set, N>::type;
 };
-template <class Seen, class Set, class N> struct visit<Seen, Set, N, false> {
-  using below = visit_children<Seen, Set, children_t<N>>;
-  using type = push_back_t<typename below::type, N>;
-  using set = typename set_insert<typename below::set, N>::type;
-};
+
+/// Every distinct node reachable from the list Roots, each once, children before parents.
+template <class Roots>
+using order_of_t = typename set_order<typename visit_children<empty_set, Roots>::set>::type;
 
 }  // namespace detail
 
 /// All distinct nodes reachable from Roots, each once, every child before its parents.
 template <class... Roots>
-using topological_order_t = typename detail::visit_children<detail::type_list<>, detail::empty_set,
-                                                            detail::type_list<Roots...>>::type;
+using topological_order_t = detail::order_of_t<detail::type_list<Roots...>>;
+
+namespace detail {
+// The positions in Order of node N's children, then Order::size, as a type holding the numbers:
+// a static array per node would be a symbol named after the graph and the node, which g++
+// mangles (see detail/type_list.hpp's hashed_check); positions<...>::value is named after the
+// numbers only. Read by the parent table (engine/derive.hpp) and by wide plans (engine/plan.hpp).
+// Not a member template of a class keyed on the graph: g++ substitutes the enclosing class's
+// arguments (the whole graph's nodes, as a pack) into a member template for each of its
+// instantiations, which made the parent table of a 300-term sum's 900 nodes cost 12 s.
+template <std::size_t... Ps> struct positions {
+  static constexpr std::array<std::size_t, sizeof...(Ps)> value{Ps...};
+};
+template <class Order, class N, class Cs = children_t<N>> struct child_positions;
+template <class Order, class N, class... Cs> struct child_positions<Order, N, type_list<Cs...>> {
+  using type = positions<position_of<Order, Cs>::value..., Order::size>;
+};
+}  // namespace detail
 
 namespace detail {
 // The expressions an output stands for: itself, or the leaves of a (nested) hana::tuple.

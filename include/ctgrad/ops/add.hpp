@@ -3,13 +3,15 @@
 // chain rule:  da = dc,  db = dc
 // rules:       constants fold; 0 + a = a; a + (-b) = a - b; a + (-c)*t = a - c*t;
 //              c1*t + c2*t = (c1 + c2)*t, also across a sum (ops/sum_rules.hpp);
-//              a/u^m + b/u^n over u^max(m,n); p*(q - r) + r*p = p*q
+//              a/u^m + b/u^n over u^max(m,n); p*(q - r) + r*p = p*q;
+//              a sum of 8 or more terms is one add_n node (ops/add_n.hpp)
 #pragma once
 
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/expr/simplify.hpp>
+#include <ctgrad/ops/add_n.hpp>
 #include <ctgrad/ops/mul.hpp>
 #include <ctgrad/ops/neg.hpp>
 #include <ctgrad/ops/sub.hpp>
@@ -59,6 +61,8 @@ template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
     return a - (-b);
   } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
     return (typename ta::coefficient{} + typename tb::coefficient{}) * typename ta::term{};
+  } else if constexpr (add_n_collects_c<A, B>::value) {
+    return collect_into_add_n<true>(a, b);
   } else if constexpr (collects_c<A, B>::value) {
     return insert_like_term(a, b);
   } else if constexpr (collects_c<B, A>::value) {
@@ -70,7 +74,7 @@ template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
   } else if constexpr (distributes<A, B, sub_node>::value) {
     return distributes<A, B, sub_node>::result();
   } else {
-    return add_node<A, B>{};
+    return append_term_t<A, B>{};  // a long sum's terms side by side (ops/add_n.hpp)
   }
 }
 

@@ -55,6 +55,8 @@ template <Expression A, Expression B> constexpr auto operator-(A a, B b) {
     return a + (-b);
   } else if constexpr (__is_same(typename ta::term, typename tb::term)) {
     return (typename ta::coefficient{} - typename tb::coefficient{}) * typename ta::term{};
+  } else if constexpr (add_n_collects_c<A, B>::value) {
+    return collect_into_add_n<false>(a, b);
   } else if constexpr (collects_c<A, B>::value) {
     return remove_like_term(a, b);
   } else if constexpr (collects_c<B, A>::value) {
