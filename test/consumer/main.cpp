@@ -46,6 +46,15 @@ int main() {
   std::printf("d/dx %s = %s\n", ctgrad::to_string(xv * xv).c_str(), ctgrad::to_string(df).c_str());
   auto const h = ctgrad::eval(ctgrad::grad(ctgrad::sin(xv) * ctgrad::exp(xv), xv), xv = 0.0);
   check(std::fabs(h[0] - 1.0) < 1e-15, "d(sin x e^x) at 0");
+  // A long sum is an add_n node (ops/add_n.hpp); a like term is collected into it, one removed.
+  constexpr auto sq = xv * xv;
+  constexpr auto wide = ctgrad::sin(xv) + ctgrad::cos(xv) + ctgrad::exp(xv) + ctgrad::tanh(xv) +
+                        sq + sq * xv + ctgrad::sin(sq) + ctgrad::cos(sq) + ctgrad::exp(sq) +
+                        ctgrad::constant<2> * ctgrad::sin(xv) - ctgrad::cos(xv);
+  double const wide_by_hand = 3 * std::sin(0.5) + std::exp(0.5) + std::tanh(0.5) + 0.25 + 0.125 +
+                              std::sin(0.25) + std::cos(0.25) + std::exp(0.25);
+  check(std::fabs(ctgrad::eval(wide, xv = 0.5) - wide_by_hand) < 1e-14, "a 9-term sum at 1/2");
+  check(ctgrad::to_string(wide).find("3*sin(x)") != std::string::npos, "3*sin(x) collected");
 
   // A network: gradient, explain, an Adam step, a few epochs of fit, save and load.
   auto params = ctgrad::params<float>(net::loss);

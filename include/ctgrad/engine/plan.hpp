@@ -89,8 +89,9 @@ template <class... Ns> struct plan<type_list<Ns...>> {
       std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()...,
                                          nullptr};
       std::size_t const arities[] = {children_t<Ns>::size..., 0};
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t k = 0; k < arities[i]; ++k) rows[i][k] = kids[i][k];
+      for (std::size_t node = 0; node < n; ++node)
+        for (std::size_t slot = 0; slot < arities[node]; ++slot)
+          rows[node][slot] = kids[node][slot];
       return rows;
     }
   }();

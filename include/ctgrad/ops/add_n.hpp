@@ -60,13 +60,13 @@ template <class... Ts> struct add_n_node : node<Ts...>, add_n_common {
   /// out (+)= the terms' sum, added left to right.
   template <bool Acc, class T, class... In> static constexpr void forward_into(T* out, In... in) {
     T const* const term[] = {in...};
-    for (std::size_t i = 0; i < shape::size; ++i) {
-      T value = term[0][i];
-      for (std::size_t k = 1; k < sizeof...(In); ++k) value += term[k][i];
+    for (std::size_t entry = 0; entry < shape::size; ++entry) {
+      T value = term[0][entry];
+      for (std::size_t next = 1; next < sizeof...(In); ++next) value += term[next][entry];
       if constexpr (Acc) {
-        out[i] += value;
+        out[entry] += value;
       } else {
-        out[i] = value;
+        out[entry] = value;
       }
     }
   }
@@ -88,9 +88,7 @@ template <class... Ts> struct is_add_n_c<add_n_node<Ts...>> : std::true_type {};
 // The terms of a left-nested chain of binary + whose terms all have the sum's shape (a bias
 // added to rows is not a term of equal shape and ends the chain); class templates, so a chain
 // is walked once however often it is asked.
-template <class A> struct add_chain {
-  using terms = type_list<A>;
-};
+template <class A> struct add_chain { using terms = type_list<A>; };
 template <class A1, class A2> struct add_chain<add_node<A1, A2>> {
   static constexpr bool same = __is_same(shape_of_t<A1>, shape_of_t<A2>);
   using terms = std::conditional_t<same, push_back_t<typename add_chain<A1>::terms, A2>,
@@ -98,12 +96,8 @@ template <class A1, class A2> struct add_chain<add_node<A1, A2>> {
 };
 
 template <class List> struct sum_of_list;
-template <> struct sum_of_list<type_list<>> {
-  using type = zero_t;
-};
-template <class T> struct sum_of_list<type_list<T>> {
-  using type = T;
-};
+template <> struct sum_of_list<type_list<>> { using type = zero_t; };
+template <class T> struct sum_of_list<type_list<T>> { using type = T; };
 template <class T, class U, class... Ts> struct sum_of_list<type_list<T, U, Ts...>> {
   using type = add_n_node<T, U, Ts...>;
 };
@@ -112,13 +106,13 @@ template <class T, class U, class... Ts> struct sum_of_list<type_list<T, U, Ts..
 /// or a binary chain's terms gathered into one once it reaches add_n_from terms.
 template <class A, class B> struct append_term {
   using chain = typename add_chain<A>::terms;
-  using type = std::conditional_t<(chain::size + 1 >= add_n_from && chain::size < add_n_arity),
-                                  typename sum_of_list<push_back_t<chain, B>>::type,
-                                  add_node<A, B>>;
+  using type =
+      std::conditional_t<(chain::size + 1 >= add_n_from && chain::size < add_n_arity),
+                         typename sum_of_list<push_back_t<chain, B>>::type, add_node<A, B>>;
 };
 template <class... Ts, class B> struct append_term<add_n_node<Ts...>, B> {
   using type = std::conditional_t<(sizeof...(Ts) < add_n_arity), add_n_node<Ts..., B>,
-                                   add_n_node<add_n_node<Ts...>, B>>;
+                                  add_n_node<add_n_node<Ts...>, B>>;
 };
 template <class A, class B>
 using append_term_t =
@@ -132,7 +126,8 @@ struct add_n_find<add_n_node<Ts...>, T>
     : std::integral_constant<std::size_t,
                              first_same<__is_same(typename split_term<Ts>::term, T)...>()> {};
 /// Is a an add_n node with a term like b's (b not itself a sum)?
-template <class A, class B, bool = is_add_n_c<A>::value && !is_add_or_sub_c<B>::value && !is_add_n_c<B>::value>
+template <class A, class B,
+          bool = is_add_n_c<A>::value && !is_add_or_sub_c<B>::value && !is_add_n_c<B>::value>
 struct add_n_collects_c : std::false_type {};
 template <class A, class B>
 struct add_n_collects_c<A, B, true>
@@ -154,14 +149,14 @@ using replace_term_t =
 /// a (+ or -) b where a's add_n node has a term like b's: that term becomes their sum (or
 /// difference); a negative result leaves the node and is subtracted, as the binary rules print it.
 template <bool Add, class A, class B> constexpr auto collect_into_add_n(A, B) {
-  constexpr std::size_t i = add_n_find<A, typename split_term<B>::term>::value;
-  using old = at_t<i, children_t<A>>;
+  constexpr std::size_t at_term = add_n_find<A, typename split_term<B>::term>::value;
+  using old = at_t<at_term, children_t<A>>;
   using merged = decltype(add_or_sub<Add>(old{}, B{}));
   if constexpr (is_neg_c<merged>::value || is_negative_constant_c<merged>::value ||
                 is_negative_constant_c<typename split_term<merged>::coefficient>::value) {
-    return replace_term_t<A, i, zero_t>{} - (-merged{});
+    return replace_term_t<A, at_term, zero_t>{} - (-merged{});
   } else {
-    return replace_term_t<A, i, merged>{};
+    return replace_term_t<A, at_term, merged>{};
   }
 }
 
