@@ -15,6 +15,7 @@
 
 #include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/expr/constant.hpp>
+#include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/expr/simplify.hpp>
