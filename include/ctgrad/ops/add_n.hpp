@@ -91,8 +91,8 @@ template <class... Ts> struct is_add_n_c<add_n_node<Ts...>> : std::true_type {};
 // is walked once however often it is asked.
 template <class A> struct add_chain { using terms = type_list<A>; };
 template <class A1, class A2> struct add_chain<add_node<A1, A2>> {
-  static constexpr bool same = __is_same(shape_of_t<A1>, shape_of_t<A2>);
-  using terms = std::conditional_t<same, push_back_t<typename add_chain<A1>::terms, A2>,
+  using terms = std::conditional_t<__is_same(shape_of_t<A1>, shape_of_t<A2>),
+                                   push_back_t<typename add_chain<A1>::terms, A2>,
                                    type_list<add_node<A1, A2>>>;
 };
 
