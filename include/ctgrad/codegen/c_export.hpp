@@ -29,6 +29,7 @@
 // tested to 1e-6).
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/engine/derive.hpp>
 #include <ctgrad/engine/loop.hpp>
 #include <ctgrad/engine/print.hpp>
@@ -148,9 +149,12 @@ template <class Outer, class Loop> struct body_scope {
   using order = typename Loop::body_order;
   using is_body_scope = void;
 };
-template <class Order> inline constexpr bool is_body_scope_v = requires {
-  typename Order::is_body_scope;
-};
+// (Probes, not requires-expressions: an order prints as its whole graph; detail/detect.hpp.)
+using ctgrad::detail::detected_v;
+template <class Order> using body_scope_of = typename Order::is_body_scope;
+template <class Order> inline constexpr bool is_body_scope_v = detected_v<body_scope_of, Order>;
+template <class C> using node_function_of = decltype(C::function());
+template <class C> using node_pieces_of = decltype(C::pieces());
 
 template <class Order, class N> std::string buffer();
 
@@ -629,7 +633,7 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                                      c_node<T, Order, N>::emit(buffer<Order, N>());
                            // A node may need a function of its own, once per name (one per
                            // distinct shape of dense layer).
-                           if constexpr (requires { c_node<T, Order, N>::function(); }) {
+                           if constexpr (detected_v<node_function_of, c_node<T, Order, N>>) {
                              std::string const f = c_node<T, Order, N>::function();
                              if (c.functions.find(f) == std::string::npos) {
                                c.functions += f;
@@ -637,7 +641,7 @@ template <class T, class Order, class... Ns> c_pieces emit_nodes(type_list<Ns...
                              }
                            }
                            // A loop brings its body's arrays and functions.
-                           if constexpr (requires { c_node<T, Order, N>::pieces(); }) {
+                           if constexpr (detected_v<node_pieces_of, c_node<T, Order, N>>) {
                              auto const body = c_node<T, Order, N>::pieces();
                              c.work += body.work;
                              for (std::string const& f : body.function_list)

@@ -8,6 +8,7 @@
 //                  P's abstract self (its cached output) and upstream<S> (P's adjoint).
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/node.hpp>
@@ -24,12 +25,15 @@ namespace detail {
 // P's template re-instantiated with new children. Every node template whose arguments are
 // all types works as is (arguments that are not children, such as a shape, are kept); a
 // node with non-type arguments (pow_node<A, N>) declares `template <class...> with_children`.
-template <class P, class New, class = void> struct rebind;
+// (A partial specialisation, not a requires-expression: see detail/detect.hpp.)
+template <class P, class New, class = void> struct has_with_children : std::false_type {};
+template <class P, class... New>
+struct has_with_children<P, type_list<New...>,
+                         std::void_t<typename P::template with_children<New...>>> : std::true_type {
+};
+template <class P, class New, bool = has_with_children<P, New>::value> struct rebind;
 template <template <class...> class Tpl, class... Args, class... New>
-    struct rebind < Tpl<Args...>,
-    type_list<New...>, std::enable_if_t < !requires {
-  typename Tpl<Args...>::template with_children<New...>;
-} >> {
+struct rebind<Tpl<Args...>, type_list<New...>, false> {
   using old = children_t<Tpl<Args...>>;
   template <class Arg>
   using map = typename std::conditional_t<contains<old, Arg>::value,
@@ -37,9 +41,7 @@ template <template <class...> class Tpl, class... Args, class... New>
                                           std::type_identity<Arg>>::type;
   using type = Tpl<map<Args>...>;
 };
-template <class P, class... New> struct rebind < P, type_list<New...>, std::enable_if_t < requires {
-  typename P::template with_children<New...>;
-} >> {
+template <class P, class... New> struct rebind<P, type_list<New...>, true> {
   using type = typename P::template with_children<New...>;
 };
 

@@ -20,6 +20,7 @@
 // constexpr.
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/detail/static_for.hpp>
 #include <ctgrad/detail/type_list.hpp>
@@ -448,11 +449,12 @@ template <class F, class... Bs> struct bound_variables {
                                          type_list<typename Bs::variable>, type_list<>>...>::type;
 };
 
+template <class N> using body_of = typename N::body;
 template <class N> struct is_scalar_node : std::bool_constant<shape_of_t<N>::rank == 0> {};
 template <class Order> struct scalar_formula;
 template <class... Ns> struct scalar_formula<type_list<Ns...>> {
   static constexpr bool value =
-      (is_scalar_node<Ns>::value && ...) && !((requires { typename Ns::body; }) || ...);
+      (is_scalar_node<Ns>::value && ...) && !(detected_v<body_of, Ns> || ...);
 };
 
 }  // namespace detail

@@ -22,13 +22,18 @@
 
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <utility>
 
 namespace ctgrad {
 
 namespace detail {
 
-template <class Root, class Order, class N> struct adjoint;
+// Adjoints are keyed by position in the order: a node's parents are positions in the parent
+// table, so no node's position is ever looked up (each lookup a separate evaluation, see
+// expr/graph.hpp's child_table), except the one asked for.
+template <class Root, class Order, std::size_t I> struct adjoint_at;
+template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint;
 
 template <class S, class E> constexpr auto unbroadcast(E e) {
   if constexpr (shape_of_t<E>::size > S::size) {
@@ -49,19 +54,39 @@ template <class S, class E> constexpr auto as_shape(E e) {
 
 // What parent P passes down to child N: the sum of P's rules for every slot holding N
 // (x*x holds x twice). Nothing is derived for a P that does not have N as a child.
-// Free functions of (P, N, P's adjoint) only, not members of a class named after the whole
-// graph: g++ gives every instantiated function a mangled name, and names that held the
-// graph's node list cost time quadratic in its size.
 // Class templates, not functions: g++ gives every instantiated function a symbol and names it
 // after its arguments, and P is a parent whose type can hold most of the graph (a long sum's
-// add_n node), so a function per (parent, child) pair made megabytes of names.
-template <class P, class N, class Rules, class Seq = std::make_index_sequence<children_t<P>::size>>
+// add_n node), so a function per (parent, child) pair made megabytes of names. (Nor static
+// members of a class keyed on P, for the same reason.)
+// Only the slots that hold N are added: a fold over every slot cost one operator+ (an
+// overload resolution, a simplifying constructor) per slot, 32 per term of an add_n node.
+constexpr std::size_t count_true(std::initializer_list<bool> bits) {
+  std::size_t n = 0;
+  for (bool bit : bits) n += bit ? 1 : 0;
+  return n;
+}
+constexpr std::size_t nth_true(std::size_t k, std::initializer_list<bool> bits) {  // its slot
+  std::size_t slot = 0;
+  for (bool bit : bits) {
+    if (bit && k-- == 0) return slot;
+    ++slot;
+  }
+  return slot;
+}
+template <class N, class Cs> struct slot_count;
+template <class N, class... Cs>
+struct slot_count<N, type_list<Cs...>>
+    : std::integral_constant<std::size_t, count_true({__is_same(Cs, N)...})> {};
+template <class P, class N, class Rules, class Cs = children_t<P>,
+          class Seq = std::make_index_sequence<slot_count<N, Cs>::value>>
 struct sum_slots;
-template <class P, class N, class Rules, std::size_t... Slots>
-struct sum_slots<P, N, Rules, std::index_sequence<Slots...>> {
-  using type = decltype((
-      zero_t{} + ... +
-      std::conditional_t<__is_same(at_t<Slots, children_t<P>>, N), at_t<Slots, Rules>, zero_t>{}));
+template <class P, class N, class Rules, class... Cs>
+struct sum_slots<P, N, Rules, type_list<Cs...>, std::index_sequence<0>> {
+  using type = at_t<nth_true(0, {__is_same(Cs, N)...}), Rules>;  // the usual case: one slot
+};
+template <class P, class N, class Rules, class... Cs, std::size_t... Ks>
+struct sum_slots<P, N, Rules, type_list<Cs...>, std::index_sequence<Ks...>> {
+  using type = decltype((zero_t{} + ... + at_t<nth_true(Ks, {__is_same(Cs, N)...}), Rules>{}));
 };
 template <class P, class N, class AdjointP, bool = is_zero_c<AdjointP>::value>
 struct contribution_of {
@@ -73,47 +98,44 @@ struct contribution_of {
 template <class P, class N, class AdjointP> struct contribution_of<P, N, AdjointP, true> {
   using type = zero_t;
 };
-template <class Root, class Order, class P, class N, bool = contains<children_t<P>, N>::value>
-struct contribution {
-  using type = zero_t;
-};
-template <class Root, class Order, class P, class N> struct contribution<Root, Order, P, N, true> {
-  using type = typename contribution_of<P, N, typename adjoint<Root, Order, P>::type>::type;
+// Parent number Pi of the order passes this down to N (the parent table lists only parents).
+template <class Root, class Order, std::size_t Pi, class N> struct contribution {
+  using type = typename contribution_of<at_t<Pi, Order>, N,
+                                        typename adjoint_at<Root, Order, Pi>::type>::type;
 };
 
 // Each node's parents, found once per graph: a constexpr table (positions in Order) read by
 // every node's adjoint, so an adjoint sums over its parents only. (Folding over every node
 // of the graph for every node cost n^2 instantiations: 31 s at a 100-term sum, and clang
 // stops at folds of 256.) Parents are in topological order, each once.
-// (child_positions: expr/graph.hpp.)
+// (child_table: expr/graph.hpp.)
 template <class Order> struct parent_table;
 template <class... Ns> struct parent_table<type_list<Ns...>> {
   using order = type_list<Ns...>;
   static constexpr std::size_t n = sizeof...(Ns);
-  static constexpr std::size_t edges = sum_of<children_t<Ns>::size...>();
+  static constexpr std::size_t edges = child_table<order>::edges;
   struct table_t {
     std::array<std::size_t, n + 1> begin{};  // node i's parents: list[begin[i] .. begin[i + 1])
     std::array<std::size_t, edges + 1> list{};
   };
   static constexpr table_t table = [] {
     table_t tab{};
-    std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()..., nullptr};
-    std::size_t const arity[] = {children_t<Ns>::size..., 0};
+    auto const& kids = child_table<order>::table;
     std::array<std::size_t, n + 1> count{};
     std::array<std::size_t, n + 1> last{};  // the last parent recorded per child, + 1
     for (std::size_t parent = 0; parent < n; ++parent)
-      for (std::size_t slot = 0; slot < arity[parent]; ++slot)
-        if (last[kids[parent][slot]] != parent + 1) {
-          last[kids[parent][slot]] = parent + 1;
-          ++count[kids[parent][slot]];
+      for (std::size_t e = kids.begin[parent]; e < kids.begin[parent + 1]; ++e)
+        if (last[kids.list[e]] != parent + 1) {
+          last[kids.list[e]] = parent + 1;
+          ++count[kids.list[e]];
         }
     for (std::size_t node = 0; node < n; ++node)
       tab.begin[node + 1] = tab.begin[node] + count[node];
     std::array<std::size_t, n + 1> fill = {};
     last = {};
     for (std::size_t parent = 0; parent < n; ++parent)
-      for (std::size_t slot = 0; slot < arity[parent]; ++slot) {
-        std::size_t const child = kids[parent][slot];
+      for (std::size_t e = kids.begin[parent]; e < kids.begin[parent + 1]; ++e) {
+        std::size_t const child = kids.list[e];
         if (last[child] == parent + 1) continue;
         last[child] = parent + 1;
         tab.list[tab.begin[child] + fill[child]++] = parent;
@@ -132,8 +154,7 @@ template <class Root, class Order, class N, class Acc, std::size_t First, std::s
 struct adjoint_sum_chunk<Root, Order, N, Acc, First, std::index_sequence<Js...>> {
   using type = decltype((
       Acc{} + ... +
-      typename contribution<Root, Order, at_t<parent_table<Order>::table.list[First + Js], Order>,
-                            N>::type{}));
+      typename contribution<Root, Order, parent_table<Order>::table.list[First + Js], N>::type{}));
 };
 template <class Root, class Order, class N, class Acc, std::size_t First, std::size_t Count,
           bool Last = (Count <= fold_chunk)>
@@ -148,24 +169,24 @@ struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
   using type =
       typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk, Count - fold_chunk>::type;
 };
-template <class Root, class Order, class N, std::size_t i> struct adjoint_sum_at;
-template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint_sum {
+template <class Root, class Order, std::size_t I, class N = at_t<I, Order>> struct adjoint_at_impl {
+  using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[I],
+                                       parent_table<Order>::table.begin[I + 1] -
+                                           parent_table<Order>::table.begin[I]>::type;
+};
+template <class Root, class Order, std::size_t I> struct adjoint_impl_root { using type = one_t; };
+template <class Root, class Order, std::size_t I>
+struct adjoint_at
+    : std::conditional_t<__is_same(Root, at_t<I, Order>), adjoint_impl_root<Root, Order, I>,
+                         adjoint_at_impl<Root, Order, I>> {};
+
+template <class Root, class Order, class N, bool> struct adjoint {
   using type = zero_t;  // N is not in the graph
 };
-template <class Root, class Order, class N> struct adjoint_sum<Root, Order, N, true> {
-  using type = typename adjoint_sum_at<Root, Order, N, position_of<Order, N>::value>::type;
+template <class Root, class Order, class N> struct adjoint<Root, Order, N, true> {
+  using type = typename adjoint_at<Root, Order, position_of<Order, N>::value>::type;
 };
-template <class Root, class Order, class N, std::size_t i> struct adjoint_sum_at {
-  using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[i],
-                                       parent_table<Order>::table.begin[i + 1] -
-                                           parent_table<Order>::table.begin[i]>::type;
-};
-
-template <class Root, class Order, class N> struct adjoint {
-  using type =
-      std::conditional_t<__is_same(Root, N), one_t, typename adjoint_sum<Root, Order, N>::type>;
-};
-template <class Root, class Order> struct adjoint<Root, Order, Root> { using type = one_t; };
+template <class Root, class Order> struct adjoint<Root, Order, Root, true> { using type = one_t; };
 
 // An adjoint asks for its parents' adjoints, so deriving the leaf of a long chain (a sum of
 // 300 terms is 300 nested +) would recurse once per level, past g++'s depth of 900. In a long
@@ -186,17 +207,17 @@ template <class N, class... Cs>
 struct has_variable<N, type_list<Cs...>>
     : std::bool_constant<is_differentiation_variable_c<N>::value ||
                          (has_variable<Cs>::value || ...)> {};
-template <class Root, class Order, class N, bool = has_variable<N>::value> struct warm_adjoint {
+template <class Root, class Order, std::size_t I, bool = has_variable<at_t<I, Order>>::value>
+struct warm_adjoint {
   using type = void;
 };
-template <class Root, class Order, class N> struct warm_adjoint<Root, Order, N, true> {
-  using type = typename adjoint<Root, Order, N>::type;
+template <class Root, class Order, std::size_t I> struct warm_adjoint<Root, Order, I, true> {
+  using type = typename adjoint_at<Root, Order, I>::type;
 };
 template <class Root, class Order, class Seq> struct root_down;
 template <class Root, class Order, std::size_t... Is>
 struct root_down<Root, Order, std::index_sequence<Is...>> {
-  using type =
-      type_list<typename warm_adjoint<Root, Order, at_t<Order::size - 1 - Is, Order>>::type...>;
+  using type = type_list<typename warm_adjoint<Root, Order, Order::size - 1 - Is>::type...>;
 };
 template <class Root, class Order, class N> constexpr auto adjoint_of() {
   if constexpr (Order::size > warm_up_above) {

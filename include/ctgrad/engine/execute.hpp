@@ -7,6 +7,7 @@
 // Everything here is keyed on abstract nodes (operation + shapes), never on a whole net.
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/constant.hpp>
@@ -23,11 +24,11 @@ namespace ctgrad::detail {
 
 /// A primitive with its own loop (matmul, softmax, sums) rather than a scalar forward.
 /// (A node of any number of inputs, such as a loop, says so with any_arity_forward.)
+template <class N> using forward_into_of = decltype(&N::template forward_into<false, float>);
+template <class N> using any_arity_forward_of = decltype(N::any_arity_forward);
 template <class N>
-concept has_forward_into = requires {
-  &N::template forward_into<false, float>;
-}
-|| requires { N::any_arity_forward; };
+concept has_forward_into =
+    detected_v<forward_into_of, N> || detected_v<any_arity_forward_of, N>;  // detail/detect.hpp
 
 template <class N, bool Acc, class T, class... Cs, class... In>
 constexpr void apply_impl(type_list<Cs...>, T* out, In... in) {

@@ -14,6 +14,7 @@
 // bindings (explain(L, x = 2.0)) the numbers and a central-difference check.
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/engine/backprop.hpp>
 #include <ctgrad/engine/derivation.hpp>
@@ -42,7 +43,9 @@ template <class X, class W, class B> inline constexpr bool is_dense_v<dense_node
 template <class N, class Cs = children_t<N>> inline constexpr bool on_dense_v = false;
 template <class N, class C> inline constexpr bool on_dense_v<N, type_list<C>> = is_dense_v<C>;
 
-template <class N> struct has_label : std::bool_constant < requires { N::name; } > {};
+// (Probes, not requires-expressions: see detail/detect.hpp.)
+template <class N> using label_of = decltype(N::name);
+template <class N> struct has_label : std::bool_constant<detected_v<label_of, N>> {};
 
 // a + b without operator+(const char*, std::string&&), which g++ 12 -O2 misreports
 // under -Wrestrict.
@@ -65,10 +68,10 @@ template <class Pa, std::size_t K, bool IsRoot> std::string rule_text() {
   }
 }
 
-template <class N> inline constexpr bool is_loop_node_v = requires {
-  typename N::body;
-  N::trip;
-};
+template <class N> using loop_body_of = typename N::body;
+template <class N> using loop_trip_of = decltype(N::trip);
+template <class N>
+inline constexpr bool is_loop_node_v = detected_v<loop_body_of, N>&& detected_v<loop_trip_of, N>;
 template <class Order> inline constexpr bool has_loop_v = false;
 template <class... Ns>
 inline constexpr bool has_loop_v<type_list<Ns...>> = (is_loop_node_v<Ns> || ...);
@@ -103,6 +106,7 @@ template <class N> std::string loop_block(std::string const& loop_name) {
 }
 
 // What a node with its own backward step sends to child K, in words.
+template <class N> using carries_bundle_of = decltype(N::carries_bundle);
 template <class N, std::size_t K> std::string custom_term(std::string const& up) {
   if constexpr (is_loop_node_v<N>) {
     using var = at_t<K, typename N::sources>;
@@ -114,7 +118,7 @@ template <class N, std::size_t K> std::string custom_term(std::string const& up)
     } else {
       return cat(cat("sum over t of dL/d", v), " (the loop above)");
     }
-  } else if constexpr (requires { N::carries_bundle; }) {
+  } else if constexpr (detected_v<carries_bundle_of, N>) {
     return cat(cat(up, "["), cat(std::to_string(K), "]"));
   } else {
     return cat(cat(std::string(N::style.symbol), "^T("), cat(up, ")"));

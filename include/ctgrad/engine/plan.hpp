@@ -4,6 +4,7 @@
 // tables and the abstract nodes, never a type named after the whole net.
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
@@ -24,8 +25,9 @@ inline constexpr std::size_t max_arity = 4;
 /// Entries a node keeps next to its value for its own backward step (a loop's per-step
 /// body values): N::cache_size when it declares one.
 /// (A class, not a function: see detail/type_list.hpp's hashed_check.)
-template <class N, bool = requires { N::cache_size; }
-> struct cache_size : std::integral_constant<std::size_t, 0> {};
+template <class N> using cache_size_of = decltype(N::cache_size);
+template <class N, bool = detected_v<cache_size_of, N>>
+struct cache_size : std::integral_constant<std::size_t, 0> {};
 template <class N>
 struct cache_size<N, true> : std::integral_constant<std::size_t, N::cache_size> {};
 
@@ -51,16 +53,6 @@ struct bound_leaf {
 template <class N>
 using step_t = std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
 
-// The position in Order of node N's K-th child (0 past its last). Tables that run-time code
-// reads are built only from scalar constants like this one: g++ emits (and mangles) every
-// class-type constant or function named in such a table's initializer, and per-node
-// entities named after the whole net made that cost cubic in depth.
-template <class Order, class N, std::size_t K, bool = (K < children_t<N>::size)>
-struct child_position : std::integral_constant<std::size_t, 0> {};
-template <class Order, class N, std::size_t K>
-struct child_position<Order, N, K, true>
-    : std::integral_constant<std::size_t, position_of<Order, at_t<K, children_t<N>>>::value> {};
-
 template <class Order> struct plan;
 // Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
 // slot of 16 entries or more starts on a multiple of 16 (64 bytes in float; the workspace
@@ -75,25 +67,16 @@ template <class... Ns> struct plan<type_list<Ns...>> {
 
   static constexpr std::size_t width = table_width<children_t<Ns>::size...>();
   using row = std::array<std::size_t, width>;
+  // Read at run time; filled from the graph's child table (expr/graph.hpp), whose one
+  // evaluation looks up every edge. (Built from a constant per node and slot, a lookup each,
+  // it cost g++ a class and a separate evaluation per edge.)
   static constexpr std::array<row, n> child = [] {
-    if constexpr (width == max_arity) {
-      return std::array<row, n>{
-          row{child_position<order, Ns, 0>::value, child_position<order, Ns, 1>::value,
-              child_position<order, Ns, 2>::value, child_position<order, Ns, 3>::value}...};
-    } else {
-      // A node of more inputs (a loop, a long sum's add_n): rows filled from each node's
-      // positions<...> (expr/graph.hpp), arrays named after numbers only. (A row per node as
-      // a static array named after the graph and the node: 22 MB of mangled names for the
-      // derivative of a 300-term sum.)
-      std::array<row, n> rows{};
-      std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()...,
-                                         nullptr};
-      std::size_t const arities[] = {children_t<Ns>::size..., 0};
-      for (std::size_t node = 0; node < n; ++node)
-        for (std::size_t slot = 0; slot < arities[node]; ++slot)
-          rows[node][slot] = kids[node][slot];
-      return rows;
-    }
+    std::array<row, n> rows{};
+    auto const& kids = child_table<order>::table;
+    for (std::size_t node = 0; node < n; ++node)
+      for (std::size_t e = kids.begin[node]; e < kids.begin[node + 1]; ++e)
+        rows[node][e - kids.begin[node]] = kids.list[e];
+    return rows;
   }();
   static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};
 

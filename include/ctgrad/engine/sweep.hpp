@@ -9,6 +9,7 @@
 //   backprop<Loss, Captured>(grads, table, captured)   runs it; returns the loss
 #pragma once
 
+#include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/engine/bindings.hpp>
@@ -44,10 +45,9 @@ inline constexpr bool rule_nonzero_v = !is_zero_c<rule_t<Pa, K>>::value;
 ///   static void backward(T* const* child_adj, T const* const* child_val, T const* self,
 ///                        T const* self_adj, T* scratch);
 ///   static constexpr std::size_t backward_scratch;   entries of scratch it uses
+template <class Pa> using backward_scratch_of = decltype(Pa::backward_scratch);
 template <class Pa>
-concept custom_backward = requires {
-  Pa::backward_scratch;
-};
+concept custom_backward = detected_v<backward_scratch_of, Pa>;  // detail/detect.hpp
 
 template <class Pa, std::size_t K> constexpr bool rule_nonzero_of() {
   if constexpr (custom_backward<Pa>) {

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 namespace ctgrad {
 
@@ -106,6 +107,48 @@ template <std::size_t... Ps> struct positions {
 template <class Order, class N, class Cs = children_t<N>> struct child_positions;
 template <class Order, class N, class... Cs> struct child_positions<Order, N, type_list<Cs...>> {
   using type = positions<position_of<Order, Cs>::value..., Order::size>;
+};
+
+// The hashes of node N's children (detail/type_hash.hpp), a type named after numbers.
+template <std::uint64_t... Hs> struct hash_values {
+  static constexpr std::uint64_t value[] = {Hs..., 0};
+};
+template <class N, class Cs = children_t<N>> struct child_hashes;
+template <class N, class... Cs> struct child_hashes<N, type_list<Cs...>> {
+  using type = hash_values<type_hash<Cs>::value...>;
+};
+
+/// Every node's children's positions in Order, found for the whole graph in one constant
+/// evaluation: node i's children are list[begin[i] .. begin[i + 1]). g++ spends about 60 KB and
+/// a class per separate evaluation of a lookup (a position_of per edge), and a graph has
+/// thousands of edges; one evaluation that looks them all up costs a few bytes per edge.
+/// Small graphs, and the rare graph whose hashes collide, use child_positions.
+template <class Order> struct child_table;
+template <class... Ns> struct child_table<type_list<Ns...>> {
+  using order = type_list<Ns...>;
+  static constexpr std::size_t n = sizeof...(Ns);
+  static constexpr std::size_t edges = sum_of<children_t<Ns>::size...>();
+  struct table_t {
+    std::array<std::size_t, n + 1> begin{};
+    std::array<std::size_t, edges + 1> list{};
+  };
+  static constexpr table_t table = [] {
+    table_t t{};
+    std::size_t const arity[] = {children_t<Ns>::size..., 0};
+    for (std::size_t i = 0; i < n; ++i) t.begin[i + 1] = t.begin[i] + arity[i];
+    if constexpr (n > hashed_above && hash_index<order>::table.distinct) {
+      std::uint64_t const* const kids[] = {child_hashes<Ns>::type::value..., nullptr};
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < arity[i]; ++k)
+          t.list[t.begin[i] + k] = hash_index<order>::find(kids[i][k]);
+    } else {
+      std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()...,
+                                         nullptr};
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < arity[i]; ++k) t.list[t.begin[i] + k] = kids[i][k];
+    }
+    return t;
+  }();
 };
 }  // namespace detail
 
