@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Whether a type has a member, asked without a requires-expression:
 //   detected_v<Probe, Ts...>   true when the alias Probe<Ts...> names a type
-//                              (e.g. template <class N> using cache_size_of = decltype(N::cache_size))
+//                              (e.g. template <class N> using cache_size_of =
+//                              decltype(N::cache_size))
 // clang 14 keeps the reason a requirement of a requires-expression or a concept failed as
 // text: it prints the diagnostic, with the full name of the type it was checking, into a
 // string, every time. A node's name is as long as its subtree, and the engine asks such

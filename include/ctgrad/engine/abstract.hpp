@@ -56,13 +56,25 @@ struct abstract;
 template <class P, class... Cs, std::size_t... Ks>
 struct abstract<P, type_list<Cs...>, std::index_sequence<Ks...>> {
   using type = typename rebind<P, type_list<placeholder_t<Cs, Ks>...>>::type;
+  // Every child a slot, constants too: what a forward step needs (see forward_abstract_t).
+  using all_slots = typename rebind<P, type_list<slot_node<Ks, shape_of_t<Cs>>...>>::type;
 };
-template <class P> struct abstract<P, type_list<>, std::index_sequence<>> { using type = P; };
+template <class P> struct abstract<P, type_list<>, std::index_sequence<>> {
+  using type = P;
+  using all_slots = P;
+};
 
 }  // namespace detail
 
 /// P with its children replaced by slot placeholders (leaves are their own abstraction).
 template <class P> using abstract_t = typename detail::abstract<P>::type;
+
+/// P with every child, constants included, replaced by a slot: the forward step computes P
+/// from its children's values, and a constant child is a node with a value of its own. So
+/// k*x for 300 different k is one forward step, not 300 (each an instantiated function: the
+/// 300-term sum's derivative had about 600 distinct steps). The backward rules keep their
+/// constants (abstract_t), so that they fold: the adjoint of 2*x is 2*dc.
+template <class P> using forward_abstract_t = typename detail::abstract<P>::all_slots;
 
 namespace detail {
 

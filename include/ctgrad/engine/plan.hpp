@@ -52,6 +52,9 @@ struct bound_leaf {
 };
 template <class N>
 using step_t = std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
+template <class N>
+using forward_step_t =
+    std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, forward_abstract_t<N>>;
 
 template <class Order> struct plan;
 // Where a workspace slot of `size` entries starts when the previous one ends at `end`: a
@@ -91,6 +94,7 @@ template <class... Ns> struct plan<type_list<Ns...>> {
   // What the steps run per node: the abstract node, or bound_leaf for any variable (its
   // name is irrelevant at run time), so this list holds few distinct types.
   using abstracts = type_list<step_t<Ns>...>;
+  using forward_abstracts = type_list<forward_step_t<Ns>...>;  // constants as slots too
 };
 
 }  // namespace ctgrad::detail
