@@ -12,7 +12,9 @@
 
 #include "codegen/c_driver.hpp"
 
+#include <cmath>
 #include <string>
+#include <type_traits>
 
 using namespace ctgrad;
 using namespace ctgrad::literals;
@@ -59,4 +61,30 @@ BOOST_AUTO_TEST_CASE(matmul_transpose_and_elementwise_nodes) {
   double const worst = worst_difference<double>(eval(other, Z = z), got);
   BOOST_TEST_MESSAGE("double: largest difference from eval " << worst);
   BOOST_TEST(worst <= 1e-12);
+}
+
+// A sum of 9 terms is one add_n node (ops/add_n.hpp); its C form adds the terms left to
+// right. The reference is computed here term by term with <cmath>, not by eval.
+constexpr auto W = input<"W", 3, 4>;
+constexpr auto wide = exp(0.25_c * W) + abs(W) + tanh(W) + sigmoid(W) + relu(W) +
+                      sqrt(abs(W) + 1_c) + W * W + sign(W) + step(W);
+static_assert(ctgrad::detail::is_add_n_c<std::remove_cv_t<decltype(wide)>>::value,
+              "9 terms make an add_n node");
+
+BOOST_AUTO_TEST_CASE(a_long_sum_is_one_loop_over_its_terms) {
+  auto w = test::normal_tensor<double, shape<3, 4>>(7);
+  w.data[5] = 0.0;  // sign and step at zero
+  auto const c = codegen::c_export<double>(wide, "wide");
+  auto const got = run_c<double>(c, array_literal("w", w), "wide_forward(0, &ws, w, out)");
+  BOOST_REQUIRE_EQUAL(got.size(), 12u);
+  for (std::size_t i = 0; i < 12; ++i) {
+    double const v = w.data[i];
+    double const want = std::exp(0.25 * v) + std::abs(v) + std::tanh(v) + 1 / (1 + std::exp(-v)) +
+                        (v > 0 ? v : 0) + std::sqrt(std::abs(v) + 1) + v * v +
+                        (v > 0   ? 1
+                         : v < 0 ? -1
+                                 : 0) +
+                        (v > 0 ? 1 : 0);
+    BOOST_TEST(got[i] == want, boost::test_tools::tolerance(1e-12));
+  }
 }
