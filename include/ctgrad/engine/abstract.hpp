@@ -56,13 +56,17 @@ struct abstract;
 template <class P, class... Cs, std::size_t... Ks>
 struct abstract<P, type_list<Cs...>, std::index_sequence<Ks...>> {
   using type = typename rebind<P, type_list<placeholder_t<Cs, Ks>...>>::type;
-  // Every child a slot, constants too: what a forward step needs (see forward_abstract_t).
-  using all_slots = typename rebind<P, type_list<slot_node<Ks, shape_of_t<Cs>>...>>::type;
 };
-template <class P> struct abstract<P, type_list<>, std::index_sequence<>> {
-  using type = P;
-  using all_slots = P;
+template <class P> struct abstract<P, type_list<>, std::index_sequence<>> { using type = P; };
+// Every child a slot, constants too: what a forward step needs (see forward_abstract_t).
+template <class P, class Children = children_t<P>,
+          class Seq = std::make_index_sequence<Children::size>>
+struct all_slots;
+template <class P, class... Cs, std::size_t... Ks>
+struct all_slots<P, type_list<Cs...>, std::index_sequence<Ks...>> {
+  using type = typename rebind<P, type_list<slot_node<Ks, shape_of_t<Cs>>...>>::type;
 };
+template <class P> struct all_slots<P, type_list<>, std::index_sequence<>> { using type = P; };
 
 }  // namespace detail
 
@@ -74,7 +78,7 @@ template <class P> using abstract_t = typename detail::abstract<P>::type;
 /// k*x for 300 different k is one forward step, not 300 (each an instantiated function: the
 /// 300-term sum's derivative had about 600 distinct steps). The backward rules keep their
 /// constants (abstract_t), so that they fold: the adjoint of 2*x is 2*dc.
-template <class P> using forward_abstract_t = typename detail::abstract<P>::all_slots;
+template <class P> using forward_abstract_t = typename detail::all_slots<P>::type;
 
 namespace detail {
 

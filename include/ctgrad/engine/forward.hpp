@@ -140,7 +140,7 @@ template <class Order, class T, class... Sources>
 CTGRAD_ALWAYS_INLINE constexpr void forward_pass(T* ws, T const** val,
                                                  source_table<T, Sources...> const& table) {
   using P = plan<Order>;
-  using abstracts = typename P::forward_abstracts;
+  using abstracts = typename forward_abstracts<Order>::type;
   std::size_t const* bound = bound_indices<Order, Sources...>::value.data();
   if constexpr (!in_pieces<P::n>) {
     forward_steps<abstracts>::template run<0>(std::make_index_sequence<P::n>{}, ws, val,

@@ -328,7 +328,7 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
       step_sources(src.data(), child, out, step_t);
       for (std::size_t node_i = 0; node_i < body_nodes; ++node_i)
         offset[node_i] = layout.base[node_i] + step_t * layout.per_step[node_i];
-      detail::forward_steps<typename body_plan::forward_abstracts>::template run<0>(
+      detail::forward_steps<typename detail::forward_abstracts<body_order>::type>::template run<0>(
           std::make_index_sequence<body_nodes>{}, out + cache_at, val.data(),
           body_plan::child.data(), offset.data(), src.data(), bound.data(), body_nodes);
       kernels::copy<false, state_size>(out + step_t * state_size, val[body_nodes - 1]);

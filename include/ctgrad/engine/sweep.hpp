@@ -222,7 +222,7 @@ template <class... Ns, class Wanted, class Kept> struct sweep<type_list<Ns...>, 
   template <class Seq> struct reversed;
   template <std::size_t... Js> struct reversed<std::index_sequence<Js...>> {
     using type =
-        type_list<backward_step<at_t<n - 1 - Js, typename P::abstracts>,
+        type_list<backward_step<at_t<n - 1 - Js, typename backward_abstracts<order>::type>,
                                 schedule.mask[n - 1 - Js][0], schedule.mask[n - 1 - Js][1]>...>;
   };
   using reversed_steps = typename reversed<std::make_index_sequence<n>>::type;
