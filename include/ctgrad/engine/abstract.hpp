@@ -32,15 +32,25 @@ struct has_with_children<P, type_list<New...>,
                          std::void_t<typename P::template with_children<New...>>> : std::true_type {
 };
 template <class P, class New, bool = has_with_children<P, New>::value> struct rebind;
-template <template <class...> class Tpl, class... Args, class... New>
-struct rebind<Tpl<Args...>, type_list<New...>, false> {
-  using old = children_t<Tpl<Args...>>;
-  template <class Arg>
-  using map = typename std::conditional_t<contains<old, Arg>::value,
-                                          at<index_of<old, Arg>::value, type_list<New...>>,
-                                          std::type_identity<Arg>>::type;
-  using type = Tpl<map<Args>...>;
+// One argument: the new child in its slot, or itself when it is not a child (a shape).
+template <class Old, class New, class Arg> struct rebind_arg {
+  using type =
+      typename std::conditional_t<contains<Old, Arg>::value, at<index_of<Old, Arg>::value, New>,
+                                  std::type_identity<Arg>>::type;
 };
+template <class P, class New, bool ArgsAreChildren> struct rebind_args;
+template <template <class...> class Tpl, class... Args, class... New>
+struct rebind_args<Tpl<Args...>, type_list<New...>, true> {
+  using type = Tpl<New...>;  // the usual node: its arguments are its children
+};
+template <template <class...> class Tpl, class... Args, class... New>
+struct rebind_args<Tpl<Args...>, type_list<New...>, false> {
+  using type = Tpl<typename rebind_arg<children_t<Tpl<Args...>>, type_list<New...>, Args>::type...>;
+};
+template <template <class...> class Tpl, class... Args, class... New>
+struct rebind<Tpl<Args...>, type_list<New...>, false>
+    : rebind_args<Tpl<Args...>, type_list<New...>,
+                  __is_same(type_list<Args...>, children_t<Tpl<Args...>>)> {};
 template <class P, class... New> struct rebind<P, type_list<New...>, true> {
   using type = typename P::template with_children<New...>;
 };
