@@ -194,3 +194,21 @@ BOOST_AUTO_TEST_CASE(cnn_shapes) {
   check_all<dims1<2, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(22);
   check_all<dims1<3, 8, 1, 50, 16, 1, 5, 0, 2, 1, 1, 1>, float>(23);
 }
+
+BOOST_AUTO_TEST_CASE(batch_one) {
+  // One image: the weight adjoint makes dy^T and the padded planes once for all its chunks of
+  // rows (plan::w_once), except with groups, or when dy^T comes in chunks of output rows (the
+  // first layer, 26 rows of 26 outputs). The CNN's layers at batch 1, odd sizes with padding
+  // and dilation, a K of many rows in one chunk.
+  using namespace conv_gemm_test;
+  static_assert(k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>::w_once);
+  static_assert(!k::detail::plan<dims1<1, 1, 28, 28, 32, 3, 3, 0, 0, 1, 1, 1>, float>::w_once);
+  static_assert(k::detail::plan<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, float>::w_once);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(31);
+  check_all<dims1<1, 1, 28, 28, 32, 3, 3, 0, 0, 1, 1, 1>, float>(32);
+  check_all<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, float>(33);
+  check_all<dims1<1, 6, 10, 9, 9, 3, 3, 2, 1, 2, 3, 3>, float>(34);
+  check_all<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, double>(35);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(36);
+  check_all<dims1<1, 7, 12, 5, 19, 2, 3, 0, 1, 2, 1, 1>, double>(37);
+}

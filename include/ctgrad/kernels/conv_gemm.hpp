@@ -15,11 +15,14 @@
 //                 and its channels exchanged: w'[c, (o, p, q)] = w[o, c, KH-1-p, KW-1-q], read in
 //                 place through a second table; a column that wraps into the previous row reads
 //                 dy's zero columns j >= OW, as the forward's never reaches past Wp)
-//   weight adjoint dw[o, k]   = sum_t x_p[off_x(k) + t] dy_w^T[t, o]        M = C/G KH KW, N = O/G,
-//   K = len per image
-//                 (dy of one image transposed to [len, O/G], zero at j >= OW, so A's rows are
-//                 shifted input planes again; the result is summed over the batch in a scratch
-//                 [rows, O/G] and written out transposed once)
+//   weight adjoint dw[o, k]   = sum_t x_p[off_x(k) + t] dy^T[t, o]          M = C/G KH KW, N = O/G,
+//   K = OH OW per image
+//                 (dy of one image transposed to [OH OW, O/G], so A's rows are shifted input
+//                 planes again, read in OH segments of OW: the wide columns j >= OW are not
+//                 summed; the result is summed over the batch in a scratch [rows, O/G] and
+//                 written out transposed once. dy^T and the result's transposition go through
+//                 vector registers, kernels/transpose_tiled.hpp; at batch 1 dy^T is made once
+//                 for all chunks of rows)
 // The micro-kernel holds an MR x NV tile of the result in vector registers (gemm_tile), loads
 // NV vectors of a B row and broadcasts MR entries of A per k, as in kernels/gemm.hpp; rows of
 // B read past their last full vector through masked loads, so nothing is read outside a plane.
@@ -33,13 +36,14 @@
 // Scratch lives on the stack, at most conv_gemm_budget bytes per call: the result of a chunk
 // of rows (mc rows of the product, chosen at compile time to fit), the padded input planes of
 // one image and group when there is padding, dy of one image zero-padded (input adjoint) or
-// transposed (weight adjoint; in chunks of t when a whole image's does not fit). Shapes whose
-// scratch cannot fit, and strides other than 1, take kernels/conv.hpp's loops.
+// transposed (weight adjoint; in chunks of output rows when a whole image's does not fit). Shapes
+// whose scratch cannot fit, and strides other than 1, take kernels/conv.hpp's loops.
 #pragma once
 
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
 #include <ctgrad/kernels/gemm.hpp>
+#include <ctgrad/kernels/transpose_tiled.hpp>
 
 #include <array>
 #include <cstddef>
@@ -123,11 +127,15 @@ template <class T, std::size_t SAR> struct a_koff {  // A(r, k) = p[r SAR + off[
   }
   CTGRAD_ALWAYS_INLINE a_koff at(std::size_t m0) const { return {p + m0 * SAR, off}; }
 };
-template <class T> struct a_rows {  // A(r, k) = p[off[r] + k]
+// A(r, k) = p[off[r] + k]; in the micro-kernel's segment s of k (see micro), p moves on by s Skip:
+// the weight adjoint's k runs over the OW outputs of each output row, which are OW of the
+// input's Wp columns apart from the next row's (Skip = Wp - OW).
+template <class T, std::size_t Skip = 0> struct a_rows {
   T const* p;
   std::uint32_t const* off;
   CTGRAD_ALWAYS_INLINE T operator()(std::size_t r, std::size_t k) const { return p[off[r] + k]; }
   CTGRAD_ALWAYS_INLINE a_rows at(std::size_t m0) const { return {p, off + m0}; }
+  CTGRAD_ALWAYS_INLINE a_rows seg(std::size_t s) const { return {p + s * Skip, off}; }
 };
 template <class T> struct b_table {  // B(k, :) = p + off[k]
   T const* p;
@@ -141,10 +149,22 @@ template <class T, std::size_t LDB> struct b_dense {  // B(k, :) = p + k LDB
 
 // C's tile (MR rows, NV vectors from column n0, the last of Last lanes) = (or +=, with acc)
 // sum over k < K of A(r, k) B(k, n0 + ...).
-template <class T, std::size_t MR, std::size_t NV, std::size_t Last, std::size_t K, class A,
-          class B>
+// Segment s of the k loop reads A through a.seg(s) (one segment: through a).
+template <bool One, class A> CTGRAD_ALWAYS_INLINE A segment(A const& a, std::size_t s) {
+  if constexpr (One) {
+    (void)s;
+    return a;
+  } else {
+    return a.seg(s);
+  }
+}
+
+// With Seg < K, k runs in K / Seg segments of Seg, and segment s reads A through a.seg(s).
+template <class T, std::size_t MR, std::size_t NV, std::size_t Last, std::size_t K,
+          std::size_t Seg = K, class A, class B>
 CTGRAD_ALWAYS_INLINE void micro(A a, B b, std::size_t n0, T* CTGRAD_RESTRICT c, std::size_t ldc,
                                 bool acc) {
+  static_assert(K % Seg == 0);
   using V = simd::vec<T>;
   constexpr std::size_t W = V::width;
   typename V::type s[MR][NV];
@@ -159,16 +179,19 @@ CTGRAD_ALWAYS_INLINE void micro(A a, B b, std::size_t n0, T* CTGRAD_RESTRICT c, 
   for (std::size_t r = 0; r < MR; ++r)
 #pragma GCC unroll 8
     for (std::size_t v = 0; v < NV; ++v) s[r][v] = acc ? load(c + r * ldc, v) : V::zero();
-  for (std::size_t k = 0; k < K; ++k) {
-    T const* const bk = b(k) + n0;
-    typename V::type bv[NV];
+  for (std::size_t sg = 0; sg < K / Seg; ++sg) {
+    A const as = segment<Seg == K>(a, sg);
+    for (std::size_t k = sg * Seg; k < (sg + 1) * Seg; ++k) {
+      T const* const bk = b(k) + n0;
+      typename V::type bv[NV];
 #pragma GCC unroll 8
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = load(bk, v);
+      for (std::size_t v = 0; v < NV; ++v) bv[v] = load(bk, v);
 #pragma GCC unroll 16
-    for (std::size_t r = 0; r < MR; ++r) {
-      typename V::type const ar = V::splat(a(r, k));
+      for (std::size_t r = 0; r < MR; ++r) {
+        typename V::type const ar = V::splat(as(r, k));
 #pragma GCC unroll 8
-      for (std::size_t v = 0; v < NV; ++v) s[r][v] = V::fma(ar, bv[v], s[r][v]);
+        for (std::size_t v = 0; v < NV; ++v) s[r][v] = V::fma(ar, bv[v], s[r][v]);
+      }
     }
   }
 #pragma GCC unroll 16
@@ -186,7 +209,8 @@ CTGRAD_ALWAYS_INLINE void micro(A a, B b, std::size_t n0, T* CTGRAD_RESTRICT c, 
 }
 
 // Rows [0, MR) of C, every panel of NC = NV W columns, then the narrower last panel.
-template <class T, std::size_t MR, std::size_t N, std::size_t K, class A, class B>
+template <class T, std::size_t MR, std::size_t N, std::size_t K, std::size_t Seg = K, class A,
+          class B>
 CTGRAD_ALWAYS_INLINE void row_tile(A a, B b, T* c, std::size_t ldc, bool acc) {
   using V = simd::vec<T>;
   constexpr std::size_t W = V::width;
@@ -194,20 +218,22 @@ CTGRAD_ALWAYS_INLINE void row_tile(A a, B b, T* c, std::size_t ldc, bool acc) {
   constexpr std::size_t NV = tile.nv, NC = NV * W, panels = N / NC, rest = N % NC;
   constexpr std::size_t rest_nv = (rest + W - 1) / W, rest_last = rest - (rest_nv - 1) * W;
   for (std::size_t p = 0; p < panels; ++p)
-    micro<T, MR, NV, W, K>(a, b, p * NC, c + p * NC, ldc, acc);
+    micro<T, MR, NV, W, K, Seg>(a, b, p * NC, c + p * NC, ldc, acc);
   if constexpr (rest > 0)
-    micro<T, MR, rest_nv, rest_last, K>(a, b, panels * NC, c + panels * NC, ldc, acc);
+    micro<T, MR, rest_nv, rest_last, K, Seg>(a, b, panels * NC, c + panels * NC, ldc, acc);
 }
 
-/// C[M, N] (ldc apart) = (or +=) A B, A and B read through the readers above.
-template <class T, std::size_t M, std::size_t N, std::size_t K, class A, class B>
+/// C[M, N] (ldc apart) = (or +=) A B, A and B read through the readers above (k in segments of
+/// Seg, see micro).
+template <class T, std::size_t M, std::size_t N, std::size_t K, std::size_t Seg = K, class A,
+          class B>
 void product(A a, B b, T* c, std::size_t ldc, bool acc) {
   constexpr std::size_t MR = gemm_tile(N, simd::vec<T>::width).mr;
   constexpr std::size_t full = M / MR, rest = M % MR;
   for (std::size_t t = 0; t < full; ++t)
-    row_tile<T, MR, N, K>(a.at(t * MR), b, c + t * MR * ldc, ldc, acc);
+    row_tile<T, MR, N, K, Seg>(a.at(t * MR), b, c + t * MR * ldc, ldc, acc);
   if constexpr (rest > 0)
-    row_tile<T, rest, N, K>(a.at(full * MR), b, c + full * MR * ldc, ldc, acc);
+    row_tile<T, rest, N, K, Seg>(a.at(full * MR), b, c + full * MR * ldc, ldc, acc);
 }
 
 /// The most rows of a product (a multiple of the tile's MR, or all M) whose results, Row
@@ -229,18 +255,22 @@ template <class D, class T> struct plan {
   // of O/G beside dy^T and the padded planes.
   static constexpr std::size_t fwd_rows = chunk_rows<T, G::og, G::len, G::len, xpad>();
   static constexpr std::size_t in_rows = chunk_rows<T, G::cg, G::ls, G::ls, G::og * G::lz>();
-  // The weight adjoint's k (t of one image) in chunks of w_kt, leaving room for some rows.
+  // The weight adjoint's k (the OH x OW outputs of one image, not the wide columns) in chunks
+  // of w_ki whole output rows (w_kt outputs), leaving room for some rows of the result.
   static constexpr std::size_t cap = conv_gemm_budget / sizeof(T);
   static constexpr std::size_t w_reserve = (G::kx < 4 * gemm_tile(G::og, simd::vec<T>::width).mr
                                                 ? G::kx
                                                 : 4 * gemm_tile(G::og, simd::vec<T>::width).mr) *
                                            G::og;
-  static constexpr std::size_t w_kt = cap < xpad + w_reserve + G::og ? 0
-                                      : (cap - xpad - w_reserve) / G::og < G::len
-                                          ? (cap - xpad - w_reserve) / G::og
-                                          : G::len;
+  static constexpr std::size_t w_ki = cap < xpad + w_reserve + G::og * D::ow ? 0
+                                      : (cap - xpad - w_reserve) / (G::og * D::ow) < D::oh
+                                          ? (cap - xpad - w_reserve) / (G::og * D::ow)
+                                          : D::oh;
+  static constexpr std::size_t w_kt = w_ki * D::ow;
   static constexpr std::size_t w_rows =
-      w_kt == 0 ? 0 : chunk_rows<T, G::kx, G::og, G::og, w_kt * G::og + xpad>();
+      w_ki == 0 ? 0 : chunk_rows<T, G::kx, G::og, G::og, w_kt * G::og + xpad>();
+  // One image, whose dy^T is one chunk: made once for every chunk of rows, not once per chunk.
+  static constexpr bool w_once = D::batch == 1 && D::groups == 1 && w_ki == D::oh;
 };
 
 // The padded planes of one image's group (cg planes from xc), or xc itself without padding.
@@ -291,45 +321,60 @@ void input_chunk(T* dx, T const* dyz, T const* w, std::size_t b, std::size_t g, 
   }
 }
 
-// dy^T[t, o] for t in [t0, t0 + KT) of one image and group, zero at the columns j >= OW.
-template <class D, std::size_t KT, class T>
-void transpose_dy(T* CTGRAD_RESTRICT dyt, T const* CTGRAD_RESTRICT dyb, std::size_t t0) {
+// dy^T[t, o] for the outputs t of rows [i0, i0 + KI) of one image and group (t counted from
+// row i0, OW per row).
+template <class D, std::size_t KI, class T>
+void transpose_dy(T* CTGRAD_RESTRICT dyt, T const* CTGRAD_RESTRICT dyb, std::size_t i0) {
   using G = geo<D>;
-  for (std::size_t tk = 0; tk < KT; ++tk) {
-    std::size_t const t = t0 + tk, i = t / G::wp, j = t % G::wp;
-    T* const row = dyt + tk * G::og;
-    if (j < D::ow) {
-      for (std::size_t o = 0; o < G::og; ++o) row[o] = dyb[o * D::oh * D::ow + i * D::ow + j];
-    } else {
-      for (std::size_t o = 0; o < G::og; ++o) row[o] = T{};
-    }
-  }
+  transpose_tiled<false, G::og, KI * D::ow>(dyt, G::og, dyb + i0 * D::ow, D::oh * D::ow);
+}
+
+// dw's rows [k0, k0 + MC) of group g, from one image's dy^T (KI output rows from row i0) and
+// its input planes xs: out (+)= the product, k over the outputs, each output row a segment of
+// OW that reads the input OW columns on (a_rows' skip).
+template <class D, class T, std::size_t MC, std::size_t KI>
+CTGRAD_ALWAYS_INLINE void weight_product(T const* xs, T const* dyt, std::size_t i0, std::size_t k0,
+                                         T* out, bool acc) {
+  using G = geo<D>;
+  product<T, MC, G::og, KI * D::ow, D::ow>(
+      a_rows<T, G::wp - D::ow>{xs + i0 * G::wp, tables<D>::x.data() + k0}, b_dense<T, G::og>{dyt},
+      out, G::og, acc);
+}
+
+template <class D, bool Acc, class T, std::size_t MC>
+void weight_store(T* dw, std::size_t g, std::size_t k0, T const* out) {
+  using G = geo<D>;
+  transpose_tiled<Acc, MC, G::og>(dw + g * G::og * G::kx + k0, G::kx, out, G::og);
 }
 
 template <class D, bool Acc, class T, std::size_t MC>
 void weight_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t k0, T* dyt, T* xp,
                   T* out) {
   using G = geo<D>;
-  constexpr std::size_t KT = plan<D, T>::w_kt, full = G::len / KT, rest = G::len % KT;
-  for (std::size_t i = 0; i < MC * G::og; ++i) out[i] = T{};
-  for (std::size_t b = 0; b < D::batch; ++b) {
-    T const* const dyb = dy + (b * D::outputs + g * G::og) * D::oh * D::ow;
-    T const* const xs =
-        padded_planes<D>(xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
-    for (std::size_t c = 0; c < full; ++c) {
-      transpose_dy<D, KT>(dyt, dyb, c * KT);
-      product<T, MC, G::og, KT>(a_rows<T>{xs + c * KT, tables<D>::x.data() + k0},
-                                b_dense<T, G::og>{dyt}, out, G::og, true);
-    }
-    if constexpr (rest > 0) {
-      transpose_dy<D, rest>(dyt, dyb, full * KT);
-      product<T, MC, G::og, rest>(a_rows<T>{xs + full * KT, tables<D>::x.data() + k0},
-                                  b_dense<T, G::og>{dyt}, out, G::og, true);
+  using P = plan<D, T>;
+  constexpr std::size_t KI = P::w_ki, full = D::oh / KI, rest = D::oh % KI;
+  if constexpr (P::w_once) {
+    // x is the image's planes, padded, and dyt its dy^T (made by conv_gemm_weight_grad).
+    (void)dy;
+    (void)xp;
+    weight_product<D, T, MC, D::oh>(x, dyt, 0, k0, out, false);
+  } else {
+    for (std::size_t i = 0; i < MC * G::og; ++i) out[i] = T{};
+    for (std::size_t b = 0; b < D::batch; ++b) {
+      T const* const dyb = dy + (b * D::outputs + g * G::og) * D::oh * D::ow;
+      T const* const xs =
+          padded_planes<D>(xp, x + (b * D::channels + g * G::cg) * D::height * D::width);
+      for (std::size_t c = 0; c < full; ++c) {
+        transpose_dy<D, KI>(dyt, dyb, c * KI);
+        weight_product<D, T, MC, KI>(xs, dyt, c * KI, k0, out, true);
+      }
+      if constexpr (rest > 0) {
+        transpose_dy<D, rest>(dyt, dyb, full * KI);
+        weight_product<D, T, MC, rest>(xs, dyt, full * KI, k0, out, true);
+      }
     }
   }
-  for (std::size_t o = 0; o < G::og; ++o)
-    for (std::size_t r = 0; r < MC; ++r)
-      store<Acc>(dw[(g * G::og + o) * G::kx + k0 + r], out[r * G::og + o]);
+  weight_store<D, Acc, T, MC>(dw, g, k0, out);
 }
 
 }  // namespace detail
@@ -406,11 +451,18 @@ CTGRAD_NOINLINE void conv_gemm_weight_grad(T* dw, T const* x, T const* dy) {
   alignas(64) T dyt[P::w_kt * G::og];
   alignas(64) T xp[P::xpad + 1];
   alignas(64) T out[MC * G::og];
+  T const* xs = x;
+  if constexpr (P::w_once) {
+    // One image and group: its padded planes and dy^T made once, for every chunk of rows
+    // (weight_chunk then reads xs as its planes).
+    xs = detail::padded_planes<D>(+xp, x);
+    detail::transpose_dy<D, D::oh>(+dyt, dy, 0);
+  }
   for (std::size_t g = 0; g < D::groups; ++g) {
     for (std::size_t m = 0; m < full; ++m)
-      detail::weight_chunk<D, Acc, T, MC>(dw, x, dy, g, m * MC, +dyt, +xp, +out);
+      detail::weight_chunk<D, Acc, T, MC>(dw, xs, dy, g, m * MC, +dyt, +xp, +out);
     if constexpr (rest > 0)
-      detail::weight_chunk<D, Acc, T, rest>(dw, x, dy, g, full * MC, +dyt, +xp, +out);
+      detail::weight_chunk<D, Acc, T, rest>(dw, xs, dy, g, full * MC, +dyt, +xp, +out);
   }
 }
 
