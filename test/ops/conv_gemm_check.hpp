@@ -212,3 +212,22 @@ BOOST_AUTO_TEST_CASE(batch_one) {
   check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(36);
   check_all<dims1<1, 7, 12, 5, 19, 2, 3, 0, 1, 2, 1, 1>, double>(37);
 }
+
+BOOST_AUTO_TEST_CASE(input_adjoint_by_col2im) {
+  // conv_gemm_input_grad's col2im path (at least 8 outputs per group): the CNN's second
+  // layer (8 chunks of 4 channels), 17 channels in chunks and a smaller last one, groups with
+  // dilation and padding, one tall and thin plane; and a layer of 5 outputs that keeps the
+  // full correlation.
+  using namespace conv_gemm_test;
+  static_assert(k::conv_gemm_input_col2im<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>);
+  static_assert(k::conv_gemm_input_col2im<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>);
+  static_assert(k::detail::plan<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>::c2_cpc < 17);
+  static_assert(!k::conv_gemm_input_col2im<dims1<2, 3, 7, 5, 5, 3, 3, 0, 0, 1, 1, 1>, float>);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(41);
+  check_all<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>(42);
+  check_all<dims1<2, 6, 9, 10, 24, 3, 3, 1, 2, 2, 1, 2>, float>(43);
+  check_all<dims1<1, 3, 40, 3, 8, 3, 1, 0, 1, 1, 1, 1>, float>(44);
+  check_all<dims1<2, 6, 9, 10, 24, 3, 3, 1, 2, 2, 1, 2>, double>(45);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(46);
+  check_all<dims1<2, 3, 7, 5, 5, 3, 3, 0, 0, 1, 1, 1>, float>(47);
+}

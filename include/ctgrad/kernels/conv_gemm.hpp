@@ -137,6 +137,11 @@ template <class T, std::size_t Skip = 0> struct a_rows {
   CTGRAD_ALWAYS_INLINE a_rows at(std::size_t m0) const { return {p, off + m0}; }
   CTGRAD_ALWAYS_INLINE a_rows seg(std::size_t s) const { return {p + s * Skip, off}; }
 };
+template <class T, std::size_t SAK> struct a_cols {  // A(r, k) = p[k SAK + r]
+  T const* p;
+  CTGRAD_ALWAYS_INLINE T operator()(std::size_t r, std::size_t k) const { return p[k * SAK + r]; }
+  CTGRAD_ALWAYS_INLINE a_cols at(std::size_t m0) const { return {p + m0}; }
+};
 template <class T> struct b_table {  // B(k, :) = p + off[k]
   T const* p;
   std::uint32_t const* off;
@@ -209,13 +214,13 @@ CTGRAD_ALWAYS_INLINE void micro(A a, B b, std::size_t n0, T* CTGRAD_RESTRICT c, 
 }
 
 // Rows [0, MR) of C, every panel of NC = NV W columns, then the narrower last panel.
-template <class T, std::size_t MR, std::size_t N, std::size_t K, std::size_t Seg = K, class A,
-          class B>
+template <class T, std::size_t MR, std::size_t N, std::size_t K, std::size_t Seg = K,
+          std::size_t NV0 = 0, class A, class B>
 CTGRAD_ALWAYS_INLINE void row_tile(A a, B b, T* c, std::size_t ldc, bool acc) {
   using V = simd::vec<T>;
   constexpr std::size_t W = V::width;
-  constexpr gemm_tile_t tile = gemm_tile(N, W);
-  constexpr std::size_t NV = tile.nv, NC = NV * W, panels = N / NC, rest = N % NC;
+  constexpr std::size_t NV = NV0 != 0 ? NV0 : gemm_tile(N, W).nv;
+  constexpr std::size_t NC = NV * W, panels = N / NC, rest = N % NC;
   constexpr std::size_t rest_nv = (rest + W - 1) / W, rest_last = rest - (rest_nv - 1) * W;
   for (std::size_t p = 0; p < panels; ++p)
     micro<T, MR, NV, W, K, Seg>(a, b, p * NC, c + p * NC, ldc, acc);
@@ -224,16 +229,16 @@ CTGRAD_ALWAYS_INLINE void row_tile(A a, B b, T* c, std::size_t ldc, bool acc) {
 }
 
 /// C[M, N] (ldc apart) = (or +=) A B, A and B read through the readers above (k in segments of
-/// Seg, see micro).
-template <class T, std::size_t M, std::size_t N, std::size_t K, std::size_t Seg = K, class A,
-          class B>
+/// Seg, see micro); the tile gemm_tile's unless MR0 and NV0 are given.
+template <class T, std::size_t M, std::size_t N, std::size_t K, std::size_t Seg = K,
+          std::size_t MR0 = 0, std::size_t NV0 = 0, class A, class B>
 void product(A a, B b, T* c, std::size_t ldc, bool acc) {
-  constexpr std::size_t MR = gemm_tile(N, simd::vec<T>::width).mr;
+  constexpr std::size_t MR = MR0 != 0 ? MR0 : gemm_tile(N, simd::vec<T>::width).mr;
   constexpr std::size_t full = M / MR, rest = M % MR;
   for (std::size_t t = 0; t < full; ++t)
-    row_tile<T, MR, N, K, Seg>(a.at(t * MR), b, c + t * MR * ldc, ldc, acc);
+    row_tile<T, MR, N, K, Seg, NV0>(a.at(t * MR), b, c + t * MR * ldc, ldc, acc);
   if constexpr (rest > 0)
-    row_tile<T, rest, N, K, Seg>(a.at(full * MR), b, c + full * MR * ldc, ldc, acc);
+    row_tile<T, rest, N, K, Seg, NV0>(a.at(full * MR), b, c + full * MR * ldc, ldc, acc);
 }
 
 /// The most rows of a product (a multiple of the tile's MR, or all M) whose results, Row
@@ -269,6 +274,25 @@ template <class D, class T> struct plan {
   static constexpr std::size_t w_kt = w_ki * D::ow;
   static constexpr std::size_t w_rows =
       w_ki == 0 ? 0 : chunk_rows<T, G::kx, G::og, G::og, w_kt * G::og + xpad>();
+  // The input adjoint by col2im (input_col2im): rows of the column matrix at pitch c2_pitch,
+  // zpad zeros in front of each row's len values and zeros after them, so that every shifted
+  // read of a plane's vectors finds zeros outside the row; c2_cpc input channels (taps rows
+  // each) per chunk, beside dy at the input's pitch (og rows of len).
+  static constexpr std::size_t c2_w = simd::vec<T>::width;
+  static constexpr std::size_t c2_vectors = (G::plane + c2_w - 1) / c2_w;
+  static constexpr std::size_t c2_pitch =
+      c2_vectors * c2_w > G::zpad + G::len ? c2_vectors* c2_w : G::zpad + G::len;
+  static constexpr std::size_t c2_fixed = G::og * G::len + G::zpad + c2_vectors * c2_w;
+  static constexpr std::size_t c2_cpc = cap < c2_fixed + G::taps * c2_pitch ? 0
+                                        : (cap - c2_fixed) / (G::taps * c2_pitch) < G::cg
+                                            ? (cap - c2_fixed) / (G::taps * c2_pitch)
+                                            : G::cg;
+  static constexpr std::size_t c2_buffer =
+      c2_cpc * G::taps * c2_pitch + G::zpad + c2_vectors * c2_w;
+  // Its tile: 12 rows of 2 vectors with 32 registers (a chunk of 4 channels of 3 x 3 taps is
+  // 3 tiles, where gemm_tile's 8 rows leave a tile of 4), else gemm_tile's.
+  static constexpr std::size_t c2_mr = simd::registers >= 32 ? 12 : 0;
+  static constexpr std::size_t c2_nv = simd::registers >= 32 ? 2 : 0;
   // One image, whose dy^T is one chunk: made once for every chunk of rows, not once per chunk.
   static constexpr bool w_once = D::batch == 1 && D::groups == 1 && w_ki == D::oh;
 };
@@ -318,6 +342,43 @@ void input_chunk(T* dx, T const* dyz, T const* w, std::size_t b, std::size_t g, 
     for (std::size_t i = 0; i < D::height; ++i)
       for (std::size_t j = 0; j < D::width; ++j)
         store<Acc>(dxc[i * D::width + j], out[r * G::ls + i * G::wp + j]);
+  }
+}
+
+// The input adjoint by col2im, for CC input channels from c0 of group g of image b: the column
+// matrix's rows (c, p, q) for those channels, col[(c, p, q), t] = sum_o w[o, c, p, q] dy_w[o, t]
+// (M = CC taps, N = len, K = O/G: dy_w is dy at the input's pitch, zero at j >= OW), then each
+// padded plane dx_p[c, s] = sum_{p, q} col[(c, p, q), s - off(p, q)], a sum of the rows read
+// shifted by their offsets, vector by vector in registers (buf's zeros around each row stand
+// for the positions no output reaches), and dx its interior.
+template <class D, bool Acc, class T, std::size_t CC>
+void input_col2im_chunk(T* dx, T const* dyw, T const* w, std::size_t b, std::size_t g,
+                        std::size_t c0, T* buf) {
+  using G = geo<D>;
+  using P = plan<D, T>;
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width, NV = P::c2_vectors, pitch = P::c2_pitch;
+  product<T, CC * G::taps, G::len, G::og, G::og, P::c2_mr, P::c2_nv>(
+      a_cols<T, G::kx>{w + g * G::og * G::kx + c0 * G::taps}, b_dense<T, G::len>{dyw},
+      buf + G::zpad, pitch, false);
+  for (std::size_t cc = 0; cc < CC; ++cc) {
+    typename V::type acc[NV];
+#pragma GCC unroll 16
+    for (std::size_t v = 0; v < NV; ++v) acc[v] = V::zero();
+    for (std::size_t p = 0; p < D::kh; ++p)
+      for (std::size_t q = 0; q < D::kw; ++q) {
+        T const* const row =
+            buf + (cc * G::taps + p * D::kw + q) * pitch + G::zpad - G::offset(p, q);
+#pragma GCC unroll 16
+        for (std::size_t v = 0; v < NV; ++v) acc[v] = V::add(acc[v], V::load(row + v * W));
+      }
+    alignas(64) T plane[NV * W];
+#pragma GCC unroll 16
+    for (std::size_t v = 0; v < NV; ++v) V::store(plane + v * W, acc[v]);
+    T* const dxc = dx + (b * D::channels + g * G::cg + c0 + cc) * D::height * D::width;
+    for (std::size_t i = 0; i < D::height; ++i)
+      for (std::size_t j = 0; j < D::width; ++j)
+        store<Acc>(dxc[i * D::width + j], plane[(i + D::ph) * G::wp + j + D::pw]);
   }
 }
 
@@ -383,10 +444,12 @@ void weight_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t k0,
 /// at least one tile of rows.
 template <class D, class T>
 inline constexpr bool conv_gemm_fits = D::sh == 1 && D::sw == 1 && detail::plan<D, T>::fwd_rows > 0;
-/// Whether conv_gemm_input_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
+/// Whether conv_gemm_input_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch,
+/// on either of its two paths).
 template <class D, class T>
 inline constexpr bool conv_gemm_input_fits =
-    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::in_rows > 0;
+    D::sh == 1 && D::sw == 1 &&
+    (detail::plan<D, T>::in_rows > 0 || (detail::plan<D, T>::c2_cpc > 0 && D::out_per_group >= 8));
 /// Whether conv_gemm_weight_grad takes conv_dims D in T (as conv_gemm_fits, for its scratch).
 template <class D, class T>
 inline constexpr bool conv_gemm_weight_fits =
@@ -413,6 +476,13 @@ CTGRAD_NOINLINE void conv_gemm(T* y, T const* x, T const* w, T const* bias) {
     }
 }
 
+/// Whether conv_gemm_input_grad takes conv_dims D in T by col2im (input_col2im_chunk): stride 1,
+/// a chunk of channels within conv_gemm_budget, and at least 8 output channels per group (the
+/// column matrix's K; its shifted sums cost about one vector add per K multiply-adds).
+template <class D, class T>
+inline constexpr bool conv_gemm_input_col2im =
+    D::sh == 1 && D::sw == 1 && detail::plan<D, T>::c2_cpc > 0 && D::out_per_group >= 8;
+
 /// dx (+)= the adjoint of conv's input for the upstream dy, on the micro-kernel.
 template <class D, bool Acc, class T>
 CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
@@ -420,23 +490,50 @@ CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
                 "conv_gemm_input_grad: stride 1 and scratch within conv_gemm_budget");
   using G = detail::geo<D>;
   using P = detail::plan<D, T>;
-  constexpr std::size_t MC = P::in_rows, full = G::cg / MC, rest = G::cg % MC;
-  alignas(64) T dyz[G::og * G::lz];
-  alignas(64) T out[MC * G::ls];
-  for (std::size_t b = 0; b < D::batch; ++b)
-    for (std::size_t g = 0; g < D::groups; ++g) {
-      for (std::size_t i = 0; i < G::og * G::lz; ++i) dyz[i] = T{};
-      for (std::size_t o = 0; o < G::og; ++o) {
-        T const* const dyo = dy + (b * D::outputs + g * G::og + o) * D::oh * D::ow;
-        for (std::size_t i = 0; i < D::oh; ++i)
-          for (std::size_t j = 0; j < D::ow; ++j)
-            dyz[o * G::lz + G::zpad + i * G::wp + j] = dyo[i * D::ow + j];
+  if constexpr (conv_gemm_input_col2im<D, T>) {
+    // col2im: fewer products than the full correlation of the zero-padded dy below, which
+    // computes every position of the input plane over all taps, including the taps that
+    // fall on the padding (the CNN's second layer at batch 1: 166 000 vector multiply-adds
+    // against 203 000).
+    constexpr std::size_t CC = P::c2_cpc, full = G::cg / CC, rest = G::cg % CC;
+    alignas(64) T dyw[G::og * G::len];
+    alignas(64) T buf[P::c2_buffer];
+    for (std::size_t i = 0; i < P::c2_buffer; ++i) buf[i] = T{};  // the zeros around the rows
+    for (std::size_t b = 0; b < D::batch; ++b)
+      for (std::size_t g = 0; g < D::groups; ++g) {
+        for (std::size_t o = 0; o < G::og; ++o) {
+          T const* const dyo = dy + (b * D::outputs + g * G::og + o) * D::oh * D::ow;
+          T* const row = dyw + o * G::len;
+          for (std::size_t i = 0; i < D::oh; ++i) {
+            for (std::size_t j = 0; j < D::ow; ++j) row[i * G::wp + j] = dyo[i * D::ow + j];
+            if (i + 1 < D::oh)
+              for (std::size_t j = D::ow; j < G::wp; ++j) row[i * G::wp + j] = T{};
+          }
+        }
+        for (std::size_t m = 0; m < full; ++m)
+          detail::input_col2im_chunk<D, Acc, T, CC>(dx, +dyw, w, b, g, m * CC, +buf);
+        if constexpr (rest > 0)
+          detail::input_col2im_chunk<D, Acc, T, rest>(dx, +dyw, w, b, g, full * CC, +buf);
       }
-      for (std::size_t m = 0; m < full; ++m)
-        detail::input_chunk<D, Acc, T, MC>(dx, +dyz, w, b, g, m * MC, +out);
-      if constexpr (rest > 0)
-        detail::input_chunk<D, Acc, T, rest>(dx, +dyz, w, b, g, full * MC, +out);
-    }
+  } else {
+    constexpr std::size_t MC = P::in_rows, full = G::cg / MC, rest = G::cg % MC;
+    alignas(64) T dyz[G::og * G::lz];
+    alignas(64) T out[MC * G::ls];
+    for (std::size_t b = 0; b < D::batch; ++b)
+      for (std::size_t g = 0; g < D::groups; ++g) {
+        for (std::size_t i = 0; i < G::og * G::lz; ++i) dyz[i] = T{};
+        for (std::size_t o = 0; o < G::og; ++o) {
+          T const* const dyo = dy + (b * D::outputs + g * G::og + o) * D::oh * D::ow;
+          for (std::size_t i = 0; i < D::oh; ++i)
+            for (std::size_t j = 0; j < D::ow; ++j)
+              dyz[o * G::lz + G::zpad + i * G::wp + j] = dyo[i * D::ow + j];
+        }
+        for (std::size_t m = 0; m < full; ++m)
+          detail::input_chunk<D, Acc, T, MC>(dx, +dyz, w, b, g, m * MC, +out);
+        if constexpr (rest > 0)
+          detail::input_chunk<D, Acc, T, rest>(dx, +dyz, w, b, g, full * MC, +out);
+      }
+  }
 }
 
 /// dw (+)= the adjoint of conv's weights for the input x and the upstream dy, on the
