@@ -231,3 +231,20 @@ BOOST_AUTO_TEST_CASE(input_adjoint_by_col2im) {
   check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(46);
   check_all<dims1<2, 3, 7, 5, 5, 3, 3, 0, 0, 1, 1, 1>, float>(47);
 }
+
+BOOST_AUTO_TEST_CASE(input_adjoint_by_compact_col2im) {
+  // The compact form (AVX-512 floats, no padding or dilation, planes at most 16 wide): the
+  // CNN's second layer, odd sizes with a last chunk of fewer channels, groups, a plane exactly
+  // 16 wide, a 1 x 1 kernel.
+  using namespace conv_gemm_test;
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  static_assert(k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>::c2_compact);
+  static_assert(k::detail::plan<dims1<2, 8, 7, 16, 16, 2, 3, 0, 0, 1, 1, 2>, float>::c2_compact);
+  static_assert(
+      !k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>::c2_compact);
+#endif
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(51);
+  check_all<dims1<2, 37, 9, 11, 12, 3, 2, 0, 0, 1, 1, 1>, float>(52);
+  check_all<dims1<2, 8, 7, 16, 16, 2, 3, 0, 0, 1, 1, 2>, float>(53);
+  check_all<dims1<1, 9, 5, 3, 10, 1, 1, 0, 0, 1, 1, 1>, float>(54);
+}

@@ -15,6 +15,12 @@
 //                 and its channels exchanged: w'[c, (o, p, q)] = w[o, c, KH-1-p, KW-1-q], read in
 //                 place through a second table; a column that wraps into the previous row reads
 //                 dy's zero columns j >= OW, as the forward's never reaches past Wp)
+//                 or, with at least 8 outputs per group (conv_gemm_input_col2im), by col2im:
+//                 col[(c, p, q), t] = sum_o w[o, c, p, q] dy_w[o, t] (M = C/G KH KW, K = O/G,
+//                 N = len; with AVX-512 floats, planes at most 16 wide and no padding, N =
+//                 OH OW straight from dy), then dx_p[c, s] = sum_{p,q} col[(c, p, q), s -
+//                 off(p, q)], each row read shifted, summed in registers: fewer products,
+//                 as the correlation also multiplies the taps that fall on dy's padding
 //   weight adjoint dw[o, k]   = sum_t x_p[off_x(k) + t] dy^T[t, o]          M = C/G KH KW, N = O/G,
 //   K = OH OW per image
 //                 (dy of one image transposed to [OH OW, O/G], so A's rows are shifted input
@@ -45,9 +51,15 @@
 #include <ctgrad/kernels/gemm.hpp>
 #include <ctgrad/kernels/transpose_tiled.hpp>
 
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
+#include <type_traits>
 
 namespace ctgrad::kernels {
 
@@ -293,6 +305,25 @@ template <class D, class T> struct plan {
   // 3 tiles, where gemm_tile's 8 rows leave a tile of 4), else gemm_tile's.
   static constexpr std::size_t c2_mr = simd::registers >= 32 ? 12 : 0;
   static constexpr std::size_t c2_nv = simd::registers >= 32 ? 2 : 0;
+  // The compact form (input_col2im_compact, AVX-512 floats): the column matrix over the OH OW
+  // outputs only, straight from dy (no copy at the input's pitch), rows of a plane at most one
+  // vector wide; c2c_cpc channels per chunk.
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  static constexpr bool c2_compact =
+      std::is_same_v<T, float> && !G::padded && D::dh == 1 && D::dw == 1 && D::width <= 16;
+#else
+  static constexpr bool c2_compact = false;
+#endif
+  static constexpr std::size_t c2c_front = 16;  // room for reads that start up to KW - 1 early
+  static constexpr std::size_t c2c_fit = cap < c2c_front + G::taps * D::oh * D::ow ? 0
+                                         : (cap - c2c_front) / (G::taps * D::oh * D::ow) < G::cg
+                                             ? (cap - c2c_front) / (G::taps * D::oh * D::ow)
+                                             : G::cg;
+  // Whole tiles where the budget allows: chunks of a multiple of c2c_unit channels (3 x 3
+  // taps and 12-row tiles: 4 channels are 3 tiles; 15 channels left a tile of 3 rows).
+  static constexpr std::size_t c2c_unit = c2_mr == 0 ? 1 : c2_mr / std::gcd(G::taps, c2_mr);
+  static constexpr std::size_t c2c_cpc =
+      c2c_fit >= c2c_unit && c2c_fit < G::cg ? c2c_fit / c2c_unit * c2c_unit : c2c_fit;
   // One image, whose dy^T is one chunk: made once for every chunk of rows, not once per chunk.
   static constexpr bool w_once = D::batch == 1 && D::groups == 1 && w_ki == D::oh;
 };
@@ -381,6 +412,41 @@ void input_col2im_chunk(T* dx, T const* dyw, T const* w, std::size_t b, std::siz
         store<Acc>(dxc[i * D::width + j], plane[(i + D::ph) * G::wp + j + D::pw]);
   }
 }
+
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+// input_col2im_chunk's compact form, for plan::c2_compact: the column matrix's rows hold the
+// OH OW outputs (N = OH OW, B = dy itself), and each row r of the plane (one vector) sums, for
+// every tap (p, q) with an output row i = r - p, that row's OW values moved q lanes on (a
+// load masked to lanes q ... q + OW - 1, from q entries before the row).
+template <class D, bool Acc, std::size_t CC>
+void input_col2im_compact(float* dx, float const* dy, float const* w, std::size_t b, std::size_t g,
+                          std::size_t c0, float* buf) {
+  using G = geo<D>;
+  using P = plan<D, float>;
+  constexpr std::size_t n = D::oh * D::ow;
+  product<float, CC * G::taps, n, G::og, G::og, P::c2_mr, P::c2_nv>(
+      a_cols<float, G::kx>{w + g * G::og * G::kx + c0 * G::taps},
+      b_dense<float, n>{dy + (b * D::outputs + g * G::og) * n}, buf, n, false);
+  constexpr unsigned row_bits = (1u << D::ow) - 1u;
+  constexpr __mmask16 plane_row = static_cast<__mmask16>((1u << D::width) - 1u);
+  for (std::size_t cc = 0; cc < CC; ++cc) {
+    float* const dxc = dx + (b * D::channels + g * G::cg + c0 + cc) * D::height * D::width;
+    for (std::size_t r = 0; r < D::height; ++r) {
+      __m512 acc = _mm512_setzero_ps();
+      for (std::size_t p = 0; p < D::kh; ++p) {
+        if (r < p || r - p >= D::oh) continue;
+        float const* const seg = buf + (cc * G::taps + p * D::kw) * n + (r - p) * D::ow;
+        for (std::size_t q = 0; q < D::kw; ++q)
+          acc = _mm512_add_ps(
+              acc, _mm512_maskz_loadu_ps(static_cast<__mmask16>(row_bits << q), seg + q * n - q));
+      }
+      if constexpr (Acc)
+        acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(plane_row, dxc + r * D::width));
+      _mm512_mask_storeu_ps(dxc + r * D::width, plane_row, acc);
+    }
+  }
+}
+#endif
 
 // dy^T[t, o] for the outputs t of rows [i0, i0 + KI) of one image and group (t counted from
 // row i0, OW per row).
@@ -490,7 +556,22 @@ CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
                 "conv_gemm_input_grad: stride 1 and scratch within conv_gemm_budget");
   using G = detail::geo<D>;
   using P = detail::plan<D, T>;
-  if constexpr (conv_gemm_input_col2im<D, T>) {
+  if constexpr (conv_gemm_input_col2im<D, T> && P::c2_compact && P::c2c_cpc > 0) {
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+    constexpr std::size_t CC = P::c2c_cpc, full = G::cg / CC, rest = G::cg % CC;
+    // c2c_front entries before the rows: the first row's reads start up to KW - 1 early (into
+    // lanes masked off, never loaded), and the pointer stays inside the array.
+    alignas(64) T scratch[P::c2c_front + CC * G::taps * D::oh * D::ow];
+    T* const buf = scratch + P::c2c_front;
+    for (std::size_t b = 0; b < D::batch; ++b)
+      for (std::size_t g = 0; g < D::groups; ++g) {
+        for (std::size_t m = 0; m < full; ++m)
+          detail::input_col2im_compact<D, Acc, CC>(dx, dy, w, b, g, m * CC, buf);
+        if constexpr (rest > 0)
+          detail::input_col2im_compact<D, Acc, rest>(dx, dy, w, b, g, full * CC, buf);
+      }
+#endif
+  } else if constexpr (conv_gemm_input_col2im<D, T>) {
     // col2im: fewer products than the full correlation of the zero-padded dy below, which
     // computes every position of the input plane over all taps, including the taps that
     // fall on the padding (the CNN's second layer at batch 1: 166 000 vector multiply-adds
