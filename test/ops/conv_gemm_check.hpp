@@ -194,3 +194,57 @@ BOOST_AUTO_TEST_CASE(cnn_shapes) {
   check_all<dims1<2, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(22);
   check_all<dims1<3, 8, 1, 50, 16, 1, 5, 0, 2, 1, 1, 1>, float>(23);
 }
+
+BOOST_AUTO_TEST_CASE(batch_one) {
+  // One image: the weight adjoint makes dy^T and the padded planes once for all its chunks of
+  // rows (plan::w_once), except with groups, or when dy^T comes in chunks of output rows (the
+  // first layer, 26 rows of 26 outputs). The CNN's layers at batch 1, odd sizes with padding
+  // and dilation, a K of many rows in one chunk.
+  using namespace conv_gemm_test;
+  static_assert(k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>::w_once);
+  static_assert(!k::detail::plan<dims1<1, 1, 28, 28, 32, 3, 3, 0, 0, 1, 1, 1>, float>::w_once);
+  static_assert(k::detail::plan<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, float>::w_once);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(31);
+  check_all<dims1<1, 1, 28, 28, 32, 3, 3, 0, 0, 1, 1, 1>, float>(32);
+  check_all<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, float>(33);
+  check_all<dims1<1, 6, 10, 9, 9, 3, 3, 2, 1, 2, 3, 3>, float>(34);
+  check_all<dims1<1, 5, 9, 11, 13, 3, 2, 1, 2, 1, 1, 1>, double>(35);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(36);
+  check_all<dims1<1, 7, 12, 5, 19, 2, 3, 0, 1, 2, 1, 1>, double>(37);
+}
+
+BOOST_AUTO_TEST_CASE(input_adjoint_by_col2im) {
+  // conv_gemm_input_grad's col2im path (at least 8 outputs per group): the CNN's second
+  // layer (8 chunks of 4 channels), 17 channels in chunks and a smaller last one, groups with
+  // dilation and padding, one tall and thin plane; and a layer of 5 outputs that keeps the
+  // full correlation.
+  using namespace conv_gemm_test;
+  static_assert(k::conv_gemm_input_col2im<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>);
+  static_assert(k::conv_gemm_input_col2im<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>);
+  static_assert(k::detail::plan<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>::c2_cpc < 17);
+  static_assert(!k::conv_gemm_input_col2im<dims1<2, 3, 7, 5, 5, 3, 3, 0, 0, 1, 1, 1>, float>);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(41);
+  check_all<dims1<1, 17, 6, 19, 33, 2, 5, 1, 0, 1, 1, 1>, float>(42);
+  check_all<dims1<2, 6, 9, 10, 24, 3, 3, 1, 2, 2, 1, 2>, float>(43);
+  check_all<dims1<1, 3, 40, 3, 8, 3, 1, 0, 1, 1, 1, 1>, float>(44);
+  check_all<dims1<2, 6, 9, 10, 24, 3, 3, 1, 2, 2, 1, 2>, double>(45);
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>(46);
+  check_all<dims1<2, 3, 7, 5, 5, 3, 3, 0, 0, 1, 1, 1>, float>(47);
+}
+
+BOOST_AUTO_TEST_CASE(input_adjoint_by_compact_col2im) {
+  // The compact form (AVX-512 floats, no padding or dilation, planes at most 16 wide): the
+  // CNN's second layer, odd sizes with a last chunk of fewer channels, groups, a plane exactly
+  // 16 wide, a 1 x 1 kernel.
+  using namespace conv_gemm_test;
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  static_assert(k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>::c2_compact);
+  static_assert(k::detail::plan<dims1<2, 8, 7, 16, 16, 2, 3, 0, 0, 1, 1, 2>, float>::c2_compact);
+  static_assert(
+      !k::detail::plan<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, double>::c2_compact);
+#endif
+  check_all<dims1<1, 32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1>, float>(51);
+  check_all<dims1<2, 37, 9, 11, 12, 3, 2, 0, 0, 1, 1, 1>, float>(52);
+  check_all<dims1<2, 8, 7, 16, 16, 2, 3, 0, 0, 1, 1, 2>, float>(53);
+  check_all<dims1<1, 9, 5, 3, 10, 1, 1, 0, 0, 1, 1, 1>, float>(54);
+}

@@ -173,3 +173,15 @@ BOOST_AUTO_TEST_CASE(dense_with_bias) {
   check_dense<false, 32, 784, 128, float>(36);
   check_dense<false, 17, 3, 33, double>(37);
 }
+
+BOOST_AUTO_TEST_CASE(few_rows_nt) {
+  // kernels::matmul's nt with one to three rows of A (nt_dots_simd: vector dot products, each
+  // summed across its lanes by vec::sum): the CNN's dense input adjoint at batch 1
+  // (1 x 128 x 1600), and ragged K (a masked last vector) in both types.
+  using namespace gemm_test;
+  check_layout<k::nt, false, 1, 128, 1600, float>(41);
+  check_layout<k::nt, true, 1, 128, 1600, float>(42);
+  check_layout<k::nt, false, 1, 129, 33, double>(43);
+  check_layout<k::nt, true, 3, 37, 301, float>(44);
+  check_layout<k::nt, false, 2, 45, 130, double>(45);
+}

@@ -190,6 +190,31 @@ def norm_cases():
     ]
 
 
+def gemm_conv_cases():
+    # Sizes where kernels::conv takes kernels/conv_gemm.hpp's paths when compiled for AVX2 or
+    # AVX-512 (test/ops/conv2d_gemm.cpp): at least 16 384 multiply-adds, 4 or more input and
+    # output channels per group, 8 or more outputs per group for the input adjoint's col2im,
+    # one image (the weight adjoint's dy^T made once) and two with groups. Appended after the
+    # other cases so that their seeds, and so their numbers, stay as they were.
+    grid = [
+        ("conv2d.b1c8h9w10.o16k3x3.s1p1d1g1", 1, 8, (9, 10), 16, (3, 3), (1, 1), (1, 1), (1, 1), 1, True),
+        ("conv2d.b2c8h7w9.o16k3x2.s1p0x1d1x2g2", 2, 8, (7, 9), 16, (3, 2), (1, 1), (0, 1), (1, 2), 2, True),
+    ]
+    out = []
+    for name, B, C, sp, O, k, s, p, d, g, bias in grid:
+        def make(B=B, C=C, sp=sp, O=O, k=k, g=g, bias=bias):
+            t = {"x": torch.randn(B, C, *sp), "w": torch.randn(O, C // g, *k)}
+            if bias:
+                t["b"] = torch.randn(O)
+            return t
+
+        def fn(x, w, b=None, s=s, p=p, d=d, g=g):
+            return F.conv2d(x, w, b, stride=s, padding=p, dilation=d, groups=g)
+
+        out.append((name, make, fn))
+    return out
+
+
 def fmt(t):
     return " ".join("%.17g" % v for v in t.reshape(-1).tolist())
 
@@ -197,7 +222,8 @@ def fmt(t):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, "torch_refs.txt")
-    all_cases = conv_cases() + pool_cases() + activation_cases() + shape_cases() + norm_cases()
+    all_cases = (conv_cases() + pool_cases() + activation_cases() + shape_cases() + norm_cases()
+                 + gemm_conv_cases())
     names = [c[0] for c in all_cases]
     assert len(names) == len(set(names)), "case names must be unique"
     lines = ["# Written by test/reference/torch_refs.py with torch %s, float64. Do not edit."

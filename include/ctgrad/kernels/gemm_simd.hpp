@@ -49,6 +49,17 @@ template <> struct vec<float> {
   static void store(float* p, type v) { _mm512_storeu_ps(p, v); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
   static type add(type a, type b) { return _mm512_add_ps(a, b); }
+  /// The sum of the lanes, as a tree: lane l plus lane l + 8, then + 4, + 2, + 1.
+  /// (Not _mm512_reduce_add_ps, nor _mm512_castps512_ps256: in g++ 12 both go through an
+  /// extraction whose pass-through -Wuninitialized reports as used uninitialized.)
+  static float sum(type v) {
+    __m512d const d = _mm512_castps_pd(v);
+    __m256 const h8 = _mm256_add_ps(_mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xff, d, 0)),
+                                    _mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xff, d, 1)));
+    __m128 const h4 = _mm_add_ps(_mm256_castps256_ps128(h8), _mm256_extractf128_ps(h8, 1));
+    __m128 const h2 = _mm_add_ps(h4, _mm_movehl_ps(h4, h4));
+    return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+  }
   template <std::size_t N> static __mmask16 mask() {
     return static_cast<__mmask16>((1u << N) - 1u);
   }
@@ -76,6 +87,13 @@ template <> struct vec<double> {
   static void store(double* p, type v) { _mm512_storeu_pd(p, v); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm512_add_pd(a, b); }
+  /// The sum of the lanes, as a tree: lane l plus lane l + 4, then + 2, + 1.
+  static double sum(type v) {
+    __m256d const h4 = _mm256_add_pd(_mm512_maskz_extractf64x4_pd(0xff, v, 0),
+                                     _mm512_maskz_extractf64x4_pd(0xff, v, 1));
+    __m128d const h2 = _mm_add_pd(_mm256_castpd256_pd128(h4), _mm256_extractf128_pd(h4, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(h2, _mm_unpackhi_pd(h2, h2)));
+  }
   template <std::size_t N> static __mmask8 mask() { return static_cast<__mmask8>((1u << N) - 1u); }
   template <std::size_t N> static type load_part(double const* p) {
     if constexpr (N == width)
@@ -116,6 +134,12 @@ template <> struct vec<float> {
   static void store(float* p, type v) { _mm256_storeu_ps(p, v); }
   static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
   static type add(type a, type b) { return _mm256_add_ps(a, b); }
+  /// The sum of the lanes, as a tree: lane l plus lane l + 4, then + 2, + 1.
+  static float sum(type v) {
+    __m128 const h4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    __m128 const h2 = _mm_add_ps(h4, _mm_movehl_ps(h4, h4));
+    return _mm_cvtss_f32(_mm_add_ss(h2, _mm_movehdup_ps(h2)));
+  }
   template <std::size_t N> static type load_part(float const* p) {
     if constexpr (N == width)
       return load(p);
@@ -140,6 +164,11 @@ template <> struct vec<double> {
   static void store(double* p, type v) { _mm256_storeu_pd(p, v); }
   static type fma(type a, type b, type c) { return _mm256_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm256_add_pd(a, b); }
+  /// The sum of the lanes, as a tree: lane l plus lane l + 2, then + 1.
+  static double sum(type v) {
+    __m128d const h2 = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(h2, _mm_unpackhi_pd(h2, h2)));
+  }
   template <std::size_t N> static type load_part(double const* p) {
     if constexpr (N == width)
       return load(p);
@@ -188,6 +217,12 @@ template <class T> struct portable_vec {
   static type fma(type a, type b, type c) { return a * b + c; }
   /// a + b per lane.
   static type add(type a, type b) { return a + b; }
+  /// The sum of the lanes, as a tree: lane l plus lane l + width / 2, and so on.
+  static T sum(type v) {
+    for (std::size_t h = width / 2; h > 0; h /= 2)
+      for (std::size_t l = 0; l < h; ++l) v[l] += v[l + h];
+    return v[0];
+  }
   /// The first N lanes from p, the rest 0 (a ragged edge).
   template <std::size_t N> static type load_part(T const* p) {
     type v{};

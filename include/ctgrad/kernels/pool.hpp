@@ -10,9 +10,11 @@
 
 #include <ctgrad/kernels/conv.hpp>
 #include <ctgrad/kernels/elementwise.hpp>
+#include <ctgrad/kernels/max_pool_2x2.hpp>
 
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 
 namespace ctgrad::kernels {
 
@@ -71,6 +73,10 @@ constexpr std::size_t plain_max_tap(T const* xc, std::size_t i, std::size_t j, T
 
 /// y (+)= max_pool(x).
 template <class D, bool Acc, class T> constexpr void max_pool(T* y, T const* x) {
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  if constexpr (max_pool_2x2_applies<D, T>)
+    if (!std::is_constant_evaluated()) return max_pool_2x2<D, Acc>(y, x);
+#endif
   constexpr std::size_t in_plane = D::height * D::width;
   for (std::size_t bc = 0; bc < D::batch * D::channels; ++bc) {
     T const* const xc = x + bc * in_plane;
@@ -147,6 +153,10 @@ constexpr void max_pool_grad_scatter(T* dx, T const* x, T const* dy) {
 
 /// dx (+)= max_pool's adjoint: dy routed to each window's winning tap.
 template <class D, bool Acc, class T> constexpr void max_pool_grad(T* dx, T const* x, T const* dy) {
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  if constexpr (!Acc && max_pool_2x2_applies<D, T>)
+    if (!std::is_constant_evaluated()) return max_pool_2x2_grad<D>(dx, x, dy);
+#endif
   if constexpr (!Acc && detail::tiling_windows_v<D>)
     detail::max_pool_grad_tiling<D>(dx, x, dy);
   else
