@@ -99,9 +99,9 @@ template <class List> struct hash_index;
 template <template <class...> class L, class... Ts> struct hash_index<L<Ts...>> {
   static constexpr std::size_t n = sizeof...(Ts);
   static constexpr std::size_t buckets = [] {
-    std::size_t b = 1;
-    while (b < 2 * n) b *= 2;
-    return b;
+    std::size_t count = 1;
+    while (count < 2 * n) count *= 2;
+    return count;
   }();
   struct table_t {
     std::array<std::uint64_t, buckets> key{};
@@ -109,18 +109,18 @@ template <template <class...> class L, class... Ts> struct hash_index<L<Ts...>> 
     bool distinct = true;
   };
   static constexpr table_t table = [] {
-    table_t t{};
+    table_t tab{};
     std::uint64_t const keys[] = {type_hash<Ts>::value..., 0};
-    for (std::size_t i = 0; i < n; ++i) {
-      std::size_t b = keys[i] & (buckets - 1);
-      while (t.position[b] != 0) {
-        if (t.key[b] == keys[i]) t.distinct = false;
-        b = (b + 1) & (buckets - 1);
+    for (std::size_t elem = 0; elem < n; ++elem) {
+      std::size_t bucket = keys[elem] & (buckets - 1);
+      while (tab.position[bucket] != 0) {
+        if (tab.key[bucket] == keys[elem]) tab.distinct = false;
+        bucket = (bucket + 1) & (buckets - 1);
       }
-      t.key[b] = keys[i];
-      t.position[b] = i + 1;
+      tab.key[bucket] = keys[elem];
+      tab.position[bucket] = elem + 1;
     }
-    return t;
+    return tab;
   }();
   /// The position of the element with hash h, or n.
   static constexpr std::size_t find(std::uint64_t h) {

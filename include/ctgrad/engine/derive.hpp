@@ -61,14 +61,14 @@ template <class S, class E> constexpr auto as_shape(E e) {
 // Only the slots that hold N are added: a fold over every slot cost one operator+ (an
 // overload resolution, a simplifying constructor) per slot, 32 per term of an add_n node.
 constexpr std::size_t count_true(std::initializer_list<bool> bits) {
-  std::size_t n = 0;
-  for (bool bit : bits) n += bit ? 1 : 0;
-  return n;
+  std::size_t count = 0;
+  for (bool bit : bits) count += bit ? 1 : 0;
+  return count;
 }
-constexpr std::size_t nth_true(std::size_t k, std::initializer_list<bool> bits) {  // its slot
+constexpr std::size_t nth_true(std::size_t nth, std::initializer_list<bool> bits) {  // its slot
   std::size_t slot = 0;
   for (bool bit : bits) {
-    if (bit && k-- == 0) return slot;
+    if (bit && nth-- == 0) return slot;
     ++slot;
   }
   return slot;
@@ -124,18 +124,18 @@ template <class... Ns> struct parent_table<type_list<Ns...>> {
     std::array<std::size_t, n + 1> count{};
     std::array<std::size_t, n + 1> last{};  // the last parent recorded per child, + 1
     for (std::size_t parent = 0; parent < n; ++parent)
-      for (std::size_t e = kids.begin[parent]; e < kids.begin[parent + 1]; ++e)
-        if (last[kids.list[e]] != parent + 1) {
-          last[kids.list[e]] = parent + 1;
-          ++count[kids.list[e]];
+      for (std::size_t edge = kids.begin[parent]; edge < kids.begin[parent + 1]; ++edge)
+        if (last[kids.list[edge]] != parent + 1) {
+          last[kids.list[edge]] = parent + 1;
+          ++count[kids.list[edge]];
         }
     for (std::size_t node = 0; node < n; ++node)
       tab.begin[node + 1] = tab.begin[node] + count[node];
     std::array<std::size_t, n + 1> fill = {};
     last = {};
     for (std::size_t parent = 0; parent < n; ++parent)
-      for (std::size_t e = kids.begin[parent]; e < kids.begin[parent + 1]; ++e) {
-        std::size_t const child = kids.list[e];
+      for (std::size_t edge = kids.begin[parent]; edge < kids.begin[parent + 1]; ++edge) {
+        std::size_t const child = kids.list[edge];
         if (last[child] == parent + 1) continue;
         last[child] = parent + 1;
         tab.list[tab.begin[child] + fill[child]++] = parent;

@@ -77,8 +77,8 @@ template <class... Ns> struct plan<type_list<Ns...>> {
     std::array<row, n> rows{};
     auto const& kids = child_table<order>::table;
     for (std::size_t node = 0; node < n; ++node)
-      for (std::size_t e = kids.begin[node]; e < kids.begin[node + 1]; ++e)
-        rows[node][e - kids.begin[node]] = kids.list[e];
+      for (std::size_t edge = kids.begin[node]; edge < kids.begin[node + 1]; ++edge)
+        rows[node][edge - kids.begin[node]] = kids.list[edge];
     return rows;
   }();
   static constexpr std::array<std::size_t, n> arity{children_t<Ns>::size...};

@@ -118,6 +118,14 @@ template <class N, class... Cs> struct child_hashes<N, type_list<Cs...>> {
   using type = hash_values<type_hash<Cs>::value...>;
 };
 
+// Long orders are searched by hash unless two of their nodes' hashes collide. (Not one
+// `n > hashed_above && distinct` test: both sides of && are instantiated, and a short
+// order's hash table would cost its every node's hash.)
+template <class Order, bool Long = (Order::size > hashed_above)>
+struct hashed_edges : std::false_type {};
+template <class Order>
+struct hashed_edges<Order, true> : std::bool_constant<hash_index<Order>::table.distinct> {};
+
 /// Every node's children's positions in Order, found for the whole graph in one constant
 /// evaluation: node i's children are list[begin[i] .. begin[i + 1]). g++ spends about 60 KB and
 /// a class per separate evaluation of a lookup (a position_of per edge), and a graph has
@@ -133,21 +141,23 @@ template <class... Ns> struct child_table<type_list<Ns...>> {
     std::array<std::size_t, edges + 1> list{};
   };
   static constexpr table_t table = [] {
-    table_t t{};
+    table_t tab{};
     std::size_t const arity[] = {children_t<Ns>::size..., 0};
-    for (std::size_t i = 0; i < n; ++i) t.begin[i + 1] = t.begin[i] + arity[i];
-    if constexpr (n > hashed_above && hash_index<order>::table.distinct) {
+    for (std::size_t node = 0; node < n; ++node)
+      tab.begin[node + 1] = tab.begin[node] + arity[node];
+    if constexpr (hashed_edges<order>::value) {
       std::uint64_t const* const kids[] = {child_hashes<Ns>::type::value..., nullptr};
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t k = 0; k < arity[i]; ++k)
-          t.list[t.begin[i] + k] = hash_index<order>::find(kids[i][k]);
+      for (std::size_t node = 0; node < n; ++node)
+        for (std::size_t slot = 0; slot < arity[node]; ++slot)
+          tab.list[tab.begin[node] + slot] = hash_index<order>::find(kids[node][slot]);
     } else {
       std::size_t const* const kids[] = {child_positions<order, Ns>::type::value.data()...,
                                          nullptr};
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t k = 0; k < arity[i]; ++k) t.list[t.begin[i] + k] = kids[i][k];
+      for (std::size_t node = 0; node < n; ++node)
+        for (std::size_t slot = 0; slot < arity[node]; ++slot)
+          tab.list[tab.begin[node] + slot] = kids[node][slot];
     }
-    return t;
+    return tab;
   }();
 };
 }  // namespace detail
