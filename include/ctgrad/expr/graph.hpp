@@ -97,7 +97,8 @@ namespace detail {
 // The positions in Order of node N's children, then Order::size, as a type holding the numbers:
 // a static array per node would be a symbol named after the graph and the node, which g++
 // mangles (see detail/type_list.hpp's hashed_check); positions<...>::value is named after the
-// numbers only. Read by the parent table (engine/derive.hpp) and by wide plans (engine/plan.hpp).
+// numbers only. Read by child_table below, for short orders and orders whose hashes collide
+// (the parent table and the plans read child_table).
 // Not a member template of a class keyed on the graph: g++ substitutes the enclosing class's
 // arguments (the whole graph's nodes, as a pack) into a member template for each of its
 // instantiations, which made the parent table of a 300-term sum's 900 nodes cost 12 s.
