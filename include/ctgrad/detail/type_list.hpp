@@ -9,6 +9,7 @@
 // total grows with the square of the graph (DESIGN.md's measured traps).
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/type_hash.hpp>
 
 #include <cstddef>
@@ -82,8 +83,7 @@ struct concat<type_list<A...>, type_list<B...>, type_list<C...>, type_list<D...>
 /// The elements T of List with Pred<T>::value, in order.
 template <template <class> class Pred, class List> struct filter;
 template <template <class> class Pred, class... Ts> struct filter<Pred, type_list<Ts...>> {
-  using type =
-      typename concat<std::conditional_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
+  using type = typename concat<detail::if_t<Pred<Ts>::value, type_list<Ts>, type_list<>>...>::type;
 };
 template <template <class> class Pred, class List>
 using filter_t = typename filter<Pred, List>::type;
@@ -198,9 +198,8 @@ template <class List, class T, std::size_t Found, bool Absent = (Found == List::
 struct hashed_check : std::integral_constant<std::size_t, Found> {};
 template <class List, class T, std::size_t Found>
 struct hashed_check<List, T, Found, false>
-    : std::conditional_t<__is_same(at_t<Found, List>, T),
-                         std::integral_constant<std::size_t, Found>, index_of_pass<List, T>> {
-};  // else T is absent but collides
+    : detail::if_t<__is_same(at_t<Found, List>, T), std::integral_constant<std::size_t, Found>,
+                   index_of_pass<List, T>> {};  // else T is absent but collides
 template <class List, class T, bool Distinct = hash_index<List>::table.distinct>
 struct hashed_position : hashed_check<List, T, hash_index<List>::find(type_hash<T>::value)> {};
 template <class List, class T> struct hashed_position<List, T, false> : index_of_pass<List, T> {};

@@ -8,6 +8,7 @@
 //                  P's abstract self (its cached output) and upstream<S> (P's adjoint).
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/detect.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
@@ -34,9 +35,8 @@ struct has_with_children<P, type_list<New...>,
 template <class P, class New, bool = has_with_children<P, New>::value> struct rebind;
 // One argument: the new child in its slot, or itself when it is not a child (a shape).
 template <class Old, class New, class Arg> struct rebind_arg {
-  using type =
-      typename std::conditional_t<contains<Old, Arg>::value, at<index_of<Old, Arg>::value, New>,
-                                  std::type_identity<Arg>>::type;
+  using type = typename detail::if_t<contains<Old, Arg>::value, at<index_of<Old, Arg>::value, New>,
+                                     std::type_identity<Arg>>::type;
 };
 template <class P, class New, bool ArgsAreChildren> struct rebind_args;
 template <template <class...> class Tpl, class... Args, class... New>
@@ -57,8 +57,7 @@ template <class P, class... New> struct rebind<P, type_list<New...>, true> {
 
 // Constants stay as they are, so rules still fold (the adjoint of 2*x is 2*dc, not #0*dc).
 template <class C, std::size_t K>
-using placeholder_t =
-    std::conditional_t<detail::is_constant<C>::value, C, slot_node<K, shape_of_t<C>>>;
+using placeholder_t = detail::if_t<detail::is_constant<C>::value, C, slot_node<K, shape_of_t<C>>>;
 
 template <class P, class Children = children_t<P>,
           class Seq = std::make_index_sequence<Children::size>>

@@ -7,6 +7,7 @@
 //       forward value of a subexpression (the logits, for accuracy) out of the same pass
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/bindings.hpp>
 #include <ctgrad/engine/sweep.hpp>
@@ -45,9 +46,8 @@ enum class grad_api { grad, grad_into };
 // The first of Vars that is not in Order (void if none).
 template <class Order, class... Vars> struct first_missing { using type = void; };
 template <class Order, class Var, class... Vars> struct first_missing<Order, Var, Vars...> {
-  using type =
-      typename std::conditional_t<contains<Order, Var>::value, first_missing<Order, Vars...>,
-                                  std::type_identity<Var>>::type;
+  using type = typename detail::if_t<contains<Order, Var>::value, first_missing<Order, Vars...>,
+                                     std::type_identity<Var>>::type;
 };
 
 // The condition names only the variable (its name and shape), not the whole network, so the
@@ -81,8 +81,8 @@ template <class Order, class... Sources> struct first_foreign { using type = voi
 template <class Order, class Source, class... Sources>
 struct first_foreign<Order, Source, Sources...> {
   using here = typename foreign_in<Order, Source>::type;
-  using type = typename std::conditional_t<__is_same(here, void), first_foreign<Order, Sources...>,
-                                           std::type_identity<here>>::type;
+  using type = typename detail::if_t<__is_same(here, void), first_foreign<Order, Sources...>,
+                                     std::type_identity<here>>::type;
 };
 template <grad_api Api, class Var> constexpr bool require_params_in_network() {
   if constexpr (Api == grad_api::grad) {

@@ -7,6 +7,7 @@
 //   bound_check<Vars, Sources...>   one static_assert per unbound or twice-bound variable
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/node.hpp>
@@ -87,9 +88,8 @@ struct table_index : table_index_impl<Var, provider_index<Var, Sources...>::valu
 template <class N, class... Sources>
 struct bound_index
     : std::integral_constant<
-          std::size_t,
-          std::conditional_t<ctgrad::detail::is_var<N>::value, table_index<N, Sources...>,
-                             std::integral_constant<std::size_t, 0>>::value> {};
+          std::size_t, detail::if_t<ctgrad::detail::is_var<N>::value, table_index<N, Sources...>,
+                                    std::integral_constant<std::size_t, 0>>::value> {};
 
 template <class S, class T> inline constexpr bool same_element_v = true;
 template <class Var, class U, class Sh, class T>

@@ -20,6 +20,7 @@
 // constexpr.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/fixed_string.hpp>
 #include <ctgrad/detail/static_for.hpp>
@@ -121,17 +122,17 @@ template <class Name, class S, class R> struct name_arg<var_node<Name, S, R>> {
 };
 
 template <class Root, class N> struct name_of {
-  using type = typename std::conditional_t<
+  using type = typename detail::if_t<
       __is_same(N, Root) && !is_named_v<N>, std::type_identity<to_name_t<"L">>,
-      std::conditional_t<is_named_v<N> || ctgrad::detail::is_var<N>::value, name_arg<N>,
-                         std::type_identity<auto_name<
-                             index_of<typename steps_of<Root>::autos, N>::value + 1>>>>::type;
+      detail::if_t<is_named_v<N> || ctgrad::detail::is_var<N>::value, name_arg<N>,
+                   std::type_identity<
+                       auto_name<index_of<typename steps_of<Root>::autos, N>::value + 1>>>>::type;
 };
 
 // N rebuilt so that each step below it enters as a leaf (variables are leaves already).
 template <class Root, class N, class Cs = children_t<N>> struct rebuild;
 template <class Root, class C> struct entering {
-  using type = typename std::conditional_t<
+  using type = typename detail::if_t<
       steps_of<Root>::template is_step<C>::value && !ctgrad::detail::is_var<C>::value,
       std::type_identity<cut_node<typename name_of<Root, C>::type, C>>, rebuild<Root, C>>::type;
 };
@@ -445,8 +446,8 @@ template <class Root, class Wanted, class Table> std::string derivation_text(Tab
 template <class F, class... Bs> struct bound_variables {
   using all = typename variables<topological_order_t<F>>::type;
   using type =
-      typename concat<std::conditional_t<contains<all, typename Bs::variable>::value,
-                                         type_list<typename Bs::variable>, type_list<>>...>::type;
+      typename concat<detail::if_t<contains<all, typename Bs::variable>::value,
+                                   type_list<typename Bs::variable>, type_list<>>...>::type;
 };
 
 template <class N> using body_of = typename N::body;

@@ -8,6 +8,7 @@
 // every parent, by grad(f, x, y, ...) and by the evaluator.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
@@ -35,12 +36,16 @@ namespace detail {
 template <class Root, class Order, std::size_t I> struct adjoint_at;
 template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint;
 
-template <class S, class E> constexpr auto unbroadcast(E e) {
-  if constexpr (shape_of_t<E>::size > S::size) {
-    return sum_to<S>(e);
-  } else {
-    return e;
-  }
+// A class, not a function: the derivation asks it once per edge, and a function with a deduced
+// return type is instantiated with its body each time (and given a symbol by g++).
+template <class S, class E, bool = (shape_of_t<E>::size > S::size)> struct unbroadcast_c {
+  using type = E;
+};
+template <class S, class E> struct unbroadcast_c<S, E, true> {
+  using type = decltype(sum_to<S>(E{}));
+};
+template <class S, class E> constexpr auto unbroadcast(E) {
+  return typename unbroadcast_c<S, E>::type{};
 }
 
 /// e with exactly shape S: a scalar (or smaller) adjoint is repeated, a larger one summed.
@@ -92,8 +97,9 @@ template <class P, class N, class AdjointP, bool = is_zero_c<AdjointP>::value>
 struct contribution_of {
   // A child that was broadcast (a bias added to every row) receives the sum over the
   // repeated dimensions.
-  using type = decltype(unbroadcast<shape_of_t<N>>(
-      typename sum_slots<P, N, vjp_rules_t<P, AdjointP>>::type{}));
+  using type =
+      typename unbroadcast_c<shape_of_t<N>,
+                             typename sum_slots<P, N, vjp_rules_t<P, AdjointP>>::type>::type;
 };
 template <class P, class N, class AdjointP> struct contribution_of<P, N, AdjointP, true> {
   using type = zero_t;
@@ -176,9 +182,8 @@ template <class Root, class Order, std::size_t I, class N = at_t<I, Order>> stru
 };
 template <class Root, class Order, std::size_t I> struct adjoint_impl_root { using type = one_t; };
 template <class Root, class Order, std::size_t I>
-struct adjoint_at
-    : std::conditional_t<__is_same(Root, at_t<I, Order>), adjoint_impl_root<Root, Order, I>,
-                         adjoint_at_impl<Root, Order, I>> {};
+struct adjoint_at : detail::if_t<__is_same(Root, at_t<I, Order>), adjoint_impl_root<Root, Order, I>,
+                                 adjoint_at_impl<Root, Order, I>> {};
 
 template <class Root, class Order, class N, bool> struct adjoint {
   using type = zero_t;  // N is not in the graph

@@ -7,6 +7,7 @@
 // Everything here is keyed on abstract nodes (operation + shapes), never on a whole net.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/abstract.hpp>
@@ -90,9 +91,10 @@ template <class E, class Self> struct fusable {
 // The sizes of the values a fused loop reads.
 template <class E, class Self, class Cs = children_t<E>> struct read_sizes;
 template <class E, class Self, class... Cs> struct read_sizes<E, Self, type_list<Cs...>> {
-  using type = std::conditional_t<
-      is_given_v<E, Self>, type_list<std::integral_constant<std::size_t, shape_of_t<E>::size>>,
-      typename concat<type_list<>, typename read_sizes<Cs, Self>::type...>::type>;
+  using type =
+      detail::if_t<is_given_v<E, Self>,
+                   type_list<std::integral_constant<std::size_t, shape_of_t<E>::size>>,
+                   typename concat<type_list<>, typename read_sizes<Cs, Self>::type...>::type>;
 };
 
 template <std::size_t SOut, class Sizes> struct fused_inner;

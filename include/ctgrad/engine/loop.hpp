@@ -20,6 +20,7 @@
 // compiled once, whatever T is: compile time does not grow with the trip count.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/engine/forward.hpp>
@@ -175,8 +176,8 @@ struct masked;
 template <unsigned Mask, std::size_t First, class... Vs, std::size_t... Ks>
 struct masked<Mask, First, type_list<Vs...>, std::index_sequence<Ks...>> {
   using type =
-      typename concat<type_list<>, std::conditional_t<bit_v<Mask, First + Ks>, type_list<Vs>,
-                                                      type_list<>>...>::type;
+      typename concat<type_list<>,
+                      detail::if_t<bit_v<Mask, First + Ks>, type_list<Vs>, type_list<>>...>::type;
 };
 }  // namespace detail
 
@@ -196,9 +197,10 @@ struct loop_node<detail::loop_spec<Body, detail::type_list<Carries...>, detail::
   static constexpr auto carry_at = detail::prefix_sizes<Carries...>();
   static constexpr std::size_t state_size = carry_at[carries];
   static constexpr std::array<std::size_t, steps + 1> step_size{shape_of_t<Steps>::size..., 0};
-  using shape = std::conditional_t<
-      carries == 1, prepend_dim_t<Trip, shape_of_t<detail::at_t<0, detail::type_list<Carries...>>>>,
-      ctgrad::shape<Trip, state_size>>;
+  using shape =
+      detail::if_t<carries == 1,
+                   prepend_dim_t<Trip, shape_of_t<detail::at_t<0, detail::type_list<Carries...>>>>,
+                   ctgrad::shape<Trip, state_size>>;
   using body = Body;
   using carry_vars = detail::type_list<Carries...>;
 
@@ -550,8 +552,7 @@ template <class B, std::size_t Trip> constexpr bool require_length() {
 
 template <class Cell, class CarryList> struct next_states { using type = type_list<Cell>; };
 template <class... Es, class CarryList> struct next_states<bundle_node<Es...>, CarryList> {
-  using type =
-      std::conditional_t<CarryList::size == 1, type_list<bundle_node<Es...>>, type_list<Es...>>;
+  using type = detail::if_t<CarryList::size == 1, type_list<bundle_node<Es...>>, type_list<Es...>>;
 };
 
 template <std::size_t Given, class Steps> constexpr std::size_t trip_count() {

@@ -4,6 +4,7 @@
 // tables and the abstract nodes, never a type named after the whole net.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/detect.hpp>
 #include <ctgrad/engine/abstract.hpp>
 #include <ctgrad/expr/leaf.hpp>
@@ -51,10 +52,10 @@ struct bound_leaf {
   using children = type_list<>;
 };
 template <class N>
-using step_t = std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
+using step_t = detail::if_t<ctgrad::detail::is_var<N>::value, bound_leaf, abstract_t<N>>;
 template <class N>
 using forward_step_t =
-    std::conditional_t<ctgrad::detail::is_var<N>::value, bound_leaf, forward_abstract_t<N>>;
+    detail::if_t<ctgrad::detail::is_var<N>::value, bound_leaf, forward_abstract_t<N>>;
 
 template <class Order> struct plan;
 // Where a workspace slot of `size` entries starts when the previous one ends at `end`: a

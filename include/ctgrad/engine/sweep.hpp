@@ -9,6 +9,7 @@
 //   backprop<Loss, Captured>(grads, table, captured)   runs it; returns the loss
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/detect.hpp>
 #include <ctgrad/detail/config.hpp>
 #include <ctgrad/engine/abstract.hpp>
@@ -31,8 +32,8 @@ namespace ctgrad::detail {
 /// summed where the child was broadcast, repeated where the rule is a scalar.
 template <class Pa, std::size_t K> struct rule {
   using raw = at_t<K, vjp_rules_t<Pa, upstream_node<shape_of_t<Pa>>>>;
-  using type = std::conditional_t<is_zero_c<raw>::value, zero_t,
-                                  decltype(as_shape<shape_of_t<at_t<K, children_t<Pa>>>>(raw{}))>;
+  using type = detail::if_t<is_zero_c<raw>::value, zero_t,
+                            decltype(as_shape<shape_of_t<at_t<K, children_t<Pa>>>>(raw{}))>;
 };
 template <class Pa, std::size_t K> using rule_t = typename rule<Pa, K>::type;
 
@@ -72,9 +73,8 @@ template <class N, class Wanted>
 struct wanted_index
     : std::integral_constant<
           std::size_t,
-          std::conditional_t<ctgrad::detail::is_var<N>::value && contains<Wanted, N>::value,
-                             index_of<Wanted, N>, std::integral_constant<std::size_t, 0>>::value> {
-};
+          detail::if_t<ctgrad::detail::is_var<N>::value && contains<Wanted, N>::value,
+                       index_of<Wanted, N>, std::integral_constant<std::size_t, 0>>::value> {};
 
 /// One node's backward step: its abstract node, and bit k set when the rule for child k
 /// runs (Active) / adds to earlier contributions (Acc).

@@ -8,6 +8,7 @@
 //   constexpr auto W = ctgrad::param<"W1", 4, 8>;     a 4x8 parameter
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/expr/node.hpp>
 #include <ctgrad/expr/shape.hpp>
 #include <ctgrad/expr/tensor.hpp>
@@ -64,7 +65,7 @@ template <class Name, class Shape, class Role> struct var_node : node<> {
   constexpr auto operator=(T value) const {
     static_assert(Shape::rank == 0,
                   "ctgrad: binding x = number: x is a tensor; bind a ctgrad::tensor of its shape");
-    using value_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+    using value_t = detail::if_t<std::is_floating_point_v<T>, T, double>;
     return binding<var_node, value_t>{static_cast<value_t>(value)};
   }
   /// `X = t` binds a tensor by pointer (no copy): t must outlive the call it is passed to.

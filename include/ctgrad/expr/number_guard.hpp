@@ -11,7 +11,10 @@
 namespace ctgrad {
 
 namespace detail {
-template <class T> struct is_number_c : std::is_arithmetic<T> {};
+// Asked of both operands of every + - * / between expressions (these overloads are candidates):
+// a class (every expression) is answered without std::is_arithmetic's chain of traits.
+template <class T, bool = __is_class(T)> struct is_number_c : std::is_arithmetic<T> {};
+template <class T> struct is_number_c<T, true> : std::false_type {};
 
 template <class T> constexpr invalid_expression reject_number() {
   static_assert(!is_number_c<T>::value,

@@ -60,6 +60,6 @@ inline constexpr bool broadcastable_v =
 
 /// The shape of an elementwise result (the larger operand's).
 template <class A, class B>
-using broadcast_shape_t = std::conditional_t<detail::is_suffix<A, B>::value, B, A>;
+using broadcast_shape_t = detail::if_t<detail::is_suffix<A, B>::value, B, A>;
 
 }  // namespace ctgrad

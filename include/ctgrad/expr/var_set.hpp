@@ -6,6 +6,7 @@
 //   params.for_each([](auto var, auto& t) { ... var.name ... t.data ... });
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/expr/graph.hpp>
 #include <ctgrad/expr/leaf.hpp>
 #include <ctgrad/expr/tensor.hpp>
@@ -26,7 +27,7 @@ template <std::size_t I, class Var, class Tensor> struct var_slot {
   friend constexpr bool operator==(var_slot const&, var_slot const&) = default;
 };
 template <class From, class To>
-using copy_const_t = std::conditional_t<std::is_const_v<From>, To const, To>;
+using copy_const_t = detail::if_t<std::is_const_v<From>, To const, To>;
 template <class Seq, class... Slots> struct var_storage;
 template <std::size_t... Is, class... Vars, class... Tensors>
 struct var_storage<std::index_sequence<Is...>, type_list<Vars, Tensors>...>

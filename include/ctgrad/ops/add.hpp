@@ -63,6 +63,13 @@ template <Expression A, Expression B> constexpr auto operator+(A a, B b) {
     return (typename ta::coefficient{} + typename tb::coefficient{}) * typename ta::term{};
   } else if constexpr (add_n_collects_c<A, B>::value) {
     return collect_into_add_n<true>(a, b);
+  } else if constexpr (!(is_add_or_sub_c<A>::value || is_add_or_sub_c<B>::value ||
+                         is_mul_c<A>::value || (is_div_c<A>::value && is_div_c<B>::value))) {
+    // None of the rules below can apply (each needs a sum or difference on one side,
+    // fractions on both or a product on the left): asked from per-type traits, so the
+    // next term of a long sum instantiates none of their classes, each keyed on the whole
+    // partial sum (about 40 MB of g++'s memory for a 300-term sum and its derivative).
+    return append_term_t<A, B>{};
   } else if constexpr (collects_c<A, B>::value) {
     return insert_like_term(a, b);
   } else if constexpr (collects_c<B, A>::value) {

@@ -13,6 +13,7 @@
 // children small (clang stops at folds of 256; the reverse sweep's masks are 32 bits).
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/detail/type_list.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/graph.hpp>
@@ -91,9 +92,9 @@ template <class... Ts> struct is_add_n_c<add_n_node<Ts...>> : std::true_type {};
 // is walked once however often it is asked.
 template <class A> struct add_chain { using terms = type_list<A>; };
 template <class A1, class A2> struct add_chain<add_node<A1, A2>> {
-  using terms = std::conditional_t<__is_same(shape_of_t<A1>, shape_of_t<A2>),
-                                   push_back_t<typename add_chain<A1>::terms, A2>,
-                                   type_list<add_node<A1, A2>>>;
+  using terms =
+      detail::if_t<__is_same(shape_of_t<A1>, shape_of_t<A2>),
+                   push_back_t<typename add_chain<A1>::terms, A2>, type_list<add_node<A1, A2>>>;
 };
 
 template <class List> struct sum_of_list;
@@ -107,18 +108,17 @@ template <class T, class U, class... Ts> struct sum_of_list<type_list<T, U, Ts..
 /// or a binary chain's terms gathered into one once it reaches add_n_from terms.
 template <class A, class B> struct append_term {
   using chain = typename add_chain<A>::terms;
-  using type =
-      std::conditional_t<(chain::size + 1 >= add_n_from && chain::size < add_n_arity),
-                         typename sum_of_list<push_back_t<chain, B>>::type, add_node<A, B>>;
+  using type = detail::if_t<(chain::size + 1 >= add_n_from && chain::size < add_n_arity),
+                            typename sum_of_list<push_back_t<chain, B>>::type, add_node<A, B>>;
 };
 template <class... Ts, class B> struct append_term<add_n_node<Ts...>, B> {
-  using type = std::conditional_t<(sizeof...(Ts) < add_n_arity), add_n_node<Ts..., B>,
-                                  add_n_node<add_n_node<Ts...>, B>>;
+  using type = detail::if_t<(sizeof...(Ts) < add_n_arity), add_n_node<Ts..., B>,
+                            add_n_node<add_n_node<Ts...>, B>>;
 };
 template <class A, class B>
 using append_term_t =
-    typename std::conditional_t<__is_same(shape_of_t<A>, shape_of_t<B>), append_term<A, B>,
-                                std::type_identity<add_node<A, B>>>::type;
+    typename detail::if_t<__is_same(shape_of_t<A>, shape_of_t<B>), append_term<A, B>,
+                          std::type_identity<add_node<A, B>>>::type;
 
 /// The position among add_n's terms of the first with term T (the number of terms if none).
 template <class Sum, class T> struct add_n_find;
@@ -139,9 +139,9 @@ struct add_n_collects_c<A, B, true>
 template <class Sum, std::size_t I, class New, class Seq> struct replace_term;
 template <class... Ts, std::size_t I, class New, std::size_t... Ks>
 struct replace_term<add_n_node<Ts...>, I, New, std::index_sequence<Ks...>> {
-  using with = std::conditional_t<is_zero_c<New>::value, type_list<>, type_list<New>>;
+  using with = detail::if_t<is_zero_c<New>::value, type_list<>, type_list<New>>;
   using type = typename sum_of_list<
-      typename concat<std::conditional_t<Ks == I, with, type_list<Ts>>...>::type>::type;
+      typename concat<detail::if_t<Ks == I, with, type_list<Ts>>...>::type>::type;
 };
 template <class Sum, std::size_t I, class New>
 using replace_term_t =

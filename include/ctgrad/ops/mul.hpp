@@ -50,7 +50,15 @@ template <class A, class B> struct mul_node : node<A, B> {
   static constexpr auto forward(auto a, auto b) { return a * b; }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
-  static constexpr auto vjp(A a, B b, mul_node, auto dc) { return make_adjoints(dc * b, dc * a); }
+  static constexpr auto vjp(A a, B b, mul_node, auto dc) {
+    if constexpr (detail::is_constant<A>::value) {
+      return make_adjoints(zero_t{}, a * dc);
+    } else if constexpr (detail::is_constant<B>::value) {
+      return make_adjoints(b * dc, zero_t{});
+    } else {
+      return make_adjoints(dc * b, dc * a);
+    }
+  }
 };
 
 /// a * b, simplified.
@@ -107,9 +115,13 @@ template <Expression A, Expression B> constexpr auto operator*(A a, B b) {
   } else if constexpr (!detail::is_constant<A>::value &&
                        __is_same(typename pa::base, typename pb::base)) {
     return pow<pa::exponent + pb::exponent>(typename pa::base{});
-  } else if constexpr (is_mul_c<A>::value && !detail::is_constant<B>::value &&
-                       merges_factor<A, B>::value) {
-    return merges_factor<A, B>::result(b);
+  } else if constexpr (is_mul_c<A>::value && !detail::is_constant<B>::value) {
+    // Nested, so that merges_factor (keyed on both operands) is asked only of a product.
+    if constexpr (merges_factor<A, B>::value) {
+      return merges_factor<A, B>::result(b);
+    } else {
+      return mul_node<A, B>{};
+    }
   } else {
     return mul_node<A, B>{};
   }

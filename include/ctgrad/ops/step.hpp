@@ -4,6 +4,7 @@
 // rules:       step(c) folds for a constant c
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
 #include <ctgrad/expr/constant.hpp>
 #include <ctgrad/expr/node.hpp>
 
@@ -32,7 +33,7 @@ template <class Z> struct step_node : node<Z> {
         // `z > 0 ? da : da * 0`, whose multiply it may not compute for entries that do not
         // take it (a float multiply can trap, -ftrapping-math), so the rule kept a compare and
         // a branch per entry and was not vectorised. The mask is opaque to that rewrite.
-        using U = std::conditional_t<__is_same(T, float), std::uint32_t, std::uint64_t>;
+        using U = detail::if_t<__is_same(T, float), std::uint32_t, std::uint64_t>;
         U const mask = U{0} - static_cast<U>(z > T{0});
         return std::bit_cast<T>(static_cast<U>(mask & std::bit_cast<U>(T{1})));
       }
