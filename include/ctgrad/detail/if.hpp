@@ -8,12 +8,8 @@
 
 namespace ctgrad::detail {
 
-template <bool B> struct select_if {
-  template <class T, class F> using type = T;
-};
-template <> struct select_if<false> {
-  template <class T, class F> using type = F;
-};
+template <bool B> struct select_if { template <class T, class F> using type = T; };
+template <> struct select_if<false> { template <class T, class F> using type = F; };
 template <bool B, class T, class F> using if_t = typename select_if<B>::template type<T, F>;
 
 }  // namespace ctgrad::detail

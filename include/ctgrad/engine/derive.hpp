@@ -33,7 +33,9 @@ namespace detail {
 // Adjoints are keyed by position in the order: a node's parents are positions in the parent
 // table, so no node's position is ever looked up (each lookup a separate evaluation, see
 // expr/graph.hpp's child_table), except the one asked for.
-template <class Root, class Order, std::size_t I> struct adjoint_at;
+// The root is the order's last node (expr/graph.hpp: post-order); its adjoint is 1.
+template <class Root, class Order, std::size_t I, bool IsRoot = (I + 1 == Order::size)>
+struct adjoint_at;
 template <class Root, class Order, class N, bool = contains<Order, N>::value> struct adjoint;
 
 // A class, not a function: the derivation asks it once per edge, and a function with a deduced
@@ -82,8 +84,17 @@ template <class N, class Cs> struct slot_count;
 template <class N, class... Cs>
 struct slot_count<N, type_list<Cs...>>
     : std::integral_constant<std::size_t, count_true({__is_same(Cs, N)...})> {};
+template <class N, class Cs> struct slot_seq {
+  using type = std::make_index_sequence<slot_count<N, Cs>::value>;
+};
+template <class N, class C> struct slot_seq<N, type_list<C>> {
+  using type = std::index_sequence<0>;
+};
+template <class N, class C0, class C1> struct slot_seq<N, type_list<C0, C1>> {
+  using type = void;  // decided by the specialisation for two inputs
+};
 template <class P, class N, class Rules, class Cs = children_t<P>,
-          class Seq = std::make_index_sequence<slot_count<N, Cs>::value>>
+          class Seq = typename slot_seq<N, Cs>::type>
 struct sum_slots;
 template <class P, class N, class Rules, class... Cs>
 struct sum_slots<P, N, Rules, type_list<Cs...>, std::index_sequence<0>> {
@@ -92,6 +103,19 @@ struct sum_slots<P, N, Rules, type_list<Cs...>, std::index_sequence<0>> {
 template <class P, class N, class Rules, class... Cs, std::size_t... Ks>
 struct sum_slots<P, N, Rules, type_list<Cs...>, std::index_sequence<Ks...>> {
   using type = decltype((zero_t{} + ... + at_t<nth_true(Ks, {__is_same(Cs, N)...}), Rules>{}));
+};
+// One and two inputs (most primitives) without a constant evaluation: each call of count_true
+// or nth_true is one, and the derivation asks one per edge.
+template <class P, class N, class R, class C>
+struct sum_slots<P, N, type_list<R>, type_list<C>, std::index_sequence<0>> {
+  using type = R;
+};
+template <class T> struct just { using type = T; };
+template <class R0, class R1> struct sum_of_two { using type = decltype(R0{} + R1{}); };
+template <class P, class N, class R0, class R1, class C0, class C1, class Seq>
+struct sum_slots<P, N, type_list<R0, R1>, type_list<C0, C1>, Seq> {
+  using type = typename if_t<__is_same(C0, N), if_t<__is_same(C1, N), sum_of_two<R0, R1>, just<R0>>,
+                             just<R1>>::type;
 };
 template <class P, class N, class AdjointP, bool = is_zero_c<AdjointP>::value>
 struct contribution_of {
@@ -175,15 +199,31 @@ struct adjoint_sum_of<Root, Order, N, Acc, First, Count, false> {
   using type =
       typename adjoint_sum_of<Root, Order, N, head, First + fold_chunk, Count - fold_chunk>::type;
 };
-template <class Root, class Order, std::size_t I, class N = at_t<I, Order>> struct adjoint_at_impl {
-  using type = typename adjoint_sum_of<Root, Order, N, zero_t, parent_table<Order>::table.begin[I],
-                                       parent_table<Order>::table.begin[I + 1] -
-                                           parent_table<Order>::table.begin[I]>::type;
+// The usual node has one parent (a term of a sum, the argument of sin): its adjoint is that
+// parent's contribution, with no sum at all; a longer sum starts from its first contribution,
+// not from zero. (zero + c was an operator+ instantiation per node: about 10 classes each.)
+template <class Root, class Order, std::size_t I, class N, std::size_t First, std::size_t Count>
+struct adjoint_sum {
+  using type = typename adjoint_sum_of<
+      Root, Order, N,
+      typename contribution<Root, Order, parent_table<Order>::table.list[First], N>::type,
+      First + 1, Count - 1>::type;
 };
-template <class Root, class Order, std::size_t I> struct adjoint_impl_root { using type = one_t; };
-template <class Root, class Order, std::size_t I>
-struct adjoint_at : detail::if_t<__is_same(Root, at_t<I, Order>), adjoint_impl_root<Root, Order, I>,
-                                 adjoint_at_impl<Root, Order, I>> {};
+template <class Root, class Order, std::size_t I, class N, std::size_t First>
+struct adjoint_sum<Root, Order, I, N, First, 1> {
+  using type = typename contribution<Root, Order, parent_table<Order>::table.list[First], N>::type;
+};
+template <class Root, class Order, std::size_t I, class N, std::size_t First>
+struct adjoint_sum<Root, Order, I, N, First, 0> {
+  using type = zero_t;
+};
+template <class Root, class Order, std::size_t I, bool IsRoot>
+struct adjoint_at
+    : adjoint_sum<Root, Order, I, at_t<I, Order>, parent_table<Order>::table.begin[I],
+                  parent_table<Order>::table.begin[I + 1] - parent_table<Order>::table.begin[I]> {};
+template <class Root, class Order, std::size_t I> struct adjoint_at<Root, Order, I, true> {
+  using type = one_t;
+};
 
 template <class Root, class Order, class N, bool> struct adjoint {
   using type = zero_t;  // N is not in the graph

@@ -293,6 +293,15 @@ struct backward_steps<type_list<backward_step<Pas, Active, Acc>...>> {
     (void)done;
   }
 };
+// A backward step's function, for the pieces' tables of addresses.
+template <class Step, class T, std::size_t W> struct step_function;
+template <class Pa, unsigned Active, unsigned Acc, class T, std::size_t W>
+struct step_function<backward_step<Pa, Active, Acc>, T, W> {
+  static constexpr void run(T* const* adj, T const* const* val, T* scratch, std::size_t i,
+                            std::array<std::size_t, W> const& child, std::size_t n) {
+    backward_node<Pa, Active, Acc>(adj, val, scratch, i, child, n);
+  }
+};
 // Pieces of a long graph's sweep, each a function of its own (see forward_piece).
 template <class Piece, std::size_t Start> struct backward_piece;
 template <class... Steps, std::size_t Start> struct backward_piece<type_list<Steps...>, Start> {
@@ -300,8 +309,14 @@ template <class... Steps, std::size_t Start> struct backward_piece<type_list<Ste
   CTGRAD_NOINLINE static constexpr void run(T* const* adj, T const* const* val, T* scratch,
                                             std::array<std::size_t, W> const* child,
                                             std::size_t n) {
-    backward_steps<type_list<Steps...>>::template run<Start>(std::index_sequence_for<Steps...>{},
-                                                             adj, val, scratch, child, n);
+    // A table of the steps' addresses, as in forward_piece.
+    using step_fn = void (*)(T* const*, T const* const*, T*, std::size_t,
+                             std::array<std::size_t, W> const&, std::size_t);
+    constexpr step_fn steps[] = {&step_function<Steps, T, W>::run...};
+    for (std::size_t j = 0; j < sizeof...(Steps); ++j) {
+      std::size_t const i = n - 1 - Start - j;
+      steps[j](adj, val, scratch, i, child[i], n);
+    }
   }
 };
 template <class Steps, class T, std::size_t W>
