@@ -6,6 +6,8 @@
 // shape<8> adds to every row of shape<B, 8>.
 #pragma once
 
+#include <ctgrad/detail/if.hpp>
+
 #include <array>
 #include <cstddef>
 #include <string>
