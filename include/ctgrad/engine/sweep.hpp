@@ -312,10 +312,10 @@ template <class... Steps, std::size_t Start> struct backward_piece<type_list<Ste
     // A table of the steps' addresses, as in forward_piece.
     using step_fn = void (*)(T* const*, T const* const*, T*, std::size_t,
                              std::array<std::size_t, W> const&, std::size_t);
-    constexpr step_fn steps[] = {&step_function<Steps, T, W>::run...};
-    for (std::size_t j = 0; j < sizeof...(Steps); ++j) {
-      std::size_t const i = n - 1 - Start - j;
-      steps[j](adj, val, scratch, i, child[i], n);
+    constexpr step_fn step_table[] = {&step_function<Steps, T, W>::run...};
+    for (std::size_t step_index = 0; step_index < sizeof...(Steps); ++step_index) {
+      std::size_t const node_index = n - 1 - Start - step_index;
+      step_table[step_index](adj, val, scratch, node_index, child[node_index], n);
     }
   }
 };
