@@ -80,13 +80,30 @@ void expect_sums(std::string const& what, std::vector<T> const& got,
 
 enum class path { gemm, dispatch };
 
-template <class D, class T, bool Acc, bool HasBias> void check(unsigned seed, path how) {
+// A dy like one that comes through max pooling and a ReLU: each entry kept with probability
+// 1 / keep (0: all kept), the first output channel's planes all zero, each plane's last entry
+// kept (the edges of the sparse adjoints' plane).
+template <class D, class T> std::vector<T> upstream(unsigned seed, unsigned keep) {
+  auto dy = random_values<T>(D::batch * D::outputs * D::oh * D::ow, seed);
+  if (keep == 0) return dy;
+  std::mt19937 rng(seed + 100);
+  std::uniform_int_distribution<unsigned> pick(0, keep - 1);
+  constexpr std::size_t n = D::oh * D::ow;
+  for (std::size_t i = 0; i < dy.size(); ++i) {
+    bool const first = (i / n) % D::outputs == 0, last = i % n == n - 1;
+    if (first || (!last && pick(rng) != 0)) dy[i] = T{};
+  }
+  return dy;
+}
+
+template <class D, class T, bool Acc, bool HasBias>
+void check(unsigned seed, path how, unsigned keep = 0) {
   constexpr std::size_t nx = D::batch * D::channels * D::height * D::width;
   constexpr std::size_t ny = D::batch * D::outputs * D::oh * D::ow;
   constexpr std::size_t nw = D::outputs * D::in_per_group * D::kh * D::kw;
   auto const x = random_values<T>(nx, seed);
   auto const w = random_values<T>(nw, seed + 1);
-  auto const dy = random_values<T>(ny, seed + 2);
+  auto const dy = upstream<D, T>(seed + 2, keep);
   auto const bias = random_values<T>(D::outputs, seed + 3);
   T const nan = std::numeric_limits<T>::quiet_NaN();
   auto const y0 = Acc ? random_values<T>(ny, seed + 4) : std::vector<T>(ny, nan);
@@ -136,8 +153,8 @@ template <class D, class T, bool Acc, bool HasBias> void check(unsigned seed, pa
   std::string const tag =
       std::string(how == path::gemm ? "conv_gemm" : "kernels::conv") +
       (std::is_same_v<T, float> ? " float" : " double") + (Acc ? " acc" : "") +
-      (HasBias ? " bias" : "") + " B" + std::to_string(D::batch) + " C" +
-      std::to_string(D::channels) + " " + std::to_string(D::height) + "x" +
+      (HasBias ? " bias" : "") + (keep != 0 ? " sparse dy" : "") + " B" + std::to_string(D::batch) +
+      " C" + std::to_string(D::channels) + " " + std::to_string(D::height) + "x" +
       std::to_string(D::width) + " O" + std::to_string(D::outputs) + " k" + std::to_string(D::kh) +
       "x" + std::to_string(D::kw) + " p" + std::to_string(D::ph) + "," + std::to_string(D::pw) +
       " d" + std::to_string(D::dh) + "," + std::to_string(D::dw) + " g" + std::to_string(D::groups);
@@ -163,6 +180,20 @@ template <class D, class T> void check_all(unsigned seed) {
   check<D, T, false, false>(seed + 20, path::gemm);
   check<D, T, true, false>(seed + 30, path::dispatch);
   check<D, T, false, true>(seed + 40, path::dispatch);
+}
+
+// The sparse adjoints' cases: dy with about one entry in keep, through the kernels and the
+// dispatch; where detail::sparse_plan fits, conv_gemm's adjoints take their sparse path for it
+// (and not for a dense dy).
+template <class D, class T> void check_sparse(unsigned seed, unsigned keep) {
+  static_assert(k::conv_gemm_fits<D, T> && k::conv_gemm_weight_fits<D, T>);
+  if constexpr (k::detail::sparse_plan<D, T>::fits) {
+    BOOST_TEST(k::detail::sparse_pays<D>(upstream<D, T>(seed + 2, keep).data()));
+    BOOST_TEST(!k::detail::sparse_pays<D>(upstream<D, T>(seed, 0).data()));
+  }
+  check<D, T, false, true>(seed, path::gemm, keep);
+  check<D, T, true, false>(seed + 10, path::gemm, keep);
+  check<D, T, true, true>(seed + 20, path::dispatch, keep);
 }
 
 }  // namespace conv_gemm_test

@@ -504,6 +504,244 @@ void weight_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t k0,
   weight_store<D, Acc, T, MC>(dw, g, k0, out);
 }
 
+// ---- The adjoints for a sparse dy (sparse_plan): a gradient that comes through max pooling
+// (and a ReLU) is mostly zeros, 3/4 of it or more for 2 x 2 windows, and the GEMM products
+// above multiply all of them. Here each nonzero dy[o, (i, j)] of a row is visited once, with
+// the channels of x, w and dx laid out last (c_pitch lanes per position, the channels padded to
+// whole vectors), so that one tap of one position is a few whole vectors:
+//   weight adjoint  dw[o, (p, q), :] += dy[o, t] x_h[t + off(p, q), :]   (taps cv accumulators
+//                   in registers per row o, summed over its nonzeros)
+//   input adjoint   dx_h[t + off(p, q), :] += dy[o, t] w_h[o, (p, q), :]  (added in memory: an
+//                   L1-sized plane)
+// with t = i Wp + j the output's place in the padded plane. The layouts change through
+// transpose_tiled: x to x_h once per image, w to w_h and the results back in chunks of
+// sparse_oc output channels (two transpositions each way: [rows, (c, p, q)] -> [(c, p, q),
+// rows], reading the taps' rows in (p, q, c) order -> [rows, (p, q, c)]).
+// Skipping a zero of dy also skips 0 * inf = NaN where x or w holds an infinity.
+template <class D, class T> struct sparse_plan {
+  using G = geo<D>;
+  static constexpr std::size_t width = simd::vec<T>::width;
+  static constexpr std::size_t cv = (G::cg + width - 1) / width;  // vectors of channels
+  static constexpr std::size_t cp = cv * width;                   // a position's pitch
+  static constexpr std::size_t oc = G::og < 16 ? G::og : 16;      // output channels per chunk
+  static constexpr std::size_t n = D::oh * D::ow;                 // outputs of one plane
+  static constexpr std::size_t planes = G::plane * cp;            // x_h or dx_h of one image
+  static constexpr std::size_t rows = oc * G::taps * cp;          // [oc, (p, q, c)]
+  static constexpr std::size_t cols = oc * G::kx;                 // [(c, p, q), oc]
+  static constexpr std::size_t list = n + width;  // room for a last whole vector's writes
+  static constexpr std::size_t bytes =
+      (planes + rows + cols + list) * sizeof(T) + list * sizeof(std::uint32_t);
+  // Registers for the weight adjoint's accumulators, a broadcast and a load; at least half of
+  // each vector's lanes real channels (the first layer's single channel would waste 15 of 16).
+  static constexpr bool fits = D::sh == 1 && D::sw == 1 && G::taps * cv + 2 <= simd::registers &&
+                               cp <= 2 * G::cg && bytes <= conv_gemm_budget;
+  // A position's place in the padded plane, by output index i OW + j: i Wp + j.
+  static constexpr auto places = [] {
+    std::array<std::uint32_t, list> t{};
+    for (std::size_t i = 0; i < n; ++i)
+      t[i] = static_cast<std::uint32_t>(i / D::ow * G::wp + i % D::ow);
+    return t;
+  }();
+  // Tap (p, q)'s offset in positions.
+  static constexpr auto offsets = [] {
+    std::array<std::uint32_t, G::taps> t{};
+    for (std::size_t p = 0; p < D::kh; ++p)
+      for (std::size_t q = 0; q < D::kw; ++q)
+        t[p * D::kw + q] = static_cast<std::uint32_t>(G::offset(p, q));
+    return t;
+  }();
+};
+
+/// Whether the sparse adjoints pay for dy: the nonzeros' work (taps cv vectors each, about one
+/// per cycle) below a quarter of the GEMM's (taps C/G lanes per output, near two vectors per
+/// cycle), which leaves room for the transpositions.
+template <class D, class T> bool sparse_pays(T const* dy) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  constexpr std::size_t total = D::batch * D::outputs * S::n;
+  constexpr std::size_t most = total * G::cg / (4 * S::cp);  // nonzeros that still pay
+  // Counted in blocks, stopping once past `most`: a dense dy (a batch of 32 of the CNN's
+  // second layer: 248 000 entries) is given up on after about a quarter of it.
+  constexpr std::size_t block = 1024;
+  std::size_t nonzero = 0;
+  for (std::size_t i0 = 0; i0 < total; i0 += block) {
+    std::size_t const end = total - i0 < block ? total : i0 + block;
+    for (std::size_t i = i0; i < end; ++i) nonzero += dy[i] != T{} ? 1 : 0;
+    if (nonzero > most) return false;
+  }
+  return true;
+}
+
+// The nonzeros of one row of dy: their values and places (sparse_plan::places); how many.
+// Branch-free: every entry is written at the next free index, which moves on past a nonzero.
+// With AVX-512 floats, 16 at a time: the nonzero lanes (NaN included) packed to the front of a
+// vector and stored whole (vals and at have room past n for that).
+template <class D, class T>
+CTGRAD_ALWAYS_INLINE std::size_t nonzeros(T const* CTGRAD_RESTRICT row, T* CTGRAD_RESTRICT vals,
+                                          std::uint32_t* CTGRAD_RESTRICT at) {
+  using S = sparse_plan<D, T>;
+  std::size_t m = 0;
+#if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
+  if constexpr (std::is_same_v<T, float>) {
+    for (std::size_t i = 0; i < S::n; i += 16) {
+      __mmask16 const in =
+          i + 16 <= S::n ? __mmask16(0xffff) : static_cast<__mmask16>((1u << (S::n - i)) - 1u);
+      __m512 const v = _mm512_maskz_loadu_ps(in, row + i);
+      __mmask16 const nz = _mm512_mask_cmp_ps_mask(in, v, _mm512_setzero_ps(), _CMP_NEQ_UQ);
+      _mm512_storeu_ps(vals + m, _mm512_maskz_compress_ps(nz, v));
+      _mm512_storeu_si512(
+          at + m, _mm512_maskz_compress_epi32(nz, _mm512_loadu_si512(S::places.data() + i)));
+      m += static_cast<std::size_t>(__builtin_popcount(nz));
+    }
+    return m;
+  }
+#endif
+  for (std::size_t i = 0; i < S::n; ++i) {
+    T const v = row[i];
+    vals[m] = v;
+    at[m] = S::places[i];
+    m += v != T{} ? 1 : 0;
+  }
+  return m;
+}
+
+// x_h: the padded planes of one image's group, channels last (xh's padding and lanes past C/G
+// are zero, written once by the caller).
+template <class D, class T> void channels_last(T* CTGRAD_RESTRICT xh, T const* CTGRAD_RESTRICT xc) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  if constexpr (!G::padded) {
+    transpose_tiled<false, G::cg, G::plane>(xh, S::cp, xc, G::plane);
+  } else {
+    for (std::size_t i = 0; i < D::height; ++i)
+      transpose_tiled<false, G::cg, D::width>(xh + ((i + D::ph) * G::wp + D::pw) * S::cp, S::cp,
+                                              xc + i * D::width, D::height * D::width);
+  }
+}
+
+// dw's rows [o0, o0 + MC) of group g, summed over the images (Build: x_h made here for each
+// image, else the caller's for the only one).
+template <class D, bool Acc, bool Build, class T, std::size_t MC>
+void weight_sparse_chunk(T* dw, T const* x, T const* dy, std::size_t g, std::size_t o0, T* xh,
+                         T* rows, T* cols, T* vals, std::uint32_t* at) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width, CV = S::cv, CP = S::cp, TP = G::taps;
+  (void)x;
+  for (std::size_t b = 0; b < D::batch; ++b) {
+    if constexpr (Build)
+      channels_last<D>(xh, x + (b * D::channels + g * G::cg) * D::height * D::width);
+    for (std::size_t r = 0; r < MC; ++r) {
+      std::size_t const m =
+          nonzeros<D>(dy + (b * D::outputs + g * G::og + o0 + r) * S::n, vals, at);
+      T* const out = rows + r * TP * CP;
+      typename V::type acc[TP * CV];
+#pragma GCC unroll 32
+      for (std::size_t a = 0; a < TP * CV; ++a)
+        acc[a] = b == 0 ? V::zero() : V::load(out + a / CV * CP + a % CV * W);
+      for (std::size_t e = 0; e < m; ++e) {
+        typename V::type const gv = V::splat(vals[e]);
+        T const* const xt = xh + std::size_t{at[e]} * CP;
+#pragma GCC unroll 32
+        for (std::size_t a = 0; a < TP * CV; ++a)
+          acc[a] = V::fma(gv, V::load(xt + S::offsets[a / CV] * CP + a % CV * W), acc[a]);
+      }
+#pragma GCC unroll 32
+      for (std::size_t a = 0; a < TP * CV; ++a) V::store(out + a / CV * CP + a % CV * W, acc[a]);
+    }
+  }
+  // rows [MC, (p, q, c)] -> cols [(c, p, q), MC] -> dw [MC, (c, p, q)]
+  for (std::size_t tap = 0; tap < TP; ++tap)
+    transpose_tiled<false, MC, G::cg>(cols + tap * MC, TP * MC, rows + tap * CP, TP * CP);
+  transpose_tiled<Acc, G::kx, MC>(dw + (g * G::og + o0) * G::kx, G::kx, cols, MC);
+}
+
+// dx_h (+)= the contribution of output channels [o0, o0 + MC) of group g, image b.
+template <class D, class T, std::size_t MC>
+void input_sparse_chunk(T* dxh, T const* dy, T const* w, std::size_t b, std::size_t g,
+                        std::size_t o0, T* rows, T* cols, T* vals, std::uint32_t* at) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  using V = simd::vec<T>;
+  constexpr std::size_t W = V::width, CV = S::cv, CP = S::cp, TP = G::taps;
+  // w [MC, (c, p, q)] -> cols [(c, p, q), MC] -> rows [MC, (p, q, c)] (lanes past C/G: zero)
+  transpose_tiled<false, MC, G::kx>(cols, MC, w + (g * G::og + o0) * G::kx, G::kx);
+  for (std::size_t tap = 0; tap < TP; ++tap)
+    transpose_tiled<false, G::cg, MC>(rows + tap * CP, TP * CP, cols + tap * MC, TP * MC);
+  for (std::size_t r = 0; r < MC; ++r) {
+    std::size_t const m = nonzeros<D>(dy + (b * D::outputs + g * G::og + o0 + r) * S::n, vals, at);
+    T const* const wr = rows + r * TP * CP;
+    for (std::size_t e = 0; e < m; ++e) {
+      typename V::type const gv = V::splat(vals[e]);
+      T* const dt = dxh + std::size_t{at[e]} * CP;
+#pragma GCC unroll 32
+      for (std::size_t a = 0; a < TP * CV; ++a) {
+        T* const d = dt + S::offsets[a / CV] * CP + a % CV * W;
+        V::store(d, V::fma(gv, V::load(wr + a / CV * CP + a % CV * W), V::load(d)));
+      }
+    }
+  }
+}
+
+// The sparse weight adjoint (conv_gemm_weight_grad when sparse_pays); a function of its own, so
+// its scratch and the GEMM path's are not one frame.
+template <class D, bool Acc, class T>
+CTGRAD_NOINLINE void weight_grad_sparse(T* dw, T const* x, T const* dy) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  constexpr std::size_t full = G::og / S::oc, rest = G::og % S::oc;
+  // Built once when there is one image per group.
+  constexpr bool once = D::batch == 1;
+  alignas(64) T xh[S::planes];
+  alignas(64) T rows[S::rows];
+  alignas(64) T cols[S::cols];
+  alignas(64) T vals[S::list];
+  alignas(64) std::uint32_t at[S::list];
+  if constexpr (G::padded || S::cp > G::cg)
+    for (std::size_t i = 0; i < S::planes; ++i) xh[i] = T{};
+  for (std::size_t g = 0; g < D::groups; ++g) {
+    if constexpr (once) channels_last<D>(+xh, x + g * G::cg * D::height * D::width);
+    for (std::size_t m = 0; m < full; ++m)
+      weight_sparse_chunk<D, Acc, !once, T, S::oc>(dw, x, dy, g, m * S::oc, +xh, +rows, +cols,
+                                                   +vals, +at);
+    if constexpr (rest > 0)
+      weight_sparse_chunk<D, Acc, !once, T, rest>(dw, x, dy, g, full * S::oc, +xh, +rows, +cols,
+                                                  +vals, +at);
+  }
+}
+
+// The sparse input adjoint (conv_gemm_input_grad when sparse_pays).
+template <class D, bool Acc, class T>
+CTGRAD_NOINLINE void input_grad_sparse(T* dx, T const* dy, T const* w) {
+  using G = geo<D>;
+  using S = sparse_plan<D, T>;
+  constexpr std::size_t full = G::og / S::oc, rest = G::og % S::oc;
+  alignas(64) T dxh[S::planes];
+  alignas(64) T rows[S::rows];
+  alignas(64) T cols[S::cols];
+  alignas(64) T vals[S::list];
+  alignas(64) std::uint32_t at[S::list];
+  if constexpr (S::cp > G::cg)
+    for (std::size_t i = 0; i < S::rows; ++i) rows[i] = T{};
+  for (std::size_t b = 0; b < D::batch; ++b)
+    for (std::size_t g = 0; g < D::groups; ++g) {
+      for (std::size_t i = 0; i < S::planes; ++i) dxh[i] = T{};
+      for (std::size_t m = 0; m < full; ++m)
+        input_sparse_chunk<D, T, S::oc>(+dxh, dy, w, b, g, m * S::oc, +rows, +cols, +vals, +at);
+      if constexpr (rest > 0)
+        input_sparse_chunk<D, T, rest>(+dxh, dy, w, b, g, full * S::oc, +rows, +cols, +vals, +at);
+      T* const dxc = dx + (b * D::channels + g * G::cg) * D::height * D::width;
+      if constexpr (!G::padded) {
+        transpose_tiled<Acc, G::plane, G::cg>(dxc, G::plane, +dxh, S::cp);
+      } else {
+        for (std::size_t i = 0; i < D::height; ++i)
+          transpose_tiled<Acc, D::width, G::cg>(dxc + i * D::width, D::height * D::width,
+                                                dxh + ((i + D::ph) * G::wp + D::pw) * S::cp, S::cp);
+      }
+    }
+}
+
 }  // namespace detail
 
 /// Whether conv_gemm takes conv_dims D in T: stride 1, and its scratch fits conv_gemm_budget with
@@ -556,6 +794,12 @@ CTGRAD_NOINLINE void conv_gemm_input_grad(T* dx, T const* dy, T const* w) {
                 "conv_gemm_input_grad: stride 1 and scratch within conv_gemm_budget");
   using G = detail::geo<D>;
   using P = detail::plan<D, T>;
+  if constexpr (detail::sparse_plan<D, T>::fits) {
+    if (detail::sparse_pays<D>(dy)) {
+      detail::input_grad_sparse<D, Acc>(dx, dy, w);
+      return;
+    }
+  }
   if constexpr (conv_gemm_input_col2im<D, T> && P::c2_compact && P::c2c_cpc > 0) {
 #if !defined(CTGRAD_GEMM_PORTABLE) && defined(__AVX512F__)
     constexpr std::size_t CC = P::c2c_cpc, full = G::cg / CC, rest = G::cg % CC;
@@ -625,6 +869,12 @@ CTGRAD_NOINLINE void conv_gemm_weight_grad(T* dw, T const* x, T const* dy) {
                 "conv_gemm_weight_grad: stride 1 and scratch within conv_gemm_budget");
   using G = detail::geo<D>;
   using P = detail::plan<D, T>;
+  if constexpr (detail::sparse_plan<D, T>::fits) {
+    if (detail::sparse_pays<D>(dy)) {
+      detail::weight_grad_sparse<D, Acc>(dw, x, dy);
+      return;
+    }
+  }
   constexpr std::size_t MC = P::w_rows, full = G::kx / MC, rest = G::kx % MC;
   alignas(64) T dyt[P::w_kt * G::og];
   alignas(64) T xp[P::xpad + 1];
