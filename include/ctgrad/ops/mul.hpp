@@ -50,6 +50,8 @@ template <class A, class B> struct mul_node : node<A, B> {
   static constexpr auto forward(auto a, auto b) { return a * b; }
   /// The chain rule: the children's adjoints, as expressions of the children, this node's value and
   /// the upstream adjoint.
+  /// A constant factor's rule is zero_t: nothing reads a constant's adjoint, and building
+  /// dc * b for it cost a simplifying operator* per k*x term (issue 19).
   static constexpr auto vjp(A a, B b, mul_node, auto dc) {
     if constexpr (detail::is_constant<A>::value) {
       return make_adjoints(zero_t{}, a * dc);
